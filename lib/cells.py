@@ -1,0 +1,74 @@
+"""Reading one score cell: numbers as typed by Vietnamese provincial boards.
+
+A number from the sheet is taken as it is. Text is read with the Vietnamese decimal
+comma (``9,5``) or a dot (``9.5``); spaces and a trailing ``đ``/``điểm`` are tolerated.
+Anything that could mean two things or is not a number is refused with a
+``CellParseError`` that says why: we report, we never guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+from lib.errors import CellParseError
+
+_SUFFIX = re.compile(r"\s*(điểm|đ)\.?\s*$", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}", re.ASCII)
+_SPREADSHEET_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!")
+
+
+def parse_score(cell: object) -> Decimal | None:
+    """The score in ``cell``, or None when the cell is blank.
+
+    >>> parse_score("9,5"), parse_score(" 9.5 điểm "), parse_score(8), parse_score(None)
+    (Decimal('9.5'), Decimal('9.5'), Decimal('8'), None)
+    >>> parse_score("1.000")
+    Traceback (most recent call last):
+    ...
+    lib.errors.CellParseError: '1.000' có thể là 1 hoặc 1000 (dấu chấm/phẩy hàng nghìn?); hãy ghi rõ
+    """
+    if cell is None:
+        return None
+    if isinstance(cell, (bool, dt.date, dt.time, dt.timedelta)):
+        raise CellParseError(f"{cell!r} không phải là điểm số")
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            raise CellParseError(f"{cell!r} không phải là điểm số")
+        # repr gives the shortest text that round-trips, so 9.1 stays 9.1, not 9.0999…
+        return Decimal(repr(cell))
+    if isinstance(cell, Decimal):
+        if not cell.is_finite():
+            raise CellParseError(f"{cell!r} không phải là điểm số")
+        return cell
+    if not isinstance(cell, str):
+        raise CellParseError(f"{cell!r} không phải là điểm số")
+    return _parse_text(cell)
+
+
+def _parse_text(cell: str) -> Decimal | None:
+    text = cell.strip().replace("\u00a0", "")
+    if not text:
+        return None
+    if text.upper() in _SPREADSHEET_ERRORS:
+        raise CellParseError(f"{cell!r} là lỗi công thức của bảng tính, chưa có điểm")
+    if text.startswith("="):
+        raise CellParseError(f"{cell!r} là công thức chưa tính được, không phải điểm số")
+    text = _SUFFIX.sub("", text).replace(" ", "")
+    if not _NUMBER.fullmatch(text):
+        raise CellParseError(f"{cell!r} không phải là điểm số")
+    if _GROUPED.fullmatch(text):
+        whole, _, part = text.replace(",", ".").partition(".")
+        raise CellParseError(
+            f"{cell!r} có thể là {int(whole)} hoặc {int(whole + part)} "
+            "(dấu chấm/phẩy hàng nghìn?); hãy ghi rõ"
+        )
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise CellParseError(f"{cell!r} không phải là điểm số") from exc

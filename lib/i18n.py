@@ -1,0 +1,96 @@
+"""The UI text catalogue: Vietnamese first, English as the alternative.
+
+Pages never write UI strings inline; they ask ``t(key)`` so that the language switch
+covers everything and the wording lives in one place.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("vi", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "app.title": {"vi": "Chấm điểm thi đua cụm", "en": "Cluster emulation scoring"},
+    "page.ranking": {"vi": "Bảng xếp hạng", "en": "Ranking"},
+    "page.scores": {"vi": "Bảng điểm", "en": "Scores"},
+    "illustrative": {
+        "vi": "DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
+        "en": "ILLUSTRATIVE DATA — not official figures",
+    },
+    "year": {"vi": "Năm {year}", "en": "Year {year}"},
+    "col.rank": {"vi": "Hạng", "en": "Rank"},
+    "col.code": {"vi": "Mã", "en": "Code"},
+    "col.province": {"vi": "Tỉnh", "en": "Province"},
+    "col.self": {"vi": "Tự chấm", "en": "Self-score"},
+    "col.agreed": {"vi": "Thống nhất", "en": "Agreed"},
+    "col.diff": {"vi": "Chênh lệch", "en": "Difference"},
+    "col.status": {"vi": "Trạng thái", "en": "Status"},
+    "col.award": {"vi": "Đề nghị khen thưởng", "en": "Proposed award"},
+    "col.group": {"vi": "Nhóm", "en": "Group"},
+    "col.criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "col.max": {"vi": "Điểm chuẩn", "en": "Max"},
+    "col.kind": {"vi": "Loại", "en": "Kind"},
+    "col.evidence": {"vi": "Minh chứng", "en": "Evidence"},
+    "col.severity": {"vi": "Mức", "en": "Severity"},
+    "col.cell": {"vi": "Ô", "en": "Cell"},
+    "col.message": {"vi": "Nội dung", "en": "Message"},
+    "col.total": {"vi": "Tổng", "en": "Total"},
+    "rank.shared": {"vi": "Đồng hạng", "en": "Tied"},
+    "status.provisional": {"vi": "Tạm tính", "en": "Provisional"},
+    "status.agreed": {"vi": "Đã thống nhất", "en": "Agreed"},
+    "status.needs_vote": {"vi": "Cần biểu quyết", "en": "Needs a vote"},
+    "status.decided_by": {"vi": "hơn nhờ {group}", "en": "ahead on {group}"},
+    "kind.standard": {"vi": "chuẩn", "en": "standard"},
+    "kind.bonus": {"vi": "thưởng", "en": "bonus"},
+    "kind.penalty": {"vi": "trừ", "en": "penalty"},
+    "severity.error": {"vi": "Lỗi", "en": "Error"},
+    "severity.warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "chart.total": {"vi": "Tổng điểm", "en": "Total score"},
+    "chart.no_award": {"vi": "Không đề nghị", "en": "No award"},
+    "chart.provisional_note": {"vi": "sọc chéo = tạm tính", "en": "hatched = provisional"},
+    "problems.count": {
+        "vi": "Bảng tính có {errors} lỗi và {warnings} cảnh báo",
+        "en": "The workbook has {errors} errors and {warnings} warnings",
+    },
+    "problems.none": {"vi": "Bảng tính không có lỗi", "en": "The workbook has no problems"},
+    "problems.see": {"vi": "Xem danh sách lỗi ở Bảng điểm", "en": "See the list on the Scores page"},
+    "problems.title": {"vi": "Các vấn đề trong bảng tính", "en": "Problems in the workbook"},
+    "ranking.provisional": {
+        "vi": "Tạm tính: còn {count} tỉnh có điểm chưa thống nhất (lấy điểm tự chấm thay thế)",
+        "en": "Provisional: {count} provinces still have scores not agreed (self-scores stand in)",
+    },
+    "ranking.vote": {
+        "vi": "Bằng điểm chưa phân định ở ranh giới khen thưởng: {names} — cần biểu quyết",
+        "en": "Unbroken tie on an award line: {names} — needs a vote",
+    },
+    "ranking.as_of": {"vi": "Dữ liệu lúc {time}", "en": "Data as of {time}"},
+    "stale.banner": {
+        "vi": "Dữ liệu lúc {time} — đang mất kết nối, đang thử lại",
+        "en": "Data as of {time} — connection lost, retrying",
+    },
+    "scores.matrix": {"vi": "Tổng điểm theo nhóm: tự chấm → thống nhất", "en": "Group subtotals: self → agreed"},
+    "scores.matrix_help": {
+        "vi": "Mỗi ô: điểm thống nhất (tự chấm). Ô tô màu là nhóm có điều chỉnh.",
+        "en": "Each cell: agreed (self-score). Coloured cells were adjusted.",
+    },
+    "scores.pick": {"vi": "Chọn tỉnh", "en": "Choose a province"},
+    "scores.detail": {"vi": "Chi tiết tiêu chí — {name}", "en": "Criteria — {name}"},
+    "scores.not_agreed": {"vi": "chưa thống nhất", "en": "not agreed"},
+    "scores.missing": {"vi": "chưa có", "en": "missing"},
+    "error.config": {"vi": "Cấu hình cụm không hợp lệ", "en": "The cluster configuration is invalid"},
+    "error.no_data": {
+        "vi": "Chưa đọc được dữ liệu: {message}. Đang thử lại…",
+        "en": "No data yet: {message}. Retrying…",
+    },
+    "language": {"vi": "Ngôn ngữ", "en": "Language"},
+}
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The text for ``key`` in ``lang`` (Vietnamese when missing), with ``values`` filled in.
+
+    >>> t("year", year=2019), t("year", "en", year=2019)
+    ('Năm 2019', 'Year 2019')
+    """
+    entry = CATALOGUE[key]
+    text = entry.get(lang) or entry["vi"]
+    return text.format(**values) if values else text

@@ -1,0 +1,189 @@
+"""One read of the workbook per interval for the whole server, and never a blank screen.
+
+``SharedReader`` is a process-wide, thread-safe cache in front of a ``Source``. Every
+session asks it for the current ``Snapshot``; at most one thread reads the source at a
+time, and while it does every other caller gets the last good snapshot at once instead
+of waiting (only the very first read, with nothing to show yet, makes callers wait).
+A failed read keeps the last good snapshot, marks it stale with the error, and is
+retried after a backoff; with ``cache_file`` set the last good workbook is also kept on
+disk, so a restart during an outage still has data to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from lib.errors import SourceError
+from lib.model import RawWorkbook
+from lib.sources import Source
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """One failed read: when, and the message to show."""
+
+    at: dt.datetime
+    message: str
+
+
+@dataclass(frozen=True)
+class Snapshot(Generic[T]):
+    """The data every screen shows, as of ``fetched_at``.
+
+    ``version`` grows by one with each successful read whose content changed, so that
+    derived things (figures, tables) can be cached per version. ``error`` is set while
+    the source cannot be read; the data is then the last good one (``stale``).
+    """
+
+    value: T
+    version: int
+    fetched_at: dt.datetime
+    error: str | None = None
+    failing_since: dt.datetime | None = None
+
+    @property
+    def stale(self) -> bool:
+        """True when the latest read failed and this is older data."""
+        return self.error is not None
+
+
+@dataclass
+class ReadStats:
+    """Counters for the source page: reads made, failures, recent read times."""
+
+    reads: int = 0
+    failures: deque[ReadFailure] = field(default_factory=lambda: deque(maxlen=50))
+    read_times: deque[float] = field(default_factory=lambda: deque(maxlen=500))
+
+    def reads_last_minute(self, now: float) -> int:
+        """How many reads were started in the last 60 seconds."""
+        return sum(1 for t in self.read_times if now - t <= 60)
+
+
+class NoDataYet(SourceError):
+    """The source has never been read successfully and nothing is cached on disk."""
+
+
+class SharedReader(Generic[T]):
+    """A thread-safe, single-flight, stale-tolerant cache of ``build(source.read())``."""
+
+    def __init__(
+        self,
+        source: Source,
+        build: Callable[[RawWorkbook], T],
+        ttl: float,
+        cache_file: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        max_backoff: float = 60.0,
+    ) -> None:
+        self.source = source
+        self._build = build
+        self.ttl = ttl
+        self._cache_file = cache_file
+        self._clock = clock
+        self._max_backoff = max_backoff
+        self._lock = threading.Lock()  # held by the one thread reading the source
+        self._snapshot: Snapshot[T] | None = None
+        self._raw: RawWorkbook | None = None
+        self._next_read = 0.0
+        self._failures_in_row = 0
+        self.stats = ReadStats()
+        self._load_from_disk()
+
+    def get(self) -> Snapshot[T]:
+        """The current snapshot, reading the source if the interval has passed."""
+        snapshot = self._snapshot
+        if snapshot is not None and self._clock() < self._next_read:
+            return snapshot
+        if snapshot is not None:
+            if not self._lock.acquire(blocking=False):
+                return snapshot  # another thread is reading; show what we have
+        else:
+            self._lock.acquire()
+        try:
+            if self._snapshot is None or self._clock() >= self._next_read:
+                self._refresh()
+        finally:
+            self._lock.release()
+        if self._snapshot is None:
+            failure = self.stats.failures[-1].message if self.stats.failures else "chưa đọc được dữ liệu"
+            raise NoDataYet(failure)
+        return self._snapshot
+
+    def invalidate(self) -> None:
+        """Make the next ``get`` read the source (after a save)."""
+        self._next_read = 0.0
+
+    def _refresh(self) -> None:
+        started = self._clock()
+        self.stats.reads += 1
+        self.stats.read_times.append(started)
+        now = dt.datetime.now()
+        try:
+            raw = self.source.read()
+            value = self._build(raw)
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the last good data
+            self._failed(now, exc)
+            return
+        self._failures_in_row = 0
+        self._next_read = self._clock() + self.ttl
+        previous = self._snapshot
+        changed = previous is None or raw != self._raw
+        version = (previous.version + 1 if changed else previous.version) if previous else 1
+        self._raw = raw
+        self._snapshot = Snapshot(value if changed or previous is None else previous.value, version, now)
+        if changed:
+            self._save_to_disk(raw, now)
+
+    def _failed(self, now: dt.datetime, exc: Exception) -> None:
+        message = str(exc) or type(exc).__name__
+        self.stats.failures.append(ReadFailure(now, message))
+        self._failures_in_row += 1
+        backoff = min(self.ttl * 2 ** (self._failures_in_row - 1), max(self._max_backoff, self.ttl))
+        self._next_read = self._clock() + backoff
+        if self._snapshot is not None:
+            since = self._snapshot.failing_since or now
+            self._snapshot = Snapshot(self._snapshot.value, self._snapshot.version,
+                                      self._snapshot.fetched_at, message, since)
+
+    def _save_to_disk(self, raw: RawWorkbook, at: dt.datetime) -> None:
+        if self._cache_file is None:
+            return
+        try:
+            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+            temp = self._cache_file.with_suffix(".tmp")
+            temp.write_text(json.dumps({"fetched_at": at.isoformat(), "workbook": raw},
+                                       ensure_ascii=False, default=_json_default), encoding="utf-8")
+            os.replace(temp, self._cache_file)
+        except OSError:
+            pass  # the disk copy is a convenience; the data in memory is still good
+
+    def _load_from_disk(self) -> None:
+        if self._cache_file is None or not self._cache_file.exists():
+            return
+        try:
+            data = json.loads(self._cache_file.read_text(encoding="utf-8"))
+            raw, at = data["workbook"], dt.datetime.fromisoformat(data["fetched_at"])
+            value = self._build(raw)
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        self._raw = raw
+        # Shown at once, marked stale until the first live read succeeds.
+        self._snapshot = Snapshot(value, 1, at, "dữ liệu lưu từ lần đọc trước, đang đọc lại", at)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)

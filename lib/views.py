@@ -1,0 +1,113 @@
+"""Tables the pages show, built from ``Results`` (pure: data in, DataFrames out).
+
+Numbers are formatted here, Vietnamese style, so a page only lays tables out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.formatting import rank_label, signed, vn_number, vn_score
+from lib.i18n import t
+from lib.model import Kind, Severity, Standing
+from lib.results import Results
+
+KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
+
+
+def status_text(standing: Standing, lang: str = "vi") -> str:
+    """Provisional / agreed, with a needs-vote or tie-break note."""
+    parts = [t("status.provisional" if standing.provisional else "status.agreed", lang)]
+    if standing.needs_vote:
+        parts.append(t("status.needs_vote", lang))
+    elif standing.decided_by:
+        parts.append(t("status.decided_by", lang, group=standing.decided_by))
+    return " · ".join(parts)
+
+
+def standings_table(results: Results, lang: str = "vi") -> pd.DataFrame:
+    """The ranking table: rank, province, self and agreed totals, status, award."""
+    rows = [
+        {
+            t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
+            t("col.province", lang): s.province.name,
+            t("col.self", lang): vn_number(s.self_total),
+            t("col.agreed", lang): vn_number(s.agreed_total),
+            t("col.diff", lang): signed(s.agreed_total - s.self_total),
+            t("col.status", lang): status_text(s, lang),
+            t("col.award", lang): s.award or "",
+        }
+        for s in results.standings
+    ]
+    return pd.DataFrame(rows)
+
+
+def group_matrix(results: Results, lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Provinces × groups as "agreed (self)" text, and a same-shaped frame of differences."""
+    groups = results.sheet.groups()
+    text_rows, diff_rows, index = [], [], []
+    for s in results.standings:
+        index.append(f"{s.rank}. {s.province.name}")
+        text_row, diff_row = {}, {}
+        for group in groups:
+            own, agreed = s.group_self[group], s.group_agreed[group]
+            text_row[group] = vn_number(agreed) if own == agreed else f"{vn_number(agreed)} ({vn_number(own)})"
+            diff_row[group] = float(agreed - own)
+        text_row[t("col.total", lang)] = (
+            vn_number(s.agreed_total) if s.agreed_total == s.self_total
+            else f"{vn_number(s.agreed_total)} ({vn_number(s.self_total)})"
+        )
+        diff_row[t("col.total", lang)] = float(s.agreed_total - s.self_total)
+        text_rows.append(text_row)
+        diff_rows.append(diff_row)
+    return pd.DataFrame(text_rows, index=index), pd.DataFrame(diff_rows, index=index)
+
+
+def province_criteria(results: Results, code: str, lang: str = "vi") -> pd.DataFrame:
+    """One province's criteria: max, self-score, agreed score, evidence."""
+    sheet = results.sheet
+    rows = []
+    for c in sheet.criteria:
+        key = (c.code, code)
+        own, agreed = sheet.self_scores.get(key), sheet.agreed.get(key)
+        rows.append(
+            {
+                t("col.code", lang): c.code,
+                t("col.group", lang): c.group,
+                t("col.criterion", lang): c.text,
+                t("col.kind", lang): t(KIND_KEYS[c.kind], lang),
+                t("col.max", lang): vn_score(c.max_points),
+                t("col.self", lang): vn_score(own, t("scores.missing", lang)),
+                t("col.agreed", lang): vn_score(agreed, "— " + t("scores.not_agreed", lang)),
+                t("col.diff", lang): signed(agreed - own) if agreed is not None and own is not None
+                and agreed != own else "",
+                t("col.evidence", lang): sheet.evidence.get(key, ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def problems_table(results: Results, lang: str = "vi") -> pd.DataFrame:
+    """Every problem: severity, cell, message; errors first."""
+    ordered = sorted(results.problems, key=lambda p: p.severity is not Severity.ERROR)
+    return pd.DataFrame(
+        [
+            {
+                t("col.severity", lang): t(f"severity.{p.severity.value}", lang),
+                t("col.cell", lang): p.cell,
+                t("col.message", lang): p.message,
+            }
+            for p in ordered
+        ],
+        columns=[t("col.severity", lang), t("col.cell", lang), t("col.message", lang)],
+    )
+
+
+def difference_style(value: float) -> str:
+    """CSS for a difference cell: green when raised, red when lowered."""
+    if value > 0:
+        return "background-color: #e6f4ea; color: #1e6b34"
+    if value < 0:
+        return "background-color: #fdecea; color: #a4262c"
+    return ""
+

@@ -1,0 +1,28 @@
+"""Bảng xếp hạng: the live ranking, refreshed on the configured interval."""
+
+import streamlit as st
+
+from lib.charts import ranking_figure
+from lib.views import standings_table
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
+
+lang = language()
+config = config_or_stop(lang)
+cluster_heading(config, lang)
+
+
+@st.fragment(run_every=config.refresh_seconds)
+def live_ranking() -> None:
+    snap = snapshot_or_stop(lang)
+    results = snap.value
+    freshness(snap, lang)
+    ranking_notices(results, lang)
+    awards = [a.name for a in config.awards]
+    st.plotly_chart(ranking_figure(results.standings, awards, lang), key="ranking-chart",
+                    config={"displayModeBar": False, "staticPlot": False})
+    st.dataframe(standings_table(results, lang), hide_index=True)
+    problem_summary(results, lang)
+
+
+live_ranking()

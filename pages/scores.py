@@ -1,0 +1,30 @@
+"""Bảng điểm: group subtotals self vs agreed, one province's criteria, and every problem."""
+
+import streamlit as st
+
+from lib.i18n import t
+from lib.views import difference_style, group_matrix, problems_table, province_criteria
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import freshness, language
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.scores", lang))
+snap = snapshot_or_stop(lang)
+results = snap.value
+freshness(snap, lang)
+
+st.subheader(t("scores.matrix", lang))
+st.caption(t("scores.matrix_help", lang))
+text, differences = group_matrix(results, lang)
+st.dataframe(text.style.apply(lambda _: differences.map(difference_style), axis=None),
+             height=36 * (len(text) + 1) + 2)
+
+names = {s.code: s.province.name for s in results.standings}
+code = st.selectbox(t("scores.pick", lang), list(names), format_func=names.__getitem__, key="province")
+st.subheader(t("scores.detail", lang, name=names[code]))
+st.dataframe(province_criteria(results, code, lang), hide_index=True,
+             column_config={t("col.evidence", lang): st.column_config.TextColumn(width="large")})
+
+st.subheader(t("problems.title", lang), anchor="problems")
+st.dataframe(problems_table(results, lang), hide_index=True)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up (idempotently) what the project needs: a virtual environment in .venv with the
+# pinned requirements; with "dev", the test requirements and Debian's Chromium too.
+# Usage: scripts/setup.sh [dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Cần Python 3.11 trở lên (Python 3.11 or newer is required): $("$python" --version 2>&1)" >&2
+  exit 1
+fi
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq "$@"
+}
+
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv 2>/dev/null || { apt_install python3-venv && "$python" -m venv .venv; }
+fi
+
+want=requirements.txt
+[ "${1:-}" = dev ] && want=requirements-dev.txt
+stamp=.venv/.installed-$(basename "$want" .txt)
+digest=$(cat requirements.txt "$want" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$want"
+  echo "$digest" > "$stamp"
+fi
+
+if [ "${1:-}" = dev ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi

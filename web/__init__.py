@@ -1,0 +1,1 @@
+"""The Streamlit shell: shared resources and small widgets used by the pages."""

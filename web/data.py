@@ -1,0 +1,74 @@
+"""Process-wide resources for every Streamlit session: the config and the shared reader.
+
+``st.cache_resource`` makes one ``SharedReader`` per server process, so all sessions
+share one read of the workbook per refresh interval and one evaluation per data version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from lib.config import ClusterConfig, config_path, load_config
+from lib.errors import ConfigError, SourceError
+from lib.i18n import t
+from lib.results import Results, evaluate
+from lib.shared_read import SharedReader, Snapshot
+from lib.sources.factory import open_source
+
+CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
+
+
+@st.cache_resource(show_spinner=False)
+def _config(path: str) -> ClusterConfig:
+    return load_config(path)
+
+
+def cluster_config() -> ClusterConfig:
+    """The cluster configuration in use (raises ConfigError when invalid)."""
+    return _config(str(config_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _reader(path: str) -> SharedReader[Results]:
+    config = _config(path)
+    cache_file = None
+    if config.source.kind != "xlsx":
+        folder = Path(os.environ.get(CACHE_DIR_ENV) or Path(__file__).resolve().parent.parent / ".cache")
+        cache_file = folder / f"{Path(path).stem}.last-good.json"
+    return SharedReader(
+        open_source(config),
+        lambda raw: evaluate(raw, config),
+        ttl=config.refresh_seconds,
+        cache_file=cache_file,
+    )
+
+
+def shared_reader() -> SharedReader[Results]:
+    """The one reader of this server process."""
+    return _reader(str(config_path()))
+
+
+def snapshot() -> Snapshot[Results]:
+    """The current data, read at most once per interval for the whole server."""
+    return shared_reader().get()
+
+
+def config_or_stop(lang: str) -> ClusterConfig:
+    """The configuration, or a clear message naming the file and key, and the page stops."""
+    try:
+        return cluster_config()
+    except ConfigError as exc:
+        st.error(f"{t('error.config', lang)}: {exc}", icon=":material/settings:")
+        st.stop()
+
+
+def snapshot_or_stop(lang: str) -> Snapshot[Results]:
+    """The current data, or a "no data yet, retrying" message when there has never been any."""
+    try:
+        return snapshot()
+    except (SourceError, ConfigError) as exc:
+        st.warning(t("error.no_data", lang, message=exc), icon=":material/hourglass_top:")
+        st.stop()

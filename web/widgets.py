@@ -1,0 +1,52 @@
+"""Small pieces of screen shared by several pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.config import ClusterConfig
+from lib.formatting import clock
+from lib.i18n import t
+from lib.results import Results
+from lib.shared_read import Snapshot
+
+
+def language() -> str:
+    """The UI language chosen in this session (Vietnamese by default)."""
+    return st.session_state.get("lang", "vi")
+
+
+def cluster_heading(config: ClusterConfig, lang: str) -> None:
+    """The cluster's name and year, and the illustrative-data label when it applies."""
+    st.title(config.name)
+    st.caption(t("year", lang, year=config.year))
+    if config.illustrative:
+        st.warning(t("illustrative", lang), icon=":material/science:")
+
+
+def freshness(snap: Snapshot[Results], lang: str) -> None:
+    """The stale-data banner when the source cannot be read, else the "as of" time."""
+    if snap.stale:
+        st.error(t("stale.banner", lang, time=clock(snap.fetched_at)), icon=":material/cloud_off:")
+    else:
+        st.caption(t("ranking.as_of", lang, time=clock(snap.fetched_at)))
+
+
+def ranking_notices(results: Results, lang: str) -> None:
+    """Provisional and needs-vote notices above the ranking."""
+    provisional = sum(s.provisional for s in results.standings)
+    if provisional:
+        st.info(t("ranking.provisional", lang, count=provisional), icon=":material/hourglass_top:")
+    tied = [s.province.name for s in results.standings if s.needs_vote]
+    if tied:
+        st.warning(t("ranking.vote", lang, names=", ".join(tied)), icon=":material/balance:")
+
+
+def problem_summary(results: Results, lang: str) -> None:
+    """The number of data problems, linking to the list on the scores page."""
+    errors, warnings = len(results.errors), len(results.warnings)
+    if not errors and not warnings:
+        st.success(t("problems.none", lang), icon=":material/check_circle:")
+        return
+    st.markdown((":material/error: " if errors else ":material/warning: ") + t("problems.count", lang, errors=errors, warnings=warnings))
+    st.page_link("pages/scores.py", label=t("problems.see", lang), icon=":material/table_chart:")
