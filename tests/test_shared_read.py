@@ -1,0 +1,157 @@
+"""One read per interval for the whole server, and the last good data kept on failure."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from lib.errors import Unavailable
+from lib.model import RawWorkbook
+from lib.shared_read import NoDataYet, SharedReader
+from lib.sources import WriteBatch
+
+
+class CountingSource:
+    """A source that counts reads and can be made slow or failing."""
+
+    label = "test"
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self.fail = False
+        self.delay = 0.0
+        self.content: RawWorkbook = {"TuCham": [["Mã", "51"], ["1.1", 9]]}
+
+    def read(self) -> RawWorkbook:
+        self.reads += 1
+        time.sleep(self.delay)
+        if self.fail:
+            raise Unavailable("mất kết nối")
+        return json.loads(json.dumps(self.content))
+
+    def write(self, batch: WriteBatch) -> None:  # pragma: no cover - not used here
+        raise NotImplementedError
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def reader(source: CountingSource, clock: Clock, **kw) -> SharedReader[int]:
+    return SharedReader(source, lambda raw: raw["TuCham"][1][1], ttl=10, clock=clock, **kw)
+
+
+def test_reads_once_per_interval():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    for _ in range(20):
+        assert r.get().value == 9
+    assert source.reads == 1
+    clock.now += 10
+    r.get()
+    assert source.reads == 2
+
+
+def test_a_stampede_after_expiry_makes_one_read():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    r.get()
+    clock.now += 11
+    source.delay = 0.2
+    barrier = threading.Barrier(50)
+    values = []
+
+    def viewer() -> None:
+        barrier.wait()
+        values.append(r.get().value)
+
+    threads = [threading.Thread(target=viewer) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert source.reads == 2 and values == [9] * 50
+
+
+def test_first_read_stampede_waits_for_one_read():
+    source, clock = CountingSource(), Clock()
+    source.delay = 0.1
+    r = reader(source, clock)
+    threads = [threading.Thread(target=r.get) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert source.reads == 1
+
+
+def test_invalidate_makes_the_next_get_read():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    r.get()
+    source.content["TuCham"][1][1] = 7
+    assert r.get().value == 9
+    r.invalidate()
+    snap = r.get()
+    assert (snap.value, snap.version, source.reads) == (7, 2, 2)
+
+
+def test_unchanged_content_keeps_the_version():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    first = r.get()
+    clock.now += 10
+    assert r.get().version == first.version
+
+
+def test_failure_keeps_last_good_data_marked_stale_then_recovers():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    good = r.get()
+    source.fail = True
+    clock.now += 10
+    stale = r.get()
+    assert stale.stale and stale.value == 9 and stale.fetched_at == good.fetched_at
+    assert "mất kết nối" in (stale.error or "")
+    # backoff: the next attempt is not made at once
+    reads = source.reads
+    r.get()
+    assert source.reads == reads
+    source.fail = False
+    clock.now += 120
+    fresh = r.get()
+    assert not fresh.stale and fresh.value == 9 and r.stats.failures
+
+
+def test_no_data_at_all_raises_a_clear_error():
+    source, clock = CountingSource(), Clock()
+    source.fail = True
+    with pytest.raises(NoDataYet, match="mất kết nối"):
+        reader(source, clock).get()
+
+
+def test_last_good_data_survives_a_restart_during_an_outage(tmp_path):
+    cache = tmp_path / "last-good.json"
+    source, clock = CountingSource(), Clock()
+    reader(source, clock, cache_file=cache).get()
+    assert cache.exists()
+    source.fail = True
+    restarted = reader(source, clock, cache_file=cache)
+    snap = restarted.get()
+    assert snap.value == 9 and snap.stale
+
+
+def test_read_counter_per_minute():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    for _ in range(7):
+        r.get()
+        clock.now += 10
+    assert r.stats.reads_last_minute(clock.now) == 6
