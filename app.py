@@ -10,7 +10,8 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:"
 lang = language()
 navigation = st.navigation(
     [
-        st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:", url_path="xep-hang", default=True),
+        st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
+                url_path="xep-hang", default=True),
         st.Page("pages/scores.py", title=t("page.scores", lang), icon=":material/table_chart:", url_path="bang-diem"),
     ]
 )

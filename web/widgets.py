@@ -48,5 +48,6 @@ def problem_summary(results: Results, lang: str) -> None:
     if not errors and not warnings:
         st.success(t("problems.none", lang), icon=":material/check_circle:")
         return
-    st.markdown((":material/error: " if errors else ":material/warning: ") + t("problems.count", lang, errors=errors, warnings=warnings))
+    icon = ":material/error:" if errors else ":material/warning:"
+    st.markdown(f"{icon} {t('problems.count', lang, errors=errors, warnings=warnings)}")
     st.page_link("pages/scores.py", label=t("problems.see", lang), icon=":material/table_chart:")

@@ -1,0 +1,68 @@
+"""What only a browser shows: the live ranking refreshing itself in headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lib.sources import WriteBatch
+from lib.sources.xlsx import XlsxSource
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+INTERVAL = 2
+
+
+@pytest.fixture
+def live_demo(tmp_path) -> tuple[Path, Path]:
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
+    text = (ROOT / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
+    text = text.replace('path = "demo.xlsx"', f'path = "{workbook}"')
+    text = text.replace("interval_seconds = 15", f"interval_seconds = {INTERVAL}")
+    config = tmp_path / "cluster.toml"
+    config.write_text(text, encoding="utf-8")
+    return config, workbook
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def chart_order(page) -> list[str]:
+    """The province labels on the ranking chart's axis, top to bottom."""
+    return [t.strip() for t in page.locator(".ytick text").all_text_contents()]
+
+
+def test_ranking_refreshes_itself_after_an_edit_in_the_workbook(live_demo, browser, tmp_path):
+    config, workbook = live_demo
+    with dashboard(config, log=tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        page.locator(".ytick text").first.wait_for(timeout=30_000)
+        assert chart_order(page)[0] == "1. Quảng Ngãi"
+        page.screenshot(path=str(tmp_path / "before.png"))
+        # An organiser lowers Quảng Ngãi's agreed score for criterion 1.1 in the workbook.
+        sheet = XlsxSource(workbook).read()["ThongNhat"]
+        header = next(i for i, row in enumerate(sheet) if row and row[0] == "Mã")
+        column = next(i for i, cell in enumerate(sheet[header]) if str(cell).strip() in {"51", "Quảng Ngãi"}) + 1
+        row = next(i for i, r in enumerate(sheet) if r and str(r[0]) == "1.1") + 1
+        XlsxSource(workbook).write(WriteBatch(cells={("ThongNhat", row, column): 0}))
+        page.wait_for_function(
+            "() => document.querySelector('.ytick text') &&"
+            " !document.querySelector('.ytick text').textContent.includes('Quảng Ngãi')",
+            timeout=(INTERVAL * 3 + 10) * 1000,
+        )
+        assert chart_order(page)[0] == "1. Khánh Hòa"
+        assert "Quảng Ngãi" in " ".join(chart_order(page))
+        assert page.get_by_text("Traceback").count() == 0
