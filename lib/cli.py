@@ -1,4 +1,5 @@
-"""The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``.
+"""The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]`` and
+``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
 
 Exit codes: 0 the workbook is usable (warnings allowed), 1 it has errors, 2 it cannot
 be read (or the configuration is invalid).
@@ -8,15 +9,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Protocol, TextIO, runtime_checkable
 
 from lib.config import load_config
 from lib.errors import ConfigError, SourceError
 from lib.formatting import rank_label, two_decimals, vn_number
+from lib.model import RawWorkbook
 from lib.results import Results, evaluate
 from lib.sources.factory import open_source
+from lib.sources.xlsx import XlsxSource, create_template
+from lib.template import is_blank, template_workbook
+
+DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "config" / "demo.xlsx"
+
+
+@runtime_checkable
+class GoogleSheetLike(Protocol):
+    """What init-sheet needs of a remote sheet."""
+
+    label: str
+
+    def read_all(self) -> RawWorkbook: ...
+
+    def write_workbook(self, workbook: RawWorkbook) -> None: ...
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -30,7 +49,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     check.add_argument("workbook", nargs="?", help="tệp .xlsx (mặc định: nguồn trong cấu hình)")
     check.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     check.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    init = commands.add_parser("init-sheet", help="ghi các trang tính mẫu vào một bảng tính trống")
+    init.add_argument("--config", help="tệp cấu hình cụm (.toml)")
+    init.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
+    init.add_argument("--xlsx", help="tạo tệp .xlsx mới ở đường dẫn này thay vì ghi vào Google Sheet")
     args = parser.parse_args(argv)
+    if args.command == "init-sheet":
+        return run_init(args.config, args.demo, args.xlsx, out)
     return run_check(args.workbook, args.config, args.json, out)
 
 
@@ -40,14 +65,48 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
         config = load_config(config_file)
         results = evaluate(open_source(config, workbook).read(), config)
     except (ConfigError, SourceError) as exc:
+        print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
+        return EXIT_UNREADABLE
+    text = json.dumps(as_document(results), ensure_ascii=False, indent=2) + "\n" if as_json else as_text(results)
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:  # e.g. `python -m lib check | head`: the reader has gone, not an error of ours
+        _silence_stdout()
+    return EXIT_ERRORS if results.errors else EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. a StringIO in tests)
+        pass
+
+
+def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO) -> int:
+    """Write the template (or the demo) into an empty Google Sheet or a new .xlsx; never overwrite."""
+    try:
+        config = load_config(config_file)
+        content = XlsxSource(DEMO_WORKBOOK).read() if demo else template_workbook(config)
+        if xlsx:
+            create_template(Path(xlsx), content)
+            print(f"Đã tạo {xlsx}", file=out)
+            return EXIT_OK
+        source = open_source(config)
+        if not isinstance(source, GoogleSheetLike):
+            print("Lỗi: cấu hình không dùng Google Sheet; dùng --xlsx ĐƯỜNG_DẪN để tạo tệp mới", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if not is_blank(source.read_all()):
+            print(f"Lỗi: {source.label} không trống; không ghi đè. Hãy dùng một bảng tính mới.", file=sys.stderr)
+            return EXIT_ERRORS
+        source.write_workbook(content)
+    except (ConfigError, SourceError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    if as_json:
-        json.dump(as_document(results), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        out.write(as_text(results))
-    return EXIT_ERRORS if results.errors else EXIT_OK
+    print(f"Đã ghi {', '.join(content)} vào {source.label}", file=out)
+    return EXIT_OK
 
 
 def as_document(results: Results) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE = ["model", "errors", "text", "cells", "layout", "parse", "scoring", "config", "formatting", "i18n",
+PURE = ["model", "errors", "text", "cells", "layout", "parse", "scoring", "config", "formatting", "i18n", "template",
         "charts", "views", "results"]
 FORBIDDEN = ["streamlit", "gspread", "google.auth", "requests", "openpyxl", "httpx", "urllib3"]
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import streamlit as st
 
 from lib.config import ClusterConfig, config_path, load_config
-from lib.errors import ConfigError, SourceError
+from lib.errors import ConfigError, SourceError, Unavailable
 from lib.i18n import t
 from lib.results import Results, evaluate
 from lib.shared_read import SharedReader, Snapshot
+from lib.sources import Source
 from lib.sources.factory import open_source
 
 CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
@@ -39,11 +40,25 @@ def _reader(path: str) -> SharedReader[Results]:
         folder = Path(os.environ.get(CACHE_DIR_ENV) or Path(__file__).resolve().parent.parent / ".cache")
         cache_file = folder / f"{Path(path).stem}.last-good.json"
     return SharedReader(
-        open_source(config),
+        _source(config),
         lambda raw: evaluate(raw, config),
         ttl=config.refresh_seconds,
         cache_file=cache_file,
     )
+
+
+def _source(config: ClusterConfig) -> Source:
+    if config.source.kind != "gsheet":
+        return open_source(config)
+    from web.connection import GoogleSheetConnection
+
+    overrides = {"spreadsheet": config.source.key} if config.source.key else {}
+    try:
+        return st.connection("gsheets", type=GoogleSheetConnection, **overrides).source
+    except SourceError:
+        raise
+    except Exception as exc:  # a missing or malformed secrets section, said plainly
+        raise Unavailable(f"chưa cấu hình được Google Sheet ([connections.gsheets] trong secrets.toml): {exc}") from exc
 
 
 def shared_reader() -> SharedReader[Results]:

@@ -1,0 +1,27 @@
+"""``st.connection("gsheets", type=GoogleSheetConnection)``: the shared Google Sheet in the app.
+
+Reads the ``[connections.gsheets]`` section of ``.streamlit/secrets.toml`` (sheet URL or
+key and the service-account key fields) and hands out a ``GoogleSheetSource``; keyword
+arguments to ``st.connection`` override the secrets, as with Streamlit's own connections.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit.connections import BaseConnection
+
+from lib.sources.gsheet import GoogleSheetSource, source_from_settings
+
+
+class GoogleSheetConnection(BaseConnection[GoogleSheetSource]):
+    """A Streamlit connection whose raw instance is the project's Google Sheet source."""
+
+    def _connect(self, **kwargs: Any) -> GoogleSheetSource:
+        settings = {**self._secrets.to_dict(), **kwargs}
+        return source_from_settings(settings, key_override=kwargs.get("spreadsheet"))
+
+    @property
+    def source(self) -> GoogleSheetSource:
+        """The underlying source (reads and writes go through the shared reader and the store)."""
+        return self._instance
