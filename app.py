@@ -13,6 +13,7 @@ navigation = st.navigation(
         st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
                 url_path="xep-hang", default=True),
         st.Page("pages/scores.py", title=t("page.scores", lang), icon=":material/table_chart:", url_path="bang-diem"),
+        st.Page("pages/source.py", title=t("page.source", lang), icon=":material/cloud_sync:", url_path="nguon"),
     ]
 )
 navigation.run()

@@ -5,12 +5,15 @@ Numbers are formatted here, Vietnamese style, so a page only lays tables out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
-from lib.formatting import rank_label, signed, vn_number, vn_score
+from lib.formatting import clock, rank_label, signed, vn_number, vn_score
 from lib.i18n import t
 from lib.model import Kind, Severity, Standing
 from lib.results import Results
+from lib.shared_read import ReadFailure
 
 KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
 
@@ -101,6 +104,12 @@ def problems_table(results: Results, lang: str = "vi") -> pd.DataFrame:
         ],
         columns=[t("col.severity", lang), t("col.cell", lang), t("col.message", lang)],
     )
+
+
+def failures_table(failures: Iterable[ReadFailure], lang: str = "vi") -> pd.DataFrame:
+    """The read errors, newest first."""
+    rows = [{t("col.time", lang): clock(f.at), t("col.message", lang): f.message} for f in failures]
+    return pd.DataFrame(rows[::-1], columns=[t("col.time", lang), t("col.message", lang)])
 
 
 def difference_style(value: float) -> str:

@@ -103,3 +103,12 @@ def test_many_sessions_share_one_read_per_interval(demo):
         run()
     reader = _reader(str(config_path()))
     assert reader.stats.reads == 1
+
+
+def test_source_page_shows_the_live_source_and_the_report(demo):
+    at = run("pages/source.py")
+    shown = texts(at)
+    assert "Tệp Excel trên máy chủ" in shown and "demo.xlsx" in shown
+    assert [m.label for m in at.metric][:2] == ["Lần đọc thành công gần nhất", "Tuổi dữ liệu"]
+    assert "Chưa có lỗi đọc nào" in shown
+    assert "TuCham!H8" in set(at.dataframe[-1].value["Ô"])

@@ -80,6 +80,15 @@ def config_or_stop(lang: str) -> ClusterConfig:
         st.stop()
 
 
+def shared_reader_or_stop(lang: str) -> SharedReader[Results]:
+    """The shared reader, or a clear message when the source cannot even be set up."""
+    try:
+        return shared_reader()
+    except (SourceError, ConfigError) as exc:
+        st.warning(t("error.no_data", lang, message=exc), icon=":material/hourglass_top:")
+        st.stop()
+
+
 def snapshot_or_stop(lang: str) -> Snapshot[Results]:
     """The current data, or a "no data yet, retrying" message when there has never been any."""
     try:

@@ -1,0 +1,38 @@
+"""Nguồn dữ liệu: which source is live, how fresh it is, read errors, and the validation report."""
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+from lib.formatting import clock
+from lib.i18n import t
+from lib.views import failures_table, problems_table
+from web.data import config_or_stop, shared_reader_or_stop, snapshot_or_stop
+from web.widgets import freshness, language
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.source", lang))
+reader = shared_reader_or_stop(lang)
+snap = snapshot_or_stop(lang)
+
+st.subheader(t("source.live", lang))
+st.markdown(f"**{t('source.kind.' + config.source.kind, lang)}** — `{reader.source.label}`")
+st.caption(t("source.interval", lang, seconds=config.refresh_seconds))
+freshness(snap, lang)
+age = int((dt.datetime.now() - snap.fetched_at).total_seconds())
+last, since, per_minute, total = st.columns(4)
+last.metric(t("source.last_read", lang), clock(snap.fetched_at))
+since.metric(t("source.age", lang), t("source.age_value", lang, seconds=age))
+per_minute.metric(t("source.reads_minute", lang), reader.stats.reads_last_minute(time.monotonic()))
+total.metric(t("source.reads_total", lang), reader.stats.reads)
+
+st.subheader(t("source.errors", lang))
+if reader.stats.failures:
+    st.dataframe(failures_table(reader.stats.failures, lang), hide_index=True)
+else:
+    st.caption(t("source.no_errors", lang))
+
+st.subheader(t("source.report", lang))
+st.dataframe(problems_table(snap.value, lang), hide_index=True)
