@@ -37,7 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lib.model import RawTab, RawWorkbook  # noqa: E402
+from lib.config import load_config  # noqa: E402
+from lib.model import Kind, RawTab, RawWorkbook  # noqa: E402
+from lib.results import evaluate  # noqa: E402
 from lib.sources.xlsx import XlsxSource, create_template  # noqa: E402
 
 CONFIG = ROOT / "config" / "tn-dhmt-2019.toml"
@@ -467,132 +469,27 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
     }
 
 
-def _norm(text: object) -> str:
-    """Text folded for matching: no accents, no spaces, ``Đ`` = ``D``, lower case."""
-    decomposed = unicodedata.normalize("NFKD", str(text).replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not ch.isspace()).casefold()
-
-
-def _number(value: object, where: str) -> Decimal | None:
-    """A cell as a Decimal score (blank -> None); text may use ``,`` and a trailing ``đ``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise DemoCheckError(f"{where}: not a score: {value!r}")
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip()
-    for suffix in ("điểm", "đ"):
-        if text.endswith(suffix):
-            text = text[: -len(suffix)].strip()
-    try:
-        return Decimal(text.replace(",", "."))
-    except ArithmeticError as exc:
-        raise DemoCheckError(f"{where}: not a score: {value!r}") from exc
-
-
-def _grid(tab: RawTab, name: str, provinces: Sequence[dict], crit_codes: Sequence[str]) -> dict[str, dict[str, object]]:
-    """A TuCham-shaped tab as {province code: {criterion code: cell}}, headers matched by name."""
-    header_at = next((i for i, row in enumerate(tab[:10]) if row and _norm(row[0]) == _norm("Mã")), None)
-    if header_at is None:
-        raise DemoCheckError(f"{name}: no 'Mã' header row")
-    keys = {}
-    for p in provinces:
-        for label in (p["code"], p["name"], *p.get("aliases", ())):
-            keys[_norm(label)] = str(p["code"])
-    columns: dict[int, str] = {}
-    for col, head in enumerate(tab[header_at][1:], start=1):
-        code = keys.get(_norm(head))
-        if code is None or code in columns.values():
-            raise DemoCheckError(f"{name}: header {head!r} matches no member or a member twice")
-        columns[col] = code
-    if len(columns) != len(provinces):
-        raise DemoCheckError(f"{name}: {len(columns)} province columns, expected {len(provinces)}")
-    grid: dict[str, dict[str, object]] = {code: {} for code in columns.values()}
-    for row in tab[header_at + 1 :]:
-        if not row or row[0] is None:
-            continue
-        if str(row[0]) not in crit_codes:
-            raise DemoCheckError(f"{name}: unknown criterion {row[0]!r}")
-        for col, code in columns.items():
-            grid[code][str(row[0])] = row[col] if col < len(row) else None
-    return grid
-
-
 def verify_demo(workbook: RawWorkbook, config: Path = CONFIG) -> list[Row]:
-    """The ranking recomputed from the cells; raises ``DemoCheckError`` unless every promise holds."""
-    cfg = _config(config)
-    provinces = cfg["provinces"]
-    cap_value = cfg.get("scoring", {}).get("bonus_cap")
-    cap = Decimal(str(cap_value)) if cap_value is not None else None
-    awards = sorted(cfg.get("awards", []), key=lambda a: a["from_rank"])
-    line = max(a["to_rank"] for a in awards)
-
-    crit_rows = workbook["TieuChi"][3:]
-    crits = [
-        _Crit(str(r[0]), str(r[1]), Decimal(str(r[3])), r[4] if len(r) > 4 and r[4] in (BONUS, PENALTY) else STANDARD)
-        for r in crit_rows
-    ]
-    codes = [c.code for c in crits]
-    if len(set(codes)) != len(codes):
-        raise DemoCheckError("duplicate criterion codes")
-    standard_sum = sum((c.max for c in crits if c.kind == STANDARD), ZERO)
+    """The ranking by the project's own core; raises ``DemoCheckError`` unless every promise holds."""
+    cluster = load_config(config)
+    results = evaluate(workbook, cluster)
+    if results.errors:
+        raise DemoCheckError(f"the demo has errors: {[(p.cell, p.message) for p in results.errors]}")
+    standard_sum = sum((c.max_points for c in results.sheet.criteria if c.kind is Kind.STANDARD), ZERO)
     if standard_sum != 100:
         raise DemoCheckError(f"standard max points sum to {standard_sum}, not 100")
-    groups = list(dict.fromkeys(c.group for c in crits))
-
-    self_grid = _grid(workbook["TuCham"], "TuCham", provinces, codes)
-    agreed_grid = _grid(workbook["ThongNhat"], "ThongNhat", provinces, codes)
-    _grid(workbook["MinhChung"], "MinhChung", provinces, codes)
-
-    effective: dict[str, dict[str, Decimal | None]] = {}
-    blanks: list[tuple[str, str]] = []
-    agreed_provinces = []
-    for p in provinces:
-        code = str(p["code"])
-        scores: dict[str, Decimal | None] = {}
-        any_agreed = False
-        for c in crits:
-            where = f"{code}/{c.code}"
-            own = _number(self_grid[code].get(c.code), f"TuCham {where}")
-            agreed = _number(agreed_grid[code].get(c.code), f"ThongNhat {where}")
-            for v in (own, agreed):
-                if v is not None and not (0 <= v <= c.max):
-                    raise DemoCheckError(f"{where}: {v} outside 0..{c.max}")
-            if own is None:
-                blanks.append((code, c.code))
-            any_agreed |= agreed is not None
-            scores[c.code] = agreed if agreed is not None else own
-        if any_agreed:
-            agreed_provinces.append(code)
-        effective[code] = scores
-
-    if len(blanks) != 3 or len({p for p, _ in blanks}) != 2:
-        raise DemoCheckError(f"expected 3 blank self-scores on 2 provinces, found {blanks}")
-    if len(agreed_provinces) != 6:
-        raise DemoCheckError(f"expected agreed scores for 6 provinces, found {agreed_provinces}")
-
-    totals = {str(p["code"]): _total(effective[str(p["code"])], crits, cap) for p in provinces}
-    order = sorted(totals, key=lambda p: totals[p], reverse=True)
-    values = [totals[p] for p in order]
-    equal_pairs = [(a, b) for i, a in enumerate(order) for b in order[i + 1 :] if totals[a] == totals[b]]
-    if len(equal_pairs) != 1:
-        raise DemoCheckError(f"expected exactly one tie, found {equal_pairs}")
-    a, b = equal_pairs[0]
-    if {order.index(a), order.index(b)} != {line - 1, line}:
-        raise DemoCheckError(f"the tie {a}/{b} is not at positions {line} and {line + 1}: {order}")
-    for group in groups[:2]:
-        ga, gb = _group_sum(effective[a], crits, group), _group_sum(effective[b], crits, group)
-        if ga != gb:
-            raise DemoCheckError(f"the tie {a}/{b} is broken by group {group!r}: {ga} vs {gb}")
-
-    names = {str(p["code"]): str(p["name"]) for p in provinces}
-    rows = []
-    for code in order:
-        rank = values.index(totals[code]) + 1
-        award = next((w["name"] for w in awards if w["from_rank"] <= rank <= w["to_rank"]), None)
-        rows.append(Row(code, names[code], totals[code], rank, award, code in agreed_provinces))
-    return rows
+    blanks = [(p, c) for p in cluster.provinces for c in results.sheet.criteria
+              if (c.code, p.code) not in results.sheet.self_scores]
+    if len(blanks) != 3 or len({p.code for p, _ in blanks}) != 2:
+        raise DemoCheckError(f"expected 3 blank self-scores on 2 provinces, found {len(blanks)}")
+    agreed = {code for _, code in results.sheet.agreed}
+    if len(agreed) != 6:
+        raise DemoCheckError(f"expected agreed scores for 6 provinces, found {sorted(agreed)}")
+    tied = [s for s in results.standings if s.shared]
+    line = max(a.to_rank for a in cluster.awards)
+    if len(tied) != 2 or tied[0].rank != line or not all(s.needs_vote for s in tied):
+        raise DemoCheckError(f"expected one vote-needing tie at rank {line}, found {[(s.code, s.rank) for s in tied]}")
+    return [Row(s.code, s.province.name, s.agreed_total, s.rank, s.award, s.code in agreed) for s in results.standings]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
