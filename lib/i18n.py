@@ -17,6 +17,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "ILLUSTRATIVE DATA — not official figures",
     },
     "year": {"vi": "Năm {year}", "en": "Year {year}"},
+    "meeting.preliminary": {"vi": "Hội nghị trù bị: {when}", "en": "Preliminary meeting: {when}"},
+    "meeting.conference": {"vi": "Hội nghị chính thức: {when}", "en": "Official conference: {when}"},
     "col.rank": {"vi": "Hạng", "en": "Rank"},
     "col.code": {"vi": "Mã", "en": "Code"},
     "col.province": {"vi": "Tỉnh", "en": "Province"},

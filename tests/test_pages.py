@@ -56,6 +56,7 @@ def test_ranking_page_shows_the_order_and_the_vote_needed(demo):
     assert "DỮ LIỆU MINH HỌA" in shown
     assert "cần biểu quyết" in shown and "Bình Định" in shown
     assert "0 lỗi và 3 cảnh báo" in shown
+    assert "Hội nghị trù bị: 14h00 ngày 12/03/2020" in shown
 
 
 def test_scores_page_shows_matrix_detail_and_problem_cells(demo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.config import ClusterConfig
-from lib.formatting import clock
+from lib.formatting import clock, vn_datetime
 from lib.i18n import t
 from lib.results import Results
 from lib.shared_read import Snapshot
@@ -19,7 +19,12 @@ def language() -> str:
 def cluster_heading(config: ClusterConfig, lang: str) -> None:
     """The cluster's name and year, and the illustrative-data label when it applies."""
     st.title(config.name)
-    st.caption(t("year", lang, year=config.year))
+    parts = [t("year", lang, year=config.year)]
+    if config.preliminary:
+        parts.append(t("meeting.preliminary", lang, when=vn_datetime(config.preliminary)))
+    if config.conference:
+        parts.append(t("meeting.conference", lang, when=vn_datetime(config.conference)))
+    st.caption(" · ".join(parts))
     if config.illustrative:
         st.warning(t("illustrative", lang), icon=":material/science:")
 
