@@ -1,9 +1,11 @@
 """Reading one score cell: numbers as typed by Vietnamese provincial boards.
 
-A number from the sheet is taken as it is. Text is read with the Vietnamese decimal
-comma (``9,5``) or a dot (``9.5``); spaces and a trailing ``đ``/``điểm`` are tolerated.
-Anything that could mean two things or is not a number is refused with a
-``CellParseError`` that says why: we report, we never guess.
+A number from the sheet is taken as it is, to the 15 significant digits a spreadsheet
+keeps (so a formula's ``0.1 + 0.2`` is ``0.3``, and cannot split a tie). Text is read
+with the Vietnamese decimal comma (``9,5``) or a dot (``9.5``); surrounding spaces,
+invisible zero-width characters and a trailing ``đ``/``điểm`` are tolerated. Anything
+that could mean two things or is not a number (``1.000``, ``9 5``, ``#N/A``) is refused
+with a ``CellParseError`` that says why: we report, we never guess.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from lib.errors import CellParseError
@@ -18,6 +21,7 @@ from lib.errors import CellParseError
 _SUFFIX = re.compile(r"\s*(điểm|đ)\.?\s*$", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}", re.ASCII)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPREADSHEET_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!")
 
 
@@ -40,8 +44,9 @@ def parse_score(cell: object) -> Decimal | None:
     if isinstance(cell, float):
         if not math.isfinite(cell):
             raise CellParseError(f"{cell!r} không phải là điểm số")
-        # repr gives the shortest text that round-trips, so 9.1 stays 9.1, not 9.0999…
-        return Decimal(repr(cell))
+        # A spreadsheet keeps 15 significant digits: 9.1 stays 9.1 (not 9.0999…), and a
+        # formula's 0.1 + 0.2 (0.30000000000000004 as a float) is the 0.3 the sheet shows.
+        return Decimal(format(cell, ".15g"))
     if isinstance(cell, Decimal):
         if not cell.is_finite():
             raise CellParseError(f"{cell!r} không phải là điểm số")
@@ -52,20 +57,24 @@ def parse_score(cell: object) -> Decimal | None:
 
 
 def _parse_text(cell: str) -> Decimal | None:
-    text = cell.strip().replace("\u00a0", "")
+    text = unicodedata.normalize("NFC", cell).translate(_INVISIBLE).strip()
     if not text:
         return None
     if text.upper() in _SPREADSHEET_ERRORS:
         raise CellParseError(f"{cell!r} là lỗi công thức của bảng tính, chưa có điểm")
     if text.startswith("="):
         raise CellParseError(f"{cell!r} là công thức chưa tính được, không phải điểm số")
-    text = _SUFFIX.sub("", text).replace(" ", "")
+    text = _SUFFIX.sub("", text)
     if not _NUMBER.fullmatch(text):
+        if _NUMBER.fullmatch("".join(text.split())):
+            raise CellParseError(f"{cell!r} có khoảng trắng giữa các chữ số; hãy ghi rõ một số")
         raise CellParseError(f"{cell!r} không phải là điểm số")
     if _GROUPED.fullmatch(text):
-        whole, _, part = text.replace(",", ".").partition(".")
+        separator = "," if "," in text else "."
+        whole, _, part = text.partition(separator)
+        as_decimal = format(Decimal(f"{whole}.{part}").normalize(), "f").replace(".", separator)
         raise CellParseError(
-            f"{cell!r} có thể là {int(whole)} hoặc {int(whole + part)} "
+            f"{cell!r} có thể là {as_decimal} hoặc {int(whole + part)} "
             "(dấu chấm/phẩy hàng nghìn?); hãy ghi rõ"
         )
     try:

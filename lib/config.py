@@ -151,7 +151,8 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     meetings = check.table(data, "meetings", required=False)
     scoring = check.table(data, "scoring", required=False)
     refresh = check.table(data, "refresh", required=False)
-    interval = check.value(refresh, "interval_seconds", "refresh", int, required=False) or 15
+    interval = check.value(refresh, "interval_seconds", "refresh", int, required=False)
+    interval = 15 if interval is None else interval
     if interval < 2:
         raise check.fail("refresh.interval_seconds", "phải từ 2 giây trở lên")
     cap = check.value(scoring, "bonus_cap", "scoring", (int, float, str), required=False)
@@ -191,12 +192,14 @@ def _provinces(check: _Checker, rows: object) -> tuple[Province, ...]:
             raise check.fail(where, "phải là một bảng")
         check.known_keys(row, "provinces", where)
         code = check.value(row, "code", where, str)
-        if not code.strip().isdigit():
-            raise check.fail(f"{where}.code", f"mã tỉnh {code!r} phải là chữ số (mã Tổng cục Thống kê)")
+        if not (code.strip().isascii() and code.strip().isdigit()):
+            raise check.fail(f"{where}.code", f"mã tỉnh {code!r} phải là chữ số 0–9 (mã Tổng cục Thống kê)")
         name = check.value(row, "name", where, str)
+        if not fold(name):
+            raise check.fail(f"{where}.name", f"tên tỉnh {name!r} không được để trống")
         aliases = check.value(row, "aliases", where, list, required=False) or []
-        if not all(isinstance(a, str) and a.strip() for a in aliases):
-            raise check.fail(f"{where}.aliases", "phải là danh sách tên")
+        if not all(isinstance(a, str) and fold(a) for a in aliases):
+            raise check.fail(f"{where}.aliases", "phải là danh sách tên (mỗi tên có ít nhất một chữ hoặc số)")
         for j, spelling in enumerate([code, name, *aliases]):
             key = fold(spelling)
             owner = seen.get(key)
@@ -234,7 +237,10 @@ def _awards(check: _Checker, rows: object) -> tuple[Award, ...]:
 def _source(check: _Checker, file: Path, table: dict) -> SourceSettings:
     kind = check.value(table, "kind", "source", str)
     if kind == "xlsx":
-        path = Path(check.value(table, "path", "source", str))
+        text = check.value(table, "path", "source", str)
+        if not text.strip():
+            raise check.fail("source.path", "đường dẫn tệp .xlsx không được để trống")
+        path = Path(text)
         return SourceSettings("xlsx", path=path if path.is_absolute() else file.parent / path)
     if kind == "gsheet":
         return SourceSettings("gsheet", key=check.value(table, "key", "source", str, required=False))

@@ -70,11 +70,9 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseR
     report = _Report()
     criteria, unusable = _criteria(workbook, report)
     by_code = {c.code: c for c in criteria}
-    self_scores, places_self = _score_tab(workbook, "TuCham", by_code, unusable, members, report, required=True)
+    self_scores, _ = _score_tab(workbook, "TuCham", by_code, unusable, members, report, required=True)
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, report, required=False)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, report, evidence=True)
-    if find_tab(workbook, "TuCham") is not None:
-        _report_missing_rows(criteria, places_self, report)
     sheet = Scoresheet(
         criteria=tuple(criteria),
         provinces=tuple(members),
@@ -95,7 +93,7 @@ def _criteria(workbook: RawWorkbook, report: _Report) -> tuple[list[Criterion], 
     title, rows = found
     header_index = find_header_row(rows)
     if header_index is None:
-        report.error(f"{title}!1", "không tìm thấy dòng tiêu đề có cột 'Mã'")
+        report.error(address(title, 1, 1), "không tìm thấy dòng tiêu đề có cột 'Mã'")
         return [], set()
     columns = header_columns(rows[header_index], HEADERS)
     if "max" not in columns:
@@ -112,7 +110,8 @@ def _criteria(workbook: RawWorkbook, report: _Report) -> tuple[list[Criterion], 
             return address(title, row_no, columns[key] + 1)
 
         def text(key: str, row: list[object] = row) -> str:
-            return str(cell_at(row, columns[key]) or "").strip() if key in columns else ""
+            value = cell_at(row, columns[key]) if key in columns else None
+            return "" if value is None else str(value).strip()
 
         group = text("group") or group  # merged group cells leave the rows below blank
         code = code_text(cell_at(row, columns["code"]))
@@ -125,13 +124,16 @@ def _criteria(workbook: RawWorkbook, report: _Report) -> tuple[list[Criterion], 
             continue
         seen[code] = where("code")
         max_points = _max_points(cell_at(row, columns["max"]), where("max"), code, report)
-        kind = KINDS.get(fold(text("kind")))
+        # Only a blank cell means "chuẩn"; a lone "-" or "?" is not a kind anyone typed on purpose.
+        kind = KINDS.get(fold(text("kind"))) if fold(text("kind")) or not text("kind") else None
         if kind is None:
             report.error(where("kind"), f"loại {text('kind')!r} không hợp lệ (chuẩn, thưởng hoặc trừ)")
         if max_points is None or kind is None:
             unusable.add(code)
             continue
         criteria.append(Criterion(code, group, text("criterion"), max_points, kind, text("note")))
+    if not criteria and not unusable:
+        report.warning(address(title, header_index + 2, 1), "chưa có tiêu chí nào trong TieuChi")
     return criteria, unusable
 
 
@@ -167,20 +169,27 @@ def _score_tab(
     title, rows = found
     header_index = find_header_row(rows)
     if header_index is None:
-        report.error(f"{title}!1", "không tìm thấy dòng tiêu đề có cột 'Mã'")
+        report.error(address(title, 1, 1), "không tìm thấy dòng tiêu đề có cột 'Mã'")
         return {}, {}
     code_col, province_cols = _province_columns(title, header_index, rows[header_index], members, report)
     if canonical == "TuCham":
         for province in members:
             if province.code not in province_cols.values():
-                report.warning(f"{title}!{header_index + 1}", f"không có cột của {province.name}; coi như chưa tự chấm")
+                report.warning(
+                    f"{title}!{header_index + 1}:{header_index + 1}",
+                    f"không có cột của {province.name}; coi như chưa tự chấm",
+                )
     values: dict[CellKey, object] = {}
     places: dict[CellKey, CellPlace] = {}
     seen: dict[str, int] = {}
     for index in range(header_index + 1, len(rows)):
         row, row_no = rows[index], index + 1
         code = code_text(cell_at(row, code_col))
-        if not code or code in unusable:
+        if not code:
+            if any(cell_at(row, col) is not None for col in province_cols):
+                report.warning(address(title, row_no, code_col + 1), "dòng có điểm nhưng không có mã tiêu chí; bỏ qua")
+            continue
+        if code in unusable:
             continue
         if code not in criteria:
             report.error(address(title, row_no, code_col + 1), f"mã {code!r} không có trong TieuChi")
@@ -202,16 +211,23 @@ def _score_tab(
                 values[key] = str(value).strip()
             else:
                 values[key] = _score(value, criteria[code], cell, report)
+    if canonical == "TuCham":
+        for code in criteria:
+            if code not in seen:
+                report.warning(title, f"tiêu chí {code} chưa có dòng trong {title} (thiếu điểm tự chấm)")
     return values, places
 
 
 def _province_columns(
     title: str, header_index: int, header: Sequence[object], members: Sequence[Province], report: _Report
 ) -> tuple[int, dict[int, ProvinceCode]]:
+    # Codes match exactly ("67", 67 or 67.0, never "6.7"); names and aliases match folded.
+    codes = {province.code.strip(): province for province in members}
     spellings = {}
     for province in members:
-        for spelling in (province.code, province.name, *province.aliases):
-            spellings[fold(spelling)] = province
+        for spelling in (province.name, *province.aliases):
+            if fold(spelling):  # a spelling of only punctuation would match any such header
+                spellings[fold(spelling)] = province
     code_col = header_columns(header, {"code": HEADERS["code"]})["code"]
     columns: dict[int, ProvinceCode] = {}
     first_seen: dict[ProvinceCode, str] = {}
@@ -219,7 +235,9 @@ def _province_columns(
         if col == code_col or cell_at(header, col) is None or fold(cell) in NON_PROVINCE_HEADERS:
             continue
         where = address(title, header_index + 1, col + 1)
-        province = spellings.get(fold(cell)) or spellings.get(_without_prefix(fold(cell)))
+        province = (
+            codes.get(code_text(cell)) or spellings.get(fold(cell)) or spellings.get(_without_prefix(fold(cell)))
+        )
         if province is None:
             report.error(where, f"tiêu đề cột {cell!r} không khớp tỉnh nào trong cụm")
         elif province.code in first_seen:
@@ -245,13 +263,6 @@ def _score(value: object, criterion: Criterion, cell: str, report: _Report) -> D
         report.error(cell, f"tiêu chí {criterion.code}: điểm {value!r} ngoài khoảng 0–{criterion.max_points}")
         return None
     return score
-
-
-def _report_missing_rows(criteria: Sequence[Criterion], self_scores: dict[CellKey, object], report: _Report) -> None:
-    rows_present = {code for code, _ in self_scores}
-    for criterion in criteria:
-        if criterion.code not in rows_present:
-            report.warning("TuCham", f"tiêu chí {criterion.code} chưa có dòng trong TuCham (thiếu điểm tự chấm)")
 
 
 def _log(workbook: RawWorkbook) -> tuple[LogEntry, ...]:

@@ -1,8 +1,10 @@
 """Matching of names typed by people: tab names, headers, kinds and province names.
 
 Two spellings match when they fold to the same key: Unicode normal form, case, spaces,
-punctuation and accents are ignored, and ``Đ`` is taken as ``D`` (NFD leaves it whole).
-So ``Đăk Nông``, ``Dak Nong``, ``DAK  NONG`` and ``Đắk Nông`` all fold to ``daknong``.
+punctuation and accents are ignored, and ``Đ`` is taken as ``D`` (NFD leaves it whole),
+as is its look-alike ``Ð`` (U+00D0, the Icelandic eth that some fonts and converters
+produce for ``Đ``). So ``Đăk Nông``, ``Dak Nong``, ``DAK  NONG`` and ``Đắk Nông`` all
+fold to ``daknong``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def fold(text: object) -> str:
         return ""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
-    decomposed = unicodedata.normalize("NFD", str(text).casefold().replace("đ", "d"))
+    decomposed = unicodedata.normalize("NFD", str(text).casefold().translate(_D))
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
@@ -47,6 +49,8 @@ def vietnamese_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], st
         tones.append(tone)
     return tuple(letters), tuple(tones), text
 
+
+_D = str.maketrans({"đ": "d", "ð": "d"})  # casefold() has already lowered Đ and Ð
 
 _ALPHABET = {
     letter: index
