@@ -81,3 +81,14 @@ def _parse_text(cell: str) -> Decimal | None:
         return Decimal(text.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
         raise CellParseError(f"{cell!r} không phải là điểm số") from exc
+
+
+def raw_value(value: Decimal | None) -> int | float | str:
+    """A score as the workbook stores it: an integer, a float, or ``""`` for blank.
+
+    >>> raw_value(Decimal("7.00")), raw_value(Decimal("7.25")), raw_value(None)
+    (7, 7.25, '')
+    """
+    if value is None:
+        return ""
+    return int(value) if value == value.to_integral_value() else float(value)

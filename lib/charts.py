@@ -99,3 +99,28 @@ def _bar_text(standing: Standing, lang: str) -> str:
     if standing.needs_vote:
         text += f" · {t('status.needs_vote', lang).lower()}"
     return text
+
+
+SELF_COLOUR, AGREED_COLOUR = "#9aa5b1", "#1f5fae"
+
+
+def group_breakdown_figure(standing: Standing, lang: str = "vi", font_size: int = 13) -> go.Figure:
+    """Self-score vs agreed subtotal per group for one province (grouped horizontal bars)."""
+    groups = list(standing.group_agreed)
+    fig = go.Figure()
+    for name, values, colour in (
+        (t("col.self", lang), standing.group_self, SELF_COLOUR),
+        (t("col.agreed", lang), standing.group_agreed, AGREED_COLOUR),
+    ):
+        fig.add_trace(go.Bar(
+            orientation="h", y=groups, x=[float(values[g]) for g in groups], name=name, marker_color=colour,
+            text=[vn_number(values[g]) for g in groups], textposition="outside",
+            hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
+        ))
+    fig.update_layout(
+        barmode="group", height=max(260, 60 * len(groups) + 80), font={"size": font_size},
+        margin={"l": 10, "r": 40, "t": 10, "b": 30}, plot_bgcolor="white", separators=",.",
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": "#e5e7eb"},
+        legend={"orientation": "h", "y": -0.12},
+    )
+    return fig

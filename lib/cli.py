@@ -53,7 +53,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     init.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     init.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
     init.add_argument("--xlsx", help="tạo tệp .xlsx mới ở đường dẫn này thay vì ghi vào Google Sheet")
+    hashing = commands.add_parser("hash-passcode", help="in mã băm của một mã đăng nhập để dán vào secrets.toml")
+    hashing.add_argument("--stdin", action="store_true", help="đọc mã từ một dòng của stdin (cho script)")
+    hashing.add_argument("--role", choices=["secretary", "admin"], default="secretary", help="khóa trong [auth]")
     args = parser.parse_args(argv)
+    if args.command == "hash-passcode":
+        return run_hash_passcode(args.stdin, args.role, out)
     if args.command == "init-sheet":
         return run_init(args.config, args.demo, args.xlsx, out)
     return run_check(args.workbook, args.config, args.json, out)
@@ -157,3 +162,31 @@ def as_text(results: Results) -> str:
             f"{vn_number(s.agreed_total):>11}  {'; '.join(notes)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def run_hash_passcode(from_stdin: bool, role: str, out: TextIO) -> int:
+    """Read a passcode without echoing it; print its salted hash and the secrets.toml lines."""
+    import getpass
+
+    from lib.auth import MAX_PASSCODE, hash_passcode
+
+    if from_stdin:
+        passcode = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    else:
+        try:
+            passcode, again = getpass.getpass("Mã đăng nhập: "), getpass.getpass("Nhập lại: ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nĐã hủy", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if passcode != again:
+            print("Lỗi: hai lần nhập không khớp", file=sys.stderr)
+            return EXIT_UNREADABLE
+    if not 0 < len(passcode) <= MAX_PASSCODE:
+        print(f"Lỗi: mã đăng nhập phải có từ 1 đến {MAX_PASSCODE} ký tự", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if len(passcode) < 10:
+        print("Cảnh báo: mã ngắn hơn 10 ký tự dễ bị dò; nên dùng một cụm vài từ", file=sys.stderr)
+    stored = hash_passcode(passcode)
+    print(stored, file=out)
+    print(f'\nDán vào .streamlit/secrets.toml:\n[auth]\n{role} = "{stored}"', file=out)
+    return EXIT_OK

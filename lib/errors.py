@@ -7,7 +7,8 @@
     │   ├── NotAWorkbook     the file is not a workbook at all
     │   ├── Unavailable      the source is unreachable, not shared, not found
     │   └── QuotaExceeded    the source refused for rate limits (retry later)
-    └── WriteConflict        a cell changed since the secretary saw it
+    ├── WriteConflict        a cell changed since the secretary saw it
+    └── NotAllowed           the user's role may not do this (checked at write time)
 
 Parsing problems in the *content* of a workbook are not exceptions: ``lib.parse``
 returns them as ``Problem`` values so that one bad cell never hides the others.
@@ -51,3 +52,7 @@ class QuotaExceeded(SourceError):
 
 class WriteConflict(ScoreboardError):
     """A cell no longer holds the value the secretary started from."""
+
+
+class NotAllowed(ScoreboardError, PermissionError):
+    """The user's role does not allow this action (e.g. a viewer trying to write scores)."""

@@ -13,6 +13,9 @@ from lib.model import Standing
 
 _CENT = Decimal("0.01")
 
+VN_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
+"""Vietnam's time zone (UTC+7, no daylight saving): times are shown and logged in it."""
+
 
 def two_decimals(value: Decimal) -> str:
     """A total for machines: exactly two decimals, dot separator, half-up rounding.
@@ -82,8 +85,8 @@ def vn_datetime(value: dt.datetime | None) -> str:
 
 
 def clock(value: dt.datetime) -> str:
-    """``hh:mm:ss`` for "data as of" stamps."""
-    return value.strftime("%H:%M:%S")
+    """``hh:mm:ss`` in Vietnam's time for "data as of" stamps (naive times are taken as local)."""
+    return (value.astimezone(VN_TIME) if value.tzinfo else value).strftime("%H:%M:%S")
 
 
 def rank_label(standing: Standing, shared_word: str = "Đồng hạng") -> str:

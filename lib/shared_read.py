@@ -52,6 +52,10 @@ class Snapshot(Generic[T]):
     error: str | None = None
     failing_since: dt.datetime | None = None
 
+    def age_seconds(self, now: dt.datetime | None = None) -> int:
+        """Whole seconds since the data was read."""
+        return int(((now or dt.datetime.now(dt.UTC)) - self.fetched_at).total_seconds())
+
     @property
     def stale(self) -> bool:
         """True when the latest read failed and this is older data."""
@@ -129,7 +133,7 @@ class SharedReader(Generic[T]):
         started = self._clock()
         self.stats.reads += 1
         self.stats.read_times.append(started)
-        now = dt.datetime.now()
+        now = dt.datetime.now(dt.UTC)
         try:
             raw = self.source.read()
             value = self._build(raw)

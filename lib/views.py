@@ -14,6 +14,7 @@ from lib.i18n import t
 from lib.model import Kind, Severity, Standing
 from lib.results import Results
 from lib.shared_read import ReadFailure
+from lib.text import fold
 
 KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
 
@@ -110,6 +111,23 @@ def failures_table(failures: Iterable[ReadFailure], lang: str = "vi") -> pd.Data
     """The read errors, newest first."""
     rows = [{t("col.time", lang): clock(f.at), t("col.message", lang): f.message} for f in failures]
     return pd.DataFrame(rows[::-1], columns=[t("col.time", lang), t("col.message", lang)])
+
+
+def log_table(
+    results: Results, provinces: Iterable[str] = (), criteria: Iterable[str] = (), lang: str = "vi"
+) -> pd.DataFrame:
+    """The change log, newest first, optionally only for some provinces (names) and criteria."""
+    wanted_provinces = {fold(p) for p in provinces}
+    wanted_criteria = set(criteria)
+    columns = [t(k, lang) for k in ("col.time", "col.user", "col.province", "col.code", "col.old", "col.new",
+                                    "col.reason")]
+    rows = [
+        dict(zip(columns, (e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason), strict=True))
+        for e in reversed(results.sheet.log)
+        if (not wanted_provinces or fold(e.province) in wanted_provinces)
+        and (not wanted_criteria or e.criterion in wanted_criteria)
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def difference_style(value: float) -> str:

@@ -1,6 +1,5 @@
 """Nguồn dữ liệu: which source is live, how fresh it is, read errors, and the validation report."""
 
-import datetime as dt
 import time
 
 import streamlit as st
@@ -21,10 +20,9 @@ st.subheader(t("source.live", lang))
 st.markdown(f"**{t('source.kind.' + config.source.kind, lang)}** — `{reader.source.label}`")
 st.caption(t("source.interval", lang, seconds=config.refresh_seconds))
 freshness(snap, lang)
-age = int((dt.datetime.now() - snap.fetched_at).total_seconds())
 last, since, per_minute, total = st.columns(4)
 last.metric(t("source.last_read", lang), clock(snap.fetched_at))
-since.metric(t("source.age", lang), t("source.age_value", lang, seconds=age))
+since.metric(t("source.age", lang), t("source.age_value", lang, seconds=snap.age_seconds()))
 per_minute.metric(t("source.reads_minute", lang), reader.stats.reads_last_minute(time.monotonic()))
 total.metric(t("source.reads_total", lang), reader.stats.reads)
 

@@ -405,3 +405,11 @@ def test_demo_check_fails_loudly_when_the_tie_is_broken() -> None:
 def _spellings(make_demo: ModuleType, code: str) -> set[str]:
     """Every normalised header that means the province ``code`` in the demo."""
     return {fold(h[code]) for h in make_demo.HEADERS.values()} | {code}
+
+
+def test_write_creates_new_tabs_before_setting_cells(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    create_template(path, {"TuCham": [["Mã", "51"]]})
+    XlsxSource(path).write(WriteBatch(cells={("Chot", 1, 1): "Thời gian"}, new_tabs=("Chot", "TuCham")))
+    book = XlsxSource(path).read()
+    assert book["Chot"] == [["Thời gian"]] and book["TuCham"] == [["Mã", "51"]]

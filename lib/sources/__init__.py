@@ -21,11 +21,13 @@ class WriteBatch:
 
     ``cells`` maps (tab title, 1-based row, 1-based column) to the raw value to store;
     values are stored as given (text stays text, even ``=1+1``). ``appends`` maps a tab
-    title to rows appended after its last non-empty row.
+    title to rows appended after its last non-empty row. ``new_tabs`` are created first
+    when the workbook has no tab of that title (e.g. the freeze record on first use).
     """
 
     cells: Mapping[tuple[str, int, int], object] = field(default_factory=dict)
     appends: Mapping[str, Sequence[Sequence[object]]] = field(default_factory=dict)
+    new_tabs: Sequence[str] = ()
 
 
 class Source(Protocol):

@@ -195,6 +195,9 @@ class XlsxSource:
         """Set the batch's cells and append its rows, then save atomically."""
         with _lock_for(self.path):
             wb = _open(self.path, data_only=False, read_only=False)
+            for title in batch.new_tabs:
+                if title not in wb.sheetnames:
+                    wb.create_sheet(title)
             for (tab, row, col), value in batch.cells.items():
                 _store(_sheet(wb, tab, self.path), row, col, value)
             for tab, rows in batch.appends.items():

@@ -1,0 +1,223 @@
+"""The durable outbox (``lib.outbox``): nothing lost in an outage, nothing written twice.
+
+Outages: the local workbook moved away, the fake Sheets server stopped, or answering
+503/429. A restart is a new ``Outbox`` on the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from lib.errors import NotAllowed, QuotaExceeded, Unavailable
+from lib.outbox import Outbox, change_set_from_json, change_set_to_json
+from lib.sources.gsheet import GoogleSheetSource, RetryPolicy, authorized_session, credentials_from_info
+from lib.store import VN_TIME, Adjustment, ChangeSet, Role, save
+from tests.fake_sheets import service_account_info
+from tests.test_store import MEMBERS, PY_11, QN_11, Backend, LostReply, change, open_backend
+
+D = Decimal
+LATER = dt.datetime(2100, 1, 1, tzinfo=VN_TIME)
+
+
+@pytest.fixture(params=["xlsx", "gsheet"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    with open_backend(request.param, tmp_path) as b:
+        yield b
+
+
+def saver(backend: Backend):
+    return lambda cs: save(backend.source, cs, MEMBERS)
+
+
+# -- the file ---------------------------------------------------------------------------
+def test_decimals_round_trip_exactly_and_survive_a_restart(tmp_path: Path) -> None:
+    cs = change(Adjustment("1.1", "49", D("7.250"), D("0.1"), "lý do"), Adjustment("1.2", "54", None, D("5"), "x"))
+    Outbox(tmp_path / "outbox.jsonl").add(cs)
+    (again,) = Outbox(tmp_path / "outbox.jsonl").pending()  # a new process on the same file
+    assert again == cs
+    assert [str(a.old) for a in again.adjustments] == ["7.250", "None"]
+    assert str(again.adjustments[0].new) == "0.1"
+    line = json.loads((tmp_path / "outbox.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert line["change_set"]["adjustments"][0]["old"] == "7.250"
+    assert change_set_from_json(change_set_to_json(cs)) == cs
+    assert [p.name for p in tmp_path.iterdir()] == ["outbox.jsonl"]  # no temporary file left
+
+
+def test_adding_the_same_change_set_twice_keeps_one(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.jsonl")
+    cs = change(QN_11)
+    box.add(cs)
+    box.add(cs)
+    assert box.pending() == [cs]
+
+
+def test_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
+    sets = [change(QN_11) for _ in range(40)]
+    threads = [threading.Thread(target=Outbox(tmp_path / "o.jsonl").add, args=(cs,)) for cs in sets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {cs.id for cs in Outbox(tmp_path / "o.jsonl").pending()} == {cs.id for cs in sets}
+
+
+# -- outages ----------------------------------------------------------------------------
+def test_an_outage_queues_the_change_set_and_drain_writes_it_exactly_once(backend: Backend, tmp_path: Path) -> None:
+    path = tmp_path / "state" / "outbox.jsonl"
+    rows_before = len(backend.log_rows())
+    cs = change(QN_11, PY_11)
+    backend.outage()
+    submitted = Outbox(path).submit(saver(backend), cs)
+    assert submitted.status == "queued" and submitted.error
+    box = Outbox(path)  # restart
+    assert box.pending() == [cs]
+    report = box.drain(saver(backend), force=True)  # still down
+    assert report.error and report.remaining == 1 and report.next_attempt_at is not None
+    assert box.status()[0] == 1
+    backend.recover()
+    report = Outbox(path).drain(saver(backend), now=LATER)
+    assert report.saved == (cs.id,) and report.remaining == 0 and Outbox(path).pending() == []
+    assert len(backend.log_rows(cs.id)) == 2 and len(backend.log_rows()) == rows_before + 2
+    assert Outbox(path).drain(saver(backend), now=LATER).saved == ()
+    assert len(backend.log_rows()) == rows_before + 2
+    assert backend.sheet().agreed[("1.1", "49")] == D("7.5")  # type: ignore[index]
+
+
+def test_a_503_outage_on_the_sheet_is_queued(tmp_path: Path) -> None:
+    with open_backend("gsheet", tmp_path) as b:
+        assert b.server is not None
+        b.server.fail(503, times=None)
+        box = Outbox(tmp_path / "o.jsonl")
+        assert box.submit(saver(b), change(QN_11)).status == "queued"
+        b.server.clear_faults()
+        assert len(box.drain(saver(b), force=True).saved) == 1
+
+
+def test_quota_exceeded_is_queued(tmp_path: Path) -> None:
+    with open_backend("gsheet", tmp_path) as b:
+        assert b.server is not None
+        b.server.fail(429, times=None)
+        box = Outbox(tmp_path / "o.jsonl")
+        with pytest.raises(QuotaExceeded):
+            save(b.source, change(QN_11), MEMBERS)
+        assert box.submit(saver(b), change(QN_11)).status == "queued"
+        assert "hạn mức" in (box.status()[1] or "")
+
+
+def test_a_drain_after_an_ambiguous_failure_does_not_duplicate(backend: Backend, tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.jsonl")
+    cs = change(QN_11, PY_11)
+    lost = LostReply(backend.source)
+    assert box.submit(lambda c: save(lost, c, MEMBERS), cs).status == "queued"  # written, answer lost
+    assert len(backend.log_rows(cs.id)) == 2
+    report = Outbox(tmp_path / "o.jsonl").drain(saver(backend), force=True)
+    assert report.saved == (cs.id,) and box.pending() == []
+    assert len(backend.log_rows(cs.id)) == 2
+
+
+def test_a_timed_out_append_that_landed_is_not_repeated(tmp_path: Path) -> None:
+    """The real thing on the Sheets API: the append is applied after the client gave up."""
+    with open_backend("gsheet", tmp_path) as b:
+        server, key = b.server, str(b.extras["key"])
+        assert server is not None
+        info = service_account_info(server)
+        impatient = GoogleSheetSource(key, authorized_session(credentials_from_info(info), server.url),
+                                      timeout=(2.0, 0.3), retry=RetryPolicy(attempts=1, first_wait=0.01))
+        server.slow(0.6, times=1, match="values:append")
+        box = Outbox(tmp_path / "o.jsonl")
+        cs = change(QN_11)
+        assert box.submit(lambda c: save(impatient, c, MEMBERS), cs).status == "queued"
+        deadline = time.monotonic() + 5
+        while not b.log_rows(cs.id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert box.drain(saver(b), force=True).saved == (cs.id,)
+        assert len(b.log_rows(cs.id)) == 1
+
+
+# -- conflicts and refusals -------------------------------------------------------------
+def test_a_conflict_found_during_drain_is_parked_for_the_secretary(backend: Backend, tmp_path: Path) -> None:
+    path = tmp_path / "o.jsonl"
+    cs = change(QN_11, PY_11)
+    backend.outage()
+    Outbox(path).submit(saver(backend), cs)
+    backend.recover()
+    backend.edit_agreed("1.1", "49", 6)  # an organiser typed meanwhile
+    rows_before = len(backend.log_rows())
+    report = Outbox(path).drain(saver(backend), force=True)
+    assert report.parked == (cs.id,) and report.saved == ()
+    box = Outbox(path)  # parked items survive a restart too
+    assert box.pending() == []
+    (parked,) = box.conflicts()
+    assert parked.kind == "conflict" and parked.change_set == cs
+    (conflict,) = parked.conflicts
+    assert (conflict.yours, conflict.started_from, conflict.now) == (D("7.5"), D("7.25"), D(6))
+    assert len(backend.log_rows()) == rows_before and ("1.1", "54") not in backend.sheet().agreed
+    box.dismiss(cs.id)
+    assert box.conflicts() == []
+
+
+def test_a_refused_change_set_is_parked_not_retried(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.jsonl")
+    viewer = change(QN_11, role=Role.VIEWER)
+    box.add(viewer)
+
+    def refuse(cs: ChangeSet) -> None:
+        raise NotAllowed("không có quyền")
+
+    assert box.drain(refuse, force=True).parked == (viewer.id,)
+    assert box.pending() == [] and box.conflicts()[0].kind == "rejected"
+
+
+def test_the_queue_keeps_its_order_and_a_new_change_set_waits_behind_it(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.jsonl")
+    first, second, third = change(QN_11), change(PY_11), change(QN_11)
+    calls: list[str] = []
+    down = True
+
+    def fn(cs: ChangeSet) -> None:
+        calls.append(cs.id)
+        if down:
+            raise Unavailable("mất mạng")
+
+    assert box.submit(fn, first, now=LATER).status == "queued"
+    box.add(second)
+    calls.clear()
+    down = False
+    assert box.submit(fn, third, now=LATER).status == "saved"
+    assert calls == [first.id, second.id, third.id]
+
+
+# -- backoff ----------------------------------------------------------------------------
+def test_backoff_grows_exponentially_with_jitter_and_is_respected(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.jsonl", base_delay=5, max_delay=60, rng=random.Random(7))
+    box.add(change(QN_11))
+    calls = 0
+
+    def down(cs: ChangeSet) -> None:
+        nonlocal calls
+        calls += 1
+        raise Unavailable("mất mạng")
+
+    now = dt.datetime(2020, 3, 12, 14, 0, tzinfo=VN_TIME)
+    waits = []
+    for attempt in range(1, 6):
+        report = box.drain(down, now=now)
+        assert calls == attempt and report.next_attempt_at is not None
+        wait = (report.next_attempt_at - now).total_seconds()
+        nominal = min(60, 5 * 2 ** (attempt - 1))
+        assert nominal / 2 <= wait <= nominal
+        waits.append(wait)
+        early = box.drain(down, now=now + dt.timedelta(seconds=wait / 2))
+        assert early.skipped and calls == attempt  # not due: nothing tried
+        now = report.next_attempt_at
+    assert waits[3] > waits[0] and not box.drain(down, now=now, force=True).skipped
+    assert box.status()[0] == 1 and box.pending()  # never dropped
