@@ -18,7 +18,12 @@ TABS = {
     "MinhChung": ("MinhChung", "Evidence"),
     "ThongNhat": ("ThongNhat", "Agreed"),
     "NhatKy": ("NhatKy", "Log"),
+    "Chot": ("Chot", "Freeze"),  # the freeze record (lib.freeze), created on first freeze
+    "ChotDiem": ("ChotDiem", "FrozenScores"),
 }
+
+OPTIONAL_TABS = frozenset({"Chot", "ChotDiem"})
+"""Tabs a sheet normally lacks until first used: their absence is not worth a metadata re-fetch."""
 
 HEADERS = {
     "code": ("Mã", "Code"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import streamlit as st
 from streamlit.connections import BaseConnection
 
 from lib.sources.gsheet import GoogleSheetSource, source_from_settings
@@ -18,7 +19,10 @@ class GoogleSheetConnection(BaseConnection[GoogleSheetSource]):
     """A Streamlit connection whose raw instance is the project's Google Sheet source."""
 
     def _connect(self, **kwargs: Any) -> GoogleSheetSource:
-        settings = {**self._secrets.to_dict(), **kwargs}
+        # st.secrets rather than self._secrets: the same file in production, and the one
+        # AppTest replaces in tests (connections keep their own copy in Streamlit 1.67).
+        section = st.secrets.get("connections", {}).get(self._connection_name, {})
+        settings = {**dict(section), **kwargs}
         return source_from_settings(settings, key_override=kwargs.get("spreadsheet"))
 
     @property

@@ -2,19 +2,21 @@
 
 One read is one ``values:batchGet`` of every contract tab, with unformatted values
 (numbers arrive as numbers; text still goes through the core's Vietnamese parsing).
-The spreadsheet's metadata (tab titles) is fetched once and again only when a tab
-cannot be found. Every call has connect/read timeouts and a bounded retry with
-exponential backoff and jitter on 429, 5xx, timeouts and dropped connections
-(tenacity; gspread's own BackOffHTTPClient retries a persistent 429 without bound).
-Foreign errors become ``Unavailable``/``QuotaExceeded`` with a message that says what
-to do, e.g. the service account's e-mail to share the sheet with.
+The spreadsheet's metadata (tab titles) is fetched once; it is fetched again after a
+tab could not be found, and now and then while a contract tab is missing (so that a
+tab renamed back is seen again). Every call has connect/read timeouts and a bounded
+retry with exponential backoff and jitter on 429, 5xx, timeouts and dropped
+connections (tenacity; gspread's own BackOffHTTPClient retries a persistent 429
+without bound). Foreign errors become ``Unavailable``/``QuotaExceeded`` with a message
+that says what to do, e.g. the service account's e-mail to share the sheet with.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import google.auth.exceptions
@@ -26,7 +28,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_random_exponential
 
 from lib.errors import QuotaExceeded, SourceError, Unavailable
-from lib.layout import TABS, column_letter
+from lib.layout import OPTIONAL_TABS, TABS, column_letter
 from lib.model import RawWorkbook
 from lib.sources import WriteBatch
 from lib.text import fold
@@ -34,8 +36,13 @@ from lib.text import fold
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 API_ORIGIN = "https://sheets.googleapis.com"
 DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds; gspread's default is to wait forever
+MISSING_TAB_RECHECK = 30.0
+"""Seconds between metadata re-reads while a contract tab is missing from the sheet."""
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _SERVICE_ACCOUNT_FIELDS = ("type", "client_email", "private_key", "token_uri")
+_BAD_RANGE = re.compile(r"Unable to parse range: (.*)")
+_READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
+                "majorDimension": "ROWS"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class RetryPolicy:
     max_seconds: float = 25.0
     first_wait: float = 0.5
     max_wait: float = 8.0
+
+
+class _MissingTab(Unavailable):
+    """A range named a tab the spreadsheet no longer has (renamed or deleted)."""
 
 
 def spreadsheet_key(value: str) -> str:
@@ -76,21 +87,36 @@ class _RewriteAdapter(HTTPAdapter):
         super().__init__()
         self.endpoint = endpoint.rstrip("/")
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         assert request.url is not None
+        request = request.copy()
         request.url = self.endpoint + request.url[len(API_ORIGIN):]
+        # Proxies were chosen for the Google URL; the rewritten address is reached directly.
+        kwargs["proxies"] = {}
         return super().send(request, **kwargs)
 
 
 def credentials_from_info(info: Mapping[str, Any]) -> Credentials:
     """Service-account credentials from the key file's fields; a clear error for a bad key."""
     missing = [f for f in _SERVICE_ACCOUNT_FIELDS if not info.get(f)]
+    if len(missing) == len(_SERVICE_ACCOUNT_FIELDS):
+        raise Unavailable("chưa có khóa tài khoản dịch vụ: thêm mục [connections.gsheets] với các trường của "
+                          "tệp khóa JSON vào .streamlit/secrets.toml (xem secrets.toml.example)")
     if missing:
         raise Unavailable(f"khóa tài khoản dịch vụ thiếu trường {', '.join(missing)} (kiểm tra secrets.toml)")
+    if info.get("type") != "service_account":
+        raise Unavailable(f"khóa trong secrets.toml có type = {info.get('type')!r}, cần là \"service_account\" "
+                          "(tạo khóa JSON của một tài khoản dịch vụ, không phải OAuth client)")
+    fields_ = dict(info)
+    key = fields_["private_key"]
+    if isinstance(key, str) and "\\n" in key and "\n" not in key.strip():
+        # Pasted into a TOML literal string ('...'): the JSON's \n escapes were kept as text.
+        fields_["private_key"] = key.replace("\\n", "\n")
     try:
-        return Credentials.from_service_account_info(dict(info), scopes=SCOPES)
-    except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
-        raise Unavailable(f"khóa tài khoản dịch vụ không hợp lệ: {exc}") from exc
+        return Credentials.from_service_account_info(fields_, scopes=SCOPES)
+    except (ValueError, TypeError, google.auth.exceptions.GoogleAuthError) as exc:
+        raise Unavailable(f"khóa tài khoản dịch vụ không hợp lệ: private_key không đọc được ({exc}); "
+                          "chép lại nguyên văn trường private_key của tệp khóa JSON vào secrets.toml") from exc
 
 
 def authorized_session(credentials: Credentials, api_endpoint: str | None = None) -> requests.Session:
@@ -111,6 +137,8 @@ class GoogleSheetSource:
         service_account: str = "",
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
+        missing_tab_recheck: float = MISSING_TAB_RECHECK,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.key = spreadsheet_key(key)
         self.service_account = service_account
@@ -118,7 +146,10 @@ class GoogleSheetSource:
         self._client.set_timeout(timeout)
         self._http = self._client.http_client
         self._retry = retry
+        self._recheck = missing_tab_recheck
+        self._clock = clock
         self._titles: list[str] | None = None
+        self._fetched_at = 0.0
         self.title = ""
 
     @property
@@ -128,32 +159,31 @@ class GoogleSheetSource:
 
     def read(self) -> RawWorkbook:
         """Every contract tab, in one ``values:batchGet`` (metadata fetched once)."""
-        titles = self._contract_titles()
-        try:
-            answer = self._call(lambda: self._http.values_batch_get(
-                self.key, [quote_tab(t) for t in titles],
-                params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
-                        "majorDimension": "ROWS"},
-            ))
-        except Unavailable:
-            self._titles = None  # a tab may have been renamed: fetch the metadata again next time
-            raise
-        ranges = answer.get("valueRanges", [])
-        return {title: [list(row) for row in r.get("values", [])] for title, r in zip(titles, ranges, strict=False)}
+        return self._batch_get(self._contract_titles(), _READ_PARAMS)
+
+    def read_all(self) -> RawWorkbook:
+        """Every tab, not only the contract's (to check that a sheet is empty)."""
+        return self._batch_get(self.tab_titles(), _READ_PARAMS)
 
     def write(self, batch: WriteBatch) -> None:
-        """Set cells in one ``values:batchUpdate`` (RAW: text stays text), then append rows."""
+        """Create ``new_tabs`` that do not exist, set cells in one ``values:batchUpdate`` (RAW: text
+        stays text), then append rows."""
+        self._ensure_tabs(getattr(batch, "new_tabs", ()))
         if batch.cells:
             data = [
-                {"range": f"{quote_tab(tab)}!{column_letter(col)}{row}", "values": [[_json_value(value)]]}
+                {"range": f"{quote_tab(self._actual_title(tab))}!{column_letter(col)}{row}",
+                 "values": [[_json_value(value)]]}
                 for (tab, row, col), value in batch.cells.items()
             ]
             self._call(lambda: self._http.values_batch_update(
                 self.key, {"valueInputOption": "RAW", "data": data}))
         for tab, rows in batch.appends.items():
+            if not rows:
+                continue
             body = {"values": [[_json_value(v) for v in row] for row in rows]}
-            self._call(lambda tab=tab, body=body: self._http.values_append(
-                self.key, quote_tab(tab), {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body),
+            target = quote_tab(self._actual_title(tab))
+            self._call(lambda target=target, body=body: self._http.values_append(
+                self.key, target, {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body),
                 retry_quota_only=True)
 
     def tab_titles(self) -> list[str]:
@@ -162,38 +192,80 @@ class GoogleSheetSource:
             meta = self._call(lambda: self._http.fetch_sheet_metadata(self.key))
             self.title = meta.get("properties", {}).get("title", "")
             self._titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
+            self._fetched_at = self._clock()
         return self._titles
 
     def add_tabs(self, titles: list[str]) -> None:
         """Create empty tabs (one ``:batchUpdate`` with addSheet requests)."""
         body = {"requests": [{"addSheet": {"properties": {"title": t}}} for t in titles]}
-        self._call(lambda: self._http.batch_update(self.key, body))
+        try:
+            # Not idempotent (a lost answer, then a retry, would say "already exists").
+            self._call(lambda: self._http.batch_update(self.key, body), retry_quota_only=True)
+        finally:
+            self._titles = None
+
+    def _ensure_tabs(self, titles: Sequence[str]) -> None:
+        """Add the tabs of ``titles`` the sheet has under no spelling (the titles are read afresh first:
+        another server may have added one since, and adding it twice would fail)."""
+        if not titles:
+            return
+        known = {fold(t) for t in self.tab_titles()}
+        if all(fold(t) in known for t in titles):
+            return
         self._titles = None
+        known = {fold(t) for t in self.tab_titles()}
+        missing = list(dict.fromkeys(t for t in titles if fold(t) not in known))
+        if missing:
+            self.add_tabs(missing)
+            self.tab_titles()
 
     def write_workbook(self, workbook: RawWorkbook) -> None:
         """Create the missing tabs of ``workbook`` and write all its values, RAW, in one batch."""
-        existing = {fold(t) for t in self.tab_titles()}
+        existing = {fold(t): t for t in self.tab_titles()}
         missing = [title for title in workbook if fold(title) not in existing]
         if missing:
             self.add_tabs(missing)
         data = [
-            {"range": f"{quote_tab(title)}!A1", "values": [[_json_value(v) for v in row] for row in rows]}
+            {"range": f"{quote_tab(existing.get(fold(title), title))}!A1",
+             "values": [[_json_value(v) for v in row] for row in rows]}
             for title, rows in workbook.items()
             if rows
         ]
-        self._call(lambda: self._http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data}))
+        if data:
+            self._call(lambda: self._http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data}))
 
-    def read_all(self) -> RawWorkbook:
-        """Every tab, not only the contract's (to check that a sheet is empty)."""
-        titles = self.tab_titles()
-        answer = self._call(lambda: self._http.values_batch_get(
-            self.key, [quote_tab(t) for t in titles], params={"valueRenderOption": "UNFORMATTED_VALUE"}))
-        return {t: r.get("values", []) for t, r in zip(titles, answer.get("valueRanges", []), strict=False)}
+    def _batch_get(self, titles: Sequence[str], params: Mapping[str, str]) -> RawWorkbook:
+        """The values of whole tabs ``titles``, in one ``values:batchGet``."""
+        if not titles:
+            return {}
+        try:
+            answer = self._call(lambda: self._http.values_batch_get(
+                self.key, [quote_tab(t) for t in titles], params=dict(params)))
+        except _MissingTab:
+            self._titles = None  # a tab was renamed or deleted: read the metadata again next time
+            raise
+        ranges = answer.get("valueRanges", [])
+        return {title: [list(row) for row in r.get("values", [])] for title, r in zip(titles, ranges, strict=False)}
 
     def _contract_titles(self) -> list[str]:
         wanted = {fold(name) for names in TABS.values() for name in names}
-        titles = [t for t in self.tab_titles() if fold(t) in wanted]
-        return titles or self.tab_titles()
+        cached = self._titles is not None
+        titles = self.tab_titles()
+        present = {fold(t) for t in titles}
+        complete = all(any(fold(n) in present for n in names)
+                       for tab, names in TABS.items() if tab not in OPTIONAL_TABS)
+        if cached and not complete and self._clock() - self._fetched_at >= self._recheck:
+            self._titles = None  # a missing tab may have been added or renamed back since
+            titles = self.tab_titles()
+        found = [t for t in titles if fold(t) in wanted]
+        return found or titles
+
+    def _actual_title(self, tab: str) -> str:
+        """The sheet's own spelling of ``tab`` (matched like the contract's names), else ``tab``."""
+        titles = self._titles or []
+        if tab in titles:
+            return tab
+        return next((t for t in titles if fold(t) == fold(tab)), tab)
 
     def _call(self, action: Callable[[], Any], retry_quota_only: bool = False) -> Any:
         retryable = _quota_only if retry_quota_only else _transient
@@ -212,6 +284,8 @@ class GoogleSheetSource:
             raise Unavailable(f"Google Sheets không trả lời kịp (quá thời gian chờ): {exc}") from exc
         except requests.ConnectionError as exc:
             raise Unavailable(f"mất kết nối tới Google Sheets: {exc}") from exc
+        except requests.RequestException as exc:  # e.g. an answer that is not JSON (a proxy's error page)
+            raise Unavailable(f"câu trả lời không đọc được từ Google Sheets: {exc}") from exc
         except google.auth.exceptions.RefreshError as exc:
             raise Unavailable(
                 f"Google từ chối khóa tài khoản dịch vụ {self.service_account} (khóa sai, bị thu hồi "
@@ -222,33 +296,44 @@ class GoogleSheetSource:
     def _translate(self, exc: gspread.exceptions.APIError) -> SourceError:
         message = str(exc.error.get("message", ""))
         status = str(exc.error.get("status", ""))
-        if exc.code == 429:
+        code = _status_code(exc)
+        if code == 429:
             return QuotaExceeded("vượt hạn mức đọc/ghi của Google Sheets (khoảng 60 lần mỗi phút); sẽ thử lại")
-        if exc.code == 404:
+        if code == 404:
             return Unavailable(f"không tìm thấy bảng tính có mã {self.key!r}: kiểm tra mã (key) hoặc đường dẫn")
-        if exc.code == 403 and ("has not been used" in message or "disabled" in message
-                                or status == "SERVICE_DISABLED"):
+        if code == 403 and ("has not been used" in message or "disabled" in message
+                            or status == "SERVICE_DISABLED"):
             return Unavailable("Google Sheets API chưa được bật cho dự án Google Cloud của tài khoản dịch vụ: "
                                "bật “Google Sheets API” trong APIs & Services")
-        if exc.code == 403:
+        if code == 403:
             return Unavailable(f"bảng tính chưa được chia sẻ với tài khoản dịch vụ {self.service_account or '?'}: "
                                "mở bảng tính → Chia sẻ → thêm e-mail này với quyền Người chỉnh sửa")
-        if exc.code == 400 and "Unable to parse range" in message:
-            return Unavailable(f"thiếu trang tính trong bảng tính: {message}")
-        if exc.code == 401:
+        bad_range = _BAD_RANGE.search(message)
+        if code == 400 and bad_range:
+            return _MissingTab(f"không tìm thấy trang tính {bad_range.group(1)} trong bảng tính "
+                               "(có thể đã bị đổi tên hoặc xóa): đặt lại đúng tên trang tính")
+        if code == 401:
             return Unavailable(f"Google không chấp nhận thông tin xác thực: {message}")
-        return Unavailable(f"Google Sheets trả lỗi {exc.code}: {message}")
+        return Unavailable(f"Google Sheets trả lỗi {code}: {message}")
+
+
+def _status_code(exc: gspread.exceptions.APIError) -> int:
+    """The HTTP status of ``exc`` (gspread says -1 when the error body is not Google's JSON)."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else exc.code
 
 
 def _transient(exc: BaseException) -> bool:
     if isinstance(exc, gspread.exceptions.APIError):
-        return exc.code == 429 or exc.code >= 500 or exc.code == -1
+        code = _status_code(exc)
+        return code in (408, 429) or code >= 500
     return isinstance(exc, (requests.Timeout, requests.ConnectionError, google.auth.exceptions.TransportError))
 
 
 def _quota_only(exc: BaseException) -> bool:
     """Appends are not idempotent: retry only when Google surely did not apply them."""
-    return isinstance(exc, gspread.exceptions.APIError) and exc.code == 429
+    return isinstance(exc, gspread.exceptions.APIError) and _status_code(exc) == 429
 
 
 def _json_value(value: object) -> object:
@@ -262,19 +347,55 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
+def _timeout(value: object) -> tuple[float, float]:
+    """``timeout`` from secrets.toml: seconds, or [connect, read] seconds."""
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            connect, read = float(value), float(value)
+        else:
+            connect, read = (float(v) for v in value)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise Unavailable(f"timeout = {value!r} trong secrets.toml: cần số giây, hoặc [kết nối, đọc]") from None
+    if connect <= 0 or read <= 0:
+        raise Unavailable(f"timeout = {value!r} trong secrets.toml: phải lớn hơn 0")
+    return connect, read
+
+
+def _retry_policy(value: object) -> RetryPolicy:
+    """``retry`` from secrets.toml: a table with some of RetryPolicy's fields."""
+    names = {f.name for f in fields(RetryPolicy)}
+    if not isinstance(value, Mapping) or set(value) - names:
+        raise Unavailable(f"retry = {value!r} trong secrets.toml: chỉ nhận {', '.join(sorted(names))}")
+    try:
+        policy = RetryPolicy(**{k: type(getattr(RetryPolicy(), k))(v) for k, v in value.items()})
+    except (TypeError, ValueError):
+        raise Unavailable(f"retry = {value!r} trong secrets.toml: giá trị phải là số") from None
+    if policy.attempts < 1:
+        raise Unavailable("retry.attempts trong secrets.toml phải từ 1 trở lên")
+    return policy
+
+
 def source_from_settings(
-    settings: Mapping[str, Any], key_override: str | None = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    settings: Mapping[str, Any],
+    key_override: str | None = None,
+    timeout: tuple[float, float] | None = None,
+    retry: RetryPolicy | None = None,
 ) -> GoogleSheetSource:
     """A source from a ``[connections.gsheets]`` table: ``spreadsheet`` + service-account fields.
 
-    ``api_endpoint`` (optional) routes the Sheets API to another address, e.g. a local
-    emulator in tests; the real client code path is used either way.
+    Optional keys: ``api_endpoint`` routes the Sheets API to another address, e.g. a local
+    emulator in tests (the real client code path is used either way); ``timeout``
+    (seconds, or ``[connect, read]``) and ``retry`` (a table with ``attempts``,
+    ``max_seconds``, ``first_wait``, ``max_wait``) tune the network behaviour.
     """
     key = key_override or settings.get("spreadsheet") or settings.get("key")
     if not key:
         raise Unavailable("chưa khai báo bảng tính: thêm spreadsheet = \"<đường dẫn hoặc mã>\" vào secrets.toml")
+    if timeout is None:
+        timeout = _timeout(settings["timeout"]) if "timeout" in settings else DEFAULT_TIMEOUT
+    if retry is None:
+        retry = _retry_policy(settings["retry"]) if "retry" in settings else RetryPolicy()
     credentials = credentials_from_info(settings)
     session = authorized_session(credentials, settings.get("api_endpoint"))
     return GoogleSheetSource(str(key), session, service_account=str(settings.get("client_email", "")),
-                             timeout=timeout)
-
+                             timeout=timeout, retry=retry)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -39,7 +40,9 @@ __all__ = [
     "make_client",
     "mount_fake",
     "rewrite_session",
+    "secrets_toml",
     "service_account_info",
+    "sheet_settings",
 ]
 
 GOOGLE_HOSTS = ("sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapis.com")
@@ -77,6 +80,37 @@ def service_account_info(server: FakeSheetsServer, *, email: str = EMAIL, regist
         "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/" + email.replace("@", "%40"),
         "universe_domain": "googleapis.com",
     }
+
+
+def sheet_settings(server: FakeSheetsServer, spreadsheet: str, **extra: Any) -> dict[str, Any]:
+    """A ``[connections.gsheets]`` table for the project's settings-driven code path: the sheet,
+    ``api_endpoint`` = the fake's URL and the fields of ``service_account_info(server)``."""
+    return {"spreadsheet": spreadsheet, "api_endpoint": server.url, **service_account_info(server), **extra}
+
+
+def secrets_toml(sections: Mapping[str, Mapping[str, Any]]) -> str:
+    """A secrets.toml text with one ``[dotted.name]`` table per entry (values: str, numbers, lists, tables).
+
+    >>> print(secrets_toml({"connections.gsheets": {"spreadsheet": "1x", "retry": {"attempts": 2}}}), end="")
+    [connections.gsheets]
+    spreadsheet = "1x"
+    retry = {attempts = 2}
+    """
+
+    def value(v: Any) -> str:
+        if isinstance(v, Mapping):
+            return "{" + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return json.dumps(v)  # a JSON string or number is a valid TOML basic string or number
+
+    lines = []
+    for name, table in sections.items():
+        lines.append(f"[{name}]")
+        lines += [f"{k} = {value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
 
 
 class RewriteAdapter(HTTPAdapter):
