@@ -1,19 +1,26 @@
-"""Entry point: page configuration and navigation only."""
+"""Entry point: page configuration and navigation only (pages by the session's role)."""
 
 import streamlit as st
 
 from lib.i18n import t
+from web.auth import can_edit, is_admin
 from web.widgets import language
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:", layout="wide")
 
 lang = language()
-navigation = st.navigation(
-    [
-        st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
-                url_path="xep-hang", default=True),
-        st.Page("pages/scores.py", title=t("page.scores", lang), icon=":material/table_chart:", url_path="bang-diem"),
-        st.Page("pages/source.py", title=t("page.source", lang), icon=":material/cloud_sync:", url_path="nguon"),
-    ]
-)
-navigation.run()
+pages = [
+    st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
+            url_path="xep-hang", default=True),
+    st.Page("pages/scores.py", title=t("page.scores", lang), icon=":material/table_chart:", url_path="bang-diem"),
+    st.Page("pages/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"),
+    st.Page("pages/source.py", title=t("page.source", lang), icon=":material/cloud_sync:", url_path="nguon"),
+]
+if can_edit():
+    pages.insert(1, st.Page("pages/review.py", title=t("page.review", lang), icon=":material/edit_note:",
+                            url_path="tru-bi"))
+if is_admin():
+    pages.insert(2, st.Page("pages/freeze.py", title=t("page.freeze", lang), icon=":material/lock:",
+                            url_path="chot"))
+pages.append(st.Page("pages/login.py", title=t("page.login", lang), icon=":material/login:", url_path="dang-nhap"))
+st.navigation(pages).run()

@@ -6,9 +6,10 @@ hundred viewers cost one parse and one ranking, not a hundred.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lib.config import ClusterConfig
+from lib.freeze import Difference, FreezeState, differences, freeze_state
 from lib.model import Problem, RawWorkbook, Scoresheet, Standing
 from lib.parse import parse_workbook
 from lib.scoring import Rules, rank, rule_problems
@@ -21,6 +22,8 @@ class Results:
     sheet: Scoresheet
     problems: tuple[Problem, ...]
     standings: tuple[Standing, ...]
+    freeze: FreezeState = field(default_factory=FreezeState)
+    frozen_differences: tuple[Difference, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -45,4 +48,6 @@ def evaluate(workbook: RawWorkbook, config: ClusterConfig) -> Results:
     parsed = parse_workbook(workbook, config.provinces)
     rules = Rules.from_config(config)
     problems = parsed.problems + tuple(rule_problems(parsed.sheet, rules))
-    return Results(parsed.sheet, problems, rank(parsed.sheet, rules))
+    freeze = freeze_state(workbook, config.provinces)
+    return Results(parsed.sheet, problems, rank(parsed.sheet, rules), freeze,
+                   tuple(differences(parsed.sheet, freeze)))

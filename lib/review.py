@@ -6,9 +6,12 @@ and how those would move the ranking out. Nothing here writes; ``lib.store.save`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+
+import pandas as pd
 
 from lib.cells import parse_score
 from lib.errors import CellParseError
@@ -175,3 +178,45 @@ def by_code(standings: Sequence[Standing]) -> Mapping[str, Standing]:
 def _overtakes(before: Mapping[str, Standing], after: Mapping[str, Standing], a: str, b: str) -> bool:
     """True when ``a`` was ranked below ``b`` and is now above it."""
     return a != b and before[a].rank > before[b].rank and after[a].rank < after[b].rank
+
+
+EDITOR_COLUMNS = ("code", "criterion", "max", "self", "evidence", "agreed", "new", "reason", "flag")
+"""Column ids of the review editor; the page labels them from the UI catalogue."""
+
+
+def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = ()) -> pd.DataFrame:
+    """The table the secretary edits: "new" starts at the agreed value (or a prefill), "reason" empty."""
+    filled = {e.criterion: e for e in prefill}
+    records = []
+    for r in rows:
+        edit = filled.get(r.criterion.code)
+        new = edit.new if edit else r.agreed
+        records.append({
+            "code": r.criterion.code,
+            "criterion": r.criterion.text,
+            "max": float(r.criterion.max_points),
+            "self": _float(r.self_score),
+            "evidence": r.evidence,
+            "agreed": _float(r.agreed),
+            "new": _float(new if isinstance(new, Decimal) or new is None else Decimal(str(new))),
+            "reason": edit.reason if edit else "",
+            "flag": r.unlogged or "",
+        })
+    return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
+
+
+def edits_from_frame(frame: pd.DataFrame) -> list[Edit]:
+    """The secretary's edits back from the editor's table (blank "new" = clear the agreed value)."""
+    edits = []
+    for record in frame.to_dict("records"):
+        new = record.get("new")
+        if new is not None and not (isinstance(new, float) and math.isnan(new)):
+            new = Decimal(repr(float(new)))
+        else:
+            new = None
+        edits.append(Edit(str(record["code"]), new, str(record.get("reason") or "")))
+    return edits
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None

@@ -130,6 +130,18 @@ def log_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+def differences_table(results: Results, lang: str = "vi") -> pd.DataFrame:
+    """Agreed values that differ from the frozen copy."""
+    names = {p.code: p.name for p in results.sheet.provinces}
+    columns = [t("col.code", lang), t("col.province", lang), t("col.frozen", lang), t("col.now", lang)]
+    rows = [
+        dict(zip(columns, (d.criterion, names.get(d.province, d.province), vn_score(d.frozen, "—"),
+                           vn_score(d.now, "—")), strict=True))
+        for d in results.frozen_differences
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def difference_style(value: float) -> str:
     """CSS for a difference cell: green when raised, red when lowered."""
     if value > 0:

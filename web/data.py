@@ -32,13 +32,17 @@ def cluster_config() -> ClusterConfig:
     return _config(str(config_path()))
 
 
+def cache_dir() -> Path:
+    """Where the last good data and the outbox are kept ($THIDUA_CACHE_DIR, else .cache/)."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or Path(__file__).resolve().parent.parent / ".cache")
+
+
 @st.cache_resource(show_spinner=False)
 def _reader(path: str) -> SharedReader[Results]:
     config = _config(path)
     cache_file = None
     if config.source.kind != "xlsx":
-        folder = Path(os.environ.get(CACHE_DIR_ENV) or Path(__file__).resolve().parent.parent / ".cache")
-        cache_file = folder / f"{Path(path).stem}.last-good.json"
+        cache_file = cache_dir() / f"{Path(path).stem}.last-good.json"
     return SharedReader(
         _source(config),
         lambda raw: evaluate(raw, config),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.config import ClusterConfig
 from lib.formatting import clock, vn_datetime
+from lib.freeze import short
 from lib.i18n import t
 from lib.results import Results
 from lib.shared_read import Snapshot
@@ -38,7 +39,14 @@ def freshness(snap: Snapshot[Results], lang: str) -> None:
 
 
 def ranking_notices(results: Results, lang: str) -> None:
-    """Provisional and needs-vote notices above the ranking."""
+    """Frozen, provisional and needs-vote notices above the ranking."""
+    last = results.freeze.last
+    if results.freeze.frozen and last is not None:
+        st.success(t("ranking.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)),
+                   icon=":material/lock:")
+        if results.frozen_differences:
+            st.error(t("freeze.differences", lang, count=len(results.frozen_differences)),
+                     icon=":material/difference:")
     provisional = sum(s.provisional for s in results.standings)
     if provisional:
         st.info(t("ranking.provisional", lang, count=provisional), icon=":material/hourglass_top:")

@@ -1,0 +1,46 @@
+"""Chốt kết quả: the admin freezes the agreed scores (or unfreezes them, with a reason)."""
+
+import streamlit as st
+
+from lib.errors import NotAllowed, SourceError
+from lib.freeze import fingerprint, short
+from lib.i18n import t
+from lib.views import differences_table
+from web.auth import grant
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import freshness, language
+from web.writes import freeze
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.freeze", lang))
+me = grant()
+snap = snapshot_or_stop(lang)
+results = snap.value
+freshness(snap, lang)
+state = results.freeze
+
+if state.frozen and state.last is not None:
+    st.success(t("freeze.state_frozen", lang, time=state.last.time, user=state.last.user,
+                 fingerprint=short(state.last.fingerprint)), icon=":material/lock:")
+    if results.frozen_differences:
+        st.error(t("freeze.differences", lang, count=len(results.frozen_differences)), icon=":material/difference:")
+        st.dataframe(differences_table(results, lang), hide_index=True)
+    reason = st.text_input(t("freeze.reason", lang), key="unfreeze-reason")
+    wanted, frozen = st.button(t("freeze.undo", lang), key="unfreeze", disabled=not reason.strip()), False
+else:
+    st.info(t("freeze.state_open", lang, fingerprint=short(fingerprint(results.sheet))), icon=":material/lock_open:")
+    provisional = sum(s.provisional for s in results.standings)
+    if provisional:
+        st.warning(t("freeze.provisional", lang, count=provisional), icon=":material/hourglass_top:")
+    reason, frozen = "", True
+    wanted = st.button(t("freeze.do", lang), type="primary", key="freeze")
+
+if wanted:
+    try:
+        done = freeze(me.user if me else "", me.role if me else None, frozen, reason)
+    except (NotAllowed, SourceError) as exc:
+        st.error(str(exc), icon=":material/block:")
+    else:
+        st.toast(t("freeze.done", lang, fingerprint=short(done)) if frozen else t("freeze.undone", lang))
+        st.rerun()

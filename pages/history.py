@@ -1,0 +1,32 @@
+"""Lịch sử điều chỉnh: the change log, filterable, and one province's self → agreed by group."""
+
+import streamlit as st
+
+from lib.charts import group_breakdown_figure
+from lib.i18n import t
+from lib.views import log_table
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import freshness, language
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.history", lang))
+snap = snapshot_or_stop(lang)
+results = snap.value
+freshness(snap, lang)
+
+names = [s.province.name for s in results.standings]
+left, right = st.columns(2)
+provinces = left.multiselect(t("history.filter_province", lang), names, key="history-provinces")
+criteria = right.multiselect(t("history.filter_criterion", lang), [c.code for c in results.sheet.criteria],
+                             key="history-criteria")
+log = log_table(results, provinces, criteria, lang)
+if log.empty:
+    st.caption(t("history.empty", lang))
+else:
+    st.dataframe(log, hide_index=True)
+
+for standing in [s for s in results.standings if s.province.name in provinces] or results.standings[:1]:
+    st.subheader(t("history.chart", lang, name=standing.province.name))
+    st.plotly_chart(group_breakdown_figure(standing, lang), key=f"breakdown-{standing.code}",
+                    config={"displayModeBar": False})

@@ -1,0 +1,57 @@
+"""Hội nghị trù bị: go through one province's table, agree each score with a reason, save."""
+
+import streamlit as st
+
+from lib.i18n import t
+from lib.review import agree_as_self, editor_frame, edits_from_frame, pending_adjustments, review_rows, what_if
+from lib.scoring import Rules
+from web.auth import grant
+from web.data import config_or_stop, snapshot_or_stop
+from web.review_widgets import (
+    editor_columns,
+    frozen_notice,
+    outbox_status,
+    province_picker,
+    save_block,
+    show_conflicts,
+    show_what_if,
+)
+from web.widgets import freshness, language
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.review", lang))
+me = grant()
+if me is None:
+    st.warning(t("login.intro", lang), icon=":material/lock:")
+    st.stop()
+snap = snapshot_or_stop(lang)
+results = snap.value
+freshness(snap, lang)
+outbox_status(lang)
+show_conflicts(me, lang)
+frozen = frozen_notice(results, lang)
+
+province = province_picker(results, lang)
+rows = review_rows(results.sheet, province)
+unlogged = sum(1 for r in rows if r.unlogged)
+if unlogged:
+    st.warning(t("review.unlogged", lang, count=unlogged), icon=":material/report:")
+st.caption(t("review.help", lang))
+
+version = st.session_state.setdefault(f"editor-version-{province.code}", 0)
+prefill = st.session_state.get(f"prefill-{province.code}", [])
+if not frozen and st.button(t("review.agree_self", lang), key="agree-self"):
+    st.session_state[f"prefill-{province.code}"] = agree_as_self(rows)
+    st.session_state[f"editor-version-{province.code}"] = version + 1
+    st.rerun()
+edited = st.data_editor(
+    editor_frame(rows, prefill), key=f"editor-{province.code}-{version}", hide_index=True,
+    disabled=frozen or ["code", "criterion", "max", "self", "evidence", "agreed", "flag"],
+    column_config=editor_columns(rows, lang),
+)
+adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
+if adjustments and not frozen:
+    standings, moves = what_if(results.sheet, Rules.from_config(config), adjustments)
+    show_what_if(standings, moves, config, lang)
+    save_block(me, province, adjustments, problems, lang)

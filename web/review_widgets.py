@@ -1,0 +1,143 @@
+"""Pieces of the preliminary meeting's review page: picker, what-if, saving, conflicts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.auth import Grant
+from lib.charts import ranking_figure
+from lib.config import ClusterConfig
+from lib.errors import NotAllowed
+from lib.formatting import vn_number
+from lib.freeze import short
+from lib.i18n import t
+from lib.model import Province, Standing
+from lib.results import Results
+from lib.review import Move, ReviewRow
+from lib.store import Adjustment, ChangeSet, ChangeSetConflict, InvalidChangeSet
+from web.writes import outbox, submit
+
+_CONFLICT = "conflict"
+
+
+def province_picker(results: Results, lang: str) -> Province:
+    """A select box with previous/next buttons, stepping through provinces in config order."""
+    provinces = {p.code: p for p in results.sheet.provinces}
+    codes = list(provinces)
+    if st.session_state.get("review-province") not in provinces:
+        st.session_state["review-province"] = codes[0]
+
+    def step(delta: int) -> None:
+        index = codes.index(st.session_state["review-province"])
+        st.session_state["review-province"] = codes[(index + delta) % len(codes)]
+
+    left, middle, right = st.columns([1, 4, 1], vertical_alignment="bottom")
+    left.button(t("review.prev", lang), key="review-prev", on_click=step, args=(-1,))
+    middle.selectbox(t("review.province", lang), codes, key="review-province",
+                     format_func=lambda code: f"{provinces[code].name} ({code})")
+    right.button(t("review.next", lang), key="review-next", on_click=step, args=(1,))
+    return provinces[st.session_state["review-province"]]
+
+
+def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
+    """Labels and bounds of the review editor's columns."""
+    top = max((float(r.criterion.max_points) for r in rows), default=100.0)
+    return {
+        "code": st.column_config.TextColumn(t("col.code", lang), width="small"),
+        "criterion": st.column_config.TextColumn(t("col.criterion", lang), width="large"),
+        "max": st.column_config.NumberColumn(t("col.max", lang), format="%.2f", width="small"),
+        "self": st.column_config.NumberColumn(t("col.self", lang), format="%.2f", width="small"),
+        "evidence": st.column_config.TextColumn(t("col.evidence", lang)),
+        "agreed": st.column_config.NumberColumn(t("review.col.agreed", lang), format="%.2f", width="small"),
+        "new": st.column_config.NumberColumn(t("review.col.new", lang), min_value=0.0, max_value=top,
+                                             step=0.01, format="%.2f"),
+        "reason": st.column_config.TextColumn(t("col.reason", lang), width="medium"),
+        "flag": st.column_config.TextColumn(t("review.col.flag", lang)),
+    }
+
+
+def frozen_notice(results: Results, lang: str) -> bool:
+    """The read-only notice when the scores are frozen; True then."""
+    last = results.freeze.last
+    if results.freeze.frozen and last is not None:
+        st.info(t("review.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)), icon=":material/lock:")
+        return True
+    return False
+
+
+def outbox_status(lang: str) -> None:
+    """The "not yet saved to the sheet" banner while change sets wait in the outbox."""
+    count, error, _ = outbox().status()
+    if count:
+        st.warning(t("review.outbox", lang, count=count, error=error or ""), icon=":material/cloud_upload:")
+    for parked in outbox().conflicts():
+        with st.expander(t("review.parked", lang) + f" — {parked.at}", expanded=True):
+            st.write(parked.message)
+            if st.button(t("review.drop_mine", lang), key=f"dismiss-{parked.change_set.id}"):
+                outbox().dismiss(parked.change_set.id)
+                st.rerun()
+
+
+def show_what_if(standings: tuple[Standing, ...], moves: list[Move], config: ClusterConfig, lang: str) -> None:
+    """How the pending changes move totals and ranks, and the ranking they would give."""
+    st.subheader(t("review.whatif", lang))
+    for move in moves:
+        line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
+                 new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
+        if move.passes:
+            line += " — " + t("review.passes", lang, names=", ".join(move.passes))
+        icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
+        st.markdown(f"{icon} {line}")
+    st.plotly_chart(ranking_figure(standings, [a.name for a in config.awards], lang), key="what-if-chart",
+                    config={"displayModeBar": False})
+
+
+def save_block(me: Grant, province: Province, adjustments: list[Adjustment], problems: list[str],
+               lang: str) -> None:
+    """The problems that block saving, or the save button and its outcome."""
+    for problem in problems:
+        st.error(problem, icon=":material/edit_off:")
+    st.caption(t("review.pending", lang, count=len(adjustments)))
+    if not st.button(t("review.save", lang), type="primary", disabled=bool(problems), key="review-save"):
+        return
+    _submit(ChangeSet(me.user, me.role, tuple(adjustments)), province.code, lang)
+
+
+def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
+    try:
+        outcome = submit(change_set)
+    except ChangeSetConflict as exc:
+        st.session_state[_CONFLICT] = (change_set, exc.conflicts)
+        st.rerun()
+    except (InvalidChangeSet, NotAllowed) as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+    if outcome.status == "saved":
+        st.session_state.pop(f"prefill-{province}", None)
+        st.session_state[f"editor-version-{province}"] = st.session_state.get(f"editor-version-{province}", 0) + 1
+        st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
+        st.rerun()
+    st.warning(t("review.queued", lang, error=outcome.error or ""), icon=":material/cloud_off:")
+
+
+def show_conflicts(me: Grant, lang: str) -> None:
+    """The last save's conflicts, with the secretary's two choices."""
+    pending = st.session_state.get(_CONFLICT)
+    if not pending:
+        return
+    change_set, conflicts = pending
+    st.error(t("review.conflict", lang), icon=":material/sync_problem:")
+    for conflict in conflicts:
+        st.markdown(f"- {conflict.describe()}")
+    keep, drop = st.columns(2)
+    if keep.button(t("review.keep_mine", lang), key="conflict-keep"):
+        now = {(c.criterion, c.province): c.now for c in conflicts}
+        retried = tuple(
+            Adjustment(a.criterion, a.province, now.get((a.criterion, a.province), a.old), a.new, a.reason)
+            for a in change_set.adjustments
+        )
+        del st.session_state[_CONFLICT]
+        _submit(ChangeSet(me.user, me.role, retried), retried[0].province, lang)
+    if drop.button(t("review.drop_mine", lang), key="conflict-drop"):
+        del st.session_state[_CONFLICT]
+        st.rerun()

@@ -1,0 +1,79 @@
+"""Saving from the app: the store behind a durable outbox, drained in the background.
+
+``submit`` writes a change set now, or keeps it in the outbox when the sheet cannot be
+written; a daemon thread (one per server process) retries the outbox with backoff, so
+an edit made during an outage reaches the sheet once it is back, even if nobody stays
+on the page. Every write goes through ``lib.store.save``, which checks the role, the
+frozen state and conflicts at the moment of writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from lib.auth import Role
+from lib.config import config_path
+from lib.freeze import set_frozen
+from lib.outbox import Outbox, Submitted
+from lib.store import ChangeSet, save
+from web.data import cache_dir, cluster_config, shared_reader
+
+DRAIN_EVERY = 3.0
+log = logging.getLogger(__name__)
+
+
+def _save(change_set: ChangeSet) -> object:
+    reader = shared_reader()
+    return save(reader.source, change_set, cluster_config().provinces, on_saved=reader.invalidate)
+
+
+@st.cache_resource(show_spinner=False)
+def _outbox(path: str) -> Outbox:
+    return Outbox(cache_dir() / f"{Path(path).stem}.outbox.jsonl")
+
+
+def outbox() -> Outbox:
+    """The outbox of this server's cluster, on disk beside the last-good cache."""
+    return _outbox(str(config_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _drainer(path: str) -> threading.Thread:
+    box = _outbox(path)
+
+    def run() -> None:
+        while True:
+            time.sleep(DRAIN_EVERY)
+            try:
+                if box.due():
+                    box.drain(_save)
+            except Exception:  # noqa: BLE001 - keep retrying; the error is in the outbox status
+                log.exception("outbox drain failed")
+
+    thread = threading.Thread(target=run, name="outbox-drainer", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_drainer() -> threading.Thread:
+    """The one background thread (per cluster config) that retries the outbox."""
+    return _drainer(str(config_path()))
+
+
+def submit(change_set: ChangeSet) -> Submitted:
+    """Save now or queue; conflicts, refusals and rule errors are raised to the page."""
+    start_drainer()
+    return outbox().submit(_save, change_set)
+
+
+def freeze(user: str, role: Role, frozen: bool, reason: str = "") -> str:
+    """Freeze or unfreeze (admin only, checked at write time); returns the fingerprint."""
+    reader = shared_reader()
+    fingerprint = set_frozen(reader.source, cluster_config().provinces, user, role, frozen, reason)
+    reader.invalidate()
+    return fingerprint
