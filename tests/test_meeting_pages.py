@@ -12,7 +12,7 @@ from lib.auth import hash_passcode
 from lib.config import load_config
 from lib.results import evaluate
 from lib.sources.xlsx import XlsxSource
-from tests.test_pages import CONFIG, ROOT, make_config
+from tests.test_pages import ROOT, make_config
 
 SECRETARY, ADMIN = "thu-ky-2020", "quan-tri-2020"
 HASHES = {"secretary": hash_passcode(SECRETARY), "admin": hash_passcode(ADMIN)}
