@@ -180,7 +180,7 @@ def _overtakes(before: Mapping[str, Standing], after: Mapping[str, Standing], a:
     return a != b and before[a].rank > before[b].rank and after[a].rank < after[b].rank
 
 
-EDITOR_COLUMNS = ("code", "criterion", "max", "self", "evidence", "agreed", "new", "reason", "flag")
+EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag")
 """Column ids of the review editor; the page labels them from the UI catalogue."""
 
 

@@ -14,7 +14,8 @@ from web.review_widgets import (
     province_picker,
     save_block,
     show_conflicts,
-    show_what_if,
+    show_moves,
+    what_if_chart,
 )
 from web.widgets import freshness, language
 
@@ -45,13 +46,17 @@ if not frozen and st.button(t("review.agree_self", lang), key="agree-self"):
     st.session_state[f"prefill-{province.code}"] = agree_as_self(rows)
     st.session_state[f"editor-version-{province.code}"] = version + 1
     st.rerun()
+pending_area = st.container()  # filled below, shown above the long table
 edited = st.data_editor(
     editor_frame(rows, prefill), key=f"editor-{province.code}-{version}", hide_index=True,
+    height=35 * (len(rows) + 1) + 3,
     disabled=frozen or ["code", "criterion", "max", "self", "evidence", "agreed", "flag"],
     column_config=editor_columns(rows, lang),
 )
 adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
 if adjustments and not frozen:
     standings, moves = what_if(results.sheet, Rules.from_config(config), adjustments)
-    show_what_if(standings, moves, config, lang)
-    save_block(me, province, adjustments, problems, lang)
+    with pending_area:
+        show_moves(moves, lang)
+        save_block(me, province, adjustments, problems, lang)
+    what_if_chart(standings, config, lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,14 +27,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(config: Path, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` for ``config``; yields its base URL."""
+def dashboard(
+    config: Path, env: dict[str, str] | None = None, log: Path | None = None, secrets: Path | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` for ``config`` (and a secrets file); yields its base URL."""
     port = free_port()
     environment = {**os.environ, "THIDUA_CONFIG": str(config), **(env or {})}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         *(["--secrets.files", str(secrets)] if secrets else [])],
         cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -57,3 +61,15 @@ def dashboard(config: Path, env: dict[str, str] | None = None, log: Path | None 
             process.kill()
         if log:
             out.close()  # type: ignore[union-attr]
+
+
+def live_config(tmp_path: Path, interval: int) -> tuple[Path, Path]:
+    """A copy of the demo workbook and a config reading it every ``interval`` seconds."""
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
+    text = (ROOT / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
+    text = text.replace('path = "demo.xlsx"', f'path = "{workbook}"')
+    text = text.replace("interval_seconds = 15", f"interval_seconds = {interval}")
+    config = tmp_path / "cluster.toml"
+    config.write_text(text, encoding="utf-8")
+    return config, workbook

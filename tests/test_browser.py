@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from lib.sources import WriteBatch
 from lib.sources.xlsx import XlsxSource
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
+from tests.servers import dashboard, live_config
 
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = pytest.mark.browser
 INTERVAL = 2
 
 
 @pytest.fixture
 def live_demo(tmp_path) -> tuple[Path, Path]:
-    workbook = tmp_path / "demo.xlsx"
-    shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
-    text = (ROOT / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
-    text = text.replace('path = "demo.xlsx"', f'path = "{workbook}"')
-    text = text.replace("interval_seconds = 15", f"interval_seconds = {INTERVAL}")
-    config = tmp_path / "cluster.toml"
-    config.write_text(text, encoding="utf-8")
-    return config, workbook
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return live_config(tmp_path, INTERVAL)
 
 
 def chart_order(page) -> list[str]:

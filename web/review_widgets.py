@@ -44,7 +44,7 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     top = max((float(r.criterion.max_points) for r in rows), default=100.0)
     return {
         "code": st.column_config.TextColumn(t("col.code", lang), width="small"),
-        "criterion": st.column_config.TextColumn(t("col.criterion", lang), width="large"),
+        "criterion": st.column_config.TextColumn(t("col.criterion", lang), width="medium"),
         "max": st.column_config.NumberColumn(t("col.max", lang), format="%.2f", width="small"),
         "self": st.column_config.NumberColumn(t("col.self", lang), format="%.2f", width="small"),
         "evidence": st.column_config.TextColumn(t("col.evidence", lang)),
@@ -78,8 +78,8 @@ def outbox_status(lang: str) -> None:
                 st.rerun()
 
 
-def show_what_if(standings: tuple[Standing, ...], moves: list[Move], config: ClusterConfig, lang: str) -> None:
-    """How the pending changes move totals and ranks, and the ranking they would give."""
+def show_moves(moves: list[Move], lang: str) -> None:
+    """How the pending changes move totals and ranks (who passes whom)."""
     st.subheader(t("review.whatif", lang))
     for move in moves:
         line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
@@ -88,6 +88,11 @@ def show_what_if(standings: tuple[Standing, ...], moves: list[Move], config: Clu
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
         st.markdown(f"{icon} {line}")
+
+
+def what_if_chart(standings: tuple[Standing, ...], config: ClusterConfig, lang: str) -> None:
+    """The ranking the pending changes would give, in the ranking page's chart style."""
+    st.subheader(t("review.whatif", lang))
     st.plotly_chart(ranking_figure(standings, [a.name for a in config.awards], lang), key="what-if-chart",
                     config={"displayModeBar": False})
 
