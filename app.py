@@ -1,4 +1,7 @@
-"""Entry point: page configuration and navigation only (pages by the session's role)."""
+"""Entry point: page configuration and navigation only (pages by the session's role).
+
+``?view=projector`` and ``?view=delegate`` open a single read-only screen without menu.
+"""
 
 import streamlit as st
 
@@ -9,6 +12,11 @@ from web.widgets import language
 st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:", layout="wide")
 
 lang = language()
+view = st.query_params.get("view")
+if view in ("projector", "delegate"):  # a read-only screen: no menu, no sign-in, nothing to edit
+    page = "pages/projector.py" if view == "projector" else "pages/delegate.py"
+    st.navigation([st.Page(page, title=t(f"page.{view}", lang), default=True)], position="hidden").run()
+    st.stop()
 pages = [
     st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
             url_path="xep-hang", default=True),

@@ -47,6 +47,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "severity.error": {"vi": "Lỗi", "en": "Error"},
     "severity.warning": {"vi": "Cảnh báo", "en": "Warning"},
     "chart.total": {"vi": "Tổng điểm", "en": "Total score"},
+    "chart.bonus_cap": {"vi": "Trần điểm thưởng", "en": "Bonus cap"},
     "chart.no_award": {"vi": "Không đề nghị", "en": "No award"},
     "chart.provisional_note": {"vi": "sọc chéo = tạm tính", "en": "hatched = provisional"},
     "problems.count": {
@@ -186,6 +187,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ranking.frozen": {"vi": "Đã chốt lúc {time} · mã {fingerprint}", "en": "Frozen at {time} · {fingerprint}"},
     "col.frozen": {"vi": "Đã chốt", "en": "Frozen"},
     "col.now": {"vi": "Hiện tại", "en": "Now"},
+    "page.projector": {"vi": "Trình chiếu", "en": "Projector"},
+    "page.delegate": {"vi": "Đại biểu", "en": "Delegates"},
+    "projector.provisional": {"vi": "TẠM TÍNH — còn điểm chưa thống nhất", "en": "PROVISIONAL — scores not all agreed"},
+    "projector.final": {"vi": "Đã thống nhất toàn bộ điểm", "en": "All scores agreed"},
+    "delegate.pick": {"vi": "Chạm vào một tỉnh trên biểu đồ, hoặc chọn ở đây",
+                      "en": "Tap a province on the chart, or choose it here"},
+    "delegate.groups": {"vi": "Điểm theo nhóm — {name}", "en": "Points by group — {name}"},
+    "delegate.waterfall": {"vi": "Từ tự chấm đến thống nhất", "en": "From self-score to agreed"},
+    "delegate.criteria": {"vi": "Các tiêu chí", "en": "Criteria"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
 }
 

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -51,6 +51,7 @@ class Snapshot(Generic[T]):
     fetched_at: dt.datetime
     error: str | None = None
     failing_since: dt.datetime | None = None
+    previous: T | None = None  # the value of the version before, to show what moved
 
     def age_seconds(self, now: dt.datetime | None = None) -> int:
         """Whole seconds since the data was read."""
@@ -134,19 +135,24 @@ class SharedReader(Generic[T]):
         self.stats.reads += 1
         self.stats.read_times.append(started)
         now = dt.datetime.now(dt.UTC)
+        previous = self._snapshot
         try:
             raw = self.source.read()
-            value = self._build(raw)
+            changed = previous is None or raw != self._raw
+            # Parse and score only when the content changed: an unchanged sheet costs one read.
+            value = self._build(raw) if changed or previous is None else previous.value
         except Exception as exc:  # noqa: BLE001 - any failure keeps the last good data
             self._failed(now, exc)
             return
         self._failures_in_row = 0
         self._next_read = self._clock() + self.ttl
-        previous = self._snapshot
-        changed = previous is None or raw != self._raw
-        version = (previous.version + 1 if changed else previous.version) if previous else 1
         self._raw = raw
-        self._snapshot = Snapshot(value if changed or previous is None else previous.value, version, now)
+        if previous is None:
+            self._snapshot = Snapshot(value, 1, now)
+        elif changed:
+            self._snapshot = Snapshot(value, previous.version + 1, now, previous=previous.value)
+        else:
+            self._snapshot = Snapshot(value, previous.version, now, previous=previous.previous)
         if changed:
             self._save_to_disk(raw, now)
 
@@ -158,8 +164,7 @@ class SharedReader(Generic[T]):
         self._next_read = self._clock() + backoff
         if self._snapshot is not None:
             since = self._snapshot.failing_since or now
-            self._snapshot = Snapshot(self._snapshot.value, self._snapshot.version,
-                                      self._snapshot.fetched_at, message, since)
+            self._snapshot = replace(self._snapshot, error=message, failing_since=since)
 
     def _save_to_disk(self, raw: RawWorkbook, at: dt.datetime) -> None:
         if self._cache_file is None:

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from lib.charts import ranking_figure
-from lib.views import standings_table
 from web.data import config_or_stop, snapshot_or_stop
+from web.shared_views import ranking_chart, ranking_table
 from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
 
 lang = language()
@@ -18,10 +17,8 @@ def live_ranking() -> None:
     results = snap.value
     freshness(snap, lang)
     ranking_notices(results, lang)
-    awards = [a.name for a in config.awards]
-    st.plotly_chart(ranking_figure(results.standings, awards, lang), key="ranking-chart",
-                    config={"displayModeBar": False, "staticPlot": False})
-    st.dataframe(standings_table(results, lang), hide_index=True)
+    st.plotly_chart(ranking_chart(snap, lang), key="ranking-chart", config={"displayModeBar": False})
+    st.dataframe(ranking_table(snap, lang), hide_index=True)
     problem_summary(results, lang)
 
 

@@ -155,3 +155,19 @@ def test_read_counter_per_minute():
         r.get()
         clock.now += 10
     assert r.stats.reads_last_minute(clock.now) == 6
+
+
+def test_unchanged_content_is_not_parsed_again_and_a_change_keeps_the_previous_value():
+    source, clock = CountingSource(), Clock()
+    builds = []
+    r = SharedReader(source, lambda raw: builds.append(1) or raw["TuCham"][1][1], ttl=10, clock=clock)
+    r.get()
+    clock.now += 10
+    r.get()
+    assert len(builds) == 1
+    source.content["TuCham"][1][1] = 7
+    clock.now += 10
+    snap = r.get()
+    assert (snap.value, snap.previous, len(builds)) == (7, 9, 2)
+    clock.now += 10
+    assert r.get().previous == 9  # still the value before the last change

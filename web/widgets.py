@@ -14,7 +14,13 @@ from lib.shared_read import Snapshot
 
 def language() -> str:
     """The UI language chosen in this session (Vietnamese by default)."""
-    return st.session_state.get("lang", "vi")
+    return st.session_state.get("lang") or "vi"
+
+
+def language_switch() -> None:
+    """Tiếng Việt / English for this session's UI text."""
+    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], key="lang", default="vi",
+                         format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__, label_visibility="collapsed")
 
 
 def cluster_heading(config: ClusterConfig, lang: str) -> None:

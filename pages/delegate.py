@@ -1,0 +1,46 @@
+"""Đại biểu: the standings on a delegate's phone or laptop; tap a province for its breakdown."""
+
+import streamlit as st
+
+from lib.charts import group_breakdown_figure, province_colour, waterfall_figure
+from lib.i18n import t
+from lib.views import province_criteria
+from web.data import config_or_stop, snapshot_or_stop
+from web.projector_style import hide_chrome
+from web.shared_views import ranking_chart
+from web.widgets import cluster_heading, freshness, language, language_switch, ranking_notices
+
+hide_chrome()
+language_switch()
+lang = language()
+config = config_or_stop(lang)
+cluster_heading(config, lang)
+
+
+@st.fragment(run_every=config.refresh_seconds)
+def live_standings() -> None:
+    snap = snapshot_or_stop(lang)
+    freshness(snap, lang)
+    ranking_notices(snap.value, lang)
+    event = st.plotly_chart(ranking_chart(snap, lang, "phone"), key="delegate-chart", on_select="rerun",
+                            selection_mode="points", config={"displayModeBar": False})
+    points = event.selection.points if event and event.selection else []
+    if points:
+        st.session_state["delegate-province"] = snap.value.standings[int(points[0]["y"])].code
+
+
+live_standings()
+
+results = snapshot_or_stop(lang).value
+names = {s.code: s.province.name for s in results.standings}
+code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key="delegate-province")
+standing = results.standing(code)
+colour = province_colour(code, [p.code for p in config.provinces])
+st.subheader(t("delegate.groups", lang, name=standing.province.name))
+st.plotly_chart(group_breakdown_figure(standing, lang, colour=colour), key="delegate-groups",
+                config={"displayModeBar": False, "staticPlot": True})
+st.subheader(t("delegate.waterfall", lang))
+st.plotly_chart(waterfall_figure(standing, lang), key="delegate-waterfall",
+                config={"displayModeBar": False, "staticPlot": True})
+with st.expander(t("delegate.criteria", lang)):
+    st.dataframe(province_criteria(results, code, lang), hide_index=True)

@@ -1,0 +1,44 @@
+"""Trình chiếu: the live ranking for the hall's big screen; read-only, never blank."""
+
+import html
+
+import streamlit as st
+
+from lib.formatting import clock
+from lib.freeze import short
+from lib.i18n import t
+from web.data import config_or_stop, snapshot_or_stop
+from web.projector_style import projector_style
+from web.shared_views import ranking_chart
+from web.widgets import language
+
+lang = language()
+projector_style()
+config = config_or_stop(lang)
+st.html(f'<p class="proj-title">{html.escape(config.name)}</p>'
+        f'<p class="proj-sub">{html.escape(t("year", lang, year=config.year))}</p>')
+
+
+@st.fragment(run_every=config.refresh_seconds)
+def live() -> None:
+    snap = snapshot_or_stop(lang)
+    results = snap.value
+    badges = [("proj-provisional", t("illustrative", lang))] if config.illustrative else []
+    last = results.freeze.last
+    if results.freeze.frozen and last is not None:
+        badges.append(("proj-final", t("ranking.frozen", lang, time=last.time, fingerprint=short(last.fingerprint))))
+    elif any(s.provisional for s in results.standings):
+        badges.append(("proj-provisional", t("projector.provisional", lang)))
+    else:
+        badges.append(("proj-final", t("projector.final", lang)))
+    tied = [s.province.name for s in results.standings if s.needs_vote]
+    if tied:
+        badges.append(("proj-vote", "⚖ " + t("status.needs_vote", lang) + ": " + ", ".join(tied)))
+    badges.append(("proj-stale", t("stale.banner", lang, time=clock(snap.fetched_at))) if snap.stale
+                  else ("", t("ranking.as_of", lang, time=clock(snap.fetched_at))))
+    st.html("".join(f'<span class="proj-status {cls}">{html.escape(text)}</span>' for cls, text in badges))
+    st.plotly_chart(ranking_chart(snap, lang, "projector"), key="projector-chart",
+                    config={"displayModeBar": False, "staticPlot": True}, theme=None)
+
+
+live()
