@@ -90,7 +90,7 @@ class SharedReader(Generic[T]):
         ttl: float,
         cache_file: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
-        max_backoff: float = 60.0,
+        max_backoff: float = 30.0,
     ) -> None:
         self.source = source
         self._build = build

@@ -1,0 +1,123 @@
+"""The official session's screens in Debian's Chromium: projector and delegates' view."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+
+from lib.auth import Role
+from lib.config import load_config
+from lib.sources.xlsx import XlsxSource
+from lib.store import Adjustment, ChangeSet, save
+from tests.fake_sheets import FakeSheetsServer
+from tests.fake_sheets.client import secrets_toml, sheet_settings
+from tests.servers import ROOT, dashboard, live_config
+
+pytestmark = pytest.mark.browser
+INTERVAL = 2
+CHROME = ["stHeader", "stToolbar", "stSidebar", "stSidebarCollapsedControl", "stDecoration", "stStatusWidget"]
+
+
+def chart_order(page) -> list[str]:
+    return [t.strip() for t in page.locator(".ytick text").all_text_contents()]
+
+
+def wait_for_top(page, label: str, timeout_s: float) -> None:
+    page.wait_for_function(f"() => (document.querySelector('.ytick text') || {{}}).textContent?.startsWith({label!r})",
+                           timeout=timeout_s * 1000)
+
+
+def lower_quang_ngai(workbook) -> None:
+    """A secretary's save through the store: Quảng Ngãi 1.1 from 7.5 to 5 (98,75 → 96,25)."""
+    members = load_config(ROOT / "config" / "tn-dhmt-2019.toml").provinces
+    change = Adjustment("1.1", "51", Decimal("7.5"), Decimal("5"), "Điều chỉnh theo số liệu thống kê")
+    save(XlsxSource(workbook), ChangeSet("Thư ký", Role.SECRETARY, (change,)), members)
+
+
+def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_path, browser):
+    config, workbook = live_config(tmp_path, INTERVAL)
+    with dashboard(config, log=tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{url}/?view=projector")
+        page.locator(".ytick text").first.wait_for(timeout=30_000)
+        assert chart_order(page)[0] == "1. Quảng Ngãi"
+        for testid in CHROME:
+            assert not page.locator(f"[data-testid='{testid}']").is_visible(), testid
+        visible = [e for e in page.get_by_role("link").all() + page.get_by_role("button").all()
+                   if e.is_visible() and e.text_content() != "Skip to main content"]  # (keyboard a11y link)
+        assert visible == [], [e.text_content() for e in visible]  # nothing to click on the projector
+        body = page.inner_text("body")
+        assert "Cụm thi đua Tây Nguyên – Duyên hải miền Trung" in body and "TẠM TÍNH" in body
+        assert "Cần biểu quyết: Bình Định, Đắk Lắk" in body
+        page.screenshot(path=str(tmp_path / "projector-1920.png"))
+
+        lower_quang_ngai(workbook)
+        wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
+        assert chart_order(page)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
+        assert "96,25 (−1,75)" in " ".join(page.locator(".bartext").all_text_contents())
+        page.screenshot(path=str(tmp_path / "projector-after.png"))
+
+        small = browser.new_page(viewport={"width": 1280, "height": 720})
+        small.goto(f"{url}/?view=projector")
+        small.locator(".ytick text").first.wait_for(timeout=30_000)
+        last = small.locator(".ytick text").last
+        assert last.text_content().startswith("11. ")
+        assert last.bounding_box()["y"] + last.bounding_box()["height"] <= 720  # every place is on screen
+        small.screenshot(path=str(tmp_path / "projector-1280.png"))
+
+
+def test_delegates_view_on_a_phone_reads_and_offers_no_way_to_edit(tmp_path, browser):
+    config, _ = live_config(tmp_path, INTERVAL)
+    with dashboard(config, log=tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page.goto(f"{url}/?view=delegate")
+        page.locator(".ytick text").first.wait_for(timeout=30_000)
+        body = page.inner_text("body")
+        assert "Năm 2019" in body and "DỮ LIỆU MINH HỌA" in body
+        assert chart_order(page)[0] == "1. Quảng Ngãi"
+        assert page.locator("[data-testid='stDataFrameGlideDataEditor'], [data-testid='stDataEditor']").count() == 0
+        assert page.get_by_text("Đăng nhập").count() == 0 and page.get_by_text("Lưu thay đổi").count() == 0
+        assert page.locator("[data-testid='stSidebar']").count() == 0 or not page.locator(
+            "[data-testid='stSidebar']").is_visible()
+        page.get_by_text("Điểm theo nhóm — Quảng Ngãi").wait_for()
+        page.screenshot(path=str(tmp_path / "delegate-390.png"), full_page=True)
+        page.get_by_text("English", exact=True).click()
+        page.get_by_text("Points by group — Quảng Ngãi").wait_for(timeout=10_000)
+
+
+def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path, browser):
+    _, workbook = live_config(tmp_path, INTERVAL)
+    content = XlsxSource(workbook).read()
+    with FakeSheetsServer() as server:
+        key = server.create_spreadsheet("Chấm điểm thi đua 2019", content)
+        config = tmp_path / "gsheet.toml"
+        text = (tmp_path / "cluster.toml").read_text(encoding="utf-8")
+        config.write_text(text.replace('kind = "xlsx"', f'kind = "gsheet"\nkey = "{key}"')
+                          .replace(f'path = "{workbook}"\n', ""), encoding="utf-8")
+        secrets = tmp_path / "secrets.toml"
+        settings = sheet_settings(server, key, retry={"attempts": 2, "first_wait": 0.05, "max_wait": 0.2})
+        secrets.write_text(secrets_toml({"connections.gsheets": settings}), encoding="utf-8")
+        with dashboard(config, secrets=secrets, log=tmp_path / "streamlit.log",
+                       env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(f"{url}/?view=projector")
+            page.locator(".ytick text").first.wait_for(timeout=30_000)
+            before = chart_order(page)
+
+            server.stop()
+            page.get_by_text("đang mất kết nối, đang thử lại").wait_for(timeout=(INTERVAL * 4 + 20) * 1000)
+            started = time.monotonic()
+            while time.monotonic() - started < 120:  # two minutes without the sheet
+                assert chart_order(page) == before, "the projector lost the standings"
+                page.wait_for_timeout(5_000)
+            page.screenshot(path=str(tmp_path / "projector-outage.png"))
+
+            server.start()
+            row = next(i for i, r in enumerate(content["ThongNhat"]) if r and str(r[0]) == "1.1") + 1
+            header = next(r for r in content["ThongNhat"] if r and r[0] == "Mã")
+            column = next(i for i, h in enumerate(header) if str(h).strip() in {"51", "Quảng Ngãi"}) + 1
+            server.set_cell(key, "ThongNhat", row, column, 5)
+            wait_for_top(page, "1. Khánh Hòa", 45)
+            assert page.get_by_text("đang mất kết nối").count() == 0
