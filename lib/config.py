@@ -16,6 +16,7 @@ from pathlib import Path
 from lib.errors import ConfigError
 from lib.model import Province, ProvinceCode
 from lib.text import fold
+from lib.votes import MAJORITIES
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "tn-dhmt-2019.toml"
 CONFIG_ENV = "THIDUA_CONFIG"
@@ -55,6 +56,9 @@ class ClusterConfig:
     bonus_cap: Decimal | None
     refresh_seconds: int
     source: SourceSettings
+    self_scores_due: dt.date | None = None
+    supplement_days_before: int = 0
+    vote_majority: str = "more_than_half_present"
     preliminary: dt.datetime | None = None
     preliminary_place: str = ""
     conference: dt.datetime | None = None
@@ -69,7 +73,9 @@ class ClusterConfig:
 
 
 _SCHEMA: dict[str, set[str]] = {
-    "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces"},
+    "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting"},
+    "deadlines": {"self_scores", "supplement_days_before"},
+    "voting": {"majority"},
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
     "meetings": {"preliminary", "preliminary_place", "conference", "conference_place"},
     "scoring": {"bonus_cap", "tie_break_groups"},
@@ -161,6 +167,17 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         raise check.fail("scoring.tie_break_groups", "phải là danh sách tên nhóm")
     leader = member("leader", True)
     assert leader is not None
+    deadlines = check.table(data, "deadlines", required=False)
+    voting = check.table(data, "voting", required=False)
+    majority = check.value(voting, "majority", "voting", str, required=False) or "more_than_half_present"
+    if majority not in MAJORITIES:
+        raise check.fail("voting.majority", f"{majority!r}: chỉ nhận {', '.join(MAJORITIES)}")
+    due = deadlines.get("self_scores")
+    if due is not None and not isinstance(due, dt.date):
+        raise check.fail("deadlines.self_scores", "phải là ngày TOML, ví dụ 2020-02-05")
+    days = check.value(deadlines, "supplement_days_before", "deadlines", int, required=False) or 0
+    if days < 0:
+        raise check.fail("deadlines.supplement_days_before", "không được âm")
     return ClusterConfig(
         file=file,
         name=check.value(cluster, "name", "cluster", str),
@@ -174,6 +191,9 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         bonus_cap=_decimal(check, cap, "scoring.bonus_cap"),
         refresh_seconds=interval,
         source=_source(check, file, check.table(data, "source")),
+        self_scores_due=due.date() if isinstance(due, dt.datetime) else due,
+        supplement_days_before=days,
+        vote_majority=majority,
         preliminary=_when(check, meetings, "preliminary"),
         preliminary_place=check.value(meetings, "preliminary_place", "meetings", str, False) or "",
         conference=_when(check, meetings, "conference"),

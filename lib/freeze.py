@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,14 +39,31 @@ FREEZE_HEADERS = ("Thời gian", "Người thực hiện", "Hành động", "D�
 FREEZE_ALIASES = ("Time", "User", "Action", "Fingerprint", "Reason")
 FROZE, UNFROZE = "chốt", "mở chốt"
 SHORT = 12
+WRITE_LOCK = threading.Lock()
+"""Held by every check-then-write on the agreed scores in this process (saves and freezes alike)."""
 
 
 def fingerprint(sheet: Scoresheet) -> str:
     """SHA-256 (hex) of every agreed value and every log row, in a canonical order."""
-    agreed = sorted([c, p, format(v.normalize(), "f")] for (c, p), v in sheet.agreed.items())
+    agreed = sorted([c, p, _canonical(v)] for (c, p), v in sheet.agreed.items())
     log = [[e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason] for e in sheet.log]
     text = json.dumps({"agreed": agreed, "log": log}, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Decimal) -> str:
+    """The value's digits with no exponent and no trailing zeros (``7.50`` and ``7.5`` are one value).
+
+    Exact for any precision (``Decimal.normalize`` would round to the context's 28 digits, so two
+    different values could share a fingerprint), and zero is ``0`` whatever its sign.
+
+    >>> _canonical(Decimal("7.50")), _canonical(Decimal("1E+1")), _canonical(Decimal("-0.00"))
+    ('7.5', '10', '0')
+    """
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def short(fingerprint_hex: str) -> str:
@@ -196,13 +214,14 @@ def set_frozen(
         raise NotAllowed("Chỉ quản trị được chốt hoặc mở chốt kết quả")
     if not frozen and not reason.strip():
         raise NotAllowed("Mở chốt cần ghi lý do")
-    raw = source.read()
-    state = freeze_state(raw, members)
-    if state.frozen == frozen:
-        raise NotAllowed("Kết quả đã được chốt" if frozen else "Kết quả chưa được chốt")
-    sheet = parse_workbook(raw, members).sheet
-    stamp = time or dt.datetime.now(VN_TIME).strftime("%d/%m/%Y %H:%M:%S")
-    batch = (freeze_batch(raw, sheet, user, stamp, reason) if frozen
-             else unfreeze_batch(raw, sheet, user, stamp, reason))
-    source.write(batch)
+    with WRITE_LOCK:
+        raw = source.read()
+        state = freeze_state(raw, members)
+        if state.frozen == frozen:
+            raise NotAllowed("Kết quả đã được chốt" if frozen else "Kết quả chưa được chốt")
+        sheet = parse_workbook(raw, members).sheet
+        stamp = time or dt.datetime.now(VN_TIME).strftime("%d/%m/%Y %H:%M:%S")
+        batch = (freeze_batch(raw, sheet, user, stamp, reason) if frozen
+                 else unfreeze_batch(raw, sheet, user, stamp, reason))
+        source.write(batch)
     return fingerprint(sheet)

@@ -10,7 +10,10 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
+
+if TYPE_CHECKING:
+    from lib.votes import Vote
 
 ProvinceCode = NewType("ProvinceCode", str)
 """A province's statistics-office code, e.g. ``"51"`` for Quảng Ngãi."""
@@ -119,6 +122,7 @@ class Scoresheet:
     evidence: Mapping[CellKey, str] = field(default_factory=dict)
     agreed_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
     log: tuple[LogEntry, ...] = ()
+    votes: tuple[Vote, ...] = ()
 
     def criterion(self, code: CriterionCode) -> Criterion:
         """The criterion with this code (KeyError when absent)."""

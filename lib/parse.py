@@ -39,6 +39,7 @@ from lib.model import (
     Severity,
 )
 from lib.text import fold
+from lib.votes import parse_votes
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseR
         evidence={k: str(v) for k, v in evidence.items()},
         agreed_places=places,
         log=_log(workbook),
+        votes=parse_votes(workbook),
     )
     return ParseResult(sheet, tuple(report.problems))
 

@@ -6,7 +6,7 @@ and how those would move the ranking out. Nothing here writes; ``lib.store.save`
 
 from __future__ import annotations
 
-import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -176,8 +176,8 @@ def by_code(standings: Sequence[Standing]) -> Mapping[str, Standing]:
 
 
 def _overtakes(before: Mapping[str, Standing], after: Mapping[str, Standing], a: str, b: str) -> bool:
-    """True when ``a`` was ranked below ``b`` and is now above it."""
-    return a != b and before[a].rank > before[b].rank and after[a].rank < after[b].rank
+    """True when ``a`` was not ahead of ``b`` (below it, or sharing its rank) and is now ahead of it."""
+    return a != b and before[a].rank >= before[b].rank and after[a].rank < after[b].rank
 
 
 EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag")
@@ -198,7 +198,7 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = ()) -> pd.
             "self": _float(r.self_score),
             "evidence": r.evidence,
             "agreed": _float(r.agreed),
-            "new": _float(new if isinstance(new, Decimal) or new is None else Decimal(str(new))),
+            "new": _float(_prefill_number(new)),
             "reason": edit.reason if edit else "",
             "flag": r.unlogged or "",
         })
@@ -209,13 +209,43 @@ def edits_from_frame(frame: pd.DataFrame) -> list[Edit]:
     """The secretary's edits back from the editor's table (blank "new" = clear the agreed value)."""
     edits = []
     for record in frame.to_dict("records"):
-        new = record.get("new")
-        if new is not None and not (isinstance(new, float) and math.isnan(new)):
-            new = Decimal(repr(float(new)))
-        else:
-            new = None
-        edits.append(Edit(str(record["code"]), new, str(record.get("reason") or "")))
+        reason = record.get("reason")
+        edits.append(Edit(str(record["code"]), _cell(record.get("new")), "" if _blank(reason) else str(reason)))
     return edits
+
+
+def _blank(value: object) -> bool:
+    """True for what a data editor gives back for an empty cell: None, NaN, ``pd.NA``, blank text."""
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # pragma: no cover - a list-like cell: not blank
+        return False
+
+
+def _cell(value: object) -> object:
+    """The "new" cell as ``pending_adjustments`` reads it: None when blank, a number as the sheet keeps it
+    (15 significant digits: 9.1 is ``Decimal("9.1")``, float noise like 0.30000000000000004 is 0.3), text
+    as typed (parsed later with the decimal comma, its problems reported)."""
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            return parse_score(float(value))
+        except CellParseError:  # ±inf: left for pending_adjustments to report
+            return value
+    return value
+
+
+def _prefill_number(value: object) -> Decimal | None:
+    """A prefilled new value as a number for the editor (None when blank or not a score)."""
+    try:
+        return _number(value)
+    except CellParseError:
+        return None
 
 
 def _float(value: Decimal | None) -> float | None:

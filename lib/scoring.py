@@ -16,6 +16,7 @@ from decimal import Decimal
 from lib.config import Award, ClusterConfig
 from lib.model import Kind, Problem, Province, Scoresheet, Severity, Standing
 from lib.text import fold, vietnamese_sort_key
+from lib.votes import Vote, settling_vote
 
 ZERO = Decimal(0)
 
@@ -27,11 +28,12 @@ class Rules:
     awards: tuple[Award, ...] = ()
     tie_break_groups: tuple[str, ...] = ()
     bonus_cap: Decimal | None = None
+    majority: str = "more_than_half_present"
 
     @classmethod
     def from_config(cls, config: ClusterConfig) -> Rules:
         """The rules of ``config``."""
-        return cls(config.awards, config.tie_break_groups, config.bonus_cap)
+        return cls(config.awards, config.tie_break_groups, config.bonus_cap, config.vote_majority)
 
     def award_for(self, position: int) -> str | None:
         """The award proposed for a province in ``position`` (1-based), if any."""
@@ -132,12 +134,16 @@ def rank(sheet: Scoresheet, rules: Rules, provinces: Sequence[Province] | None =
 
     keys = {p.code: key(p.code) for p in members}
     order = sorted(members, key=lambda p: (tuple(-k for k in keys[p.code]), vietnamese_sort_key(p.name)))
+    voted = _voted_places(keys, sheet.votes, rules.majority)
     standings = []
     for province in order:
         t, k = totals[province.code], keys[province.code]
         position = 1 + sum(other > k for other in keys.values())
         size = sum(other == k for other in keys.values())
         awards = {rules.award_for(pos) for pos in range(position, position + size)}
+        decided_by = _decided_by(k, keys.values(), groups)
+        if province.code in voted:
+            position, size, awards, decided_by = position + voted[province.code], 1, set(), VOTE
         standings.append(
             Standing(
                 province=province,
@@ -152,10 +158,27 @@ def rank(sheet: Scoresheet, rules: Rules, provinces: Sequence[Province] | None =
                 group_agreed=t.group_agreed,
                 bonus_cut=t.bonus_cut_agreed,
                 missing=t.missing,
-                decided_by=_decided_by(k, keys.values(), groups),
+                decided_by=decided_by,
             )
         )
+    standings.sort(key=lambda s: s.rank)  # stable: a vote may reorder provinces within their tie
     return tuple(standings)
+
+
+VOTE = "biểu quyết"
+"""``Standing.decided_by`` when a recorded vote settled a tie."""
+
+
+def _voted_places(keys: dict[str, tuple[Decimal, ...]], votes: Sequence[Vote], majority: str) -> dict[str, int]:
+    """For provinces whose unbroken tie a vote settled: their offset within the tie (0 = first)."""
+    places: dict[str, int] = {}
+    for key in set(keys.values()):
+        tied = frozenset(code for code, k in keys.items() if k == key)
+        vote = settling_vote(votes, tied) if len(tied) > 1 else None
+        order = vote.order(majority) if vote else None
+        if order:
+            places.update({code: offset for offset, code in enumerate(order)})
+    return places
 
 
 def _decided_by(own: tuple[Decimal, ...], keys: Iterable[tuple[Decimal, ...]], groups: list[str | None]) -> str | None:

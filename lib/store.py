@@ -18,7 +18,6 @@ leaves behind.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from lib.auth import Role
 from lib.cells import parse_score, raw_value
 from lib.errors import CellParseError, NotAllowed, ScoreboardError, SourceError, WriteConflict
 from lib.formatting import VN_TIME, vn_score
-from lib.freeze import freeze_state
+from lib.freeze import WRITE_LOCK, freeze_state
 from lib.layout import LOG_ALIASES, LOG_HEADERS, cell_at, code_text, find_tab, header_columns
 from lib.model import CellKey, Province, ProvinceCode, RawWorkbook, Scoresheet
 from lib.parse import parse_workbook
@@ -46,7 +45,7 @@ LOG_ID_HEADER = ("Mã thay đổi", "Change id")
 
 LOG_TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 
-_SAVE_LOCK = threading.Lock()  # one check-then-write at a time within this process
+_SAVE_LOCK = WRITE_LOCK  # one check-then-write at a time within this process (shared with freezing)
 
 
 WRITERS = frozenset({Role.SECRETARY, Role.ADMIN})

@@ -1,0 +1,322 @@
+"""Freezing the agreed scores (``lib.freeze``): the fingerprint, and freeze/unfreeze on both backends.
+
+The fingerprint properties run on hand-made scoresheets. Everything else runs on an
+``XlsxSource`` over a copy of the demo workbook and on a ``GoogleSheetSource`` talking to the
+local Sheets API fake seeded with the same content (``tests.test_store.open_backend``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.config import load_config
+from lib.errors import NotAllowed
+from lib.freeze import (
+    FROZE,
+    UNFROZE,
+    Difference,
+    FreezeEvent,
+    fingerprint,
+    freeze_state,
+    set_frozen,
+    short,
+)
+from lib.model import LogEntry, ProvinceCode, RawTab, RawWorkbook, Scoresheet
+from lib.results import Results, evaluate
+from lib.store import Adjustment, ChangeSet, Role, save
+from tests.sheets import PROVINCES, criterion
+from tests.test_store import MEMBERS, Backend, open_backend
+
+CONFIG = load_config()
+D = Decimal
+ADMIN = "Quản trị Cụm"
+STAMP = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d")
+
+
+# -- the fingerprint -------------------------------------------------------------------
+CODES = ("1.1", "1.2", "2.3a", "3.10")
+KEYS = st.tuples(st.sampled_from(CODES), st.sampled_from([p.code for p in PROVINCES[:4]]))
+VALUES = st.decimals(min_value=0, max_value=1000, allow_nan=False, allow_infinity=False)
+TEXT = st.text(max_size=12)
+LOG_ENTRIES = st.builds(LogEntry, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT)
+AGREED = st.dictionaries(KEYS, VALUES, max_size=12)
+LOGS = st.lists(LOG_ENTRIES, max_size=4).map(tuple)
+
+
+def scoresheet(agreed: dict[tuple[str, str], Decimal], log: tuple[LogEntry, ...] = ()) -> Scoresheet:
+    return Scoresheet(
+        tuple(criterion(c) for c in CODES), PROVINCES[:4],
+        agreed={(c, ProvinceCode(p)): v for (c, p), v in agreed.items()}, log=log,
+    )
+
+
+@settings(max_examples=200)
+@given(AGREED, LOGS, st.data())
+def test_changing_any_single_agreed_value_changes_the_fingerprint(agreed, log, data) -> None:
+    agreed = agreed or {("1.1", "49"): D("7.25")}
+    key = data.draw(st.sampled_from(sorted(agreed)), label="key")
+    new = data.draw(VALUES.filter(lambda v: v != agreed[key]), label="new value")
+    assert fingerprint(scoresheet({**agreed, key: new}, log)) != fingerprint(scoresheet(agreed, log))
+
+
+@pytest.mark.parametrize("old, new", [
+    ("1.0000000000000000000000000001", "1.0000000000000000000000000002"),  # 29 significant digits
+    ("123456789.123456789123456789125", "123456789.123456789123456789126"),
+    ("0", "0.0000000000000000000000000000001"),
+])
+def test_values_differing_only_beyond_28_digits_still_change_the_fingerprint(old: str, new: str) -> None:
+    assert fingerprint(scoresheet({("1.1", "49"): D(new)})) != fingerprint(scoresheet({("1.1", "49"): D(old)}))
+
+
+@settings(max_examples=200)
+@given(AGREED, LOGS, KEYS, VALUES)
+def test_adding_or_removing_one_agreed_value_changes_the_fingerprint(agreed, log, key, value) -> None:
+    without = {k: v for k, v in agreed.items() if k != key}
+    with_it = {**without, key: value}
+    assert fingerprint(scoresheet(with_it, log)) != fingerprint(scoresheet(without, log))
+
+
+@settings(max_examples=200)
+@given(AGREED, LOGS, LOG_ENTRIES)
+def test_appending_a_log_row_changes_the_fingerprint(agreed, log, entry) -> None:
+    assert fingerprint(scoresheet(agreed, (*log, entry))) != fingerprint(scoresheet(agreed, log))
+
+
+@settings(max_examples=200)
+@given(AGREED, LOGS, st.randoms(use_true_random=False))
+def test_equal_content_in_another_order_gives_the_same_fingerprint(agreed, log, rnd) -> None:
+    items = list(agreed.items())
+    rnd.shuffle(items)
+    # the same values in another dict order, some written differently (7.5 as 7.50, 0 as -0.00)
+    reshaped = {k: rewritten(v) for k, v in items}
+    assert reshaped == agreed and list(reshaped) == [k for k, _ in items]
+    assert fingerprint(scoresheet(reshaped, log)) == fingerprint(scoresheet(agreed, log))
+
+
+def rewritten(value: Decimal) -> Decimal:
+    """An equal value with another exponent (or sign, for zero)."""
+    if not value:
+        return D("-0.00")
+    longer = D(f"{value:f}{'' if '.' in f'{value:f}' else '.'}00")
+    assert longer == value and str(longer) != str(value)
+    return longer
+
+
+def test_the_fingerprint_is_a_sha256_and_short_is_its_prefix() -> None:
+    value = fingerprint(scoresheet({("1.1", "49"): D("7.25")}))
+    assert re.fullmatch(r"[0-9a-f]{64}", value)
+    assert short(value) == value[:12]
+
+
+# -- freeze and unfreeze on the local workbook and the local Sheets API ----------------
+@pytest.fixture(params=["xlsx", "gsheet"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    with open_backend(request.param, tmp_path) as b:
+        yield b
+
+
+def results(backend: Backend) -> Results:
+    return evaluate(backend.raw(), CONFIG)
+
+
+def tab(raw: RawWorkbook, title: str) -> RawTab:
+    """The tab's rows with blank cells as None and trailing blanks (cells and rows) dropped."""
+    rows = [[None if v == "" else v for v in row] for row in raw[title]]
+    rows = [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)] for row in rows]
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def freeze(backend: Backend, user: str = ADMIN, **kwargs: object) -> str:
+    return set_frozen(backend.source, MEMBERS, user, Role.ADMIN, True, **kwargs)  # type: ignore[arg-type]
+
+
+def unfreeze(backend: Backend, reason: str, user: str = ADMIN) -> str:
+    return set_frozen(backend.source, MEMBERS, user, Role.ADMIN, False, reason)
+
+
+def writes(backend: Backend) -> int:
+    assert backend.server is not None
+    return sum(backend.server.count(kind) for kind in ("values:batchUpdate", "values:append", "batchUpdate"))
+
+
+QN_11 = Adjustment("1.1", "49", D("7.25"), D("7.5"), "Điều chỉnh theo số liệu Cục Thống kê")
+
+
+def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(backend: Backend) -> None:
+    before = backend.raw()
+    assert "Chot" not in before and "ChotDiem" not in before
+    assert not results(backend).freeze.frozen
+    expected = fingerprint(backend.sheet())
+
+    done = freeze(backend)
+
+    raw = backend.raw()
+    assert done == expected
+    chot = tab(raw, "Chot")
+    assert chot[0] == ["Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do"]
+    assert len(chot) == 2
+    time, user, action, recorded = chot[1][:4]
+    assert STAMP.fullmatch(str(time)) and (user, action, recorded) == (ADMIN, "chốt", expected)
+    # the frozen copy: the ThongNhat values, by province code
+    frozen = tab(raw, "ChotDiem")
+    assert frozen[0] == ["Mã", *(p.code for p in MEMBERS)]
+    assert [str(row[0]) for row in frozen[1:]] == [c.code for c in backend.sheet().criteria]
+    # everything else is untouched
+    assert {t: rows for t, rows in raw.items() if t not in ("Chot", "ChotDiem")} == before
+
+    now = results(backend)
+    assert now.freeze.frozen and now.freeze.last == FreezeEvent(str(time), ADMIN, FROZE, expected, "")
+    assert now.freeze.frozen_values == dict(now.sheet.agreed)
+    assert now.frozen_differences == ()
+    assert fingerprint(now.sheet) == expected  # freezing changes neither the agreed values nor the log
+
+
+def test_the_given_time_is_recorded(backend: Backend) -> None:
+    freeze(backend, time="12/03/2020 17:30:00")
+    assert results(backend).freeze.last.time == "12/03/2020 17:30:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARY, Role.VIEWER])
+@pytest.mark.parametrize("frozen", [True, False])
+def test_only_an_admin_may_freeze_or_unfreeze_and_nothing_is_written(
+    backend: Backend, role: Role, frozen: bool
+) -> None:
+    if not frozen:
+        freeze(backend)
+    before = backend.raw()
+    if backend.server:
+        backend.server.reset_log()
+    with pytest.raises(NotAllowed) as caught:
+        set_frozen(backend.source, MEMBERS, "Thư ký Cụm", role, frozen, "muốn sửa lại")
+    assert isinstance(caught.value, PermissionError)
+    assert backend.raw() == before
+    if backend.server:
+        assert writes(backend) == 0
+    assert results(backend).freeze.frozen is not frozen
+
+
+def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend) -> None:
+    freeze(backend)
+    before = backend.raw()
+    if backend.server:
+        backend.server.reset_log()
+    for role in (Role.SECRETARY, Role.ADMIN):
+        with pytest.raises(NotAllowed, match="chốt"):
+            save(backend.source, ChangeSet("Thư ký Cụm", role, (QN_11,)), MEMBERS)
+    assert backend.raw() == before
+    if backend.server:
+        assert writes(backend) == 0
+
+
+def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Backend) -> None:
+    freeze(backend)
+    backend.edit_agreed("1.1", "49", 6)  # 7.25 frozen
+    backend.edit_agreed("1.2", "51", "")  # 5.5 frozen, now cleared
+    backend.edit_agreed("1.1", "54", "7,5")  # blank when frozen (Phú Yên not agreed yet)
+    now = results(backend)
+    assert now.freeze.frozen
+    assert now.frozen_differences == (
+        Difference("1.1", "49", D("7.25"), D("6")),
+        Difference("1.1", "54", None, D("7.5")),
+        Difference("1.2", "51", D("5.5"), None),
+    )
+    # typing the frozen value back removes the difference
+    backend.edit_agreed("1.1", "49", 7.25)
+    assert [(d.criterion, d.province) for d in results(backend).frozen_differences] == [("1.1", "54"), ("1.2", "51")]
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_unfreezing_needs_a_reason(backend: Backend, reason: str) -> None:
+    freeze(backend)
+    before = backend.raw()
+    with pytest.raises(NotAllowed, match="lý do"):
+        unfreeze(backend, reason)
+    assert backend.raw() == before
+    assert results(backend).freeze.frozen
+
+
+def test_unfreezing_is_recorded_and_saving_works_again(backend: Backend) -> None:
+    frozen_with = freeze(backend, time="12/03/2020 17:30:00")
+    backend.edit_agreed("1.1", "49", 6)  # a difference while frozen…
+    assert results(backend).frozen_differences
+    reason = "Sửa sai sót tiêu chí 1.1 của Quảng Nam"
+    done = unfreeze(backend, reason, user="Phó Chủ tịch")
+
+    now = results(backend)
+    assert not now.freeze.frozen
+    assert now.frozen_differences == ()  # …is no longer shown once unfrozen
+    assert [e.action for e in now.freeze.events] == [FROZE, UNFROZE]
+    last = now.freeze.last
+    assert last is not None and (last.user, last.action, last.reason) == ("Phó Chủ tịch", "mở chốt", reason)
+    assert STAMP.fullmatch(last.time) and last.fingerprint == done == fingerprint(now.sheet) != frozen_with
+    assert now.freeze.events[0].fingerprint == frozen_with  # the record is append-only
+    assert tab(backend.raw(), "Chot")[1][:4] == ["12/03/2020 17:30:00", ADMIN, "chốt", frozen_with]
+
+    save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY,
+                                   (Adjustment("1.1", "49", D("6"), D("7.5"), "Theo Cục Thống kê"),)), MEMBERS)
+    assert backend.sheet().agreed[("1.1", "49")] == D("7.5")  # type: ignore[index]
+
+
+def test_freezing_twice_or_unfreezing_what_is_not_frozen_is_refused(backend: Backend) -> None:
+    with pytest.raises(NotAllowed, match="chưa được chốt"):
+        unfreeze(backend, "không có gì để mở")
+    assert "Chot" not in backend.raw()
+    freeze(backend)
+    before = backend.raw()
+    with pytest.raises(NotAllowed, match="đã được chốt"):
+        freeze(backend)
+    assert backend.raw() == before
+    assert len(results(backend).freeze.events) == 1
+
+
+def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend) -> None:
+    first = freeze(backend)
+    # junk below and beside the frozen copy (a stray row, a note): the next freeze clears it
+    backend.edit("ChotDiem", 40, 1, "9.9")
+    backend.edit("ChotDiem", 40, 2, 5)
+    backend.edit("ChotDiem", 3, 15, "ghi chú")
+    assert ("9.9", "49") in freeze_state(backend.raw(), MEMBERS).frozen_values
+    unfreeze(backend, "Bổ sung minh chứng")
+    save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS)
+
+    second = freeze(backend, user="Chủ tịch")
+
+    assert second != first
+    raw = backend.raw()
+    now = evaluate(raw, CONFIG)
+    assert now.freeze.frozen and now.frozen_differences == ()
+    assert [(e.action, e.fingerprint) for e in now.freeze.events] == [
+        (FROZE, first), (UNFROZE, now.freeze.events[1].fingerprint), (FROZE, second)]
+    assert now.freeze.frozen_values == dict(now.sheet.agreed)
+    assert now.freeze.frozen_values[("1.1", ProvinceCode("49"))] == D("7.5")
+    frozen = tab(raw, "ChotDiem")
+    assert len(frozen) == 1 + len(now.sheet.criteria)  # the stray row 40 is gone
+    assert max(len(row) for row in frozen) == 1 + len(MEMBERS)  # and so is the note in column O
+
+
+def test_a_freeze_state_without_the_tabs_is_open(backend: Backend) -> None:
+    state = freeze_state(backend.raw(), MEMBERS)
+    assert not state.frozen and state.last is None and state.frozen_values == {}
+
+
+def test_freeze_state_accepts_the_english_tab_names_and_headers() -> None:
+    raw: RawWorkbook = {
+        "Freeze": [["Time", "User", "Action", "Fingerprint", "Reason"],
+                   ["12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, None]],
+        "FrozenScores": [["Code", "49", 51], [1.1, 7.25, "7,5"], ["1.2", None, "#N/A"]],
+    }
+    state = freeze_state(raw, MEMBERS)
+    assert state.frozen
+    assert state.last == FreezeEvent("12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, "")
+    assert state.frozen_values == {("1.1", "49"): D("7.25"), ("1.1", "51"): D("7.5")}
+    assert dataclasses.replace(state, events=(*state.events, FreezeEvent("t", "u", "Mở chốt", "x"))).frozen is False
