@@ -33,6 +33,7 @@ from lib.model import CellKey, Province, ProvinceCode, RawWorkbook, Scoresheet
 from lib.parse import parse_workbook
 from lib.sources import Source, WriteBatch
 from lib.text import fold
+from lib.votes import VOTE_HEADERS, VOTE_TAB, Vote, vote_rows
 
 __all__ = [
     "LOG_ID_HEADER", "VN_TIME", "WRITERS", "Adjustment", "ChangeSet", "ChangeSetConflict", "Conflict",
@@ -294,3 +295,29 @@ class _LogLayout:
         for col, value in zip(self.columns, values, strict=True):
             out[col] = value
         return out
+
+
+def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,
+                now: dt.datetime | None = None) -> None:
+    """Record a vote on a tie (secretary or admin, checked now), logged like any change."""
+    if role not in WRITERS:
+        raise NotAllowed(f"{user or 'Người xem'} không có quyền ghi kết quả biểu quyết")
+    problems = vote.problems()
+    if problems or len(vote.votes) < 2:
+        raise InvalidChangeSet(problems or ["Biểu quyết cần ít nhất hai tỉnh"])
+    names = {p.code: p.name for p in members}
+    with _SAVE_LOCK:
+        raw = source.read()
+        log = _LogLayout.of(raw)
+        title = next((t for t in raw if fold(t) in (fold(VOTE_TAB), fold("Votes"))), VOTE_TAB)
+        cells: dict[tuple[str, int, int], object] = dict(log.header_cells)
+        if not raw.get(title):
+            cells.update({(title, 1, col): header for col, header in enumerate(VOTE_HEADERS, start=1)})
+        stamp = (now or dt.datetime.now(VN_TIME)).strftime(LOG_TIME_FORMAT)
+        tally = ", ".join(f"{names.get(code, code)} {n}" for code, n in vote.votes)
+        reason = f"Biểu quyết: {vote.present} có mặt, {vote.ballots} phiếu; {tally}"
+        log_row = log.row([stamp, user, ", ".join(names.get(c, c) for c, _ in vote.votes), "Biểu quyết",
+                           "", tally, reason, vote.id])
+        recorded = Vote(vote.id, stamp, user, vote.present, vote.ballots, vote.votes)
+        source.write(WriteBatch(cells=cells, appends={title: vote_rows(recorded, names), log.tab: [log_row]},
+                                new_tabs=tuple(t for t in (title, *log.new_tabs) if t not in raw)))

@@ -13,8 +13,10 @@ from lib.formatting import clock, rank_label, signed, vn_number, vn_score
 from lib.i18n import t
 from lib.model import Kind, Severity, Standing
 from lib.results import Results
+from lib.scoring import VOTE
 from lib.shared_read import ReadFailure
 from lib.text import fold
+from lib.tracker import Progress
 
 KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
 
@@ -24,6 +26,8 @@ def status_text(standing: Standing, lang: str = "vi") -> str:
     parts = [t("status.provisional" if standing.provisional else "status.agreed", lang)]
     if standing.needs_vote:
         parts.append(t("status.needs_vote", lang))
+    elif standing.decided_by == VOTE:
+        parts.append(t("ranking.by_vote", lang))
     elif standing.decided_by:
         parts.append(t("status.decided_by", lang, group=standing.decided_by))
     return " · ".join(parts)
@@ -140,6 +144,27 @@ def differences_table(results: Results, lang: str = "vi") -> pd.DataFrame:
         for d in results.frozen_differences
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def tracker_table(rows: Iterable[Progress], lang: str = "vi") -> pd.DataFrame:
+    """Submission progress per province: counts, missing criteria, status, days left."""
+    return pd.DataFrame([
+        {
+            t("col.province", lang): r.province.name,
+            t("tracker.col.scored", lang): f"{r.scored}/{r.total}",
+            t("tracker.col.missing", lang): ", ".join(r.missing),
+            t("tracker.col.evidence", lang): f"{r.with_evidence}/{r.total}",
+            t("tracker.col.status", lang): t(f"tracker.status.{r.status.value}", lang),
+            t("tracker.col.days", lang): "" if r.days_left is None else r.days_left,
+        }
+        for r in rows
+    ])
+
+
+def overdue_style(status_text: str, lang: str = "vi") -> str:
+    """CSS for the status cell: red when overdue."""
+    return "background-color: #fdecea; color: #a4262c; font-weight: 600" if status_text == t(
+        "tracker.status.overdue", lang) else ""
 
 
 def difference_style(value: float) -> str:

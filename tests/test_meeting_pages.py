@@ -108,3 +108,43 @@ def test_history_lists_the_log_filtered_by_province(meeting):
     assert 0 < len(only) < len(everything)
     assert set(only["Tỉnh"]) == {"Quảng Ngãi"}
     assert at.get("plotly_chart")
+
+
+def test_tracker_lists_each_province_and_flags_the_late_ones(meeting):
+    at = app()
+    at.switch_page("pages/tracker.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 11
+    first = table.iloc[0]
+    assert first["Tỉnh"] == "Kon Tum" and first["Còn thiếu"] == "1.5, 3.2"  # most missing first
+    assert first["Tình trạng"] == "Quá hạn"  # the 2020 deadlines are long past
+    assert set(table["Tình trạng"]) == {"Quá hạn", "Đủ"}
+    assert any("Kon Tum" in e.value and "Ninh Thuận" in e.value for e in at.error)
+    assert "05/02/2020" in at.caption[-1].value and "10/03/2020" in at.caption[-1].value
+
+
+def test_the_secretary_records_a_vote_that_settles_the_tie(meeting):
+    at = signed_in(SECRETARY, "Thư ký Cụm")
+    at.switch_page("pages/votes.py").run()
+    assert not at.exception, at.exception
+    assert "Bằng điểm ở hạng 4: Bình Định, Đắk Lắk" in [s.value for s in at.subheader]
+    at.number_input(key="present-4").set_value(20)
+    at.number_input(key="ballots-4").set_value(20)
+    at.number_input(key="for-4-52").set_value(13)
+    at.number_input(key="for-4-66").set_value(7)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    results = evaluated(meeting)
+    assert (results.standing("52").rank, results.standing("66").rank) == (4, 5)
+    at.switch_page("pages/ranking.py").run()
+    assert any("theo kết quả biểu quyết" in i.value for i in at.info)
+    assert "theo kết quả biểu quyết" in " ".join(at.dataframe[0].value["Trạng thái"])
+
+
+def test_a_viewer_sees_the_tie_but_no_vote_form(meeting):
+    at = app()
+    at.switch_page("pages/votes.py").run()
+    assert not at.exception, at.exception
+    assert "Thư ký đăng nhập để ghi kết quả biểu quyết." in [c.value for c in at.caption]
+    assert not at.number_input

@@ -9,6 +9,7 @@ from lib.formatting import clock, vn_datetime
 from lib.freeze import short
 from lib.i18n import t
 from lib.results import Results
+from lib.scoring import VOTE
 from lib.shared_read import Snapshot
 
 
@@ -59,6 +60,9 @@ def ranking_notices(results: Results, lang: str) -> None:
     tied = [s.province.name for s in results.standings if s.needs_vote]
     if tied:
         st.warning(t("ranking.vote", lang, names=", ".join(tied)), icon=":material/balance:")
+    voted = [f"{s.rank}. {s.province.name}" for s in results.standings if s.decided_by == VOTE]
+    if voted:
+        st.info(f"{', '.join(voted)} — {t('ranking.by_vote', lang)}", icon=":material/how_to_vote:")
 
 
 def problem_summary(results: Results, lang: str) -> None:

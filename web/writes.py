@@ -20,7 +20,8 @@ from lib.auth import Role
 from lib.config import config_path
 from lib.freeze import set_frozen
 from lib.outbox import Outbox, Submitted
-from lib.store import ChangeSet, save
+from lib.store import ChangeSet, record_vote, save
+from lib.votes import Vote
 from web.data import cache_dir, cluster_config, shared_reader
 
 DRAIN_EVERY = 3.0
@@ -77,3 +78,10 @@ def freeze(user: str, role: Role, frozen: bool, reason: str = "") -> str:
     fingerprint = set_frozen(reader.source, cluster_config().provinces, user, role, frozen, reason)
     reader.invalidate()
     return fingerprint
+
+
+def record(vote: Vote, user: str, role: Role) -> None:
+    """Record a vote (secretary or admin, checked at write time) and refresh everyone's data."""
+    reader = shared_reader()
+    record_vote(reader.source, vote, cluster_config().provinces, user, role)
+    reader.invalidate()

@@ -1,0 +1,28 @@
+"""Tiến độ nộp: who has sent which self-scores and evidence, against the deadlines."""
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.formatting import VN_TIME, vn_date
+from lib.i18n import t
+from lib.tracker import progress, supplement_due
+from lib.views import overdue_style, tracker_table
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import freshness, language
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.tracker", lang))
+snap = snapshot_or_stop(lang)
+freshness(snap, lang)
+st.caption(t("tracker.deadlines", lang, table=vn_date(config.self_scores_due) or "—",
+             last=vn_date(supplement_due(config)) or "—"))
+
+rows = progress(snap.value, config, dt.datetime.now(VN_TIME).date())
+late = [r.province.name for r in rows if r.overdue]
+if late:
+    st.error(t("tracker.overdue", lang, count=len(late), names=", ".join(late)), icon=":material/schedule:")
+table = tracker_table(rows, lang)
+status = t("tracker.col.status", lang)
+st.dataframe(table.style.map(lambda v: overdue_style(v, lang), subset=[status]), hide_index=True)

@@ -1,0 +1,60 @@
+"""Bình xét: ties the rules cannot break on an award line, and recording the vote that settles them."""
+
+import uuid
+
+import streamlit as st
+
+from lib.errors import NotAllowed
+from lib.i18n import t
+from lib.store import InvalidChangeSet
+from lib.votes import Vote
+from web.auth import grant
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import freshness, language
+from web.writes import record
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.votes", lang))
+snap = snapshot_or_stop(lang)
+results = snap.value
+freshness(snap, lang)
+st.caption(t("votes.rule", lang, rule=t(f"votes.rule.{config.vote_majority}", lang)))
+
+ties: dict[int, list] = {}
+for standing in results.standings:
+    if standing.needs_vote:
+        ties.setdefault(standing.rank, []).append(standing)
+if not ties:
+    st.success(t("votes.none", lang), icon=":material/check_circle:")
+
+me = grant()
+for rank, tied in ties.items():
+    st.subheader(t("votes.tie", lang, rank=rank, names=", ".join(s.province.name for s in tied)))
+    if me is None:
+        st.caption(t("votes.sign_in", lang))
+        continue
+    with st.form(f"vote-{rank}"):
+        present = st.number_input(t("votes.present", lang), min_value=1, step=1, key=f"present-{rank}")
+        ballots = st.number_input(t("votes.ballots", lang), min_value=0, step=1, key=f"ballots-{rank}")
+        counts = {s.code: st.number_input(t("votes.for", lang, name=s.province.name), min_value=0, step=1,
+                                          key=f"for-{rank}-{s.code}") for s in tied}
+        submitted = st.form_submit_button(t("votes.record", lang))
+    if submitted:
+        vote = Vote(uuid.uuid4().hex, "", me.user, int(present), int(ballots),
+                    tuple((code, int(n)) for code, n in counts.items()))
+        try:
+            record(vote, me.user, me.role)
+        except (NotAllowed, InvalidChangeSet) as exc:
+            st.error(str(exc), icon=":material/block:")
+        else:
+            if vote.order(config.vote_majority) is None:
+                st.warning(t("votes.not_settled", lang), icon=":material/balance:")
+            st.toast(t("votes.recorded", lang))
+
+if results.sheet.votes:
+    st.subheader(t("votes.history", lang))
+    names = {p.code: p.name for p in results.sheet.provinces}
+    for vote in results.sheet.votes:
+        tally = ", ".join(f"{names.get(c, c)}: {n}" for c, n in vote.votes)
+        st.markdown(f"- {vote.time} · {vote.recorder} · {vote.present} / {vote.ballots} · {tally}")

@@ -1,0 +1,111 @@
+"""Votes on ties: the majority rule, reading and recording them, and the order they settle."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from lib.auth import Role
+from lib.config import Award, load_config
+from lib.errors import NotAllowed
+from lib.model import Scoresheet
+from lib.results import evaluate
+from lib.scoring import VOTE, Rules, rank
+from lib.sources.xlsx import XlsxSource
+from lib.store import InvalidChangeSet, record_vote
+from lib.votes import Vote, parse_votes
+from tests.sheets import criterion, sheet
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAG = Award("Cờ thi đua của Chính phủ", 1, 1)
+MERIT = Award("Bằng khen của Thủ tướng Chính phủ", 2, 4)
+RULES = Rules(awards=(FLAG, MERIT))
+
+
+@pytest.mark.parametrize(
+    "present,votes,majority,expected",
+    [
+        (20, (("51", 11), ("56", 9)), "more_than_half_present", ("51", "56")),
+        (20, (("51", 10), ("56", 10)), "more_than_half_present", None),  # equal votes settle nothing
+        (21, (("51", 10), ("56", 9)), "more_than_half_present", None),  # 10 of 21 is not more than half
+        (20, (("56", 14), ("51", 6)), "two_thirds_present", ("56", "51")),
+        (21, (("56", 14), ("51", 7)), "two_thirds_present", None),  # exactly two thirds is not more
+    ],
+)
+def test_the_majority_rule(present, votes, majority, expected):
+    assert Vote("v", "", "", present, present, votes).order(majority) == expected
+
+
+def first_place_tie(votes=()) -> Scoresheet:
+    crits = [criterion("1.1", "I. Kinh tế"), criterion("2.1", "II. Xã hội")]
+    base = sheet(crits, {"51": {"1.1": 9, "2.1": 8}, "56": {"1.1": 9, "2.1": 8}, "49": {"1.1": 7, "2.1": 7}})
+    return Scoresheet(base.criteria, base.provinces, base.self_scores, base.agreed, votes=tuple(votes))
+
+
+def test_a_vote_settles_a_tie_for_first_place():
+    before = rank(first_place_tie(), RULES)
+    assert [(s.code, s.rank, s.needs_vote) for s in before[:2]] == [("56", 1, True), ("51", 1, True)]
+    vote = Vote("v1", "13/03/2020 09:00:00", "Thư ký", 22, 22, (("51", 15), ("56", 7)))
+    after = {s.code: s for s in rank(first_place_tie([vote]), RULES)}
+    assert (after["51"].rank, after["51"].award, after["51"].needs_vote) == (1, FLAG.name, False)
+    assert (after["56"].rank, after["56"].award, after["56"].needs_vote) == (2, MERIT.name, False)
+    assert after["51"].decided_by == after["56"].decided_by == VOTE
+    assert after["49"].rank == 3
+
+
+def test_a_vote_without_majority_or_about_other_provinces_settles_nothing():
+    split = Vote("v1", "", "", 22, 22, (("51", 11), ("56", 11)))
+    other = Vote("v2", "", "", 22, 22, (("51", 20), ("49", 2)))
+    for votes in ([split], [other]):
+        standings = rank(first_place_tie(votes), RULES)
+        assert [s.rank for s in standings] == [1, 1, 3] and standings[0].needs_vote
+
+
+def test_the_latest_vote_about_the_tie_counts():
+    first = Vote("v1", "", "", 22, 22, (("51", 12), ("56", 10)))
+    again = Vote("v2", "", "", 22, 22, (("56", 13), ("51", 9)))
+    assert rank(first_place_tie([first, again]), RULES)[0].code == "56"
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    copy = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", copy)
+    return copy
+
+
+def test_recording_a_vote_settles_the_demo_tie_and_logs_it(demo):
+    config = load_config()
+    vote = Vote("b1", "", "Thư ký", 20, 20, (("52", 12), ("66", 8)))
+    record_vote(XlsxSource(demo), vote, config.provinces, "Thư ký Cụm", Role.SECRETARY)
+    results = evaluate(XlsxSource(demo).read(), config)
+    assert parse_votes(XlsxSource(demo).read())[0].votes == (("52", 12), ("66", 8))
+    binh_dinh, dak_lak = results.standing("52"), results.standing("66")
+    assert (binh_dinh.rank, binh_dinh.award, dak_lak.rank, dak_lak.award) == (4, MERIT.name, 5, None)
+    assert not binh_dinh.needs_vote and binh_dinh.decided_by == VOTE
+    entry = results.sheet.log[-1]
+    assert entry.criterion == "Biểu quyết" and entry.user == "Thư ký Cụm" and "Bình Định 12" in entry.reason
+    assert not [p for p in results.errors]
+
+
+def test_a_viewer_cannot_record_a_vote_and_a_bad_record_is_refused(demo):
+    members = load_config().provinces
+    before = XlsxSource(demo).read()
+    with pytest.raises(NotAllowed):
+        record_vote(XlsxSource(demo), Vote("x", "", "", 20, 20, (("52", 12), ("66", 8))), members, "", Role.VIEWER)
+    with pytest.raises(InvalidChangeSet):
+        record_vote(XlsxSource(demo), Vote("x", "", "", 10, 20, (("52", 12), ("66", 8))), members, "T",
+                    Role.SECRETARY)
+    assert XlsxSource(demo).read() == before
+
+
+def test_votes_round_trip_through_the_sheet_text(demo):
+    raw = {"BieuQuyet": [["Mã biểu quyết", "Thời gian", "Người ghi", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh",
+                          "Phiếu"], ["a", "t", "u", 20, "20", 52, "Bình Định", "12"],
+                         ["a", "t", "u", 20, 20, "66", "Đắk Lắk", 8.0]]}
+    (vote,) = parse_votes(raw)
+    assert (vote.present, vote.ballots, vote.votes) == (20, 20, (("52", 12), ("66", 8)))
+    assert Decimal(vote.votes[0][1]) == 12
