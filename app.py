@@ -1,6 +1,6 @@
 """Entry point: page configuration and navigation only (pages by the session's role).
 
-``?view=projector`` and ``?view=delegate`` open a single read-only screen without menu.
+``?view=projector``, ``?view=delegate`` and ``?view=print`` open one read-only screen without menu.
 """
 
 import streamlit as st
@@ -13,9 +13,9 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:"
 
 lang = language()
 view = st.query_params.get("view")
-if view in ("projector", "delegate"):  # a read-only screen: no menu, no sign-in, nothing to edit
-    page = "pages/projector.py" if view == "projector" else "pages/delegate.py"
-    st.navigation([st.Page(page, title=t(f"page.{view}", lang), default=True)], position="hidden").run()
+if view in ("projector", "delegate", "print"):  # a read-only screen: no menu, no sign-in, nothing to edit
+    st.navigation([st.Page(f"pages/{view}.py", title=t(f"page.{view}", lang), default=True)],
+                  position="hidden").run()
     st.stop()
 pages = [
     st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",

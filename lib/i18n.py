@@ -199,6 +199,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.tracker": {"vi": "Tiến độ nộp", "en": "Submissions"},
     "page.votes": {"vi": "Bình xét", "en": "Votes"},
     "page.results": {"vi": "Kết quả", "en": "Results"},
+    "page.print": {"vi": "Bản in kết quả", "en": "Printable results"},
     "tracker.deadlines": {
         "vi": "Hạn gửi bảng tự chấm: {table}. Bổ sung tiêu chí chưa có kết quả đến hết: {last}.",
         "en": "Self-score tables due: {table}. Missing criteria may be supplemented until: {last}.",

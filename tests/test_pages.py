@@ -113,3 +113,18 @@ def test_source_page_shows_the_live_source_and_the_report(demo):
     assert [m.label for m in at.metric][:2] == ["Lần đọc thành công gần nhất", "Tuổi dữ liệu"]
     assert "Chưa có lỗi đọc nào" in shown
     assert "TuCham!H8" in set(at.dataframe[-1].value["Ô"])
+
+
+@pytest.mark.parametrize("view", ["projector", "delegate", "print"])
+def test_read_only_views_render_without_menu_or_edit_widgets(demo, view):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["view"] = view
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.text_input and not at.get("data_editor") and not at.button
+    html = " ".join(h.proto.body for h in at.get("html"))
+    if view == "print":
+        assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM 2019" in html
+        assert "Đồng hạng 4" in html and "(chờ biểu quyết)" in html and "ngày 13 tháng 3 năm 2020" in html
+    if view == "projector":
+        assert "TẠM TÍNH" in html and "Cần biểu quyết: Bình Định, Đắk Lắk" in html
