@@ -23,6 +23,7 @@ pages = [
     st.Page("pages/scores.py", title=t("page.scores", lang), icon=":material/table_chart:", url_path="bang-diem"),
     st.Page("pages/tracker.py", title=t("page.tracker", lang), icon=":material/fact_check:", url_path="tien-do"),
     st.Page("pages/votes.py", title=t("page.votes", lang), icon=":material/how_to_vote:", url_path="binh-xet"),
+    st.Page("pages/results.py", title=t("page.results", lang), icon=":material/download:", url_path="ket-qua"),
     st.Page("pages/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"),
     st.Page("pages/source.py", title=t("page.source", lang), icon=":material/cloud_sync:", url_path="nguon"),
 ]

@@ -199,6 +199,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.tracker": {"vi": "Tiến độ nộp", "en": "Submissions"},
     "page.votes": {"vi": "Bình xét", "en": "Votes"},
     "page.results": {"vi": "Kết quả", "en": "Results"},
+    "results.xlsx": {"vi": "Bảng tổng hợp (Excel)", "en": "Summary table (Excel)"},
+    "results.docx": {"vi": "Dự thảo biên bản (Word)", "en": "Minutes draft (Word)"},
+    "results.csv": {"vi": "Bảng xếp hạng (CSV)", "en": "Standings (CSV)"},
+    "results.print": {"vi": "Bản in kết quả", "en": "Printable results"},
     "page.print": {"vi": "Bản in kết quả", "en": "Printable results"},
     "tracker.deadlines": {
         "vi": "Hạn gửi bảng tự chấm: {table}. Bổ sung tiêu chí chưa có kết quả đến hết: {last}.",

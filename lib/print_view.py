@@ -12,9 +12,8 @@ from html import escape
 
 from lib.config import ClusterConfig
 from lib.formatting import rank_label, vn_number
-from lib.freeze import short
 from lib.results import Results
-from lib.scoring import VOTE
+from lib.wording import award_text, freeze_line
 
 STYLE = """
 @page { size: A4 landscape; margin: 15mm; }
@@ -44,19 +43,13 @@ def print_html(results: Results, config: ClusterConfig, day: dt.date) -> str:
     """The standings as a printable HTML fragment (with its own style)."""
     rows = []
     for s in results.standings:
-        award = s.award or ""
-        if s.needs_vote and award:
-            award += " (chờ biểu quyết)"
-        elif s.decided_by == VOTE:
-            award += " (theo kết quả biểu quyết)"
+        award = award_text(s)
         rows.append(
             f"<tr><td>{escape(rank_label(s))}</td><td>{escape(s.province.name)}</td>"
             f"<td class='num'>{vn_number(s.self_total)}</td><td class='num'>{vn_number(s.agreed_total)}</td>"
             f"<td>{escape(award)}</td></tr>"
         )
-    last = results.freeze.last
-    frozen = (f"Kết quả đã chốt lúc {escape(last.time)} bởi {escape(last.user)}; mã kiểm tra {short(last.fingerprint)}"
-              if results.freeze.frozen and last else "Kết quả chưa được chốt (tạm tính).")
+    frozen = escape(freeze_line(results))
     place = config.conference_place.split(",")[0].strip() or config.name
     return (
         f"<style>{STYLE}</style><div class='print-doc'>"

@@ -148,3 +148,11 @@ def test_a_viewer_sees_the_tie_but_no_vote_form(meeting):
     assert not at.exception, at.exception
     assert "Thư ký đăng nhập để ghi kết quả biểu quyết." in [c.value for c in at.caption]
     assert not at.number_input
+
+
+def test_results_page_offers_the_three_files(meeting):
+    at = app()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Bảng tổng hợp (Excel)", "Dự thảo biên bản (Word)", "Bảng xếp hạng (CSV)"]

@@ -1,0 +1,31 @@
+"""Kết quả: the files the cluster leader's board sends, built from the current data."""
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.exports import minutes_docx, standings_csv, summary_xlsx
+from lib.formatting import VN_TIME
+from lib.i18n import t
+from web.data import config_or_stop, snapshot_or_stop
+from web.widgets import freshness, language, ranking_notices
+
+lang = language()
+config = config_or_stop(lang)
+st.title(t("page.results", lang))
+snap = snapshot_or_stop(lang)
+results = snap.value
+freshness(snap, lang)
+ranking_notices(results, lang)
+stem = f"thi-dua-{config.year}"
+today = dt.datetime.now(VN_TIME).date()
+
+st.download_button(t("results.xlsx", lang), summary_xlsx(results, config), f"{stem}-tong-hop.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/table_view:", key="download-xlsx")
+st.download_button(t("results.docx", lang), minutes_docx(results, config, today), f"{stem}-bien-ban.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   icon=":material/description:", key="download-docx")
+st.download_button(t("results.csv", lang), standings_csv(results), f"{stem}-xep-hang.csv", "text/csv",
+                   icon=":material/csv:", key="download-csv")
+st.link_button(t("results.print", lang), "/?view=print", icon=":material/print:")
