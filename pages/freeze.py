@@ -7,17 +7,12 @@ from lib.freeze import fingerprint, short
 from lib.i18n import t
 from lib.views import differences_table
 from web.auth import grant
-from web.data import config_or_stop, snapshot_or_stop
-from web.widgets import freshness, language
+from web.page import data_page
 from web.writes import freeze
 
-lang = language()
-config = config_or_stop(lang)
-st.title(t("page.freeze", lang))
+page = data_page("page.freeze")
+lang, config, results = page.lang, page.config, page.results
 me = grant()
-snap = snapshot_or_stop(lang)
-results = snap.value
-freshness(snap, lang)
 state = results.freeze
 
 if state.frozen and state.last is not None:

@@ -5,15 +5,10 @@ import streamlit as st
 from lib.charts import group_breakdown_figure
 from lib.i18n import t
 from lib.views import log_table
-from web.data import config_or_stop, snapshot_or_stop
-from web.widgets import freshness, language
+from web.page import data_page
 
-lang = language()
-config = config_or_stop(lang)
-st.title(t("page.history", lang))
-snap = snapshot_or_stop(lang)
-results = snap.value
-freshness(snap, lang)
+page = data_page("page.history")
+lang, config, snap, results = page.lang, page.config, page.snap, page.results
 
 names = [s.province.name for s in results.standings]
 left, right = st.columns(2)

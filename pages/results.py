@@ -7,15 +7,11 @@ import streamlit as st
 from lib.exports import minutes_docx, standings_csv, summary_xlsx
 from lib.formatting import VN_TIME
 from lib.i18n import t
-from web.data import config_or_stop, snapshot_or_stop
-from web.widgets import freshness, language, ranking_notices
+from web.page import data_page
+from web.widgets import ranking_notices
 
-lang = language()
-config = config_or_stop(lang)
-st.title(t("page.results", lang))
-snap = snapshot_or_stop(lang)
-results = snap.value
-freshness(snap, lang)
+page = data_page("page.results")
+lang, config, snap, results = page.lang, page.config, page.snap, page.results
 ranking_notices(results, lang)
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()

@@ -4,15 +4,10 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.views import difference_style, group_matrix, problems_table, province_criteria
-from web.data import config_or_stop, snapshot_or_stop
-from web.widgets import freshness, language
+from web.page import data_page
 
-lang = language()
-config = config_or_stop(lang)
-st.title(t("page.scores", lang))
-snap = snapshot_or_stop(lang)
-results = snap.value
-freshness(snap, lang)
+page = data_page("page.scores")
+lang, config, snap, results = page.lang, page.config, page.snap, page.results
 
 st.subheader(t("scores.matrix", lang))
 st.caption(t("scores.matrix_help", lang))

@@ -8,14 +8,10 @@ from lib.formatting import VN_TIME, vn_date
 from lib.i18n import t
 from lib.tracker import progress, supplement_due
 from lib.views import overdue_style, tracker_table
-from web.data import config_or_stop, snapshot_or_stop
-from web.widgets import freshness, language
+from web.page import data_page
 
-lang = language()
-config = config_or_stop(lang)
-st.title(t("page.tracker", lang))
-snap = snapshot_or_stop(lang)
-freshness(snap, lang)
+page = data_page("page.tracker")
+lang, config, snap, results = page.lang, page.config, page.snap, page.results
 st.caption(t("tracker.deadlines", lang, table=vn_date(config.self_scores_due) or "—",
              last=vn_date(supplement_due(config)) or "—"))
 

@@ -9,16 +9,11 @@ from lib.i18n import t
 from lib.store import InvalidChangeSet
 from lib.votes import Vote
 from web.auth import grant
-from web.data import config_or_stop, snapshot_or_stop
-from web.widgets import freshness, language
+from web.page import data_page
 from web.writes import record
 
-lang = language()
-config = config_or_stop(lang)
-st.title(t("page.votes", lang))
-snap = snapshot_or_stop(lang)
-results = snap.value
-freshness(snap, lang)
+page = data_page("page.votes")
+lang, config, snap, results = page.lang, page.config, page.snap, page.results
 st.caption(t("votes.rule", lang, rule=t(f"votes.rule.{config.vote_majority}", lang)))
 
 ties: dict[int, list] = {}

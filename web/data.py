@@ -7,7 +7,9 @@ share one read of the workbook per refresh interval and one evaluation per data 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -20,6 +22,7 @@ from lib.sources import Source
 from lib.sources.factory import open_source
 
 CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,17 +89,17 @@ def config_or_stop(lang: str) -> ClusterConfig:
 
 def shared_reader_or_stop(lang: str) -> SharedReader[Results]:
     """The shared reader, or a clear message when the source cannot even be set up."""
-    try:
-        return shared_reader()
-    except (SourceError, ConfigError) as exc:
-        st.warning(t("error.no_data", lang, message=exc), icon=":material/hourglass_top:")
-        st.stop()
+    return _or_no_data(shared_reader, lang)
 
 
 def snapshot_or_stop(lang: str) -> Snapshot[Results]:
     """The current data, or a "no data yet, retrying" message when there has never been any."""
+    return _or_no_data(snapshot, lang)
+
+
+def _or_no_data(get: Callable[[], T], lang: str) -> T:
     try:
-        return snapshot()
+        return get()
     except (SourceError, ConfigError) as exc:
         st.warning(t("error.no_data", lang, message=exc), icon=":material/hourglass_top:")
         st.stop()
