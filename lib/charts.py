@@ -80,7 +80,7 @@ def ranking_figure(
             orientation="h",
             y=rows,
             x=[float(standings[i].agreed_total) for i in rows],
-            text=[_bar_text(standings, i, lang) for i in rows],
+            text=[bar_text(standings, i, lang) for i in rows],
             textposition="inside",
             insidetextanchor="end",
             textfont={"color": "white", "size": theme.font_size},
@@ -110,7 +110,8 @@ def ranking_figure(
         xaxis={"title": t("chart.total", lang) if theme.axis_title else None,
                "range": [max(0.0, low - (high - low) - 5), high + 1], "gridcolor": theme.grid},
         yaxis={"tickmode": "array", "tickvals": list(range(len(standings))),
-               "ticktext": [_label(s, before) for s in standings], "autorange": "reversed", "automargin": True},
+               "ticktext": [bar_label(s, before.get(s.code)) for s in standings],
+               "autorange": "reversed", "automargin": True},
         separators=",.",
         uirevision="ranking",
     )
@@ -122,16 +123,17 @@ def _changed(standing: Standing, before: dict[str, Standing]) -> bool:
     return old is not None and (old.rank != standing.rank or old.agreed_total != standing.agreed_total)
 
 
-def _label(standing: Standing, before: dict[str, Standing]) -> str:
+def bar_label(standing: Standing, old: Standing | None) -> str:
+    """``4. Bình Định ⚖ ▲1``: rank, name, a vote mark, and the move since ``old``."""
     mark = " ⚖" if standing.needs_vote else ""
-    old = before.get(standing.code)
     if old is not None and old.rank != standing.rank:
         step = old.rank - standing.rank
         mark += f" ▲{step}" if step > 0 else f" ▼{-step}"
     return f"{standing.rank}. {standing.province.name}{mark}"
 
 
-def _bar_text(standings: Sequence[Standing], index: int, lang: str) -> str:
+def bar_text(standings: Sequence[Standing], index: int, lang: str) -> str:
+    """``96,25 (−1,75) · tạm tính``: the total, the gap to the place above, and its status."""
     standing = standings[index]
     text = vn_number(standing.agreed_total)
     if index > 0:

@@ -59,6 +59,7 @@ class ClusterConfig:
     self_scores_due: dt.date | None = None
     supplement_days_before: int = 0
     vote_majority: str = "more_than_half_present"
+    screen_seconds: float = 2.0
     preliminary: dt.datetime | None = None
     preliminary_place: str = ""
     conference: dt.datetime | None = None
@@ -80,7 +81,7 @@ _SCHEMA: dict[str, set[str]] = {
     "meetings": {"preliminary", "preliminary_place", "conference", "conference_place"},
     "scoring": {"bonus_cap", "tie_break_groups"},
     "awards": {"name", "from_rank", "to_rank"},
-    "refresh": {"interval_seconds"},
+    "refresh": {"interval_seconds", "screen_seconds"},
     "source": {"kind", "path", "key"},
     "provinces": {"code", "name", "aliases"},
 }
@@ -161,6 +162,9 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     interval = 15 if interval is None else interval
     if interval < 2:
         raise check.fail("refresh.interval_seconds", "phải từ 2 giây trở lên")
+    screen = check.value(refresh, "screen_seconds", "refresh", (int, float), required=False) or min(2, interval)
+    if not 0.5 <= screen <= interval:
+        raise check.fail("refresh.screen_seconds", "phải từ 0,5 giây đến interval_seconds")
     cap = check.value(scoring, "bonus_cap", "scoring", (int, float, str), required=False)
     groups = check.value(scoring, "tie_break_groups", "scoring", list, required=False) or []
     if not all(isinstance(g, str) and g.strip() for g in groups):
@@ -190,6 +194,7 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         tie_break_groups=tuple(g.strip() for g in groups),
         bonus_cap=_decimal(check, cap, "scoring.bonus_cap"),
         refresh_seconds=interval,
+        screen_seconds=float(screen),
         source=_source(check, file, check.table(data, "source")),
         self_scores_due=due.date() if isinstance(due, dt.datetime) else due,
         supplement_days_before=days,

@@ -103,13 +103,16 @@ class SharedReader(Generic[T]):
         self._raw: RawWorkbook | None = None
         self._next_read = 0.0
         self._failures_in_row = 0
+        self._version: object = None
+        self._next_probe = 0.0
+        self.probe_every = 0.5
         self.stats = ReadStats()
         self._load_from_disk()
 
     def get(self) -> Snapshot[T]:
-        """The current snapshot, reading the source if the interval has passed."""
+        """The current snapshot, reading the source if the interval has passed (or it changed)."""
         snapshot = self._snapshot
-        if snapshot is not None and self._clock() < self._next_read:
+        if snapshot is not None and self._clock() < self._next_read and not self._changed():
             return snapshot
         if snapshot is not None:
             if not self._lock.acquire(blocking=False):
@@ -126,6 +129,26 @@ class SharedReader(Generic[T]):
             raise NoDataYet(failure)
         return self._snapshot
 
+    def _changed(self) -> bool:
+        """Whether a cheap probe says the source changed since the last read (local files only).
+
+        A local workbook tells its modification time for the price of a ``stat``, so an edit
+        shows on the next screen refresh; a Google Sheet has no free probe and is read on the
+        interval. Probes are throttled to one per ``probe_every`` seconds for the server.
+        """
+        probe = getattr(self.source, "version", None)
+        now = self._clock()
+        if probe is None or now < self._next_probe:
+            return False
+        self._next_probe = now + self.probe_every
+        try:
+            changed = probe() != self._version
+        except OSError:
+            return False
+        if changed:
+            self.invalidate()
+        return changed
+
     def invalidate(self) -> None:
         """Make the next ``get`` read the source (after a save)."""
         self._next_read = 0.0
@@ -137,6 +160,8 @@ class SharedReader(Generic[T]):
         now = dt.datetime.now(dt.UTC)
         previous = self._snapshot
         try:
+            probe = getattr(self.source, "version", None)
+            self._version = probe() if probe is not None else None
             raw = self.source.read()
             changed = previous is None or raw != self._raw
             # Parse and score only when the content changed: an unchanged sheet costs one read.

@@ -17,7 +17,7 @@ config = config_or_stop(lang)
 cluster_heading(config, lang)
 
 
-@st.fragment(run_every=config.refresh_seconds)
+@st.fragment(run_every=config.screen_seconds)
 def live_standings() -> None:
     snap = snapshot_or_stop(lang)
     freshness(snap, lang)

@@ -9,7 +9,7 @@ from lib.freeze import short
 from lib.i18n import t
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import projector_style
-from web.shared_views import ranking_chart
+from web.shared_views import projector_bars
 from web.widgets import language
 
 lang = language()
@@ -19,7 +19,7 @@ st.html(f'<p class="proj-title">{html.escape(config.name)}</p>'
         f'<p class="proj-sub">{html.escape(t("year", lang, year=config.year))}</p>')
 
 
-@st.fragment(run_every=config.refresh_seconds)
+@st.fragment(run_every=config.screen_seconds)
 def live() -> None:
     snap = snapshot_or_stop(lang)
     results = snap.value
@@ -37,8 +37,7 @@ def live() -> None:
     badges.append(("proj-stale", t("stale.banner", lang, time=clock(snap.fetched_at))) if snap.stale
                   else ("", t("ranking.as_of", lang, time=clock(snap.fetched_at))))
     st.html("".join(f'<span class="proj-status {cls}">{html.escape(text)}</span>' for cls, text in badges))
-    st.plotly_chart(ranking_chart(snap, lang, "projector"), key="projector-chart",
-                    config={"displayModeBar": False, "staticPlot": True}, theme=None)
+    st.html(projector_bars(snap, lang))
 
 
 live()

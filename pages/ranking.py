@@ -11,7 +11,7 @@ config = config_or_stop(lang)
 cluster_heading(config, lang)
 
 
-@st.fragment(run_every=config.refresh_seconds)
+@st.fragment(run_every=config.screen_seconds)
 def live_ranking() -> None:
     snap = snapshot_or_stop(lang)
     results = snap.value

@@ -21,11 +21,17 @@ CHROME = ["stHeader", "stToolbar", "stSidebar", "stSidebarCollapsedControl", "st
 
 
 def chart_order(page) -> list[str]:
+    """Province labels of the delegates' Plotly chart, top to bottom."""
     return [t.strip() for t in page.locator(".ytick text").all_text_contents()]
 
 
+def projector_order(page) -> list[str]:
+    """Province labels of the projector's HTML bars, top to bottom."""
+    return [t.strip() for t in page.locator(".rk-label").all_text_contents()]
+
+
 def wait_for_top(page, label: str, timeout_s: float) -> None:
-    page.wait_for_function(f"() => (document.querySelector('.ytick text') || {{}}).textContent?.startsWith({label!r})",
+    page.wait_for_function(f"() => (document.querySelector('.rk-label') || {{}}).textContent?.startsWith({label!r})",
                            timeout=timeout_s * 1000)
 
 
@@ -41,8 +47,8 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
     with dashboard(config, log=tmp_path / "streamlit.log") as url:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(f"{url}/?view=projector")
-        page.locator(".ytick text").first.wait_for(timeout=30_000)
-        assert chart_order(page)[0] == "1. Quảng Ngãi"
+        page.locator(".rk-label").first.wait_for(timeout=30_000)
+        assert projector_order(page)[0] == "1. Quảng Ngãi"
         for testid in CHROME:
             assert not page.locator(f"[data-testid='{testid}']").is_visible(), testid
         visible = [e for e in page.get_by_role("link").all() + page.get_by_role("button").all()
@@ -55,14 +61,15 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
 
         lower_quang_ngai(workbook)
         wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
-        assert chart_order(page)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
-        assert "96,25 (−1,75)" in " ".join(page.locator(".bartext").all_text_contents())
+        assert projector_order(page)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
+        assert "96,25 (−1,75)" in " ".join(page.locator(".rk-bar").all_text_contents())
+        assert page.locator(".rk-moved").count() == 2  # what moved is outlined
         page.screenshot(path=str(tmp_path / "projector-after.png"))
 
         small = browser.new_page(viewport={"width": 1280, "height": 720})
         small.goto(f"{url}/?view=projector")
-        small.locator(".ytick text").first.wait_for(timeout=30_000)
-        last = small.locator(".ytick text").last
+        small.locator(".rk-label").first.wait_for(timeout=30_000)
+        last = small.locator(".rk-label").last
         assert last.text_content().startswith("11. ")
         assert last.bounding_box()["y"] + last.bounding_box()["height"] <= 720  # every place is on screen
         small.screenshot(path=str(tmp_path / "projector-1280.png"))
@@ -103,14 +110,14 @@ def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path
                        env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{url}/?view=projector")
-            page.locator(".ytick text").first.wait_for(timeout=30_000)
-            before = chart_order(page)
+            page.locator(".rk-label").first.wait_for(timeout=30_000)
+            before = projector_order(page)
 
             server.stop()
             page.get_by_text("đang mất kết nối, đang thử lại").wait_for(timeout=(INTERVAL * 4 + 20) * 1000)
             started = time.monotonic()
             while time.monotonic() - started < 120:  # two minutes without the sheet
-                assert chart_order(page) == before, "the projector lost the standings"
+                assert projector_order(page) == before, "the projector lost the standings"
                 page.wait_for_timeout(5_000)
             page.screenshot(path=str(tmp_path / "projector-outage.png"))
 

@@ -171,3 +171,17 @@ def test_unchanged_content_is_not_parsed_again_and_a_change_keeps_the_previous_v
     assert (snap.value, snap.previous, len(builds)) == (7, 9, 2)
     clock.now += 10
     assert r.get().previous == 9  # still the value before the last change
+
+
+def test_a_local_file_change_is_seen_before_the_interval_ends():
+    source, clock = CountingSource(), Clock()
+    stamp = {"v": 1}
+    source.version = lambda: stamp["v"]  # what XlsxSource.version gives: the file's mtime
+    r = reader(source, clock)
+    r.get()
+    clock.now += 1
+    assert r.get().value == 9 and source.reads == 1  # unchanged: no read before the interval
+    source.content["TuCham"][1][1] = 7
+    stamp["v"] = 2
+    clock.now += 1
+    assert r.get().value == 7 and source.reads == 2  # changed: read at once

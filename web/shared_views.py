@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib.charts import PHONE, PROJECTOR, SCREEN, ranking_figure
 from lib.config import config_path
+from lib.html_chart import ranking_html
 from lib.results import Results
 from lib.shared_read import Snapshot
 from lib.views import standings_table
@@ -42,3 +43,14 @@ def _table(config: str, version: int, lang: str, _snap: Snapshot[Results]) -> pd
 def ranking_table(snap: Snapshot[Results], lang: str) -> pd.DataFrame:
     """The standings table of this data version (built once for all sessions)."""
     return _table(str(config_path()), snap.version, lang, snap)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _ranking_html(config: str, version: int, lang: str, _snap: Snapshot[Results]) -> str:
+    previous = _snap.previous.standings if _snap.previous is not None else None
+    return ranking_html(_snap.value.standings, [a.name for a in cluster_config().awards], lang, previous)
+
+
+def projector_bars(snap: Snapshot[Results], lang: str) -> str:
+    """The projector's HTML ranking of this data version (built once for all screens)."""
+    return _ranking_html(str(config_path()), snap.version, lang, snap)

@@ -179,6 +179,10 @@ class XlsxSource:
         """The file name, e.g. ``demo.xlsx``."""
         return self.path.name
 
+    def version(self) -> int:
+        """The file's modification time in nanoseconds: a change probe that costs one ``stat``."""
+        return self.path.stat().st_mtime_ns
+
     def read(self) -> RawWorkbook:
         """Every worksheet as trimmed rows of cached cell values."""
         wb = _open(self.path, data_only=True, read_only=True)
