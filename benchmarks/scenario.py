@@ -24,17 +24,23 @@ READS_LABEL = t("source.reads_total", "vi")
 """The label of the read counter on the "Nguồn dữ liệu" page."""
 
 
-def scratch_config(app: Path, directory: Path, interval: int) -> tuple[Path, Path]:
-    """A copy of the demo workbook and a cluster config reading it every ``interval`` s."""
+def scratch_config(app: Path, directory: Path, interval: int, screen: float) -> tuple[Path, Path]:
+    """A copy of the demo workbook and a cluster config reading it every ``interval`` s.
+
+    Screens refresh every ``screen`` s (``[refresh] screen_seconds``); a local workbook is
+    also re-read as soon as its modification time changes, at the next screen refresh.
+    """
     workbook = directory / "demo.xlsx"
     shutil.copy(app / "config" / "demo.xlsx", workbook)
     text = (app / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
     text = text.replace('path = "demo.xlsx"', f'path = "{workbook}"')
     text = text.replace("interval_seconds = 15", f"interval_seconds = {interval}")
+    text = text.replace("screen_seconds = 2\n", f"screen_seconds = {screen}\n")
     config = directory / "cluster.toml"
     config.write_text(text, encoding="utf-8")
-    if load_config(config).refresh_seconds != interval:
-        raise RuntimeError("could not set the refresh interval in the scratch config")
+    loaded = load_config(config)
+    if loaded.refresh_seconds != interval or loaded.screen_seconds != screen:
+        raise RuntimeError("could not set the refresh intervals in the scratch config")
     return config, workbook
 
 
@@ -55,7 +61,8 @@ class Change:
 
     @property
     def new_texts(self) -> tuple[bytes, ...]:
-        """The total after the change: Vietnamese (``96,25``) or plain (``96.25``, in figure JSON)."""
+        """The total after the change: Vietnamese (``96,25``, as the HTML bars and tables write it)
+        or plain (``96.25``, as figure JSON would)."""
         return (vn_number(self.new_total).encode(), two_decimals(self.new_total).encode())
 
     def apply(self) -> None:
