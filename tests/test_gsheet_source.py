@@ -27,13 +27,8 @@ from lib.model import RawWorkbook
 from lib.results import Results, evaluate
 from lib.shared_read import SharedReader
 from lib.sources import WriteBatch
-from lib.sources.gsheet import (
-    GoogleSheetSource,
-    RetryPolicy,
-    authorized_session,
-    credentials_from_info,
-    source_from_settings,
-)
+from lib.sources.gsheet import GoogleSheetSource, RetryPolicy
+from lib.sources.gsheet_settings import authorized_session, credentials_from_info, source_from_settings
 from lib.sources.xlsx import XlsxSource
 from tests.fake_sheets import FakeSheetsServer, serve, service_account_info
 from tests.fake_sheets.client import EMAIL, secrets_toml, sheet_settings

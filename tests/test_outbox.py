@@ -19,7 +19,8 @@ import pytest
 
 from lib.errors import NotAllowed, QuotaExceeded, Unavailable
 from lib.outbox import Outbox, change_set_from_json, change_set_to_json
-from lib.sources.gsheet import GoogleSheetSource, RetryPolicy, authorized_session, credentials_from_info
+from lib.sources.gsheet import GoogleSheetSource, RetryPolicy
+from lib.sources.gsheet_settings import authorized_session, credentials_from_info
 from lib.store import VN_TIME, Adjustment, ChangeSet, Role, save
 from tests.fake_sheets import service_account_info
 from tests.test_store import MEMBERS, PY_11, QN_11, Backend, LostReply, change, open_backend

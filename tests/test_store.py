@@ -24,7 +24,8 @@ from lib.layout import find_tab
 from lib.model import Province, RawWorkbook, Scoresheet
 from lib.parse import parse_workbook
 from lib.sources import Source, WriteBatch
-from lib.sources.gsheet import GoogleSheetSource, RetryPolicy, authorized_session, credentials_from_info
+from lib.sources.gsheet import GoogleSheetSource, RetryPolicy
+from lib.sources.gsheet_settings import authorized_session, credentials_from_info
 from lib.sources.xlsx import XlsxSource
 from lib.store import (
     Adjustment,

@@ -43,7 +43,7 @@ def open_source(
         return XlsxSource(Path(workbook))
     if config.source.kind == "xlsx" and config.source.path is not None:
         return XlsxSource(config.source.path)
-    from lib.sources.gsheet import source_from_settings  # the network client only when needed
+    from lib.sources.gsheet_settings import source_from_settings  # the network client only when needed
 
     settings = dict(sheet_settings) if sheet_settings is not None else load_sheet_settings()
     if not settings:

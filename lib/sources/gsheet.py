@@ -16,15 +16,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import google.auth.exceptions
 import gspread
 import requests
-from google.auth.transport.requests import AuthorizedSession
-from google.oauth2.service_account import Credentials
-from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_random_exponential
 
 from lib.errors import QuotaExceeded, SourceError, Unavailable
@@ -33,13 +30,10 @@ from lib.model import RawWorkbook
 from lib.sources import WriteBatch
 from lib.text import fold
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-API_ORIGIN = "https://sheets.googleapis.com"
 DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds; gspread's default is to wait forever
 MISSING_TAB_RECHECK = 30.0
 """Seconds between metadata re-reads while a contract tab is missing from the sheet."""
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_SERVICE_ACCOUNT_FIELDS = ("type", "client_email", "private_key", "token_uri")
 _BAD_RANGE = re.compile(r"Unable to parse range: (.*)")
 _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
                 "majorDimension": "ROWS"}
@@ -78,53 +72,6 @@ def quote_tab(title: str) -> str:
     ("'TuCham'", "'Nhật ký''s'")
     """
     return "'" + title.replace("'", "''") + "'"
-
-
-class _RewriteAdapter(HTTPAdapter):
-    """Sends requests for the Sheets API origin to another endpoint (an emulator or test server)."""
-
-    def __init__(self, endpoint: str) -> None:
-        super().__init__()
-        self.endpoint = endpoint.rstrip("/")
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        assert request.url is not None
-        request = request.copy()
-        request.url = self.endpoint + request.url[len(API_ORIGIN):]
-        # Proxies were chosen for the Google URL; the rewritten address is reached directly.
-        kwargs["proxies"] = {}
-        return super().send(request, **kwargs)
-
-
-def credentials_from_info(info: Mapping[str, Any]) -> Credentials:
-    """Service-account credentials from the key file's fields; a clear error for a bad key."""
-    missing = [f for f in _SERVICE_ACCOUNT_FIELDS if not info.get(f)]
-    if len(missing) == len(_SERVICE_ACCOUNT_FIELDS):
-        raise Unavailable("chưa có khóa tài khoản dịch vụ: thêm mục [connections.gsheets] với các trường của "
-                          "tệp khóa JSON vào .streamlit/secrets.toml (xem secrets.toml.example)")
-    if missing:
-        raise Unavailable(f"khóa tài khoản dịch vụ thiếu trường {', '.join(missing)} (kiểm tra secrets.toml)")
-    if info.get("type") != "service_account":
-        raise Unavailable(f"khóa trong secrets.toml có type = {info.get('type')!r}, cần là \"service_account\" "
-                          "(tạo khóa JSON của một tài khoản dịch vụ, không phải OAuth client)")
-    fields_ = dict(info)
-    key = fields_["private_key"]
-    if isinstance(key, str) and "\\n" in key and "\n" not in key.strip():
-        # Pasted into a TOML literal string ('...'): the JSON's \n escapes were kept as text.
-        fields_["private_key"] = key.replace("\\n", "\n")
-    try:
-        return Credentials.from_service_account_info(fields_, scopes=SCOPES)
-    except (ValueError, TypeError, google.auth.exceptions.GoogleAuthError) as exc:
-        raise Unavailable(f"khóa tài khoản dịch vụ không hợp lệ: private_key không đọc được ({exc}); "
-                          "chép lại nguyên văn trường private_key của tệp khóa JSON vào secrets.toml") from exc
-
-
-def authorized_session(credentials: Credentials, api_endpoint: str | None = None) -> requests.Session:
-    """A google-auth session for ``credentials``, optionally routed to ``api_endpoint``."""
-    session = AuthorizedSession(credentials)
-    if api_endpoint:
-        session.mount(API_ORIGIN, _RewriteAdapter(api_endpoint))
-    return session
 
 
 class GoogleSheetSource:
@@ -345,57 +292,3 @@ def _json_value(value: object) -> object:
     if isinstance(value, (int, float)):
         return value
     return str(value)
-
-
-def _timeout(value: object) -> tuple[float, float]:
-    """``timeout`` from secrets.toml: seconds, or [connect, read] seconds."""
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            connect, read = float(value), float(value)
-        else:
-            connect, read = (float(v) for v in value)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise Unavailable(f"timeout = {value!r} trong secrets.toml: cần số giây, hoặc [kết nối, đọc]") from None
-    if connect <= 0 or read <= 0:
-        raise Unavailable(f"timeout = {value!r} trong secrets.toml: phải lớn hơn 0")
-    return connect, read
-
-
-def _retry_policy(value: object) -> RetryPolicy:
-    """``retry`` from secrets.toml: a table with some of RetryPolicy's fields."""
-    names = {f.name for f in fields(RetryPolicy)}
-    if not isinstance(value, Mapping) or set(value) - names:
-        raise Unavailable(f"retry = {value!r} trong secrets.toml: chỉ nhận {', '.join(sorted(names))}")
-    try:
-        policy = RetryPolicy(**{k: type(getattr(RetryPolicy(), k))(v) for k, v in value.items()})
-    except (TypeError, ValueError):
-        raise Unavailable(f"retry = {value!r} trong secrets.toml: giá trị phải là số") from None
-    if policy.attempts < 1:
-        raise Unavailable("retry.attempts trong secrets.toml phải từ 1 trở lên")
-    return policy
-
-
-def source_from_settings(
-    settings: Mapping[str, Any],
-    key_override: str | None = None,
-    timeout: tuple[float, float] | None = None,
-    retry: RetryPolicy | None = None,
-) -> GoogleSheetSource:
-    """A source from a ``[connections.gsheets]`` table: ``spreadsheet`` + service-account fields.
-
-    Optional keys: ``api_endpoint`` routes the Sheets API to another address, e.g. a local
-    emulator in tests (the real client code path is used either way); ``timeout``
-    (seconds, or ``[connect, read]``) and ``retry`` (a table with ``attempts``,
-    ``max_seconds``, ``first_wait``, ``max_wait``) tune the network behaviour.
-    """
-    key = key_override or settings.get("spreadsheet") or settings.get("key")
-    if not key:
-        raise Unavailable("chưa khai báo bảng tính: thêm spreadsheet = \"<đường dẫn hoặc mã>\" vào secrets.toml")
-    if timeout is None:
-        timeout = _timeout(settings["timeout"]) if "timeout" in settings else DEFAULT_TIMEOUT
-    if retry is None:
-        retry = _retry_policy(settings["retry"]) if "retry" in settings else RetryPolicy()
-    credentials = credentials_from_info(settings)
-    session = authorized_session(credentials, settings.get("api_endpoint"))
-    return GoogleSheetSource(str(key), session, service_account=str(settings.get("client_email", "")),
-                             timeout=timeout, retry=retry)
