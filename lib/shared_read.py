@@ -112,7 +112,8 @@ class SharedReader(Generic[T]):
     def get(self) -> Snapshot[T]:
         """The current snapshot, reading the source if the interval has passed (or it changed)."""
         snapshot = self._snapshot
-        if snapshot is not None and self._clock() < self._next_read and not self._changed():
+        changed = snapshot is not None and self._changed()
+        if snapshot is not None and self._clock() < self._next_read and not changed:
             return snapshot
         if snapshot is not None:
             if not self._lock.acquire(blocking=False):
@@ -120,7 +121,8 @@ class SharedReader(Generic[T]):
         else:
             self._lock.acquire()
         try:
-            if self._snapshot is None or self._clock() >= self._next_read:
+            # Checked again under the lock: another thread may have re-read the change already.
+            if self._snapshot is None or self._clock() >= self._next_read or (changed and self._differs()):
                 self._refresh()
         finally:
             self._lock.release()
@@ -141,13 +143,14 @@ class SharedReader(Generic[T]):
         if probe is None or now < self._next_probe:
             return False
         self._next_probe = now + self.probe_every
+        return self._differs()
+
+    def _differs(self) -> bool:
+        probe = getattr(self.source, "version", None)
         try:
-            changed = probe() != self._version
+            return probe is not None and probe() != self._version
         except OSError:
             return False
-        if changed:
-            self.invalidate()
-        return changed
 
     def invalidate(self) -> None:
         """Make the next ``get`` read the source (after a save)."""
