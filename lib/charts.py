@@ -4,7 +4,7 @@ The ranking chart is a horizontal bar per province in rank order, best at the to
 with its total (and the gap to the place above) written on the bar, a background band
 per award, hatching for provisional totals, ⚖ for ties that need a vote, and ▲▼ with
 an outline for what moved since the previous data version. A ``Theme`` sizes it for a
-laptop, a phone or the projector; each province keeps one colour across charts.
+laptop or a phone (the projector uses ``lib.html_chart``); each province keeps one colour across charts.
 """
 
 from __future__ import annotations
@@ -38,13 +38,10 @@ class Theme:
     grid: str = "#e5e7eb"
     band_opacity: float = 0.10
     highlight: str = "#f5b700"
-    axis_title: bool = True
 
 
 SCREEN = Theme()
 PHONE = Theme(font_size=12, bar_height=30)
-PROJECTOR = Theme(font_size=22, bar_height=40, background="#0b1320", text="#ffffff", grid="#2a3550",
-                  band_opacity=0.22, highlight="#ffd400", axis_title=False)
 
 
 def award_colours(awards: Sequence[str]) -> dict[str | None, str]:
@@ -107,7 +104,7 @@ def ranking_figure(
         legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
         plot_bgcolor=theme.background,
         paper_bgcolor=theme.background,
-        xaxis={"title": t("chart.total", lang) if theme.axis_title else None,
+        xaxis={"title": t("chart.total", lang),
                "range": [max(0.0, low - (high - low) - 5), high + 1], "gridcolor": theme.grid},
         yaxis={"tickmode": "array", "tickvals": list(range(len(standings))),
                "ticktext": [bar_label(s, before.get(s.code)) for s in standings],

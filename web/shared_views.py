@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.charts import PHONE, PROJECTOR, SCREEN, ranking_figure
+from lib.charts import PHONE, SCREEN, ranking_figure
 from lib.config import config_path
 from lib.html_chart import ranking_html
 from lib.results import Results
@@ -19,7 +19,7 @@ from lib.shared_read import Snapshot
 from lib.views import standings_table
 from web.data import cluster_config
 
-THEMES = {"screen": SCREEN, "phone": PHONE, "projector": PROJECTOR}
+THEMES = {"screen": SCREEN, "phone": PHONE}
 
 
 # The snapshot is passed as ``_snap`` (not hashed): (config, version) identify its content.
