@@ -5,7 +5,7 @@
 
 import streamlit as st
 
-from lib.i18n import t
+from lib.present.catalogue import t
 from web.auth import can_edit, is_admin
 from web.widgets import language
 

@@ -15,7 +15,7 @@ run:
    and waits until every one has rendered the standings (the current total of
    ``--province`` is on the page);
 3. lets them run for ``--steady`` seconds, then changes one agreed score through the
-   store (``lib.store.save``, role secretary) in the workbook file, and measures per
+   store (``lib.edge.store.save``, role secretary) in the workbook file, and measures per
    viewer the time from the end of the write until the new total (``96,25`` in the
    projector's HTML bars, or ``96.25``, in the raw ForwardMsg bytes) arrives;
 4. reports viewers served, dropped and errored sessions, latency p50/p95/max, the
@@ -36,7 +36,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.load --viewers 500 1000 --processes 2   # behind nginx
     .venv/bin/python -m benchmarks.load --viewers 500 --query view=delegate
 
-Results go to ``benchmarks/results/`` as JSON; a Markdown table is printed.
+Evaluation go to ``benchmarks/results/`` as JSON; a Markdown table is printed.
 """
 
 from __future__ import annotations

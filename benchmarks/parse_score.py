@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib.config import load_config  # noqa: E402
-from lib.model import Province, ProvinceCode, RawWorkbook  # noqa: E402
-from lib.parse import parse_workbook  # noqa: E402
-from lib.scoring import Rules, rank  # noqa: E402
-from lib.sources.xlsx import XlsxSource  # noqa: E402
+from lib.core.config import load_config  # noqa: E402
+from lib.core.model import Province, ProvinceCode, RawWorkbook  # noqa: E402
+from lib.core.parse import parse_workbook  # noqa: E402
+from lib.core.scoring import Rules, rank  # noqa: E402
+from lib.edge.sources.xlsx import XlsxSource  # noqa: E402
 
 
 def generated(provinces: int, criteria: int, seed: int = 63) -> tuple[RawWorkbook, tuple[Province, ...]]:

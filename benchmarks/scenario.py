@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from lib.auth import Role
-from lib.config import ClusterConfig, load_config
-from lib.formatting import two_decimals, vn_number
-from lib.i18n import t
-from lib.results import evaluate
-from lib.sources.xlsx import XlsxSource
-from lib.store import Adjustment, ChangeSet, save
+from lib.core.auth import Role
+from lib.core.config import ClusterConfig, load_config
+from lib.core.evaluation import evaluate
+from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import Adjustment, ChangeSet, save
+from lib.present.catalogue import t
+from lib.present.formatting import two_decimals, vn_number
 
 READS_LABEL = t("source.reads_total", "vi")
 """The label of the read counter on the "Nguồn dữ liệu" page."""

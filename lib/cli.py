@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, TextIO, runtime_checkable
 
-from lib.config import load_config
-from lib.errors import ConfigError, SourceError
-from lib.formatting import rank_label, two_decimals, vn_number
-from lib.model import RawWorkbook
-from lib.results import Results, evaluate
-from lib.sources.factory import open_source
-from lib.sources.xlsx import XlsxSource, create_template
-from lib.template import is_blank, template_workbook
+from lib.core.config import load_config
+from lib.core.errors import ConfigError, SourceError
+from lib.core.evaluation import Evaluation, evaluate
+from lib.core.model import RawWorkbook
+from lib.core.template import is_blank, template_workbook
+from lib.edge.sources.factory import open_source
+from lib.edge.sources.xlsx import XlsxSource, create_template
+from lib.present.catalogue import describe
+from lib.present.formatting import rank_label, two_decimals, vn_number
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "config" / "demo.xlsx"
 
@@ -114,11 +115,11 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
     return EXIT_OK
 
 
-def as_document(results: Results) -> dict:
+def as_document(results: Evaluation) -> dict:
     """The JSON document of the design's command-line contract."""
     return {
         "problems": [
-            {"severity": p.severity.value, "cell": p.cell, "message": p.message} for p in results.problems
+            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in results.problems
         ],
         "standings": [
             {
@@ -136,14 +137,14 @@ def as_document(results: Results) -> dict:
     }
 
 
-def as_text(results: Results) -> str:
+def as_text(results: Evaluation) -> str:
     """A readable Vietnamese report: problems, then the standings table."""
     lines = []
     errors, warnings = len(results.errors), len(results.warnings)
     lines.append(f"Kiểm tra bảng tính: {errors} lỗi, {warnings} cảnh báo")
     for problem in results.problems:
         tag = "LỖI     " if problem.is_error else "CẢNH BÁO"
-        lines.append(f"  {tag} {problem.cell:<14} {problem.message}")
+        lines.append(f"  {tag} {problem.cell:<14} {describe(problem)}")
     lines.append("")
     lines.append("Bảng xếp hạng" + (" (tạm tính: còn điểm chưa thống nhất)" if any(
         s.provisional for s in results.standings) else ""))
@@ -168,7 +169,7 @@ def run_hash_passcode(from_stdin: bool, role: str, out: TextIO) -> int:
     """Read a passcode without echoing it; print its salted hash and the secrets.toml lines."""
     import getpass
 
-    from lib.auth import MAX_PASSCODE, hash_passcode
+    from lib.core.auth import MAX_PASSCODE, hash_passcode
 
     if from_stdin:
         passcode = sys.stdin.readline().removesuffix("\n").removesuffix("\r")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from lib.charts import group_breakdown_figure, province_colour, waterfall_figure
-from lib.i18n import t
-from lib.views import province_criteria
+from lib.present.catalogue import t
+from lib.present.charts import group_breakdown_figure, province_colour, waterfall_figure
+from lib.present.tables import province_criteria
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
-from web.shared_views import ranking_chart
+from web.shared_figures import ranking_chart
 from web.widgets import cluster_heading, freshness, language, language_switch, ranking_notices
 
 hide_chrome()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lib.errors import NotAllowed, SourceError
-from lib.freeze import fingerprint, short
-from lib.i18n import t
-from lib.views import differences_table
+from lib.core.errors import NotAllowed, SourceError
+from lib.core.freeze import fingerprint, short
+from lib.present.catalogue import explain, t
+from lib.present.tables import differences_table
 from web.auth import grant
 from web.page import data_page
 from web.writes import freeze
@@ -35,7 +35,7 @@ if wanted:
     try:
         done = freeze(me.user if me else "", me.role if me else None, frozen, reason)
     except (NotAllowed, SourceError) as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(explain(exc, lang), icon=":material/block:")
     else:
         st.toast(t("freeze.done", lang, fingerprint=short(done)) if frozen else t("freeze.undone", lang))
         st.rerun()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lib.charts import group_breakdown_figure
-from lib.i18n import t
-from lib.views import log_table
+from lib.present.catalogue import t
+from lib.present.charts import group_breakdown_figure
+from lib.present.tables import log_table
 from web.page import data_page
 
 page = data_page("page.history")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib.auth import Refusal
-from lib.i18n import t
+from lib.core.auth import Refusal
+from lib.present.catalogue import t
 from web.auth import grant, sign_in, sign_out
 from web.widgets import language
 

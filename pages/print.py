@@ -4,8 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.formatting import VN_TIME
-from lib.print_view import print_html
+from lib.present.formatting import VN_TIME
+from lib.present.print_view import print_html
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
 from web.widgets import language

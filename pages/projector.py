@@ -4,12 +4,12 @@ import html
 
 import streamlit as st
 
-from lib.formatting import clock
-from lib.freeze import short
-from lib.i18n import t
+from lib.core.freeze import short
+from lib.present.catalogue import t
+from lib.present.formatting import clock
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import projector_style
-from web.shared_views import projector_bars
+from web.shared_figures import projector_bars
 from web.widgets import language
 
 lang = language()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from web.data import config_or_stop, snapshot_or_stop
-from web.shared_views import ranking_chart, ranking_table
+from web.shared_figures import ranking_chart, ranking_table
 from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
 
 lang = language()

@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.exports import minutes_docx, standings_csv, summary_xlsx
-from lib.formatting import VN_TIME
-from lib.i18n import t
+from lib.present.catalogue import t
+from lib.present.exports import minutes_docx, standings_csv, summary_xlsx
+from lib.present.formatting import VN_TIME
 from web.page import data_page
 from web.widgets import ranking_notices
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib.i18n import t
-from lib.review import agree_as_self, editor_frame, edits_from_frame, pending_adjustments, review_rows, what_if
-from lib.scoring import Rules
+from lib.core.review import agree_as_self, pending_adjustments, review_rows, what_if
+from lib.core.scoring import Rules
+from lib.present.catalogue import t
+from lib.present.review_editor import editor_frame, edits_from_frame
 from web.auth import grant
 from web.data import config_or_stop, snapshot_or_stop
 from web.review_widgets import (
@@ -48,7 +49,7 @@ if not frozen and st.button(t("review.agree_self", lang), key="agree-self"):
     st.rerun()
 pending_area = st.container()  # filled below, shown above the long table
 edited = st.data_editor(
-    editor_frame(rows, prefill), key=f"editor-{province.code}-{version}", hide_index=True,
+    editor_frame(rows, prefill, lang), key=f"editor-{province.code}-{version}", hide_index=True,
     height=35 * (len(rows) + 1) + 3,
     disabled=frozen or ["code", "criterion", "max", "self", "evidence", "agreed", "flag"],
     column_config=editor_columns(rows, lang),

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib.i18n import t
-from lib.views import difference_style, group_matrix, problems_table, province_criteria
+from lib.present.catalogue import t
+from lib.present.tables import difference_style, group_matrix, problems_table, province_criteria
 from web.page import data_page
 
 page = data_page("page.scores")

@@ -4,9 +4,9 @@ import time
 
 import streamlit as st
 
-from lib.formatting import clock
-from lib.i18n import t
-from lib.views import failures_table, problems_table
+from lib.present.catalogue import t
+from lib.present.formatting import clock
+from lib.present.tables import failures_table, problems_table
 from web.data import config_or_stop, shared_reader_or_stop, snapshot_or_stop
 from web.widgets import freshness, language
 

@@ -4,10 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.formatting import VN_TIME, vn_date
-from lib.i18n import t
-from lib.tracker import progress, supplement_due
-from lib.views import overdue_style, tracker_table
+from lib.core.tracker import progress, supplement_due
+from lib.present.catalogue import t
+from lib.present.formatting import VN_TIME, vn_date
+from lib.present.tables import overdue_style, tracker_table
 from web.page import data_page
 
 page = data_page("page.tracker")

@@ -4,10 +4,10 @@ import uuid
 
 import streamlit as st
 
-from lib.errors import NotAllowed
-from lib.i18n import t
-from lib.store import InvalidChangeSet
-from lib.votes import Vote
+from lib.core.errors import InvalidChangeSet, NotAllowed
+from lib.core.model import Vote
+from lib.core.votes import vote_order
+from lib.present.catalogue import explain, t
 from web.auth import grant
 from web.page import data_page
 from web.writes import record
@@ -41,9 +41,9 @@ for rank, tied in ties.items():
         try:
             record(vote, me.user, me.role)
         except (NotAllowed, InvalidChangeSet) as exc:
-            st.error(str(exc), icon=":material/block:")
+            st.error(explain(exc, lang), icon=":material/block:")
         else:
-            if vote.order(config.vote_majority) is None:
+            if vote_order(vote, config.vote_majority) is None:
                 st.warning(t("votes.not_settled", lang), icon=":material/balance:")
             st.toast(t("votes.recorded", lang))
 

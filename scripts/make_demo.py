@@ -37,10 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lib.config import load_config  # noqa: E402
-from lib.model import Kind, RawTab, RawWorkbook  # noqa: E402
-from lib.results import evaluate  # noqa: E402
-from lib.sources.xlsx import XlsxSource, create_template  # noqa: E402
+from lib.core.config import load_config  # noqa: E402
+from lib.core.evaluation import evaluate  # noqa: E402
+from lib.core.model import Kind, RawTab, RawWorkbook  # noqa: E402
+from lib.edge.sources.xlsx import XlsxSource, create_template  # noqa: E402
 
 CONFIG = ROOT / "config" / "tn-dhmt-2019.toml"
 OUTPUT = ROOT / "config" / "demo.xlsx"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from lib.model import Criterion, Kind, Province, ProvinceCode, Scoresheet
+from lib.core.model import Criterion, Kind, Province, ProvinceCode, Scoresheet
 
 PROVINCES = tuple(
     Province(ProvinceCode(code), name)

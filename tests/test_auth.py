@@ -1,4 +1,4 @@
-"""Tests of ``lib.auth``: passcode hashes, the login throttle on an injected clock, grants,
+"""Tests of ``lib.core.auth``: passcode hashes, the login throttle on an injected clock, grants,
 the ``[auth]`` settings and e-mail allow-list, and ``python -m lib hash-passcode``."""
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import lib.auth as auth
-from lib.auth import (
+import lib.core.auth as auth
+from lib.cli import EXIT_OK, EXIT_UNREADABLE, main
+from lib.core.auth import (
     AuthSettings,
     Grant,
     LoginGuard,
@@ -32,8 +33,7 @@ from lib.auth import (
     signed_in,
     verify_passcode,
 )
-from lib.cli import EXIT_OK, EXIT_UNREADABLE, main
-from lib.errors import ConfigError
+from lib.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 VN = timezone(timedelta(hours=7))

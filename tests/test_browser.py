@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.sources import WriteBatch
-from lib.sources.xlsx import XlsxSource
+from lib.edge.sources import WriteBatch
+from lib.edge.sources.xlsx import XlsxSource
 from tests.servers import dashboard, live_config
 
 pytestmark = pytest.mark.browser

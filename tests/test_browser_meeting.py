@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from lib.auth import hash_passcode
+from lib.core.auth import hash_passcode
 from tests.servers import dashboard, live_config
 
 pytestmark = pytest.mark.browser
 INTERVAL = 2
 PASSCODE = "thu-ky-2020"
-NEW_COLUMN, REASON_COLUMN = 5, 6  # positions in lib.review.EDITOR_COLUMNS
+NEW_COLUMN, REASON_COLUMN = 5, 6  # positions in lib.core.review.EDITOR_COLUMNS
 
 
 def edit_cell(page, row: int, column: int, text: str) -> None:

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from lib.auth import Role
-from lib.config import load_config
-from lib.sources.xlsx import XlsxSource
-from lib.store import Adjustment, ChangeSet, save
+from lib.core.auth import Role
+from lib.core.config import load_config
+from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import Adjustment, ChangeSet, save
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import secrets_toml, sheet_settings
 from tests.servers import ROOT, dashboard, live_config

@@ -1,4 +1,4 @@
-"""Tests of ``lib.cells.parse_score``: one score cell, as typed by a provincial board."""
+"""Tests of ``lib.core.cells.parse_score``: one score cell, as typed by a provincial board."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from lib.cells import parse_score
-from lib.errors import CellParseError, ScoreboardError
+from lib.core.cells import parse_score
+from lib.core.errors import CellParseError, ScoreboardError
 
 VALID_TEXT = [
     # (cell text, score)
@@ -54,7 +54,7 @@ VALID_TEXT = [
     # text typed on a Mac arrives decomposed (NFD)
     (unicodedata.normalize("NFD", "9,5 điểm"), "9.5"),
     (unicodedata.normalize("NFD", "9,5 Điểm"), "9.5"),
-    # a sign is read; the range check (0 ≤ score ≤ max) belongs to lib.parse
+    # a sign is read; the range check (0 ≤ score ≤ max) belongs to lib.core.parse
     ("-1", "-1"),
 ]
 

@@ -19,10 +19,10 @@ import openpyxl
 import pytest
 
 from lib.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, main
-from lib.config import CONFIG_ENV, load_config
-from lib.formatting import two_decimals
-from lib.results import evaluate
-from lib.sources.xlsx import XlsxSource
+from lib.core.config import CONFIG_ENV, load_config
+from lib.core.evaluation import evaluate
+from lib.edge.sources.xlsx import XlsxSource
+from lib.present.formatting import two_decimals
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "config" / "demo.xlsx"

@@ -1,4 +1,4 @@
-"""Tests of ``lib.config.load_config``: the shipped cluster file and broken copies of it.
+"""Tests of ``lib.core.config.load_config``: the shipped cluster file and broken copies of it.
 
 Each broken copy is the shipped file with one edit; the ConfigError must name the file and
 the key, so that an organiser can find the line to fix.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.config import CONFIG_ENV, DEFAULT_CONFIG, Award, ClusterConfig, config_path, load_config
-from lib.errors import ConfigError, ScoreboardError
+from lib.core.config import CONFIG_ENV, DEFAULT_CONFIG, Award, ClusterConfig, config_path, load_config
+from lib.core.errors import ConfigError, ScoreboardError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "config" / "tn-dhmt-2019.toml"

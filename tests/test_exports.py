@@ -1,4 +1,4 @@
-"""The exports (``lib.exports``): every file is built, opened again and checked against the standings.
+"""The exports (``lib.present.exports``): every file is built, opened again and checked against the standings.
 
 The demo workbook gives the ordinary case (13 adjustments, a tie at rank 4 that waits for a
 vote); a frozen copy gives the fingerprint; an edited copy carries formula-looking text; a
@@ -22,17 +22,17 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lib.auth import Role
-from lib.config import load_config
-from lib.exports import minutes_docx, standings_csv, summary_xlsx
-from lib.exports.standings_csv import HEADER
-from lib.formatting import rank_label, two_decimals, vn_number, vn_score
-from lib.freeze import set_frozen, short
-from lib.model import Criterion, LogEntry, Scoresheet
-from lib.results import Results, evaluate
-from lib.scoring import VOTE, Rules, rank
-from lib.sources.xlsx import XlsxSource
-from lib.votes import Vote
+from lib.core.auth import Role
+from lib.core.config import load_config
+from lib.core.evaluation import Evaluation, evaluate
+from lib.core.freeze import set_frozen, short
+from lib.core.model import Criterion, LogEntry, Scoresheet
+from lib.core.scoring import VOTE, Rules, rank
+from lib.core.votes import Vote
+from lib.edge.sources.xlsx import XlsxSource
+from lib.present.exports import minutes_docx, standings_csv, summary_xlsx
+from lib.present.exports.standings_csv import HEADER
+from lib.present.formatting import rank_label, two_decimals, vn_number, vn_score
 from tests.sheets import criterion, sheet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ EVIL_REASON = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture(scope="module")
-def demo() -> Results:
+def demo() -> Evaluation:
     return evaluate(XlsxSource(DEMO).read(), CONFIG)
 
 
@@ -108,7 +108,7 @@ def test_csv_text_that_looks_like_a_formula_is_quoted():
     base = sheet(crits, {"51": {"1.1": 9}})
     evil = dataclasses.replace(base.provinces[0], name="=HYPERLINK(\"http://x\")")
     hostile = dataclasses.replace(base, provinces=(evil,))
-    rows = read_csv(standings_csv(Results(hostile, (), rank(hostile, Rules()))))
+    rows = read_csv(standings_csv(Evaluation(hostile, (), rank(hostile, Rules()))))
     assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
 
 
@@ -215,7 +215,7 @@ def test_formula_looking_text_from_the_sheet_arrives_as_text(copy):
 def test_characters_xml_cannot_hold_are_dropped_not_fatal():
     base = sheet([Criterion("1.1", "I. A\x01", "Bell\x07 text", Decimal(10))], {"51": {"1.1": 9}})
     bad = dataclasses.replace(base, log=(LogEntry("t", "u\x02", "Quảng Ngãi", "1.1", "8", "9", "lý\x0b do"),))
-    results = Results(bad, (), rank(bad, Rules()))
+    results = Evaluation(bad, (), rank(bad, Rules()))
     assert workbook(summary_xlsx(results, CONFIG))["Nhật ký"]["H4"].value == "lý do"
     assert "u" in document_text(minutes_docx(results, CONFIG, TODAY))[0]
 
@@ -291,12 +291,12 @@ def test_a_frozen_result_carries_its_fingerprint_into_the_minutes_and_summary(co
 
 
 # -- a tie for first place, settled by a vote ------------------------------------------------
-def first_place_tie(votes: tuple[Vote, ...] = ()) -> Results:
+def first_place_tie(votes: tuple[Vote, ...] = ()) -> Evaluation:
     """Quảng Ngãi and Khánh Hòa equal on total and on groups I and II (the configured tie-breaks)."""
     crits = [criterion("1.1", "I. Kinh tế"), criterion("2.1", "II. Xã hội")]
     base = sheet(crits, {"51": {"1.1": 9, "2.1": 8}, "56": {"1.1": 9, "2.1": 8}, "49": {"1.1": 7, "2.1": 7}})
     tied = Scoresheet(base.criteria, base.provinces, base.self_scores, base.self_scores, votes=votes)
-    return Results(tied, (), rank(tied, Rules.from_config(CONFIG)))
+    return Evaluation(tied, (), rank(tied, Rules.from_config(CONFIG)))
 
 
 @pytest.mark.parametrize("winner,loser,tally", [("Quảng Ngãi", "Khánh Hòa", (("51", 15), ("56", 7))),

@@ -1,4 +1,4 @@
-"""Freezing the agreed scores (``lib.freeze``): the fingerprint, and freeze/unfreeze on both backends.
+"""Freezing the agreed scores (``lib.core.freeze``): the fingerprint, and freeze/unfreeze on both backends.
 
 The fingerprint properties run on hand-made scoresheets. Everything else runs on an
 ``XlsxSource`` over a copy of the demo workbook and on a ``GoogleSheetSource`` talking to the
@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.config import load_config
-from lib.errors import NotAllowed
-from lib.freeze import (
+from lib.core.config import load_config
+from lib.core.errors import NotAllowed
+from lib.core.evaluation import Evaluation, evaluate
+from lib.core.freeze import (
     FROZE,
     UNFROZE,
     Difference,
@@ -29,9 +30,8 @@ from lib.freeze import (
     set_frozen,
     short,
 )
-from lib.model import LogEntry, ProvinceCode, RawTab, RawWorkbook, Scoresheet
-from lib.results import Results, evaluate
-from lib.store import Adjustment, ChangeSet, Role, save
+from lib.core.model import LogEntry, ProvinceCode, RawTab, RawWorkbook, Scoresheet
+from lib.edge.store import Adjustment, ChangeSet, Role, save
 from tests.sheets import PROVINCES, criterion
 from tests.test_store import MEMBERS, Backend, open_backend
 
@@ -123,7 +123,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield b
 
 
-def results(backend: Backend) -> Results:
+def results(backend: Backend) -> Evaluation:
     return evaluate(backend.raw(), CONFIG)
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.config import load_config
-from lib.results import evaluate
-from lib.views import standings_table
+from lib.core.config import load_config
+from lib.core.evaluation import evaluate
+from lib.present.tables import standings_table
 from tests.fake_sheets import FakeSheetsServer, serve
 from tests.fake_sheets.client import sheet_settings
 from tests.test_gsheet_source import demo, gsheet_config

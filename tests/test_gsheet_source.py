@@ -21,15 +21,15 @@ from typing import Any
 import pytest
 
 from lib import cli
-from lib.config import ClusterConfig, load_config
-from lib.errors import QuotaExceeded, Unavailable
-from lib.model import RawWorkbook
-from lib.results import Results, evaluate
-from lib.shared_read import SharedReader
-from lib.sources import WriteBatch
-from lib.sources.gsheet import GoogleSheetSource, RetryPolicy
-from lib.sources.gsheet_settings import authorized_session, credentials_from_info, source_from_settings
-from lib.sources.xlsx import XlsxSource
+from lib.core.config import ClusterConfig, load_config
+from lib.core.errors import QuotaExceeded, Unavailable
+from lib.core.evaluation import Evaluation, evaluate
+from lib.core.model import RawWorkbook
+from lib.edge.reader import SharedReader
+from lib.edge.sources import WriteBatch
+from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
+from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info, source_from_settings
+from lib.edge.sources.xlsx import XlsxSource
 from tests.fake_sheets import FakeSheetsServer, serve, service_account_info
 from tests.fake_sheets.client import EMAIL, secrets_toml, sheet_settings
 
@@ -60,13 +60,13 @@ def gsheet_config(tmp_path: Path, key: str, interval: int = 15) -> Path:
     return path
 
 
-def standings(results: Results) -> list[tuple[Any, ...]]:
+def standings(results: Evaluation) -> list[tuple[Any, ...]]:
     """What the screens show of each province: code, totals, rank, flags, award."""
     return [(s.code, s.self_total, s.agreed_total, s.provisional, s.rank, s.needs_vote, s.award)
             for s in results.standings]
 
 
-def problems(results: Results) -> list[tuple[str, str]]:
+def problems(results: Evaluation) -> list[tuple[str, str]]:
     return [(p.cell, p.message) for p in results.problems]
 
 

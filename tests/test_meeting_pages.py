@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.auth import hash_passcode
-from lib.config import load_config
-from lib.results import evaluate
-from lib.sources.xlsx import XlsxSource
+from lib.core.auth import hash_passcode
+from lib.core.config import load_config
+from lib.core.evaluation import evaluate
+from lib.edge.sources.xlsx import XlsxSource
 from tests.test_pages import ROOT, make_config
 
 SECRETARY, ADMIN = "thu-ky-2020", "quan-tri-2020"

@@ -1,4 +1,4 @@
-"""The durable outbox (``lib.outbox``): nothing lost in an outage, nothing written twice.
+"""The durable outbox (``lib.edge.outbox``): nothing lost in an outage, nothing written twice.
 
 Outages: the local workbook moved away, the fake Sheets server stopped, or answering
 503/429. A restart is a new ``Outbox`` on the same file.
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from lib.errors import NotAllowed, QuotaExceeded, Unavailable
-from lib.outbox import Outbox, change_set_from_json, change_set_to_json
-from lib.sources.gsheet import GoogleSheetSource, RetryPolicy
-from lib.sources.gsheet_settings import authorized_session, credentials_from_info
-from lib.store import VN_TIME, Adjustment, ChangeSet, Role, save
+from lib.core.errors import NotAllowed, QuotaExceeded, Unavailable
+from lib.edge.outbox import Outbox, change_set_from_json, change_set_to_json
+from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
+from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
+from lib.edge.store import VN_TIME, Adjustment, ChangeSet, Role, save
 from tests.fake_sheets import service_account_info
 from tests.test_store import MEMBERS, PY_11, QN_11, Backend, LostReply, change, open_backend
 

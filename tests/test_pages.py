@@ -97,7 +97,7 @@ def test_an_unreadable_workbook_is_a_message_not_an_exception(tmp_path, monkeypa
 
 
 def test_many_sessions_share_one_read_per_interval(demo):
-    from lib.config import config_path
+    from lib.core.config import config_path
     from web.data import _reader
 
     for _ in range(15):

@@ -1,4 +1,4 @@
-"""Tests of ``lib.parse.parse_workbook``: raw tabs in, a typed scoresheet and its problems out.
+"""Tests of ``lib.core.parse.parse_workbook``: raw tabs in, a typed scoresheet and its problems out.
 
 Workbooks are built in memory (tab title -> rows) by ``book``; every problem is checked by
 its exact A1 address, the way the secretary finds it in the sheet.
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.model import CellPlace, Kind, LogEntry, Problem, Province, ProvinceCode, RawTab, RawWorkbook, Severity
-from lib.parse import ParseResult, parse_workbook
-from lib.scoring import Rules, province_totals
+from lib.core.model import CellPlace, Kind, LogEntry, Problem, Province, ProvinceCode, RawTab, RawWorkbook, Severity
+from lib.core.parse import ParseResult, parse_workbook
+from lib.core.scoring import Rules, province_totals
 
 QN = Province(ProvinceCode("51"), "Quảng Ngãi")
 DN = Province(ProvinceCode("67"), "Đắk Nông", ("Đăk Nông", "Daknong"))

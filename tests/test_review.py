@@ -1,4 +1,4 @@
-"""The preliminary meeting's review (``lib.review``): unlogged edits, pending adjustments, what-if, editor."""
+"""The preliminary meeting's review (``lib.core.review``): unlogged edits, pending adjustments, what-if, editor."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib.model import LogEntry, Province, ProvinceCode, Scoresheet
-from lib.review import (
+from lib.core.model import LogEntry, Province, ProvinceCode, Scoresheet
+from lib.core.review import (
     AGREE_AS_SELF,
     EDITOR_COLUMNS,
     Edit,
@@ -25,8 +25,8 @@ from lib.review import (
     what_if,
     with_adjustments,
 )
-from lib.scoring import Rules, rank
-from lib.store import Adjustment, ChangeSet, Role, save
+from lib.core.scoring import Rules, rank
+from lib.edge.store import Adjustment, ChangeSet, Role, save
 from tests.sheets import PROVINCES, criterion, sheet
 from tests.test_store import MEMBERS, Backend, open_backend
 

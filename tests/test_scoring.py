@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.config import Award
-from lib.model import Kind, ProvinceCode, Scoresheet
-from lib.scoring import Rules, province_totals, rank
+from lib.core.config import Award
+from lib.core.model import Kind, ProvinceCode, Scoresheet
+from lib.core.scoring import Rules, province_totals, rank
 from tests.sheets import PROVINCES, criterion, sheet
 
 FLAG = Award("Cờ thi đua của Chính phủ", 1, 1)

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from lib.errors import Unavailable
-from lib.model import RawWorkbook
-from lib.shared_read import NoDataYet, SharedReader
-from lib.sources import WriteBatch
+from lib.core.errors import Unavailable
+from lib.core.model import RawWorkbook
+from lib.edge.reader import NoDataYet, SharedReader
+from lib.edge.sources import WriteBatch
 
 
 class CountingSource:

@@ -1,4 +1,4 @@
-"""The one write path (``lib.store``) on the local workbook and on the local Sheets API server.
+"""The one write path (``lib.edge.store``) on the local workbook and on the local Sheets API server.
 
 Every behaviour is checked on both backends: an ``XlsxSource`` over a copy of the demo
 workbook, and a ``GoogleSheetSource`` (real gspread + google-auth) talking to the fake
@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from lib.config import load_config
-from lib.errors import NotAllowed, SourceError, Unavailable, WriteConflict
-from lib.layout import find_tab
-from lib.model import Province, RawWorkbook, Scoresheet
-from lib.parse import parse_workbook
-from lib.sources import Source, WriteBatch
-from lib.sources.gsheet import GoogleSheetSource, RetryPolicy
-from lib.sources.gsheet_settings import authorized_session, credentials_from_info
-from lib.sources.xlsx import XlsxSource
-from lib.store import (
+from lib.core.config import load_config
+from lib.core.errors import NotAllowed, SourceError, Unavailable, WriteConflict
+from lib.core.grammar import find_tab
+from lib.core.model import Province, RawWorkbook, Scoresheet
+from lib.core.parse import parse_workbook
+from lib.edge.sources import Source, WriteBatch
+from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
+from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
+from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import (
     Adjustment,
     ChangeSet,
     ChangeSetConflict,

@@ -1,4 +1,4 @@
-"""Tests of ``lib.text``: matching keys for typed names and Vietnamese alphabetical order."""
+"""Tests of ``lib.core.text``: matching keys for typed names and Vietnamese alphabetical order."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.text import fold, vietnamese_sort_key
+from lib.core.text import fold, vietnamese_sort_key
 
 DAK_NONG = [
     "Đắk Nông",

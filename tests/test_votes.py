@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from lib.auth import Role
-from lib.config import Award, load_config
-from lib.errors import NotAllowed
-from lib.model import Scoresheet
-from lib.results import evaluate
-from lib.scoring import VOTE, Rules, rank
-from lib.sources.xlsx import XlsxSource
-from lib.store import InvalidChangeSet, record_vote
-from lib.votes import Vote, parse_votes
+from lib.core.auth import Role
+from lib.core.config import Award, load_config
+from lib.core.errors import NotAllowed
+from lib.core.evaluation import evaluate
+from lib.core.model import Scoresheet
+from lib.core.scoring import VOTE, Rules, rank
+from lib.core.votes import Vote, parse_votes
+from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import InvalidChangeSet, record_vote
 from tests.sheets import criterion, sheet
 
 ROOT = Path(__file__).resolve().parent.parent

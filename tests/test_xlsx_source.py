@@ -1,4 +1,4 @@
-"""Tests of the local .xlsx source (``lib.sources.xlsx``) and the demo workbook generator."""
+"""Tests of the local .xlsx source (``lib.edge.sources.xlsx``) and the demo workbook generator."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 
-from lib.errors import NotAWorkbook, SourceError
-from lib.model import RawWorkbook
-from lib.sources import Source, WriteBatch
-from lib.sources.xlsx import XlsxSource, create_template
-from lib.text import fold
+from lib.core.errors import NotAWorkbook, SourceError
+from lib.core.model import RawWorkbook
+from lib.core.text import fold
+from lib.edge.sources import Source, WriteBatch
+from lib.edge.sources.xlsx import XlsxSource, create_template
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -254,7 +254,7 @@ def test_crash_before_replace_leaves_original_intact(book: Path, monkeypatch: py
     def failing_replace(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("lib.sources.xlsx.os.replace", failing_replace)
+    monkeypatch.setattr("lib.edge.sources.xlsx.os.replace", failing_replace)
     with pytest.raises(SourceError, match="disk full"):
         XlsxSource(book).write(WriteBatch(cells={("TuCham", 2, 2): 1}))
     monkeypatch.undo()

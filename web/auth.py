@@ -3,7 +3,7 @@
 The grant lives in ``st.session_state``; the login throttle is process-wide, keyed by
 the client's address, so opening a new tab does not reset it. Pages call ``grant()``
 to decide what to show, and the write path checks the role again at the moment of
-writing (``lib.store.save``), so hiding a page is never the only protection.
+writing (``lib.edge.store.save``), so hiding a page is never the only protection.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.auth import AuthSettings, Grant, LoginGuard, Refusal, Role, allows, authenticate, load_auth_settings
-from lib.errors import ConfigError
+from lib.core.auth import AuthSettings, Grant, LoginGuard, Refusal, Role, allows, authenticate, load_auth_settings
+from lib.core.errors import ConfigError
 
 _GRANT = "grant"
 

@@ -12,8 +12,8 @@ from typing import Any
 import streamlit as st
 from streamlit.connections import BaseConnection
 
-from lib.sources.gsheet import GoogleSheetSource
-from lib.sources.gsheet_settings import source_from_settings
+from lib.edge.sources.gsheet import GoogleSheetSource
+from lib.edge.sources.gsheet_settings import source_from_settings
 
 
 class GoogleSheetConnection(BaseConnection[GoogleSheetSource]):

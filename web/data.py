@@ -13,13 +13,13 @@ from typing import TypeVar
 
 import streamlit as st
 
-from lib.config import ClusterConfig, config_path, load_config
-from lib.errors import ConfigError, SourceError, Unavailable
-from lib.i18n import t
-from lib.results import Results, evaluate
-from lib.shared_read import SharedReader, Snapshot
-from lib.sources import Source
-from lib.sources.factory import open_source
+from lib.core.config import ClusterConfig, config_path, load_config
+from lib.core.errors import ConfigError, SourceError, Unavailable
+from lib.core.evaluation import Evaluation, evaluate
+from lib.edge.reader import SharedReader, Snapshot
+from lib.edge.sources import Source
+from lib.edge.sources.factory import open_source
+from lib.present.catalogue import t
 
 CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
 T = TypeVar("T")
@@ -41,7 +41,7 @@ def cache_dir() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _reader(path: str) -> SharedReader[Results]:
+def _reader(path: str) -> SharedReader[Evaluation]:
     config = _config(path)
     cache_file = None
     if config.source.kind != "xlsx":
@@ -68,12 +68,12 @@ def _source(config: ClusterConfig) -> Source:
         raise Unavailable(f"chưa cấu hình được Google Sheet ([connections.gsheets] trong secrets.toml): {exc}") from exc
 
 
-def shared_reader() -> SharedReader[Results]:
+def shared_reader() -> SharedReader[Evaluation]:
     """The one reader of this server process."""
     return _reader(str(config_path()))
 
 
-def snapshot() -> Snapshot[Results]:
+def snapshot() -> Snapshot[Evaluation]:
     """The current data, read at most once per interval for the whole server."""
     return shared_reader().get()
 
@@ -87,12 +87,12 @@ def config_or_stop(lang: str) -> ClusterConfig:
         st.stop()
 
 
-def shared_reader_or_stop(lang: str) -> SharedReader[Results]:
+def shared_reader_or_stop(lang: str) -> SharedReader[Evaluation]:
     """The shared reader, or a clear message when the source cannot even be set up."""
     return _or_no_data(shared_reader, lang)
 
 
-def snapshot_or_stop(lang: str) -> Snapshot[Results]:
+def snapshot_or_stop(lang: str) -> Snapshot[Evaluation]:
     """The current data, or a "no data yet, retrying" message when there has never been any."""
     return _or_no_data(snapshot, lang)
 

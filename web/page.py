@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from lib.config import ClusterConfig
-from lib.i18n import t
-from lib.results import Results
-from lib.shared_read import Snapshot
+from lib.core.config import ClusterConfig
+from lib.core.evaluation import Evaluation
+from lib.edge.reader import Snapshot
+from lib.present.catalogue import t
 from web.data import config_or_stop, snapshot_or_stop
 from web.widgets import freshness, language
 
@@ -20,10 +20,10 @@ class DataPage:
 
     lang: str
     config: ClusterConfig
-    snap: Snapshot[Results]
+    snap: Snapshot[Evaluation]
 
     @property
-    def results(self) -> Results:
+    def results(self) -> Evaluation:
         """The evaluated data of this snapshot."""
         return self.snap.value
 

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.auth import Grant
-from lib.charts import ranking_figure
-from lib.config import ClusterConfig
-from lib.errors import NotAllowed
-from lib.formatting import vn_number
-from lib.freeze import short
-from lib.i18n import t
-from lib.model import Province, Standing
-from lib.results import Results
-from lib.review import Move, ReviewRow
-from lib.store import Adjustment, ChangeSet, ChangeSetConflict, InvalidChangeSet
+from lib.core.auth import Grant
+from lib.core.config import ClusterConfig
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
+from lib.core.evaluation import Evaluation
+from lib.core.freeze import short
+from lib.core.model import Adjustment, ChangeSet, Params, Province, Standing
+from lib.core.review import Move, ReviewRow
+from lib.present.catalogue import conflict_line, explain, t, word
+from lib.present.charts import ranking_figure
+from lib.present.formatting import escape_markdown, vn_number
 from web.writes import outbox, submit
 
 _CONFLICT = "conflict"
 
 
-def province_picker(results: Results, lang: str) -> Province:
+def province_picker(results: Evaluation, lang: str) -> Province:
     """A select box with previous/next buttons, stepping through provinces in config order."""
     provinces = {p.code: p for p in results.sheet.provinces}
     codes = list(provinces)
@@ -56,7 +55,7 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     }
 
 
-def frozen_notice(results: Results, lang: str) -> bool:
+def frozen_notice(results: Evaluation, lang: str) -> bool:
     """The read-only notice when the scores are frozen; True then."""
     last = results.freeze.last
     if results.freeze.frozen and last is not None:
@@ -72,7 +71,7 @@ def outbox_status(lang: str) -> None:
         st.warning(t("review.outbox", lang, count=count, error=error or ""), icon=":material/cloud_upload:")
     for parked in outbox().conflicts():
         with st.expander(t("review.parked", lang) + f" — {parked.at}", expanded=True):
-            st.write(parked.message)
+            st.text(word(parked.code, parked.params, lang) if parked.code else parked.message)
             if st.button(t("review.drop_mine", lang), key=f"dismiss-{parked.change_set.id}"):
                 outbox().dismiss(parked.change_set.id)
                 st.rerun()
@@ -97,11 +96,11 @@ def what_if_chart(standings: tuple[Standing, ...], config: ClusterConfig, lang: 
                     config={"displayModeBar": False})
 
 
-def save_block(me: Grant, province: Province, adjustments: list[Adjustment], problems: list[str],
+def save_block(me: Grant, province: Province, adjustments: list[Adjustment], problems: list[tuple[str, Params]],
                lang: str) -> None:
     """The problems that block saving, or the save button and its outcome."""
-    for problem in problems:
-        st.error(problem, icon=":material/edit_off:")
+    for code, params in problems:
+        st.error(word(code, params, lang), icon=":material/edit_off:")
     st.caption(t("review.pending", lang, count=len(adjustments)))
     if not st.button(t("review.save", lang), type="primary", disabled=bool(problems), key="review-save"):
         return
@@ -115,7 +114,7 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
         st.session_state[_CONFLICT] = (change_set, exc.conflicts)
         st.rerun()
     except (InvalidChangeSet, NotAllowed) as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(explain(exc, lang), icon=":material/block:")
         return
     if outcome.status == "saved":
         st.session_state.pop(f"prefill-{province}", None)
@@ -133,7 +132,7 @@ def show_conflicts(me: Grant, lang: str) -> None:
     change_set, conflicts = pending
     st.error(t("review.conflict", lang), icon=":material/sync_problem:")
     for conflict in conflicts:
-        st.markdown(f"- {conflict.describe()}")
+        st.markdown(f"- {escape_markdown(conflict_line(conflict, lang))}")
     keep, drop = st.columns(2)
     if keep.button(t("review.keep_mine", lang), key="conflict-keep"):
         now = {(c.criterion, c.province): c.now for c in conflicts}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.config import ClusterConfig
-from lib.formatting import clock, vn_datetime
-from lib.freeze import short
-from lib.i18n import t
-from lib.results import Results
-from lib.scoring import VOTE
-from lib.shared_read import Snapshot
+from lib.core.config import ClusterConfig
+from lib.core.evaluation import Evaluation
+from lib.core.freeze import short
+from lib.core.scoring import VOTE
+from lib.edge.reader import Snapshot
+from lib.present.catalogue import t
+from lib.present.formatting import clock, vn_datetime
 
 
 def language() -> str:
@@ -37,15 +37,17 @@ def cluster_heading(config: ClusterConfig, lang: str) -> None:
         st.warning(t("illustrative", lang), icon=":material/science:")
 
 
-def freshness(snap: Snapshot[Results], lang: str) -> None:
+def freshness(snap: Snapshot[Evaluation], lang: str) -> None:
     """The stale-data banner when the source cannot be read, else the "as of" time."""
-    if snap.stale:
+    if snap.fault:
+        st.error(t("fault.banner", lang, time=clock(snap.fetched_at), message=snap.error), icon=":material/bug_report:")
+    elif snap.stale:
         st.error(t("stale.banner", lang, time=clock(snap.fetched_at)), icon=":material/cloud_off:")
     else:
         st.caption(t("ranking.as_of", lang, time=clock(snap.fetched_at)))
 
 
-def ranking_notices(results: Results, lang: str) -> None:
+def ranking_notices(results: Evaluation, lang: str) -> None:
     """Frozen, provisional and needs-vote notices above the ranking."""
     last = results.freeze.last
     if results.freeze.frozen and last is not None:
@@ -65,7 +67,7 @@ def ranking_notices(results: Results, lang: str) -> None:
         st.info(f"{', '.join(voted)} — {t('ranking.by_vote', lang)}", icon=":material/how_to_vote:")
 
 
-def problem_summary(results: Results, lang: str) -> None:
+def problem_summary(results: Evaluation, lang: str) -> None:
     """The number of data problems, linking to the list on the scores page."""
     errors, warnings = len(results.errors), len(results.warnings)
     if not errors and not warnings:

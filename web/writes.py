@@ -3,7 +3,7 @@
 ``submit`` writes a change set now, or keeps it in the outbox when the sheet cannot be
 written; a daemon thread (one per server process) retries the outbox with backoff, so
 an edit made during an outage reaches the sheet once it is back, even if nobody stays
-on the page. Every write goes through ``lib.store.save``, which checks the role, the
+on the page. Every write goes through ``lib.edge.store.save``, which checks the role, the
 frozen state and conflicts at the moment of writing.
 """
 
@@ -16,12 +16,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.auth import Role
-from lib.config import config_path
-from lib.freeze import set_frozen
-from lib.outbox import Outbox, Submitted
-from lib.store import ChangeSet, record_vote, save
-from lib.votes import Vote
+from lib.core.config import config_path
+from lib.core.model import ChangeSet, Role, Vote
+from lib.edge.outbox import Outbox, Submitted
+from lib.edge.store import record_vote, save, set_frozen
 from web.data import cache_dir, cluster_config, shared_reader
 
 DRAIN_EVERY = 3.0

@@ -1,0 +1,1 @@
+"""The pure domain: values, the workbook grammar, parsing, the scoring rules, config, auth rules, errors."""

@@ -1,0 +1,301 @@
+"""Who may write: passcode hashes, the login throttle, session grants (pure, clock injected).
+
+Anyone with the link is a viewer. The secretary and the admin sign in with a passcode whose
+salted hash lives in the ``[auth]`` table of ``.streamlit/secrets.toml`` (print one with
+``python -m lib hash-passcode``); an e-mail allow-list serves Streamlit's OIDC ``st.login``.
+Error messages never repeat a stored hash: it would allow guessing the passcode offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import hmac
+import math
+import re
+import secrets
+import threading
+import unicodedata
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from lib.core.errors import ConfigError
+from lib.core.model import Role
+
+DEFAULT_PARAMS = {"scrypt": (2**14, 8, 1), "pbkdf2_sha256": (600_000,)}  # (n, r, p) and (iterations,)
+_PARAMS_TEXT = {"scrypt": "n={},r={},p={}", "pbkdf2_sha256": "i={}"}
+_PARAMS_RE = {"scrypt": re.compile(r"n=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})", re.ASCII),
+              "pbkdf2_sha256": re.compile(r"i=(\d{1,9})", re.ASCII)}
+SALT_BYTES, MAX_PASSCODE = 16, 1024
+SECRETS_FILE = ".streamlit/secrets.toml"
+
+
+@dataclass(frozen=True)
+class ParsedHash:
+    """A stored hash split into its scheme, cost parameters, salt and digest."""
+
+    scheme: str
+    params: tuple[int, ...]
+    salt: bytes
+    digest: bytes
+
+
+def _derive(passcode: str, scheme: str, params: tuple[int, ...], salt: bytes, length: int) -> bytes:
+    data = unicodedata.normalize("NFC", passcode).encode("utf-8")  # "ệ" typed either way is one passcode
+    if scheme == "scrypt":
+        n, r, p = params
+        return hashlib.scrypt(data, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p + 2) + 2**20, dklen=length)
+    return hashlib.pbkdf2_hmac("sha256", data, salt, params[0], dklen=length)
+
+
+def hash_passcode(passcode: str, salt: bytes | None = None, *, scheme: str | None = None) -> str:
+    """A self-describing salted hash: ``scrypt$n=16384,r=8,p=1$<salt b64>$<hash b64>``."""
+    scheme = scheme or ("scrypt" if hasattr(hashlib, "scrypt") else "pbkdf2_sha256")
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    if not passcode or len(passcode) > MAX_PASSCODE or len(salt) < SALT_BYTES or scheme not in DEFAULT_PARAMS:
+        raise ValueError(f"need a passcode of 1-{MAX_PASSCODE} characters, a salt of ≥ {SALT_BYTES} bytes "
+                         f"and a scheme in {list(DEFAULT_PARAMS)}")
+    params = DEFAULT_PARAMS[scheme]
+    digest = _derive(passcode, scheme, params, salt, 32)
+    b64 = base64.b64encode
+    return f"{scheme}${_PARAMS_TEXT[scheme].format(*params)}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def parse_hash(stored: object) -> ParsedHash:
+    """Split and check a stored hash; ``ValueError`` says what is wrong (without echoing it).
+
+    >>> parse_hash("scrypt$n=16384,r=8,p=1$AAAA") # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: a passcode hash has 4 parts separated by '$' (scheme$params$salt$hash), not 3...
+    """
+    if not isinstance(stored, str):
+        raise ValueError(f"a passcode hash is text, not {type(stored).__name__}")
+    parts = stored.strip().split("$")
+    if len(parts) != 4:
+        raise ValueError(f"a passcode hash has 4 parts separated by '$' (scheme$params$salt$hash), not {len(parts)}"
+                         "; print one with: python -m lib hash-passcode")
+    scheme, text, salt_b64, digest_b64 = parts
+    if scheme not in _PARAMS_RE:
+        raise ValueError(f"unknown hash scheme {scheme[:20]!r}; expected 'scrypt' or 'pbkdf2_sha256'")
+    match = _PARAMS_RE[scheme].fullmatch(text)
+    if not match:
+        example = _PARAMS_TEXT[scheme].format(*DEFAULT_PARAMS[scheme])
+        raise ValueError(f"bad {scheme} parameters; expected like {example!r}")
+    params = tuple(int(g) for g in match.groups())
+    if scheme == "scrypt":
+        n, r, p = params
+        if n < 2**14 or n & (n - 1) or not 1 <= r <= 32 or not 1 <= p <= 16 or 128 * n * r > 64 * 2**20:
+            raise ValueError("scrypt parameters out of range (n a power of 2 from 16384, r 1-32, p 1-16, ≤ 64 MiB)")
+    elif not 600_000 <= params[0] <= 10_000_000:
+        raise ValueError("pbkdf2_sha256 iterations must be 600000 to 10000000")
+    try:
+        salt, digest = base64.b64decode(salt_b64, validate=True), base64.b64decode(digest_b64, validate=True)
+    except ValueError:
+        raise ValueError("the salt or the hash of a passcode hash is not valid base64") from None
+    if len(salt) < SALT_BYTES or not 16 <= len(digest) <= 64:
+        raise ValueError(f"a passcode hash needs a salt of ≥ {SALT_BYTES} bytes and a hash of 16-64 bytes")
+    return ParsedHash(scheme, params, salt, digest)
+
+
+def verify_passcode(passcode: str, stored: str) -> bool:
+    """Whether ``passcode`` matches ``stored``, compared in constant time; a malformed hash is False."""
+    try:
+        parsed = parse_hash(stored)
+    except ValueError:
+        return False
+    if not 0 < len(passcode) <= MAX_PASSCODE:
+        return False
+    candidate = _derive(passcode, parsed.scheme, parsed.params, parsed.salt, len(parsed.digest))
+    return hmac.compare_digest(candidate, parsed.digest)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """The ``[auth]`` table of secrets.toml, checked."""
+
+    secretary: str | None = field(default=None, repr=False)
+    admin: str | None = field(default=None, repr=False)
+    session_minutes: int = 240
+    allowed_emails: frozenset[str] = frozenset()
+    admin_emails: frozenset[str] = frozenset()
+
+
+def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) -> AuthSettings:
+    """Check the ``[auth]`` table; a mistake is a ``ConfigError`` naming ``auth.<key>``.
+
+    Streamlit's own ``st.login`` keys (``cookie_secret``, provider tables …) share the table and
+    are ignored; a key that looks like a misspelling of ours is refused.
+    """
+    ours = ("secretary", "admin", "session_minutes", "allowed_emails", "admin_emails")
+    for key in table:
+        guess = difflib.get_close_matches(str(key), ours, n=1, cutoff=0.8)
+        if key not in ours and guess:
+            raise ConfigError(file, f"auth.{key}", f"unknown key; did you mean {guess[0]!r}?")
+    hashes = {}
+    for key in ("secretary", "admin"):
+        if table.get(key) is not None:
+            try:
+                parse_hash(table[key])
+            except ValueError as exc:
+                raise ConfigError(file, f"auth.{key}", str(exc)) from None
+            hashes[key] = str(table[key]).strip()
+    minutes = table.get("session_minutes", 240)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 7 * 24 * 60:
+        raise ConfigError(file, "auth.session_minutes", f"expected whole minutes from 1 to 10080, got {minutes!r}")
+    emails = {}
+    for key in ("allowed_emails", "admin_emails"):
+        value = table.get(key, [])
+        if not isinstance(value, list | tuple) or not all(isinstance(e, str) and "@" in e for e in value):
+            raise ConfigError(file, f"auth.{key}", f'expected a list of addresses like ["a@x.vn"], got {value!r}')
+        emails[key] = frozenset(e.strip().lower() for e in value)
+    return AuthSettings(session_minutes=minutes, **hashes, **emails)
+
+
+def role_for_email(email: str | None, settings: AuthSettings) -> Role | None:
+    """The role of an OIDC-verified e-mail: admin, secretary (allow-listed) or None (viewer only)."""
+    email = (email or "").strip().lower()
+    if email and email in settings.admin_emails:
+        return Role.ADMIN
+    return Role.SECRETARY if email and email in settings.allowed_emails else None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a sign-in is refused (``delay``, ``locked``, ``busy``, ``wrong``, ``empty``, ``unset``) and until when."""
+
+    reason: str
+    message: str
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A signed-in session: who, as what, until when."""
+
+    role: Role
+    user: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+def signed_in(role: Role, user: str, now: datetime, minutes: int) -> Grant:
+    """A grant for ``role`` lasting ``minutes`` from ``now``."""
+    return Grant(role, user, now, now + timedelta(minutes=minutes))
+
+
+def grant_valid(grant: Grant | None, now: datetime) -> bool:
+    """Whether the grant exists and has not expired at ``now``."""
+    return grant is not None and grant.issued_at <= now < grant.expires_at
+
+
+def allows(grant: Grant | None, needed: Role, now: datetime) -> bool:
+    """Whether the session may act as ``needed`` now; check it on the server at every write."""
+    order = list(Role)  # VIEWER < SECRETARY < ADMIN
+    return needed is Role.VIEWER or grant_valid(grant, now) and order.index(grant.role) >= order.index(needed)
+
+
+@dataclass
+class _Streak:
+    failures: int = 0
+    last: datetime | None = None
+    not_before: datetime | None = None
+    locked_until: datetime | None = None
+
+
+class LoginGuard:
+    """A process-wide, thread-safe throttle of sign-in attempts, per client key and overall.
+
+    After the k-th consecutive failure a key waits ``base_delay * 2**(k-1)`` (capped); after
+    ``max_failures`` within ``window`` it is locked for ``lockout``; a success resets it. Across
+    all keys at most ``global_failures`` failures per ``window`` are allowed (keys are cheap to change).
+    """
+
+    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15),
+                 lockout: timedelta = timedelta(minutes=15), base_delay: timedelta = timedelta(seconds=1),
+                 max_delay: timedelta = timedelta(seconds=30), global_failures: int | None = 50) -> None:
+        self.max_failures, self.window, self.lockout = max_failures, window, lockout
+        self.base_delay, self.max_delay, self.global_failures = base_delay, max_delay, global_failures
+        self._lock = threading.Lock()
+        self._streaks: dict[str, _Streak] = {}
+        self._busy: set[str] = set()
+        self._recent: deque[datetime] = deque(maxlen=global_failures)  # failures of all keys, for the global cap
+
+    def check(self, key: str, now: datetime) -> Refusal | None:
+        """Why an attempt from ``key`` must be refused now, without checking any passcode; else None."""
+        return self.admit(key, now, reserve=False)
+
+    def admit(self, key: str, now: datetime, reserve: bool = True) -> Refusal | None:
+        """Like ``check``; if admitted, refuse other attempts from ``key`` until its result is recorded."""
+        with self._lock:
+            refusal = self._refusal(key, now)
+            if refusal is None and reserve:
+                self._busy.add(key)
+            return refusal
+
+    def record_failure(self, key: str, now: datetime) -> None:
+        """Count a wrong passcode: start the next delay, or the lock-out."""
+        with self._lock:
+            self._busy.discard(key)
+            streak = self._streaks.setdefault(key, _Streak())
+            if streak.last is not None and now - streak.last > self.window:
+                streak.failures = 0
+            streak.failures, streak.last = streak.failures + 1, now
+            if streak.failures >= self.max_failures:
+                streak.failures, streak.locked_until, streak.not_before = 0, now + self.lockout, None
+            else:
+                streak.not_before = now + min(self.base_delay * 2 ** min(streak.failures - 1, 30), self.max_delay)
+            self._recent.append(now)
+            if len(self._streaks) > 10_000:  # forget keys that no longer restrict anything
+                keep = max(self.window, self.lockout)
+                self._streaks = {k: s for k, s in self._streaks.items() if now - (s.last or now) <= keep}
+
+    def record_success(self, key: str, now: datetime) -> None:
+        """Forget the key's failures."""
+        with self._lock:
+            self._busy.discard(key)
+            self._streaks.pop(key, None)
+
+    def _refusal(self, key: str, now: datetime) -> Refusal | None:
+        while self._recent and now - self._recent[0] > self.window:
+            self._recent.popleft()
+        streak = self._streaks.get(key, _Streak())
+        locked = streak.locked_until if streak.locked_until and now < streak.locked_until else None
+        if locked is None and self.global_failures and len(self._recent) >= self.global_failures:
+            locked = self._recent[0] + self.window
+        if key in self._busy:
+            return Refusal("busy", "Đang kiểm tra lần đăng nhập trước, vui lòng đợi")
+        if locked:
+            return Refusal("locked", f"Sai mã nhiều lần. Tạm khóa đăng nhập đến {locked:%H:%M}", locked)
+        if streak.not_before and now < streak.not_before:
+            seconds = math.ceil((streak.not_before - now).total_seconds())
+            return Refusal("delay", f"Thử lại sau {seconds} giây", streak.not_before)
+        return None
+
+
+def authenticate(passcode: str, settings: AuthSettings, guard: LoginGuard, key: str, now: datetime,
+                 user: str | None = None) -> Grant | Refusal:
+    """Sign in with a passcode: admin or secretary grant, or a refusal (every hash is always checked)."""
+    if settings.admin is None and settings.secretary is None:
+        return Refusal("unset", f"Chưa cấu hình mã đăng nhập (mục [auth] trong {SECRETS_FILE})")
+    if not passcode:
+        return Refusal("empty", "Hãy nhập mã đăng nhập")
+    refusal = guard.admit(key, now)
+    if refusal is not None:
+        return refusal
+    try:
+        is_admin = settings.admin is not None and verify_passcode(passcode, settings.admin)
+        is_secretary = settings.secretary is not None and verify_passcode(passcode, settings.secretary)
+    except BaseException:
+        guard.record_failure(key, now)
+        raise
+    if not (is_admin or is_secretary):
+        guard.record_failure(key, now)
+        later = guard.check(key, now)
+        wait = (" " + later.message) if later else ""
+        return Refusal("wrong", "Mã đăng nhập không đúng." + wait, later.until if later else None)
+    guard.record_success(key, now)
+    role = Role.ADMIN if is_admin else Role.SECRETARY
+    return signed_in(role, user or role.value, now, settings.session_minutes)

@@ -1,0 +1,348 @@
+"""The domain values: provinces, criteria, scoresheets, problems and standings.
+
+Everything here is immutable and free of I/O. Scores are ``Decimal`` so that sums are
+exact (``0.1 + 0.2`` must never split a tie); ``None`` means "no value yet".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NewType
+
+VN_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
+"""Vietnam time (UTC+7, no daylight saving): every time a user reads is in it."""
+
+ProvinceCode = NewType("ProvinceCode", str)
+"""A province's statistics-office code, e.g. ``"51"`` for Quảng Ngãi."""
+
+CriterionCode = str
+CellKey = tuple[CriterionCode, ProvinceCode]
+"""(criterion code, province code): the address of one score in a scoresheet."""
+
+RawTab = list[list[object]]
+"""One tab as rows of cell values (numbers, text, dates or None), row 1 first."""
+
+RawWorkbook = dict[str, RawTab]
+"""Every tab of a workbook, keyed by the tab's title as written in the workbook."""
+
+
+class Kind(enum.Enum):
+    """How a criterion's score enters the total."""
+
+    STANDARD = "chuẩn"
+    BONUS = "thưởng"
+    PENALTY = "trừ"
+
+    @property
+    def sign(self) -> int:
+        """+1 for points added, -1 for points deducted."""
+        return -1 if self is Kind.PENALTY else 1
+
+
+class Severity(enum.Enum):
+    """Whether a problem makes the workbook unusable (error) or only needs attention."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Province:
+    """A member of the cluster, keyed by its statistics-office code."""
+
+    code: ProvinceCode
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One row of the covenant's criteria table."""
+
+    code: CriterionCode
+    group: str
+    text: str
+    max_points: Decimal
+    kind: Kind = Kind.STANDARD
+    note: str = ""
+
+
+Params = tuple[tuple[str, object], ...]
+"""The parameters of a message code, as (name, value) pairs (hashable, in a fixed order)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong or missing in the workbook, tied to a cell address when there is one.
+
+    ``code`` names the kind of problem (e.g. ``score.out_of_range``) and ``params`` fill
+    its sentence; the UI catalogue (``lib.present.catalogue.describe``) turns the two into
+    Vietnamese or English. The core never builds sentences.
+    """
+
+    severity: Severity
+    cell: str
+    code: str
+    params: Params = ()
+
+    @classmethod
+    def error(cls, cell: str, code: str, **params: object) -> Problem:
+        """An error at ``cell``."""
+        return cls(Severity.ERROR, cell, code, tuple(params.items()))
+
+    @classmethod
+    def warning(cls, cell: str, code: str, **params: object) -> Problem:
+        """A warning at ``cell``."""
+        return cls(Severity.WARNING, cell, code, tuple(params.items()))
+
+    @property
+    def args(self) -> dict[str, object]:
+        """The parameters as a dict."""
+        return dict(self.params)
+
+    @property
+    def is_error(self) -> bool:
+        """True when the problem makes the workbook unusable for a final result."""
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of the append-only change log (``NhatKy``)."""
+
+    time: str
+    user: str
+    province: str
+    criterion: str
+    old: str
+    new: str
+    reason: str
+    change_id: str = ""  # the change set that wrote the row (``Mã thay đổi``), blank when typed by hand
+
+
+@dataclass(frozen=True)
+class CellPlace:
+    """Where a value lives in the workbook: tab title, 1-based row and column."""
+
+    tab: str
+    row: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One vote among tied provinces: who was present, the ballots, and votes per province."""
+
+    id: str
+    time: str
+    recorder: str
+    present: int
+    ballots: int
+    votes: tuple[tuple[str, int], ...]  # (province code, votes), in the order recorded
+
+    @property
+    def provinces(self) -> frozenset[str]:
+        """The provinces the vote was about."""
+        return frozenset(code for code, _ in self.votes)
+
+
+FROZE, UNFROZE = "chốt", "mở chốt"
+"""The two actions of a ``Chot`` row, as written in the sheet."""
+
+
+@dataclass(frozen=True)
+class FreezeEvent:
+    """One row of the ``Chot`` tab."""
+
+    time: str
+    user: str
+    action: str
+    fingerprint: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FreezeState:
+    """Whether the agreed scores are frozen now, and the frozen copy to compare against."""
+
+    events: tuple[FreezeEvent, ...] = ()
+    frozen_values: Mapping[CellKey, Decimal] = field(default_factory=dict)
+
+    @property
+    def last(self) -> FreezeEvent | None:
+        """The latest freeze or unfreeze."""
+        return self.events[-1] if self.events else None
+
+    @property
+    def frozen(self) -> bool:
+        """True when the latest event is a freeze."""
+        return self.last is not None and self.last.action == FROZE
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An agreed value that is not what was frozen."""
+
+    criterion: str
+    province: str
+    frozen: Decimal | None
+    now: Decimal | None
+
+
+@dataclass(frozen=True)
+class Scoresheet:
+    """The typed content of a workbook: criteria, members and every score.
+
+    ``self_scores`` and ``agreed`` hold a value for every (criterion, province) pair that
+    has one; a missing key means blank. ``agreed_places`` says where each agreed cell
+    lives (or would live) so that the store can write it back.
+    """
+
+    criteria: tuple[Criterion, ...]
+    provinces: tuple[Province, ...]
+    self_scores: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    agreed: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    evidence: Mapping[CellKey, str] = field(default_factory=dict)
+    agreed_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
+    log: tuple[LogEntry, ...] = ()
+    votes: tuple[Vote, ...] = ()
+    freeze: FreezeState = field(default_factory=FreezeState)
+
+    def criterion(self, code: CriterionCode) -> Criterion:
+        """The criterion with this code (KeyError when absent)."""
+        for criterion in self.criteria:
+            if criterion.code == code:
+                return criterion
+        raise KeyError(code)
+
+    def groups(self) -> tuple[str, ...]:
+        """Group names in the order they first appear in the criteria table."""
+        return tuple(dict.fromkeys(c.group for c in self.criteria))
+
+    def score(self, key: CellKey) -> Decimal | None:
+        """The score that counts now: the agreed value, else the self-score, else None."""
+        agreed = self.agreed.get(key)
+        return agreed if agreed is not None else self.self_scores.get(key)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One province's place in the ranking, with everything a screen or export shows.
+
+    ``rank`` is shared by provinces whose totals and tie-break keys are all equal
+    (``shared`` is then True). ``needs_vote`` marks an unbroken tie that straddles an
+    award line; the award shown is the one being contended for and is not final.
+    """
+
+    province: Province
+    self_total: Decimal
+    agreed_total: Decimal
+    provisional: bool
+    rank: int
+    shared: bool
+    needs_vote: bool
+    award: str | None
+    group_self: Mapping[str, Decimal]
+    group_agreed: Mapping[str, Decimal]
+    bonus_cut: Decimal = Decimal(0)
+    missing: int = 0
+    decided_by: str | None = None
+
+    @property
+    def code(self) -> ProvinceCode:
+        """The province's statistics-office code."""
+        return self.province.code
+
+    @property
+    def award_final(self) -> bool:
+        """True when the award no longer depends on a vote."""
+        return self.award is not None and not self.needs_vote
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """One failed read of the source: when, and the source's message."""
+
+    at: dt.datetime
+    message: str
+
+
+class Role(enum.Enum):
+    """What a user may do: everyone views; the secretary edits; the admin also freezes."""
+
+    VIEWER = "viewer"
+    SECRETARY = "secretary"
+    ADMIN = "admin"
+
+
+WRITERS = frozenset({Role.SECRETARY, Role.ADMIN})
+"""The roles allowed to change agreed scores and record votes."""
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(VN_TIME).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One agreed cell to change: ``old`` is the value the secretary started from (None = blank)."""
+
+    criterion: str
+    province: str
+    old: Decimal | None
+    new: Decimal | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Adjustments saved together or not at all; ``id`` makes a retried save idempotent."""
+
+    user: str
+    role: Role
+    adjustments: tuple[Adjustment, ...]
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    created_at: str = field(default_factory=_now_iso)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A cell that no longer holds the value the secretary started from."""
+
+    criterion: str
+    province: str
+    province_name: str
+    yours: Decimal | None
+    started_from: Decimal | None
+    now: Decimal | None
+    by: str | None = None
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the adjustments written now, or that all had been written before."""
+
+    change_set_id: str
+    written: tuple[Adjustment, ...]
+    already_saved: bool = False
+
+
+@dataclass(frozen=True)
+class WriteBatch:
+    """Cells to set and rows to append, applied together.
+
+    ``cells`` maps (tab title, 1-based row, 1-based column) to the raw value to store;
+    values are stored as given (text stays text, even ``=1+1``). ``appends`` maps a tab
+    title to rows appended after its last non-empty row. ``new_tabs`` are created first
+    when the workbook has no tab of that title (e.g. the freeze record on first use).
+    """
+
+    cells: Mapping[tuple[str, int, int], object] = field(default_factory=dict)
+    appends: Mapping[str, Sequence[Sequence[object]]] = field(default_factory=dict)
+    new_tabs: Sequence[str] = ()

@@ -1,0 +1,271 @@
+"""From a workbook's raw tabs to one typed ``Scoresheet`` and the list of its problems.
+
+``parse_workbook`` is the one pass over raw rows: criteria, self-scores, evidence, agreed
+scores, the log, the votes and the freeze record all come out of it, and nothing after
+it (scoring, freeze comparison, screens) looks at raw rows again. Parsing never raises on
+bad content: every bad, ambiguous or missing cell becomes a ``Problem`` with its A1
+address and a message code, and the rest of the workbook is still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lib.core.cells import parse_score
+from lib.core.errors import CellParseError
+from lib.core.grammar import (
+    HEADERS,
+    KINDS,
+    NON_PROVINCE_HEADERS,
+    TABS,
+    address,
+    cell_at,
+    code_text,
+    find_header_row,
+    find_tab,
+    header_columns,
+    matching_titles,
+)
+from lib.core.model import (
+    CellKey,
+    CellPlace,
+    Criterion,
+    Problem,
+    Province,
+    ProvinceCode,
+    RawWorkbook,
+    Scoresheet,
+)
+from lib.core.records import parse_freeze, parse_log, parse_votes
+from lib.core.text import fold
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """A scoresheet with the problems found while reading it."""
+
+    sheet: Scoresheet
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Only the problems of severity error."""
+        return tuple(p for p in self.problems if p.is_error)
+
+
+def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseResult:
+    """Read every contract tab of ``workbook`` for the cluster's ``members``."""
+    problems: list[Problem] = [
+        Problem.error(canonical, "tab.duplicate", tab=canonical, titles=", ".join(titles))
+        for canonical in TABS
+        if len(titles := matching_titles(workbook, canonical)) > 1
+    ]
+    criteria, unusable = _criteria(workbook, problems)
+    by_code = {c.code: c for c in criteria}
+    self_scores, _ = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
+    agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
+    evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
+    votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems)
+    sheet = Scoresheet(
+        criteria=tuple(criteria),
+        provinces=tuple(members),
+        self_scores={k: v for k, v in self_scores.items() if isinstance(v, Decimal)},
+        agreed={k: v for k, v in agreed.items() if isinstance(v, Decimal)},
+        evidence={k: str(v) for k, v in evidence.items()},
+        agreed_places=places,
+        log=parse_log(find_tab(workbook, "NhatKy")),
+        votes=votes,
+        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members),
+    )
+    return ParseResult(sheet, tuple(problems))
+
+
+def _missing_tab(workbook: RawWorkbook, canonical: str) -> bool:
+    """True when no tab names ``canonical`` (two that do are reported as a duplicate instead)."""
+    return not matching_titles(workbook, canonical)
+
+
+def _criteria(workbook: RawWorkbook, problems: list[Problem]) -> tuple[list[Criterion], set[str]]:
+    found = find_tab(workbook, "TieuChi")
+    if found is None:
+        if _missing_tab(workbook, "TieuChi"):
+            problems.append(Problem.error("TieuChi", "tab.missing_criteria"))
+        return [], set()
+    title, rows = found
+    header_index = find_header_row(rows)
+    if header_index is None:
+        problems.append(Problem.error(address(title, 1, 1), "header.no_code_column"))
+        return [], set()
+    columns = header_columns(rows[header_index], HEADERS)
+    if "max" not in columns:
+        problems.append(Problem.error(address(title, header_index + 1, 1), "criteria.no_max_column"))
+        return [], set()
+    criteria: list[Criterion] = []
+    unusable: set[str] = set()
+    seen: dict[str, str] = {}
+    group = ""
+    for index in range(header_index + 1, len(rows)):
+        row, row_no = rows[index], index + 1
+
+        def where(key: str, row_no: int = row_no) -> str:
+            return address(title, row_no, columns[key] + 1)
+
+        def text(key: str, row: list[object] = row) -> str:
+            value = cell_at(row, columns[key]) if key in columns else None
+            return "" if value is None else str(value).strip()
+
+        group = text("group") or group  # merged group cells leave the rows below blank
+        code = code_text(cell_at(row, columns["code"]))
+        if not code:
+            if cell_at(row, columns["max"]) is not None:
+                problems.append(Problem.warning(where("code"), "criteria.row_without_code"))
+            continue
+        if code in seen:
+            problems.append(Problem.error(where("code"), "criteria.duplicate_code", code=code, first=seen[code]))
+            continue
+        seen[code] = where("code")
+        max_points = _max_points(cell_at(row, columns["max"]), where("max"), code, problems)
+        # Only a blank cell means "chuẩn"; a lone "-" or "?" is not a kind anyone typed on purpose.
+        kind = KINDS.get(fold(text("kind"))) if fold(text("kind")) or not text("kind") else None
+        if kind is None:
+            problems.append(Problem.error(where("kind"), "criteria.bad_kind", value=text("kind")))
+        if max_points is None or kind is None:
+            unusable.add(code)
+            continue
+        criteria.append(Criterion(code, group, text("criterion"), max_points, kind, text("note")))
+    if not criteria and not unusable:
+        problems.append(Problem.warning(address(title, header_index + 2, 1), "criteria.none"))
+    return criteria, unusable
+
+
+def _max_points(value: object, cell: str, code: str, problems: list[Problem]) -> Decimal | None:
+    try:
+        points = parse_score(value)
+    except CellParseError as exc:
+        problems.append(Problem.error(cell, "criteria.bad_max", code=code, cause=(exc.code, exc.params)))
+        return None
+    if points is None or points <= 0:
+        problems.append(Problem.error(cell, "criteria.max_not_positive", code=code))
+        return None
+    return points
+
+
+def _score_tab(
+    workbook: RawWorkbook,
+    canonical: str,
+    criteria: dict[str, Criterion],
+    unusable: set[str],
+    members: Sequence[Province],
+    problems: list[Problem],
+    required: bool = False,
+    evidence: bool = False,
+) -> tuple[dict[CellKey, object], dict[CellKey, CellPlace]]:
+    found = find_tab(workbook, canonical)
+    if found is None:
+        if _missing_tab(workbook, canonical):
+            if required:
+                problems.append(Problem.error(canonical, "tab.missing", tab=canonical))
+            elif canonical == "ThongNhat":
+                problems.append(Problem.warning(canonical, "tab.no_agreed"))
+        return {}, {}
+    title, rows = found
+    header_index = find_header_row(rows)
+    if header_index is None:
+        problems.append(Problem.error(address(title, 1, 1), "header.no_code_column"))
+        return {}, {}
+    code_col, province_cols = _province_columns(title, header_index, rows[header_index], members, problems)
+    if canonical == "TuCham":
+        for province in members:
+            if province.code not in province_cols.values():
+                problems.append(Problem.warning(f"{title}!{header_index + 1}:{header_index + 1}",
+                                                "scores.no_column", name=province.name))
+    values: dict[CellKey, object] = {}
+    places: dict[CellKey, CellPlace] = {}
+    seen: dict[str, int] = {}
+    names = {p.code: p.name for p in members}
+    for index in range(header_index + 1, len(rows)):
+        row, row_no = rows[index], index + 1
+        code = code_text(cell_at(row, code_col))
+        where_code = address(title, row_no, code_col + 1)
+        if not code:
+            if any(cell_at(row, col) is not None for col in province_cols):
+                problems.append(Problem.warning(where_code, "scores.row_without_code"))
+            continue
+        if code in unusable:
+            continue
+        if code not in criteria:
+            problems.append(Problem.error(where_code, "scores.unknown_code", code=code))
+            continue
+        if code in seen:
+            problems.append(Problem.error(where_code, "scores.duplicate_code", code=code, row=seen[code]))
+            continue
+        seen[code] = row_no
+        for col, province in province_cols.items():
+            key = (code, province)
+            places[key] = CellPlace(title, row_no, col + 1)
+            value = cell_at(row, col)
+            cell = address(title, row_no, col + 1)
+            if value is None:
+                if canonical == "TuCham":
+                    problems.append(Problem.warning(cell, "scores.missing_self", name=names[province], code=code))
+            elif evidence:
+                values[key] = str(value).strip()
+            else:
+                values[key] = _score(value, criteria[code], cell, problems)
+    if canonical == "TuCham":
+        for code in criteria:
+            if code not in seen:
+                problems.append(Problem.warning(title, "scores.no_row", code=code, tab=title))
+    return values, places
+
+
+def _province_columns(
+    title: str, header_index: int, header: Sequence[object], members: Sequence[Province], problems: list[Problem]
+) -> tuple[int, dict[int, ProvinceCode]]:
+    # Codes match exactly ("67", 67 or 67.0, never "6.7"); names and aliases match folded.
+    codes = {province.code.strip(): province for province in members}
+    spellings = {}
+    for province in members:
+        for spelling in (province.name, *province.aliases):
+            if fold(spelling):  # a spelling of only punctuation would match any such header
+                spellings[fold(spelling)] = province
+    code_col = header_columns(header, {"code": HEADERS["code"]})["code"]
+    columns: dict[int, ProvinceCode] = {}
+    first_seen: dict[ProvinceCode, str] = {}
+    for col, cell in enumerate(header):
+        if col == code_col or cell_at(header, col) is None or fold(cell) in NON_PROVINCE_HEADERS:
+            continue
+        where = address(title, header_index + 1, col + 1)
+        province = (
+            codes.get(code_text(cell)) or spellings.get(fold(cell)) or spellings.get(_without_prefix(fold(cell)))
+        )
+        if province is None:
+            problems.append(Problem.error(where, "header.unknown_province", header=cell))
+        elif province.code in first_seen:
+            problems.append(Problem.error(where, "header.province_twice", name=province.name,
+                                          first=first_seen[province.code], second=where))
+        else:
+            first_seen[province.code] = where
+            columns[col] = province.code
+    return code_col, columns
+
+
+def _without_prefix(key: str) -> str:
+    """``tinhgialai`` -> ``gialai``: a header may carry the word "Tỉnh"."""
+    return key.removeprefix("tinh")
+
+
+def _score(value: object, criterion: Criterion, cell: str, problems: list[Problem]) -> Decimal | None:
+    try:
+        score = parse_score(value)
+    except CellParseError as exc:
+        problems.append(Problem.error(cell, "score.unreadable", criterion=criterion.code,
+                                      cause=(exc.code, exc.params)))
+        return None
+    if score is not None and not 0 <= score <= criterion.max_points:
+        problems.append(Problem.error(cell, "score.out_of_range", criterion=criterion.code, value=value,
+                                      max=criterion.max_points))
+        return None
+    return score

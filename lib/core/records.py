@@ -1,0 +1,144 @@
+"""Reading the tabs of records the app writes: the change log, the votes and the freeze record.
+
+Part of the one parse pass (``lib.core.parse.parse_workbook`` calls these): each takes the
+(title, rows) that the grammar found, or None, and gives typed values; a bad count in a
+vote is a problem at its cell, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from lib.core.cells import parse_score
+from lib.core.errors import CellParseError
+from lib.core.grammar import (
+    FREEZE,
+    FREEZE_ACTIONS,
+    LOG,
+    VOTES,
+    RecordHeaders,
+    address,
+    cell_at,
+    code_text,
+    find_header,
+    find_header_row,
+    header_columns,
+)
+from lib.core.model import CellKey, FreezeEvent, FreezeState, LogEntry, Problem, Province, RawTab, Vote
+from lib.core.text import fold
+
+Found = tuple[str, RawTab] | None
+
+
+def _records(found: Found, headers: RecordHeaders) -> tuple[str, int, dict[str, int], RawTab] | None:
+    """(title, header index, field -> column, rows) of a records tab, or None when it has no header."""
+    if not found or not found[1]:
+        return None
+    title, rows = found
+    spellings = headers.spellings()
+    index = find_header(rows, spellings, headers.minimum)
+    if index is None:
+        return None
+    return title, index, header_columns(rows[index], spellings), rows
+
+
+def parse_log(found: Found) -> tuple[LogEntry, ...]:
+    """Every row of the ``NhatKy`` log, oldest first."""
+    records = _records(found, LOG)
+    if records is None:
+        return ()
+    _, index, columns, rows = records
+    entries = []
+    for row in rows[index + 1:]:
+        cells = [cell_at(row, columns[f]) if f in columns else None for f in LOG.fields]
+        if any(c is not None for c in cells[:7]):
+            entries.append(LogEntry(*("" if c is None else str(c) for c in cells[:7]),
+                                    change_id="" if cells[7] is None else str(cells[7]).strip()))
+    return tuple(entries)
+
+
+def parse_votes(found: Found, problems: list[Problem]) -> tuple[Vote, ...]:
+    """Every vote in the ``BieuQuyet`` tab, in the order first recorded (empty when there is none)."""
+    records = _records(found, VOTES)
+    if records is None:
+        return ()
+    title, index, columns, rows = records
+    grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for row_index in range(index + 1, len(rows)):
+        row = rows[row_index]
+        cells = tuple(code_text(cell_at(row, columns[f])) if f in columns else "" for f in VOTES.fields)
+        if cells[0] and cells[5]:
+            grouped.setdefault(cells[0], []).append((row_index + 1, cells))
+    votes = []
+    for vote_id, lines in grouped.items():
+        row_no, first = lines[0]
+        counts: list[int] = []
+        bad = False
+        for field, (line_no, line) in [("present", lines[0]), ("ballots", lines[0]),
+                                       *(("votes", line) for line in lines)]:
+            value = _count(line[VOTES.fields.index(field)])
+            if value is None:
+                cell = address(title, line_no, columns.get(field, 0) + 1)
+                problems.append(Problem.error(cell, "vote.bad_count", vote=vote_id,
+                                              value=line[VOTES.fields.index(field)]))
+                bad = True
+            else:
+                counts.append(value)
+        if bad:
+            continue
+        present, ballots, *tallies = counts
+        votes.append(Vote(vote_id, first[1], first[2], present, ballots,
+                          tuple((line[5], n) for (_, line), n in zip(lines, tallies, strict=True))))
+    return tuple(votes)
+
+
+def _count(text: str) -> int | None:
+    """A whole, finite, non-negative count (blank is 0), or None when the cell holds anything else."""
+    if not text:
+        return 0
+    try:
+        value = parse_score(text)
+    except CellParseError:
+        return None
+    if value is None or value < 0 or value != value.to_integral_value() or value > 10**9:
+        return None
+    return int(value)
+
+
+def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province]) -> FreezeState:
+    """The freeze record (``Chot``) and the frozen copy (``ChotDiem``); empty when never frozen."""
+    events: list[FreezeEvent] = []
+    records = _records(found, FREEZE)
+    if records is not None:
+        _, index, columns, rows = records
+        for row in rows[index + 1:]:
+            cells = ["" if (v := cell_at(row, columns[f]) if f in columns else None) is None else str(v)
+                     for f in FREEZE.fields]
+            if cells[2].strip():
+                cells[2] = FREEZE_ACTIONS.get(fold(cells[2]), cells[2])
+                events.append(FreezeEvent(*cells))
+    return FreezeState(tuple(events), _frozen_values(frozen_copy, members))
+
+
+def _frozen_values(found: Found, members: Sequence[Province]) -> dict[CellKey, Decimal]:
+    if not found or not found[1]:
+        return {}
+    rows = found[1]
+    header_index = find_header_row(rows)
+    if header_index is None:
+        return {}
+    header = rows[header_index]
+    by_code = {p.code: p.code for p in members}
+    columns = {col: by_code[code_text(cell)] for col, cell in enumerate(header) if code_text(cell) in by_code}
+    values: dict[CellKey, Decimal] = {}
+    for row in rows[header_index + 1:]:
+        code = code_text(cell_at(row, 0))
+        for col, province in columns.items():
+            try:
+                value = parse_score(cell_at(row, col))
+            except CellParseError:
+                continue
+            if code and value is not None:
+                values[(code, province)] = value
+    return values

@@ -1,0 +1,80 @@
+"""Who has sent what before the meeting: self-scores and evidence per province, against deadlines.
+
+The cluster config gives the deadline for the self-score tables and how many days before
+the conference criteria still without results may be supplemented. Pure: results,
+config and today's date in; one ``Progress`` per province out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from lib.core.config import ClusterConfig
+from lib.core.evaluation import Evaluation
+from lib.core.model import Province
+
+
+class Status(enum.Enum):
+    """Where a province stands with its submission."""
+
+    COMPLETE = "complete"  # every criterion self-scored
+    PENDING = "pending"  # incomplete, the table deadline not yet passed
+    SUPPLEMENTING = "supplementing"  # incomplete, within the supplement window
+    OVERDUE = "overdue"  # incomplete after the last deadline (or nothing sent after the first)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One province's submission: counts, what is missing, and the deadline that applies."""
+
+    province: Province
+    scored: int
+    total: int
+    missing: tuple[str, ...]
+    with_evidence: int
+    status: Status
+    due: dt.date | None
+    days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        """True when the province is late."""
+        return self.status is Status.OVERDUE
+
+
+def supplement_due(config: ClusterConfig) -> dt.date | None:
+    """The last day to supplement missing criteria: N days before the conference."""
+    if config.conference is None:
+        return None
+    return config.conference.date() - dt.timedelta(days=config.supplement_days_before)
+
+
+def progress(results: Evaluation, config: ClusterConfig, today: dt.date) -> list[Progress]:
+    """Every member's submission progress, most missing first (then by name order of the config)."""
+    sheet = results.sheet
+    codes = [c.code for c in sheet.criteria]
+    table_due, last_due = config.self_scores_due, supplement_due(config)
+    rows = []
+    for province in config.provinces:
+        missing = tuple(c for c in codes if (c, province.code) not in sheet.self_scores)
+        evidence = sum(1 for c in codes if sheet.evidence.get((c, province.code)))
+        status, due = _status(len(codes) - len(missing), len(missing), table_due, last_due, today)
+        rows.append(Progress(province, len(codes) - len(missing), len(codes), missing, evidence, status, due,
+                             (due - today).days if due else None))
+    order = {p.code: i for i, p in enumerate(config.provinces)}
+    return sorted(rows, key=lambda r: (-len(r.missing), order[r.province.code]))
+
+
+def _status(scored: int, missing: int, table_due: dt.date | None, last_due: dt.date | None,
+            today: dt.date) -> tuple[Status, dt.date | None]:
+    if not missing:
+        return Status.COMPLETE, None
+    if table_due is not None and today <= table_due:
+        return Status.PENDING, table_due
+    if scored == 0 and table_due is not None:
+        return Status.OVERDUE, table_due  # no table at all after its deadline
+    if last_due is not None and today <= last_due:
+        return Status.SUPPLEMENTING, last_due
+    return Status.OVERDUE, last_due or table_due

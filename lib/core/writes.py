@@ -1,0 +1,202 @@
+"""What a write puts where: the rules a change set must keep and the cells and rows it writes.
+
+Pure: a parsed scoresheet (and the raw workbook's tab titles and log rows, for where to
+append) in, problem codes or a ``WriteBatch`` out. ``lib.edge.store`` is the only caller
+that applies them, under its lock, after re-reading the workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lib.core.cells import parse_score, raw_value, score_text
+from lib.core.errors import CellParseError
+from lib.core.grammar import FREEZE, LOG, VOTES, cell_at, code_text, find_header, find_tab, header_columns, title_for
+from lib.core.model import (
+    FROZE,
+    Adjustment,
+    CellKey,
+    ChangeSet,
+    Conflict,
+    FreezeEvent,
+    Params,
+    ProvinceCode,
+    RawWorkbook,
+    Scoresheet,
+    Vote,
+    WriteBatch,
+)
+from lib.core.text import fold
+from lib.core.votes import vote_rows
+
+LOG_TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
+
+
+def validate(change_set: ChangeSet, sheet: Scoresheet) -> list[tuple[str, Params]]:
+    """Every rule the change set breaks against ``sheet``, as (code, params) (empty: valid)."""
+    found: list[tuple[str, Params]] = []
+    if not change_set.user.strip():
+        found.append(("change.no_user", ()))
+    if not change_set.adjustments:
+        found.append(("change.empty", ()))
+    names = {p.code: p.name for p in sheet.provinces}
+    seen: set[tuple[str, str]] = set()
+    for adj in change_set.adjustments:
+        name = names.get(ProvinceCode(adj.province))
+        try:
+            criterion = sheet.criterion(adj.criterion)
+        except KeyError:
+            found.append(("change.unknown_criterion", (("criterion", adj.criterion),)))
+            continue
+        if name is None:
+            found.append(("change.unknown_province", (("criterion", adj.criterion), ("province", adj.province))))
+            continue
+        at = (("criterion", adj.criterion), ("name", name))
+        if (adj.criterion, adj.province) in seen:
+            found.append(("change.twice", at))
+        seen.add((adj.criterion, adj.province))
+        if not adj.reason.strip():
+            found.append(("change.no_reason", at))
+        if adj.new is not None and not (adj.new.is_finite() and 0 <= adj.new <= criterion.max_points):
+            found.append(("change.out_of_range", (*at, ("value", adj.new), ("max", criterion.max_points))))
+        if adj.new == adj.old:
+            found.append(("change.unchanged", at))
+    return found
+
+
+def province_name(sheet: Scoresheet, code: str) -> str:
+    """The official name of the member with ``code`` (the code itself when it is not a member)."""
+    return next((p.name for p in sheet.provinces if p.code == code), code)
+
+
+def _province_keys(sheet: Scoresheet, code: str) -> set[str]:
+    """Every folded spelling of the province in a log row's ``Đơn vị`` cell."""
+    province = next((p for p in sheet.provinces if p.code == code), None)
+    spellings = (code,) if province is None else (code, province.name, *province.aliases)
+    return {fold(s) for s in spellings}
+
+
+def conflict(adj: Adjustment, sheet: Scoresheet) -> Conflict | None:
+    """The conflict on ``adj``'s cell, or None when it holds ``old`` (or already ``new``)."""
+    current = sheet.agreed.get((adj.criterion, ProvinceCode(adj.province)))
+    if current == adj.old or current == adj.new:
+        return None
+    by = at = None
+    keys = _province_keys(sheet, adj.province)
+    for entry in reversed(sheet.log):
+        if code_text(entry.criterion) == adj.criterion and fold(entry.province) in keys:
+            try:
+                logged = parse_score(entry.new or None)
+            except CellParseError:
+                break
+            if logged == current:  # the last logged change explains the value: say who/when
+                by, at = entry.user, entry.time
+            break
+    return Conflict(adj.criterion, adj.province, province_name(sheet, adj.province), adj.new, adj.old, current,
+                    by, at)
+
+
+def already_logged(change_set: ChangeSet, adj: Adjustment, sheet: Scoresheet) -> bool:
+    """True when a log row of ``change_set`` records ``adj``'s cell (an earlier attempt landed)."""
+    keys = _province_keys(sheet, adj.province)
+    return any(e.change_id == change_set.id and code_text(e.criterion) == adj.criterion and fold(e.province) in keys
+               for e in sheet.log)
+
+
+@dataclass(frozen=True)
+class LogLayout:
+    """Where each log field goes in ``NhatKy``: its title, columns, and header cells still to write."""
+
+    tab: str
+    columns: tuple[int, ...]  # 0-based column of each field of ``grammar.LOG``
+    header_cells: dict[tuple[str, int, int], object]
+    new_tabs: tuple[str, ...] = ()
+    unreadable: bool = False  # the tab holds rows but no header: writing would mix rows up
+
+    @classmethod
+    def of(cls, raw: RawWorkbook) -> LogLayout:
+        """The layout of the log in ``raw`` (a missing log tab is created; a missing id column added)."""
+        found = find_tab(raw, "NhatKy")
+        tab, rows = found if found is not None else (title_for(raw, "NhatKy"), [])
+        spellings = LOG.spellings()
+        index = find_header(rows, spellings, LOG.minimum)
+        unreadable = index is None and any(any(cell_at(r, c) is not None for c in range(len(r))) for r in rows)
+        header = rows[index] if index is not None else []
+        found_cols = header_columns(header, spellings)
+        columns: list[int] = []
+        cells: dict[tuple[str, int, int], object] = {}
+        free = max([len(header), *(c + 1 for c in found_cols.values())])
+        for field_id, vietnamese in zip(LOG.fields, LOG.names, strict=True):
+            col = found_cols.get(field_id)
+            if col is None:
+                col, free = free, free + 1
+                cells[(tab, (index or 0) + 1, col + 1)] = vietnamese
+            columns.append(col)
+        return cls(tab, tuple(columns), cells, () if found is not None else (tab,), unreadable)
+
+    def row(self, values: Sequence[object]) -> list[object]:
+        """``values`` (in ``grammar.LOG`` order) placed at their columns; gaps are None."""
+        out: list[object] = [None] * (max(self.columns) + 1)
+        for col, value in zip(self.columns, values, strict=True):
+            out[col] = value
+        return out
+
+
+def save_batch(change_set: ChangeSet, pending: Sequence[Adjustment], sheet: Scoresheet, layout: LogLayout,
+               stamp: str) -> WriteBatch:
+    """The agreed cells and one log row per adjustment, with the change set's id."""
+    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
+    rows: list[list[object]] = []
+    for adj in pending:
+        place = sheet.agreed_places[(adj.criterion, ProvinceCode(adj.province))]
+        cells[(place.tab, place.row, place.col)] = raw_value(adj.new)
+        rows.append(layout.row([stamp, change_set.user, province_name(sheet, adj.province), adj.criterion,
+                                score_text(adj.old), score_text(adj.new), adj.reason.strip(), change_set.id]))
+    return WriteBatch(cells=cells, appends={layout.tab: rows}, new_tabs=layout.new_tabs)
+
+
+def vote_batch(raw: RawWorkbook, vote: Vote, names: dict[str, str], layout: LogLayout, stamp: str,
+               user: str) -> WriteBatch:
+    """The vote's rows in ``BieuQuyet`` (headers on first use) and its log row."""
+    title = title_for(raw, "BieuQuyet")
+    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
+    if not raw.get(title):
+        cells.update({(title, 1, col): header for col, header in enumerate(VOTES.names, start=1)})
+    tally = ", ".join(f"{names.get(code, code)} {n}" for code, n in vote.votes)
+    reason = f"Biểu quyết: {vote.present} có mặt, {vote.ballots} phiếu; {tally}"  # the sheet's own language
+    log_row = layout.row([stamp, user, ", ".join(names.get(c, c) for c, _ in vote.votes), "Biểu quyết",
+                          "", tally, reason, vote.id])
+    recorded = Vote(vote.id, stamp, user, vote.present, vote.ballots, vote.votes)
+    return WriteBatch(cells=cells, appends={title: vote_rows(recorded, names), layout.tab: [log_row]},
+                      new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
+
+
+def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent) -> WriteBatch:
+    """The write of a freeze event; a freeze also replaces the frozen copy with the agreed scores now."""
+    cells: dict[tuple[str, int, int], object] = {}
+    frozen_title = None
+    if event.action == FROZE:
+        frozen_title = title_for(raw, "ChotDiem")
+        found = find_tab(raw, "ChotDiem")
+        old = found[1] if found else []
+        grid: list[list[object]] = [["Mã", *(p.code for p in sheet.provinces)]]
+        for c in sheet.criteria:
+            grid.append([c.code, *(raw_value(sheet.agreed.get((c.code, p.code))) for p in sheet.provinces)])
+        width = max([len(r) for r in [*grid, *old]] or [1])
+        for r in range(max(len(grid), len(old))):
+            for col in range(width):
+                value = grid[r][col] if r < len(grid) and col < len(grid[r]) else ""
+                cells[(frozen_title, r + 1, col + 1)] = value
+    title = title_for(raw, "Chot")
+    new_tabs = [t for t in (title, frozen_title) if t and t not in raw]
+    if title not in raw or not raw[title]:
+        for col, header in enumerate(FREEZE.names, start=1):
+            cells[(title, 1, col)] = header
+    row = [event.time, event.user, event.action, event.fingerprint, event.reason]
+    return WriteBatch(cells=cells, appends={title: [row]}, new_tabs=tuple(new_tabs))
+
+
+def cell_key(adj: Adjustment) -> CellKey:
+    """(criterion, province) of an adjustment."""
+    return adj.criterion, ProvinceCode(adj.province)

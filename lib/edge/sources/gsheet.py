@@ -1,0 +1,294 @@
+"""The organisers' shared Google Sheet as a ``Source``, through gspread 6 and google-auth.
+
+One read is one ``values:batchGet`` of every contract tab, with unformatted values
+(numbers arrive as numbers; text still goes through the core's Vietnamese parsing).
+The spreadsheet's metadata (tab titles) is fetched once; it is fetched again after a
+tab could not be found, and now and then while a contract tab is missing (so that a
+tab renamed back is seen again). Every call has connect/read timeouts and a bounded
+retry with exponential backoff and jitter on 429, 5xx, timeouts and dropped
+connections (tenacity; gspread's own BackOffHTTPClient retries a persistent 429
+without bound). Foreign errors become ``Unavailable``/``QuotaExceeded`` with a message
+that says what to do, e.g. the service account's e-mail to share the sheet with.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import google.auth.exceptions
+import gspread
+import requests
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_random_exponential
+
+from lib.core.errors import QuotaExceeded, SourceError, Unavailable
+from lib.core.grammar import OPTIONAL_TABS, TABS, column_letter
+from lib.core.model import RawWorkbook
+from lib.core.text import fold
+from lib.edge.sources import WriteBatch
+
+DEFAULT_TIMEOUT = (5.0, 20.0)  # (connect, read) seconds; gspread's default is to wait forever
+MISSING_TAB_RECHECK = 30.0
+"""Seconds between metadata re-reads while a contract tab is missing from the sheet."""
+_KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_BAD_RANGE = re.compile(r"Unable to parse range: (.*)")
+_READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
+                "majorDimension": "ROWS"}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before giving up on one call."""
+
+    attempts: int = 4
+    max_seconds: float = 25.0
+    first_wait: float = 0.5
+    max_wait: float = 8.0
+
+
+class _MissingTab(Unavailable):
+    """A range named a tab the spreadsheet no longer has (renamed or deleted)."""
+
+
+def spreadsheet_key(value: str) -> str:
+    """The spreadsheet key from a key or a full ``docs.google.com`` URL.
+
+    >>> spreadsheet_key("https://docs.google.com/spreadsheets/d/1AbC-x_9/edit#gid=0")
+    '1AbC-x_9'
+    >>> spreadsheet_key(" 1AbC-x_9 ")
+    '1AbC-x_9'
+    """
+    match = _KEY_IN_URL.search(value)
+    return match.group(1) if match else value.strip()
+
+
+def quote_tab(title: str) -> str:
+    """A tab title as an A1 range prefix: ``'Tự chấm'`` (quotes doubled inside).
+
+    >>> quote_tab("TuCham"), quote_tab("Nhật ký's")
+    ("'TuCham'", "'Nhật ký''s'")
+    """
+    return "'" + title.replace("'", "''") + "'"
+
+
+class GoogleSheetSource:
+    """A Google Sheet read in one batched call and written in batched calls."""
+
+    def __init__(
+        self,
+        key: str,
+        session: requests.Session,
+        service_account: str = "",
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = RetryPolicy(),
+        missing_tab_recheck: float = MISSING_TAB_RECHECK,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.key = spreadsheet_key(key)
+        self.service_account = service_account
+        self._client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
+        self._client.set_timeout(timeout)
+        self._http = self._client.http_client
+        self._retry = retry
+        self._recheck = missing_tab_recheck
+        self._clock = clock
+        self._titles: list[str] | None = None
+        self._fetched_at = 0.0
+        self.title = ""
+
+    @property
+    def label(self) -> str:
+        """The sheet's title (once known) and key."""
+        return f"Google Sheet “{self.title}” ({self.key})" if self.title else f"Google Sheet {self.key}"
+
+    def read(self) -> RawWorkbook:
+        """Every contract tab, in one ``values:batchGet`` (metadata fetched once)."""
+        return self._batch_get(self._contract_titles(), _READ_PARAMS)
+
+    def read_all(self) -> RawWorkbook:
+        """Every tab, not only the contract's (to check that a sheet is empty)."""
+        return self._batch_get(self.tab_titles(), _READ_PARAMS)
+
+    def write(self, batch: WriteBatch) -> None:
+        """Create ``new_tabs`` that do not exist, set cells in one ``values:batchUpdate`` (RAW: text
+        stays text), then append rows."""
+        self._ensure_tabs(getattr(batch, "new_tabs", ()))
+        if batch.cells:
+            data = [
+                {"range": f"{quote_tab(self._actual_title(tab))}!{column_letter(col)}{row}",
+                 "values": [[_json_value(value)]]}
+                for (tab, row, col), value in batch.cells.items()
+            ]
+            self._call(lambda: self._http.values_batch_update(
+                self.key, {"valueInputOption": "RAW", "data": data}))
+        for tab, rows in batch.appends.items():
+            if not rows:
+                continue
+            body = {"values": [[_json_value(v) for v in row] for row in rows]}
+            target = quote_tab(self._actual_title(tab))
+            self._call(lambda target=target, body=body: self._http.values_append(
+                self.key, target, {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, body),
+                retry_quota_only=True)
+
+    def tab_titles(self) -> list[str]:
+        """Every tab title of the spreadsheet (from cached metadata)."""
+        if self._titles is None:
+            meta = self._call(lambda: self._http.fetch_sheet_metadata(self.key))
+            self.title = meta.get("properties", {}).get("title", "")
+            self._titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
+            self._fetched_at = self._clock()
+        return self._titles
+
+    def add_tabs(self, titles: list[str]) -> None:
+        """Create empty tabs (one ``:batchUpdate`` with addSheet requests)."""
+        body = {"requests": [{"addSheet": {"properties": {"title": t}}} for t in titles]}
+        try:
+            # Not idempotent (a lost answer, then a retry, would say "already exists").
+            self._call(lambda: self._http.batch_update(self.key, body), retry_quota_only=True)
+        finally:
+            self._titles = None
+
+    def _ensure_tabs(self, titles: Sequence[str]) -> None:
+        """Add the tabs of ``titles`` the sheet has under no spelling (the titles are read afresh first:
+        another server may have added one since, and adding it twice would fail)."""
+        if not titles:
+            return
+        known = {fold(t) for t in self.tab_titles()}
+        if all(fold(t) in known for t in titles):
+            return
+        self._titles = None
+        known = {fold(t) for t in self.tab_titles()}
+        missing = list(dict.fromkeys(t for t in titles if fold(t) not in known))
+        if missing:
+            self.add_tabs(missing)
+            self.tab_titles()
+
+    def write_workbook(self, workbook: RawWorkbook) -> None:
+        """Create the missing tabs of ``workbook`` and write all its values, RAW, in one batch."""
+        existing = {fold(t): t for t in self.tab_titles()}
+        missing = [title for title in workbook if fold(title) not in existing]
+        if missing:
+            self.add_tabs(missing)
+        data = [
+            {"range": f"{quote_tab(existing.get(fold(title), title))}!A1",
+             "values": [[_json_value(v) for v in row] for row in rows]}
+            for title, rows in workbook.items()
+            if rows
+        ]
+        if data:
+            self._call(lambda: self._http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data}))
+
+    def _batch_get(self, titles: Sequence[str], params: Mapping[str, str]) -> RawWorkbook:
+        """The values of whole tabs ``titles``, in one ``values:batchGet``."""
+        if not titles:
+            return {}
+        try:
+            answer = self._call(lambda: self._http.values_batch_get(
+                self.key, [quote_tab(t) for t in titles], params=dict(params)))
+        except _MissingTab:
+            self._titles = None  # a tab was renamed or deleted: read the metadata again next time
+            raise
+        ranges = answer.get("valueRanges", [])
+        return {title: [list(row) for row in r.get("values", [])] for title, r in zip(titles, ranges, strict=False)}
+
+    def _contract_titles(self) -> list[str]:
+        wanted = {fold(name) for names in TABS.values() for name in names}
+        cached = self._titles is not None
+        titles = self.tab_titles()
+        present = {fold(t) for t in titles}
+        complete = all(any(fold(n) in present for n in names)
+                       for tab, names in TABS.items() if tab not in OPTIONAL_TABS)
+        if cached and not complete and self._clock() - self._fetched_at >= self._recheck:
+            self._titles = None  # a missing tab may have been added or renamed back since
+            titles = self.tab_titles()
+        found = [t for t in titles if fold(t) in wanted]
+        return found or titles
+
+    def _actual_title(self, tab: str) -> str:
+        """The sheet's own spelling of ``tab`` (matched like the contract's names), else ``tab``."""
+        titles = self._titles or []
+        if tab in titles:
+            return tab
+        return next((t for t in titles if fold(t) == fold(tab)), tab)
+
+    def _call(self, action: Callable[[], Any], retry_quota_only: bool = False) -> Any:
+        retryable = _quota_only if retry_quota_only else _transient
+        policy = self._retry
+        retrying = Retrying(
+            stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.max_seconds),
+            wait=wait_random_exponential(multiplier=policy.first_wait, max=policy.max_wait),
+            retry=retry_if_exception(retryable),
+            reraise=True,
+        )
+        try:
+            return retrying(action)
+        except gspread.exceptions.APIError as exc:
+            raise self._translate(exc) from exc
+        except requests.Timeout as exc:
+            raise Unavailable(f"Google Sheets không trả lời kịp (quá thời gian chờ): {exc}") from exc
+        except requests.ConnectionError as exc:
+            raise Unavailable(f"mất kết nối tới Google Sheets: {exc}") from exc
+        except requests.RequestException as exc:  # e.g. an answer that is not JSON (a proxy's error page)
+            raise Unavailable(f"câu trả lời không đọc được từ Google Sheets: {exc}") from exc
+        except google.auth.exceptions.RefreshError as exc:
+            raise Unavailable(
+                f"Google từ chối khóa tài khoản dịch vụ {self.service_account} (khóa sai, bị thu hồi "
+                f"hoặc hết hạn): {exc}") from exc
+        except google.auth.exceptions.TransportError as exc:
+            raise Unavailable(f"không lấy được mã truy cập từ Google: {exc}") from exc
+
+    def _translate(self, exc: gspread.exceptions.APIError) -> SourceError:
+        message = str(exc.error.get("message", ""))
+        status = str(exc.error.get("status", ""))
+        code = _status_code(exc)
+        if code == 429:
+            return QuotaExceeded("vượt hạn mức đọc/ghi của Google Sheets (khoảng 60 lần mỗi phút); sẽ thử lại")
+        if code == 404:
+            return Unavailable(f"không tìm thấy bảng tính có mã {self.key!r}: kiểm tra mã (key) hoặc đường dẫn")
+        if code == 403 and ("has not been used" in message or "disabled" in message
+                            or status == "SERVICE_DISABLED"):
+            return Unavailable("Google Sheets API chưa được bật cho dự án Google Cloud của tài khoản dịch vụ: "
+                               "bật “Google Sheets API” trong APIs & Services")
+        if code == 403:
+            return Unavailable(f"bảng tính chưa được chia sẻ với tài khoản dịch vụ {self.service_account or '?'}: "
+                               "mở bảng tính → Chia sẻ → thêm e-mail này với quyền Người chỉnh sửa")
+        bad_range = _BAD_RANGE.search(message)
+        if code == 400 and bad_range:
+            return _MissingTab(f"không tìm thấy trang tính {bad_range.group(1)} trong bảng tính "
+                               "(có thể đã bị đổi tên hoặc xóa): đặt lại đúng tên trang tính")
+        if code == 401:
+            return Unavailable(f"Google không chấp nhận thông tin xác thực: {message}")
+        return Unavailable(f"Google Sheets trả lỗi {code}: {message}")
+
+
+def _status_code(exc: gspread.exceptions.APIError) -> int:
+    """The HTTP status of ``exc`` (gspread says -1 when the error body is not Google's JSON)."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else exc.code
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, gspread.exceptions.APIError):
+        code = _status_code(exc)
+        return code in (408, 429) or code >= 500
+    return isinstance(exc, (requests.Timeout, requests.ConnectionError, google.auth.exceptions.TransportError))
+
+
+def _quota_only(exc: BaseException) -> bool:
+    """Appends are not idempotent: retry only when Google surely did not apply them."""
+    return isinstance(exc, gspread.exceptions.APIError) and _status_code(exc) == 429
+
+
+def _json_value(value: object) -> object:
+    """A cell value as the JSON the API takes: numbers stay numbers, the rest is text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)

@@ -1,0 +1,267 @@
+"""A local ``.xlsx`` workbook as a ``Source``, read and written with openpyxl.
+
+Reads take the cached results of formulas (``data_only``), so a cell showing ``9,5``
+arrives as ``9.5`` whatever formula produced it. Writes load the workbook with its
+formulas, set the cells (text always stays text, even ``=1+1``), append rows, and save
+atomically: a temporary file in the same directory is written, flushed, fsynced and
+then moved onto the target with ``os.replace``, so a crash leaves either the old or the
+new workbook, never half of one. Writes to the same file are serialised within the
+process by one lock per resolved path; each write re-reads the file inside the lock,
+so two concurrent writes are applied one after the other and neither is lost.
+
+Known limit of openpyxl: a workbook saved here keeps its formulas but not their cached
+results; a formula cell reads as blank until a spreadsheet program recalculates it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lib.core.errors import NotAWorkbook, SourceError
+from lib.core.model import RawTab, RawWorkbook
+from lib.edge.sources import WriteBatch
+
+__all__ = ["XlsxSource", "create_template"]
+
+_HEADER_SEARCH_ROWS = 10
+"""``create_template`` looks for the header row within this many rows."""
+
+_locks: dict[Path, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    """The process-wide lock serialising writes to the file at ``path``."""
+    key = path.resolve()
+    with _locks_guard:
+        lock = _locks.get(key)
+        if lock is None:
+            lock = _locks[key] = threading.Lock()
+        return lock
+
+
+def _trim_row(values: Iterable[object]) -> list[object]:
+    """The row's values without trailing blanks."""
+    row = list(values)
+    while row and row[-1] is None:
+        row.pop()
+    return row
+
+
+def _trim_tab(rows: Iterable[Iterable[object]]) -> RawTab:
+    """Rows trimmed of trailing blanks, without trailing empty rows."""
+    tab = [_trim_row(r) for r in rows]
+    while tab and not tab[-1]:
+        tab.pop()
+    return tab
+
+
+def _check_file(path: Path) -> None:
+    """Raise ``NotAWorkbook`` when ``path`` is not an existing regular file."""
+    if not path.exists():
+        raise NotAWorkbook(f"Không tìm thấy tệp bảng tính: {path}")
+    if path.is_dir():
+        raise NotAWorkbook(f"Đường dẫn là một thư mục, không phải tệp .xlsx: {path}")
+
+
+def _open(path: Path, *, data_only: bool, read_only: bool) -> Workbook:
+    """Load the workbook at ``path``, turning every failure into ``NotAWorkbook``."""
+    _check_file(path)
+    try:
+        return load_workbook(path, data_only=data_only, read_only=read_only)
+    except Exception as exc:  # openpyxl, zipfile, XML and OS errors alike
+        raise NotAWorkbook(f"Không đọc được tệp bảng tính Excel (.xlsx): {path} ({type(exc).__name__}: {exc})") from exc
+
+
+def _store(ws: Worksheet, row: int, col: int, value: object) -> None:
+    """Set one cell, keeping text as text (a leading ``=`` never makes a formula)."""
+    if row < 1 or col < 1:
+        raise SourceError(f"Ô không hợp lệ trong trang '{ws.title}': dòng {row}, cột {col}")
+    cell = ws.cell(row=row, column=col)
+    try:
+        cell.value = value
+    except (ValueError, TypeError) as exc:
+        raise SourceError(f"Không ghi được giá trị {value!r} vào ô {ws.title}!{cell.coordinate}: {exc}") from exc
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _last_filled_row(ws: Worksheet) -> int:
+    """The 1-based number of the last row holding any value (0 for an empty sheet)."""
+    for row in range(ws.max_row, 0, -1):
+        for cell in ws[row]:
+            if cell.value is not None and cell.value != "":
+                return row
+    return 0
+
+
+def _sheet(wb: Workbook, tab: str, path: Path) -> Worksheet:
+    """The worksheet titled ``tab``; a missing tab is a ``SourceError`` naming it."""
+    if tab not in wb.sheetnames:
+        raise SourceError(f"Không có trang '{tab}' trong tệp {path}")
+    return wb[tab]
+
+
+def _save_atomically(path: Path, save: Callable[[object], None]) -> None:
+    """Call ``save`` on a temporary file next to ``path``, fsync it, then replace ``path``."""
+    directory = path.parent
+    tmp_path: Path | None = None
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
+        with tempfile.NamedTemporaryFile(delete=False, dir=directory, prefix=f".{path.name}.", suffix=".tmp") as tmp:
+            tmp_path = Path(tmp.name)
+            save(tmp)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp_path, mode)
+        os.replace(tmp_path, path)
+    except BaseException as exc:
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)
+        if isinstance(exc, Exception):
+            raise SourceError(
+                f"Không ghi được tệp {path}; tệp cũ được giữ nguyên ({type(exc).__name__}: {exc})"
+            ) from exc
+        raise
+    _fsync_dir(directory)
+
+
+def _new_file_mode() -> int:
+    """The mode a newly created file gets here: 0o666 minus the process umask."""
+    umask = 0o022
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("Umask:"):
+            umask = int(line.split()[1], 8)
+    return 0o666 & ~umask
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable where the platform allows syncing a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class XlsxSource:
+    """A workbook in a local ``.xlsx`` file."""
+
+    def __init__(self, path: Path) -> None:
+        """Remember the path; nothing is opened until ``read`` or ``write``."""
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        """The class and the path, for logs."""
+        return f"XlsxSource({str(self.path)!r})"
+
+    @property
+    def label(self) -> str:
+        """The file name, e.g. ``demo.xlsx``."""
+        return self.path.name
+
+    def version(self) -> int:
+        """The file's modification time in nanoseconds: a change probe that costs one ``stat``."""
+        return self.path.stat().st_mtime_ns
+
+    def read(self) -> RawWorkbook:
+        """Every worksheet as trimmed rows of cached cell values."""
+        wb = _open(self.path, data_only=True, read_only=True)
+        try:
+            return {ws.title: _trim_tab(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+        except Exception as exc:
+            raise NotAWorkbook(
+                f"Tệp bảng tính bị hỏng, không đọc được: {self.path} ({type(exc).__name__}: {exc})"
+            ) from exc
+        finally:
+            wb.close()
+
+    def write(self, batch: WriteBatch) -> None:
+        """Set the batch's cells and append its rows, then save atomically."""
+        with _lock_for(self.path):
+            wb = _open(self.path, data_only=False, read_only=False)
+            for title in batch.new_tabs:
+                if title not in wb.sheetnames:
+                    wb.create_sheet(title)
+            for (tab, row, col), value in batch.cells.items():
+                _store(_sheet(wb, tab, self.path), row, col, value)
+            for tab, rows in batch.appends.items():
+                ws = _sheet(wb, tab, self.path)
+                next_row = _last_filled_row(ws) + 1
+                for offset, values in enumerate(rows):
+                    for col, value in enumerate(values, start=1):
+                        if value is not None:
+                            _store(ws, next_row + offset, col, value)
+            _save_atomically(self.path, wb.save)
+
+
+def _header_row(rows: Sequence[Sequence[object]]) -> int | None:
+    """The 1-based header row: the first of the top rows with two or more values."""
+    for number, row in enumerate(rows[:_HEADER_SEARCH_ROWS], start=1):
+        if sum(1 for v in row if v is not None and v != "") >= 2:
+            return number
+    return None
+
+
+def _fill_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> None:
+    """Write ``rows`` into ``ws``, bold the header row and freeze the panes below it."""
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            if value is not None:
+                _store(ws, r, c, value)
+    header = _header_row(rows)
+    if header is None:
+        return
+    bold = Font(bold=True)
+    for c in range(1, len(rows[header - 1]) + 1):
+        ws.cell(row=header, column=c).font = bold
+    if header > 1 and rows[0]:
+        ws.cell(row=1, column=1).font = Font(bold=True, italic=True, color="C00000")
+    ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    widths: dict[int, int] = {}
+    for values in rows[header - 1 :]:
+        for c, value in enumerate(values, start=1):
+            if value is not None:
+                widths[c] = max(widths.get(c, 0), len(str(value)))
+    for c, width in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+
+
+def create_template(path: Path, workbook: RawWorkbook, overwrite: bool = False) -> None:
+    """Write a new ``.xlsx`` at ``path`` holding the given tabs and rows, atomically."""
+    path = Path(path)
+    if not workbook:
+        raise SourceError(f"Không có trang nào để ghi vào {path}")
+    if path.is_dir():
+        raise SourceError(f"Đường dẫn là một thư mục: {path}")
+    with _lock_for(path):
+        if not overwrite and path.exists() and path.stat().st_size > 0:
+            raise SourceError(f"Tệp đã tồn tại, không ghi đè: {path}")
+        wb = Workbook()
+        wb.remove(wb.active)
+        for title, rows in workbook.items():
+            try:
+                ws = wb.create_sheet(title=title)
+            except ValueError as exc:
+                raise SourceError(f"Tên trang không hợp lệ '{title}' cho tệp {path}: {exc}") from exc
+            _fill_sheet(ws, rows)
+        _save_atomically(path, wb.save)

@@ -1,0 +1,145 @@
+"""The one write path: agreed scores, votes and freezes, each checked and written under one lock.
+
+A page builds a ``ChangeSet`` (who, with which role, and for each changed cell the value
+the secretary *started from*, the new value and a reason) and calls ``save``. ``save``
+checks the role at the moment of writing, re-reads the workbook, and writes only if
+every cell still holds the value the secretary started from; otherwise it raises
+``ChangeSetConflict`` listing each conflict and writes nothing. Accepted changes set the
+``ThongNhat`` cells and append one ``NhatKy`` row each in one ``source.write`` call.
+``record_vote`` and ``set_frozen`` go the same way: role, re-read, rules, one write.
+
+Each log row carries the change set's id in the ``Mã thay đổi`` column, so a retry after
+an ambiguous failure (the write may or may not have landed) finds its own rows and does
+not write twice. A cell that already holds the new value is not a conflict: it is what a
+half-applied earlier attempt, or a colleague agreeing on the same value, leaves behind.
+
+Every check-then-write of this process holds ``WRITE_LOCK``; what is checked and what is
+written is built by the pure ``lib.core.writes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed, SourceError
+from lib.core.freeze import fingerprint
+from lib.core.model import (
+    FROZE,
+    UNFROZE,
+    VN_TIME,
+    WRITERS,
+    ChangeSet,
+    FreezeEvent,
+    Province,
+    Role,
+    SaveResult,
+    Vote,
+)
+from lib.core.parse import parse_workbook
+from lib.core.votes import vote_problems
+from lib.core.writes import (
+    LOG_TIME_FORMAT,
+    LogLayout,
+    already_logged,
+    cell_key,
+    conflict,
+    freeze_batch,
+    province_name,
+    save_batch,
+    validate,
+    vote_batch,
+)
+from lib.edge.sources import Source
+
+WRITE_LOCK = threading.Lock()
+"""Held by every check-then-write of this process: saves, votes and freezes alike."""
+
+
+def _stamp(now: dt.datetime | None) -> str:
+    return (now or dt.datetime.now(VN_TIME)).strftime(LOG_TIME_FORMAT)
+
+
+def _log_layout(raw: dict) -> LogLayout:
+    layout = LogLayout.of(raw)
+    if layout.unreadable:
+        raise SourceError(f"Trang {layout.tab} không có dòng tiêu đề; không ghi nhật ký được")
+    return layout
+
+
+def save(
+    source: Source,
+    change_set: ChangeSet,
+    members: Sequence[Province],
+    now: dt.datetime | None = None,
+    on_saved: Callable[[], None] | None = None,
+) -> SaveResult:
+    """Apply ``change_set`` to ``source`` if the role allows it and no cell changed meanwhile.
+
+    Raises ``NotAllowed`` (role, frozen), ``InvalidChangeSet`` (rules), ``ChangeSetConflict``
+    (nothing written) or ``SourceError`` (read/write failed: the caller may queue the
+    change set and retry; the retry is idempotent). ``on_saved`` runs after a write (or
+    on finding the change set already written), e.g. to invalidate the shared read cache.
+    """
+    if change_set.role not in WRITERS:
+        raise NotAllowed("role.cannot_edit", user=change_set.user)
+    with WRITE_LOCK:
+        raw = source.read()
+        sheet = parse_workbook(raw, members).sheet
+        if sheet.freeze.frozen:
+            raise NotAllowed("frozen.cannot_edit")
+        layout = _log_layout(raw)
+        pending = tuple(a for a in change_set.adjustments if not already_logged(change_set, a, sheet))
+        if change_set.adjustments and not pending:  # an earlier attempt landed: the cache may be stale
+            if on_saved is not None:
+                on_saved()
+            return SaveResult(change_set.id, (), already_saved=True)
+        problems = validate(ChangeSet(change_set.user, change_set.role, pending), sheet)
+        if problems:
+            raise InvalidChangeSet(problems)
+        for adj in pending:
+            if cell_key(adj) not in sheet.agreed_places:
+                raise SourceError(f"Trang ThongNhat chưa có dòng hoặc cột cho tiêu chí {adj.criterion} – "
+                                  f"{province_name(sheet, adj.province)}: thêm dòng/cột đó rồi lưu lại")
+        conflicts = [c for a in pending if (c := conflict(a, sheet)) is not None]
+        if conflicts:
+            raise ChangeSetConflict(conflicts)
+        source.write(save_batch(change_set, pending, sheet, layout, _stamp(now)))
+    if on_saved is not None:
+        on_saved()
+    return SaveResult(change_set.id, pending)
+
+
+def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,
+                now: dt.datetime | None = None) -> None:
+    """Record a vote on a tie (secretary or admin, checked now), logged like any change."""
+    if role not in WRITERS:
+        raise NotAllowed("role.cannot_vote", user=user)
+    problems = vote_problems(vote)
+    if problems:
+        raise InvalidChangeSet(problems)
+    names = {p.code: p.name for p in members}
+    with WRITE_LOCK:
+        raw = source.read()
+        source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
+
+
+def set_frozen(
+    source: Source, members: Sequence[Province], user: str, role: Role | None, frozen: bool, reason: str = "",
+    time: str | None = None,
+) -> str:
+    """Freeze (or unfreeze) through ``source``; only an admin, checked now. Returns the fingerprint."""
+    if role is not Role.ADMIN:
+        raise NotAllowed("role.cannot_freeze")
+    if not frozen and not reason.strip():
+        raise NotAllowed("freeze.reason_needed")
+    with WRITE_LOCK:
+        raw = source.read()
+        sheet = parse_workbook(raw, members).sheet
+        if sheet.freeze.frozen == frozen:
+            raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
+        stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)
+        event = FreezeEvent(stamp, user, FROZE if frozen else UNFROZE, fingerprint(sheet), reason)
+        source.write(freeze_batch(raw, sheet, event))
+    return fingerprint(sheet)

@@ -1,0 +1,453 @@
+"""The UI text catalogue: Vietnamese first, English as the alternative.
+
+Pages never write UI strings inline; they ask ``t(key)`` so that the language switch
+covers everything and the wording lives in one place. The core reports problems and
+refusals as codes with parameters (``Problem``, ``CodedError``); ``describe`` and
+``explain`` word them here, in either language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from lib.core.cells import score_text
+from lib.core.errors import CodedError, InvalidChangeSet, ScoreboardError
+from lib.core.model import Conflict, Params, Problem
+
+LANGUAGES = ("vi", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "app.title": {"vi": "Chấm điểm thi đua cụm", "en": "Cluster emulation scoring"},
+    "page.ranking": {"vi": "Bảng xếp hạng", "en": "Ranking"},
+    "page.scores": {"vi": "Bảng điểm", "en": "Scores"},
+    "illustrative": {
+        "vi": "DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
+        "en": "ILLUSTRATIVE DATA — not official figures",
+    },
+    "year": {"vi": "Năm {year}", "en": "Year {year}"},
+    "meeting.preliminary": {"vi": "Hội nghị trù bị: {when}", "en": "Preliminary meeting: {when}"},
+    "meeting.conference": {"vi": "Hội nghị chính thức: {when}", "en": "Official conference: {when}"},
+    "col.rank": {"vi": "Hạng", "en": "Rank"},
+    "col.code": {"vi": "Mã", "en": "Code"},
+    "col.province": {"vi": "Tỉnh", "en": "Province"},
+    "col.self": {"vi": "Tự chấm", "en": "Self-score"},
+    "col.agreed": {"vi": "Thống nhất", "en": "Agreed"},
+    "col.diff": {"vi": "Chênh lệch", "en": "Difference"},
+    "col.status": {"vi": "Trạng thái", "en": "Status"},
+    "col.award": {"vi": "Đề nghị khen thưởng", "en": "Proposed award"},
+    "col.group": {"vi": "Nhóm", "en": "Group"},
+    "col.criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "col.max": {"vi": "Điểm chuẩn", "en": "Max"},
+    "col.kind": {"vi": "Loại", "en": "Kind"},
+    "col.evidence": {"vi": "Minh chứng", "en": "Evidence"},
+    "col.severity": {"vi": "Mức", "en": "Severity"},
+    "col.cell": {"vi": "Ô", "en": "Cell"},
+    "col.message": {"vi": "Nội dung", "en": "Message"},
+    "col.total": {"vi": "Tổng", "en": "Total"},
+    "rank.shared": {"vi": "Đồng hạng", "en": "Tied"},
+    "status.provisional": {"vi": "Tạm tính", "en": "Provisional"},
+    "status.agreed": {"vi": "Đã thống nhất", "en": "Agreed"},
+    "status.needs_vote": {"vi": "Cần biểu quyết", "en": "Needs a vote"},
+    "status.decided_by": {"vi": "hơn nhờ {group}", "en": "ahead on {group}"},
+    "kind.standard": {"vi": "chuẩn", "en": "standard"},
+    "kind.bonus": {"vi": "thưởng", "en": "bonus"},
+    "kind.penalty": {"vi": "trừ", "en": "penalty"},
+    "severity.error": {"vi": "Lỗi", "en": "Error"},
+    "severity.warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "chart.total": {"vi": "Tổng điểm", "en": "Total score"},
+    "chart.bonus_cap": {"vi": "Trần điểm thưởng", "en": "Bonus cap"},
+    "chart.no_award": {"vi": "Không đề nghị", "en": "No award"},
+    "chart.provisional_note": {"vi": "sọc chéo = tạm tính", "en": "hatched = provisional"},
+    "problems.count": {
+        "vi": "Bảng tính có {errors} lỗi và {warnings} cảnh báo",
+        "en": "The workbook has {errors} errors and {warnings} warnings",
+    },
+    "problems.none": {"vi": "Bảng tính không có lỗi", "en": "The workbook has no problems"},
+    "problems.see": {"vi": "Xem danh sách lỗi ở Bảng điểm", "en": "See the list on the Scores page"},
+    "problems.title": {"vi": "Các vấn đề trong bảng tính", "en": "Problems in the workbook"},
+    "ranking.provisional": {
+        "vi": "Tạm tính: còn {count} tỉnh có điểm chưa thống nhất (lấy điểm tự chấm thay thế)",
+        "en": "Provisional: {count} provinces still have scores not agreed (self-scores stand in)",
+    },
+    "ranking.vote": {
+        "vi": "Bằng điểm chưa phân định ở ranh giới khen thưởng: {names} — cần biểu quyết",
+        "en": "Unbroken tie on an award line: {names} — needs a vote",
+    },
+    "ranking.as_of": {"vi": "Dữ liệu lúc {time}", "en": "Data as of {time}"},
+    "stale.banner": {
+        "vi": "Dữ liệu lúc {time} — đang mất kết nối, đang thử lại",
+        "en": "Data as of {time} — connection lost, retrying",
+    },
+    "scores.matrix": {"vi": "Tổng điểm theo nhóm: tự chấm → thống nhất", "en": "Group subtotals: self → agreed"},
+    "scores.matrix_help": {
+        "vi": "Mỗi ô: điểm thống nhất (tự chấm). Ô tô màu là nhóm có điều chỉnh.",
+        "en": "Each cell: agreed (self-score). Coloured cells were adjusted.",
+    },
+    "scores.pick": {"vi": "Chọn tỉnh", "en": "Choose a province"},
+    "scores.detail": {"vi": "Chi tiết tiêu chí — {name}", "en": "Criteria — {name}"},
+    "scores.not_agreed": {"vi": "chưa thống nhất", "en": "not agreed"},
+    "scores.missing": {"vi": "chưa có", "en": "missing"},
+    "error.config": {"vi": "Cấu hình cụm không hợp lệ", "en": "The cluster configuration is invalid"},
+    "error.no_data": {
+        "vi": "Chưa đọc được dữ liệu: {message}. Đang thử lại…",
+        "en": "No data yet: {message}. Retrying…",
+    },
+    "page.source": {"vi": "Nguồn dữ liệu", "en": "Data source"},
+    "source.live": {"vi": "Nguồn đang dùng", "en": "Live source"},
+    "source.kind.xlsx": {"vi": "Tệp Excel trên máy chủ", "en": "Local Excel workbook"},
+    "source.kind.gsheet": {"vi": "Google Sheet dùng chung", "en": "Shared Google Sheet"},
+    "source.last_read": {"vi": "Lần đọc thành công gần nhất", "en": "Last successful read"},
+    "source.age": {"vi": "Tuổi dữ liệu", "en": "Data age"},
+    "source.age_value": {"vi": "{seconds} giây", "en": "{seconds} s"},
+    "source.reads_minute": {"vi": "Số lần đọc / phút", "en": "Reads per minute"},
+    "source.reads_total": {"vi": "Tổng số lần đọc", "en": "Reads in total"},
+    "source.interval": {"vi": "Chu kỳ làm mới: {seconds} giây", "en": "Refresh interval: {seconds} s"},
+    "source.ok": {"vi": "Đọc được dữ liệu bình thường", "en": "Reading normally"},
+    "source.errors": {"vi": "Lịch sử lỗi đọc", "en": "Read error history"},
+    "source.no_errors": {"vi": "Chưa có lỗi đọc nào", "en": "No read errors so far"},
+    "source.report": {"vi": "Báo cáo kiểm tra bảng tính", "en": "Validation report"},
+    "col.time": {"vi": "Thời gian", "en": "Time"},
+    "page.login": {"vi": "Đăng nhập", "en": "Sign in"},
+    "page.review": {"vi": "Hội nghị trù bị", "en": "Preliminary meeting"},
+    "page.freeze": {"vi": "Chốt kết quả", "en": "Freeze results"},
+    "page.history": {"vi": "Lịch sử điều chỉnh", "en": "Change history"},
+    "login.intro": {
+        "vi": "Người xem không cần đăng nhập. Thư ký và quản trị nhập mã được cấp để sửa điểm.",
+        "en": "Viewers need no sign-in. The secretary and the admin enter their passcode to edit.",
+    },
+    "login.name": {"vi": "Họ tên (ghi vào nhật ký)", "en": "Your name (written to the log)"},
+    "login.passcode": {"vi": "Mã đăng nhập", "en": "Passcode"},
+    "login.submit": {"vi": "Đăng nhập", "en": "Sign in"},
+    "login.ok": {"vi": "Đã đăng nhập: {user} ({role}), đến {until}", "en": "Signed in: {user} ({role}) until {until}"},
+    "login.out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "role.viewer": {"vi": "người xem", "en": "viewer"},
+    "role.secretary": {"vi": "thư ký", "en": "secretary"},
+    "role.admin": {"vi": "quản trị", "en": "admin"},
+    "history.filter_province": {"vi": "Lọc theo tỉnh", "en": "Filter by province"},
+    "history.filter_criterion": {"vi": "Lọc theo tiêu chí", "en": "Filter by criterion"},
+    "history.empty": {"vi": "Chưa có điều chỉnh nào trong nhật ký", "en": "No changes logged yet"},
+    "history.chart": {"vi": "Tự chấm → thống nhất theo nhóm — {name}", "en": "Self → agreed by group — {name}"},
+    "col.user": {"vi": "Người sửa", "en": "Edited by"},
+    "col.old": {"vi": "Điểm cũ", "en": "Old"},
+    "col.new": {"vi": "Điểm mới", "en": "New"},
+    "col.reason": {"vi": "Lý do", "en": "Reason"},
+    "review.province": {"vi": "Tỉnh đang xem xét", "en": "Province under review"},
+    "review.prev": {"vi": "◀ Tỉnh trước", "en": "◀ Previous"},
+    "review.next": {"vi": "Tỉnh sau ▶", "en": "Next ▶"},
+    "review.help": {
+        "vi": "Sửa cột “Điểm thống nhất mới” và ghi lý do cho mỗi ô thay đổi. Để trống = chưa thống nhất.",
+        "en": "Edit “New agreed score” and give a reason for each changed cell. Blank = not agreed.",
+    },
+    "review.agree_self": {"vi": "Thống nhất như tự chấm (các tiêu chí chưa thống nhất)",
+                          "en": "Agree as self-scored (criteria not yet agreed)"},
+    "review.col.new": {"vi": "Điểm thống nhất mới", "en": "New agreed score"},
+    "review.col.agreed": {"vi": "Đang thống nhất", "en": "Agreed now"},
+    "review.col.flag": {"vi": "Cảnh báo", "en": "Warning"},
+    "review.unlogged": {
+        "vi": "{count} ô điểm thống nhất có vẻ đã được sửa trực tiếp trên bảng tính (không có trong nhật ký)",
+        "en": "{count} agreed cells look edited directly in the sheet (not in the log)",
+    },
+    "review.pending": {"vi": "{count} thay đổi chưa lưu", "en": "{count} unsaved changes"},
+    "review.whatif": {"vi": "Nếu lưu các thay đổi này", "en": "If these changes are saved"},
+    "review.move": {
+        "vi": "{name}: {old_total} → {new_total}, hạng {old_rank} → {new_rank}",
+        "en": "{name}: {old_total} → {new_total}, rank {old_rank} → {new_rank}",
+    },
+    "review.passes": {"vi": "vượt {names}", "en": "passes {names}"},
+    "review.save": {"vi": "Lưu thay đổi", "en": "Save changes"},
+    "review.saved": {"vi": "Đã lưu {count} thay đổi lên bảng tính", "en": "Saved {count} changes to the sheet"},
+    "review.queued": {
+        "vi": "Chưa lưu lên bảng tính (mất kết nối): thay đổi được giữ lại và sẽ tự lưu khi kết nối lại. {error}",
+        "en": "Not yet saved to the sheet (connection lost): kept and saved automatically on reconnect. {error}",
+    },
+    "review.outbox": {
+        "vi": "{count} bộ thay đổi chưa lưu lên bảng tính — đang thử lại. {error}",
+        "en": "{count} change sets not yet saved to the sheet — retrying. {error}",
+    },
+    "review.conflict": {
+        "vi": "Có người đã sửa các ô này trong lúc bạn chỉnh — chưa lưu gì:",
+        "en": "Someone changed these cells while you were editing — nothing was saved:",
+    },
+    "review.keep_mine": {"vi": "Ghi đè bằng giá trị của tôi", "en": "Overwrite with my values"},
+    "review.drop_mine": {"vi": "Bỏ thay đổi của tôi", "en": "Discard my changes"},
+    "review.frozen": {
+        "vi": "Kết quả đã chốt lúc {time} (mã {fingerprint}): trang này chỉ xem.",
+        "en": "Evaluation frozen at {time} (fingerprint {fingerprint}): read-only.",
+    },
+    "review.parked": {"vi": "Thay đổi bị từ chối khi tự lưu lại", "en": "Changes refused when retried"},
+    "freeze.state_frozen": {"vi": "Đã chốt lúc {time} bởi {user} — mã {fingerprint}",
+                            "en": "Frozen at {time} by {user} — fingerprint {fingerprint}"},
+    "freeze.state_open": {"vi": "Chưa chốt. Mã hiện tại của điểm thống nhất: {fingerprint}",
+                          "en": "Not frozen. Current fingerprint of the agreed scores: {fingerprint}"},
+    "freeze.do": {"vi": "Chốt kết quả", "en": "Freeze the results"},
+    "freeze.undo": {"vi": "Mở chốt", "en": "Unfreeze"},
+    "freeze.reason": {"vi": "Lý do mở chốt", "en": "Reason for unfreezing"},
+    "freeze.done": {"vi": "Đã chốt — mã {fingerprint}", "en": "Frozen — fingerprint {fingerprint}"},
+    "freeze.undone": {"vi": "Đã mở chốt", "en": "Unfrozen"},
+    "freeze.differences": {
+        "vi": "{count} ô khác với bản đã chốt",
+        "en": "{count} cells differ from the frozen copy",
+    },
+    "freeze.provisional": {
+        "vi": "Còn {count} tỉnh có điểm chưa thống nhất: chốt lúc này sẽ chốt cả điểm tự chấm đang thay thế.",
+        "en": "{count} provinces still have scores not agreed: freezing now freezes the self-scores standing in.",
+    },
+    "ranking.frozen": {"vi": "Đã chốt lúc {time} · mã {fingerprint}", "en": "Frozen at {time} · {fingerprint}"},
+    "col.frozen": {"vi": "Đã chốt", "en": "Frozen"},
+    "col.now": {"vi": "Hiện tại", "en": "Now"},
+    "page.projector": {"vi": "Trình chiếu", "en": "Projector"},
+    "page.delegate": {"vi": "Đại biểu", "en": "Delegates"},
+    "projector.provisional": {"vi": "TẠM TÍNH — còn điểm chưa thống nhất", "en": "PROVISIONAL — scores not all agreed"},
+    "projector.final": {"vi": "Đã thống nhất toàn bộ điểm", "en": "All scores agreed"},
+    "delegate.pick": {"vi": "Chạm vào một tỉnh trên biểu đồ, hoặc chọn ở đây",
+                      "en": "Tap a province on the chart, or choose it here"},
+    "delegate.groups": {"vi": "Điểm theo nhóm — {name}", "en": "Points by group — {name}"},
+    "delegate.waterfall": {"vi": "Từ tự chấm đến thống nhất", "en": "From self-score to agreed"},
+    "delegate.criteria": {"vi": "Các tiêu chí", "en": "Criteria"},
+    "page.tracker": {"vi": "Tiến độ nộp", "en": "Submissions"},
+    "page.votes": {"vi": "Bình xét", "en": "Votes"},
+    "page.results": {"vi": "Kết quả", "en": "Evaluation"},
+    "results.xlsx": {"vi": "Bảng tổng hợp (Excel)", "en": "Summary table (Excel)"},
+    "results.docx": {"vi": "Dự thảo biên bản (Word)", "en": "Minutes draft (Word)"},
+    "results.csv": {"vi": "Bảng xếp hạng (CSV)", "en": "Standings (CSV)"},
+    "results.print": {"vi": "Bản in kết quả", "en": "Printable results"},
+    "page.print": {"vi": "Bản in kết quả", "en": "Printable results"},
+    "tracker.deadlines": {
+        "vi": "Hạn gửi bảng tự chấm: {table}. Bổ sung tiêu chí chưa có kết quả đến hết: {last}.",
+        "en": "Self-score tables due: {table}. Missing criteria may be supplemented until: {last}.",
+    },
+    "tracker.col.scored": {"vi": "Đã tự chấm", "en": "Self-scored"},
+    "tracker.col.missing": {"vi": "Còn thiếu", "en": "Missing"},
+    "tracker.col.evidence": {"vi": "Có minh chứng", "en": "With evidence"},
+    "tracker.col.status": {"vi": "Tình trạng", "en": "Status"},
+    "tracker.col.days": {"vi": "Số ngày còn lại", "en": "Days left"},
+    "tracker.status.complete": {"vi": "Đủ", "en": "Complete"},
+    "tracker.status.pending": {"vi": "Đang chờ", "en": "Pending"},
+    "tracker.status.supplementing": {"vi": "Đang bổ sung", "en": "Supplementing"},
+    "tracker.status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
+    "tracker.overdue": {"vi": "{count} tỉnh quá hạn: {names}", "en": "{count} provinces overdue: {names}"},
+    "votes.none": {"vi": "Không có trường hợp bằng điểm nào cần biểu quyết.",
+                   "en": "No tie needs a vote."},
+    "votes.tie": {"vi": "Bằng điểm ở hạng {rank}: {names}", "en": "Tied at rank {rank}: {names}"},
+    "votes.present": {"vi": "Số đại biểu có mặt", "en": "Delegates present"},
+    "votes.ballots": {"vi": "Số phiếu phát ra", "en": "Ballots cast"},
+    "votes.for": {"vi": "Số phiếu cho {name}", "en": "Votes for {name}"},
+    "votes.rule": {"vi": "Quy tắc: đơn vị dẫn đầu cần {rule} số đại biểu có mặt.",
+                   "en": "Rule: the leader needs {rule} of those present."},
+    "votes.rule.more_than_half_present": {"vi": "quá nửa", "en": "more than half"},
+    "votes.rule.two_thirds_present": {"vi": "trên hai phần ba", "en": "more than two thirds"},
+    "votes.record": {"vi": "Ghi kết quả biểu quyết", "en": "Record the vote"},
+    "votes.recorded": {"vi": "Đã ghi kết quả biểu quyết", "en": "Vote recorded"},
+    "votes.not_settled": {"vi": "Chưa đạt đa số theo quy tắc: bằng điểm vẫn chờ biểu quyết lại.",
+                          "en": "No majority under the rule: the tie still awaits a vote."},
+    "votes.history": {"vi": "Các lần biểu quyết đã ghi", "en": "Votes recorded"},
+    "votes.sign_in": {"vi": "Thư ký đăng nhập để ghi kết quả biểu quyết.",
+                      "en": "The secretary signs in to record a vote."},
+    "ranking.by_vote": {"vi": "theo kết quả biểu quyết", "en": "by vote"},
+    "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "fault.banner": {"vi": "Dữ liệu lúc {time} — lỗi chương trình khi tính điểm từ lần đọc mới nhất ({message}); "
+                           "đã ghi vào nhật ký máy chủ, hãy báo cho người quản trị",
+                     "en": "Data as of {time} — a program error while scoring the latest read ({message}); "
+                           "logged on the server, please tell the administrator"},
+}
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # cells
+    "cell.not_a_number": {"vi": "{value!r} không phải là điểm số", "en": "{value!r} is not a number"},
+    "cell.spreadsheet_error": {"vi": "{value!r} là lỗi công thức của bảng tính, chưa có điểm",
+                               "en": "{value!r} is a spreadsheet formula error, no score yet"},
+    "cell.formula": {"vi": "{value!r} là công thức chưa tính được, không phải điểm số",
+                     "en": "{value!r} is an uncalculated formula, not a score"},
+    "cell.spaced_digits": {"vi": "{value!r} có khoảng trắng giữa các chữ số; hãy ghi rõ một số",
+                           "en": "{value!r} has spaces between digits; write one number"},
+    "cell.ambiguous_grouping": {
+        "vi": "{value!r} có thể là {decimal} hoặc {whole} (dấu chấm/phẩy hàng nghìn?); hãy ghi rõ",
+        "en": "{value!r} could be {decimal} or {whole} (a thousands separator?); write it unambiguously"},
+    # tabs and headers
+    "tab.missing": {"vi": "thiếu trang tính {tab}", "en": "the {tab} tab is missing"},
+    "tab.missing_criteria": {"vi": "thiếu trang tính TieuChi (Criteria) — danh sách tiêu chí",
+                             "en": "the TieuChi (Criteria) tab — the list of criteria — is missing"},
+    "tab.no_agreed": {"vi": "chưa có trang tính ThongNhat (điểm thống nhất)",
+                      "en": "no ThongNhat (agreed scores) tab yet"},
+    "tab.duplicate": {"vi": "có nhiều trang tính cùng là {tab}: {titles}; đổi tên hoặc xóa bớt, "
+                            "không trang nào được đọc",
+                      "en": "several tabs mean {tab}: {titles}; rename or delete all but one (none is read)"},
+    "header.no_code_column": {"vi": "không tìm thấy dòng tiêu đề có cột 'Mã'",
+                              "en": "no header row with a 'Mã' (Code) column"},
+    "header.unknown_province": {"vi": "tiêu đề cột {header!r} không khớp tỉnh nào trong cụm",
+                                "en": "column header {header!r} matches no province of the cluster"},
+    "header.province_twice": {"vi": "{name} có hai cột ({first} và {second})",
+                              "en": "{name} has two columns ({first} and {second})"},
+    # criteria
+    "criteria.no_max_column": {"vi": "thiếu cột 'Điểm chuẩn' (Max)", "en": "the 'Điểm chuẩn' (Max) column is missing"},
+    "criteria.row_without_code": {"vi": "dòng có điểm chuẩn nhưng không có mã tiêu chí; bỏ qua",
+                                  "en": "a row with max points but no criterion code; skipped"},
+    "criteria.duplicate_code": {"vi": "mã tiêu chí {code!r} bị lặp (đã có ở {first})",
+                                "en": "criterion code {code!r} repeated (already at {first})"},
+    "criteria.bad_kind": {"vi": "loại {value!r} không hợp lệ (chuẩn, thưởng hoặc trừ)",
+                          "en": "kind {value!r} is not valid (chuẩn/standard, thưởng/bonus or trừ/penalty)"},
+    "criteria.none": {"vi": "chưa có tiêu chí nào trong TieuChi", "en": "no criteria in TieuChi yet"},
+    "criteria.bad_max": {"vi": "điểm chuẩn của tiêu chí {code}: {cause}",
+                         "en": "max points of criterion {code}: {cause}"},
+    "criteria.max_not_positive": {"vi": "tiêu chí {code} thiếu điểm chuẩn hoặc điểm chuẩn không lớn hơn 0",
+                                  "en": "criterion {code} has no max points, or they are not above 0"},
+    # score tabs
+    "scores.no_column": {"vi": "không có cột của {name}; coi như chưa tự chấm",
+                         "en": "no column for {name}; taken as not self-scored yet"},
+    "scores.row_without_code": {"vi": "dòng có điểm nhưng không có mã tiêu chí; bỏ qua",
+                                "en": "a row with scores but no criterion code; skipped"},
+    "scores.unknown_code": {"vi": "mã {code!r} không có trong TieuChi", "en": "code {code!r} is not in TieuChi"},
+    "scores.duplicate_code": {"vi": "mã {code!r} bị lặp (đã có ở dòng {row})",
+                              "en": "code {code!r} repeated (already on row {row})"},
+    "scores.missing_self": {"vi": "{name} chưa tự chấm tiêu chí {code} (thiếu, không tính là 0)",
+                            "en": "{name} has not self-scored criterion {code} (missing, not counted as 0)"},
+    "scores.no_row": {"vi": "tiêu chí {code} chưa có dòng trong {tab} (thiếu điểm tự chấm)",
+                      "en": "criterion {code} has no row in {tab} (self-scores missing)"},
+    "score.unreadable": {"vi": "tiêu chí {criterion}: {cause}", "en": "criterion {criterion}: {cause}"},
+    "score.out_of_range": {"vi": "tiêu chí {criterion}: điểm {value!r} ngoài khoảng 0–{max}",
+                           "en": "criterion {criterion}: score {value!r} outside 0–{max}"},
+    "rules.unknown_tie_break_group": {"vi": "nhóm {name!r} không có trong TieuChi; bỏ qua",
+                                      "en": "group {name!r} is not in TieuChi; ignored"},
+    # votes
+    "vote.bad_count": {"vi": "biểu quyết {vote}: {value!r} không phải là một số đếm (số nguyên không âm)",
+                       "en": "vote {vote}: {value!r} is not a count (a whole number, not negative)"},
+    "vote.too_few": {"vi": "Biểu quyết cần ít nhất hai tỉnh", "en": "A vote needs at least two provinces"},
+    "vote.ballots_over_present": {"vi": "biểu quyết {vote}: số phiếu {ballots} nhiều hơn số có mặt {present}",
+                                  "en": "vote {vote}: {ballots} ballots but only {present} present"},
+    "vote.votes_over_ballots": {"vi": "biểu quyết {vote}: tổng phiếu bầu nhiều hơn số phiếu phát ra",
+                                "en": "vote {vote}: more votes than ballots cast"},
+    # change sets
+    "change.invalid": {"vi": "Chưa lưu: thay đổi có {count} lỗi", "en": "Not saved: {count} problems in the change"},
+    "change.conflict": {"vi": "Có người đã sửa ô trong lúc bạn chỉnh, chưa lưu gì ({count} ô)",
+                        "en": "Someone changed cells while you were editing; nothing was saved ({count} cells)"},
+    "change.no_user": {"vi": "Thiếu tên người sửa", "en": "The editor's name is missing"},
+    "change.empty": {"vi": "Không có thay đổi nào để lưu", "en": "Nothing to save"},
+    "change.unknown_criterion": {"vi": "Tiêu chí {criterion!r} không có trong bảng tiêu chí (TieuChi)",
+                                 "en": "Criterion {criterion!r} is not in the criteria table (TieuChi)"},
+    "change.unknown_province": {"vi": "Tiêu chí {criterion}: đơn vị mã {province!r} không thuộc cụm",
+                                "en": "Criterion {criterion}: province code {province!r} is not a member"},
+    "change.twice": {"vi": "Tiêu chí {criterion} – {name}: có hai điều chỉnh cho cùng một ô",
+                     "en": "Criterion {criterion} – {name}: two adjustments of the same cell"},
+    "change.no_reason": {"vi": "Tiêu chí {criterion} – {name}: cần ghi lý do điều chỉnh",
+                         "en": "Criterion {criterion} – {name}: a reason is required"},
+    "change.out_of_range": {"vi": "Tiêu chí {criterion} – {name}: điểm {value:score} ngoài khoảng 0–{max:score}",
+                            "en": "Criterion {criterion} – {name}: score {value:score} outside 0–{max:score}"},
+    "change.unchanged": {"vi": "Tiêu chí {criterion} – {name}: điểm mới trùng điểm cũ, không có gì để lưu",
+                         "en": "Criterion {criterion} – {name}: the new score equals the old one, nothing to save"},
+    "edit.unreadable": {"vi": "Tiêu chí {criterion}: {cause}", "en": "Criterion {criterion}: {cause}"},
+    "edit.out_of_range": {"vi": "Tiêu chí {criterion}: điểm {value:score} ngoài khoảng 0–{max:score}",
+                          "en": "Criterion {criterion}: score {value:score} outside 0–{max:score}"},
+    "edit.no_reason": {"vi": "Tiêu chí {criterion}: cần ghi lý do điều chỉnh",
+                       "en": "Criterion {criterion}: a reason is required"},
+    "review.unlogged_no_log": {"vi": "khác điểm tự chấm nhưng không có trong nhật ký (sửa trực tiếp trên bảng tính?)",
+                               "en": "differs from the self-score but is not in the log (typed in the sheet?)"},
+    "review.unlogged_differs": {
+        "vi": "khác giá trị ghi trong nhật ký ({logged}) — có người sửa trực tiếp trên bảng tính",
+        "en": "differs from the value in the log ({logged}) — someone typed in the sheet"},
+    # refusals
+    "role.cannot_edit": {"vi": "{user} không có quyền sửa điểm (chỉ thư ký hoặc quản trị)",
+                         "en": "{user} may not change scores (secretary or admin only)"},
+    "role.cannot_vote": {"vi": "{user} không có quyền ghi kết quả biểu quyết",
+                         "en": "{user} may not record votes"},
+    "role.cannot_freeze": {"vi": "Chỉ quản trị được chốt hoặc mở chốt kết quả",
+                           "en": "Only the admin may freeze or unfreeze the results"},
+    "frozen.cannot_edit": {"vi": "Kết quả đã được chốt: không sửa được điểm thống nhất (quản trị cần mở chốt trước)",
+                           "en": "The results are frozen: agreed scores cannot change (the admin must unfreeze first)"},
+    "freeze.reason_needed": {"vi": "Mở chốt cần ghi lý do", "en": "Unfreezing needs a reason"},
+    "freeze.already": {"vi": "Kết quả đã được chốt", "en": "The results are already frozen"},
+    "freeze.not_frozen": {"vi": "Kết quả chưa được chốt", "en": "The results are not frozen"},
+    "conflict.line": {
+        "vi": "Tiêu chí {criterion} – {name}: bạn sửa từ {started} thành {yours}, nhưng ô hiện là {now}{who}",
+        "en": "Criterion {criterion} – {name}: you changed {started} to {yours}, but the cell now holds {now}{who}"},
+    "conflict.by": {"vi": " (do {by} sửa lúc {at})", "en": " (changed by {by} at {at})"},
+    "conflict.unlogged": {"vi": " (sửa trực tiếp trên bảng tính, không có nhật ký)",
+                          "en": " (typed in the sheet, not in the log)"},
+    "blank": {"vi": "(trống)", "en": "(blank)"},
+}
+
+
+class _Value:
+    """A template value: ``{value:score}`` writes a score the Vietnamese way (``9,5``); ``!r`` shows it as typed."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if spec == "score":
+            return score_text(self.value) if isinstance(self.value, Decimal) else str(self.value)
+        return format(self.value, spec)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _word(code: str, params: Params | Mapping[str, object], lang: str) -> str:
+    entry = MESSAGES.get(code)
+    values = dict(params)
+    for key, value in values.items():
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+            values[key] = _word(value[0], value[1], lang)  # a nested cause, e.g. the cell's own problem
+    if entry is None:  # a code without words yet: still say what it is, never a blank
+        return f"{code} {values}" if values else code
+    template = entry.get(lang) or entry["vi"]
+    return _format(template, values)
+
+
+def _format(template: str, values: Mapping[str, object]) -> str:
+    return template.format(**{k: _Value(v) for k, v in values.items()})
+
+
+def describe(problem: Problem, lang: str = "vi") -> str:
+    """A workbook problem in words.
+
+    >>> from lib.core.model import Problem
+    >>> describe(Problem.error("TuCham!C5", "score.out_of_range", criterion="1.1", value=12, max=10), "en")
+    'criterion 1.1: score 12 outside 0–10'
+    """
+    return _word(problem.code, problem.params, lang)
+
+
+def word(code: str, params: Params | Mapping[str, object] = (), lang: str = "vi") -> str:
+    """Any message code with its parameters in words."""
+    return _word(code, params, lang)
+
+
+def explain(error: BaseException, lang: str = "vi") -> str:
+    """An error in words: coded errors through the catalogue (each rule of a change set on its own line)."""
+    if isinstance(error, InvalidChangeSet):
+        return "; ".join(_word(code, params, lang) for code, params in error.problems)
+    if isinstance(error, CodedError):
+        return _word(error.code, error.params, lang)
+    if isinstance(error, ScoreboardError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def conflict_line(conflict: Conflict, lang: str = "vi") -> str:
+    """One line for the secretary about one conflicting cell."""
+    blank = t("blank", lang)
+
+    def show(value: Decimal | None) -> str:
+        return blank if value is None else score_text(value)
+
+    who = (_word("conflict.by", {"by": conflict.by, "at": conflict.at}, lang) if conflict.by
+           else _word("conflict.unlogged", (), lang))
+    return _word("conflict.line", {"criterion": conflict.criterion, "name": conflict.province_name,
+                                   "started": show(conflict.started_from), "yours": show(conflict.yours),
+                                   "now": show(conflict.now), "who": who}, lang)
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The text for ``key`` in ``lang`` (Vietnamese when missing), with ``values`` filled in.
+
+    >>> t("year", year=2019), t("year", "en", year=2019)
+    ('Năm 2019', 'Year 2019')
+    """
+    entry = CATALOGUE[key]
+    text = entry.get(lang) or entry["vi"]
+    return text.format(**values) if values else text

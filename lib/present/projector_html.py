@@ -1,0 +1,66 @@
+"""The projector's ranking as plain HTML bars (pure: standings in, HTML out).
+
+Measured with the load benchmark, a Plotly figure costs every viewer's refresh a hash of
+the whole figure; the projector redraws often for hundreds of screens, so it shows the
+same chart as HTML and CSS built once per data version: bars in rank order with the total
+and the gap to the place above, award bands, hatching for provisional totals, ⚖ for
+ties that need a vote, ▲▼ and an outline for what moved since the previous version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from lib.core.model import Standing
+from lib.present.catalogue import t
+from lib.present.charts import award_colours, bar_label, bar_text
+
+STYLE = """
+.rk { font-family: 'Source Sans Pro', 'Segoe UI', sans-serif; color: #fff; }
+.rk { --row: min(3.3rem, calc((100vh - 16rem) / var(--rows))); }
+.rk-row { display: flex; align-items: center; height: calc(var(--row) - 0.3rem); margin: 0.15rem 0;
+          padding: 0 0.4rem; border-radius: 0.3rem; }
+.rk-label { width: 17rem; flex: none; font-size: calc(var(--row) * 0.52); text-align: right; padding-right: 0.8rem;
+            white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.rk-track { flex: 1; height: 100%; position: relative; }
+.rk-bar { height: 100%; border-radius: 0.2rem; display: flex; align-items: center; justify-content: flex-end;
+          box-sizing: border-box; padding-right: 0.6rem; font-size: calc(var(--row) * 0.48); font-weight: 600;
+          white-space: nowrap;
+          transition: width 1.2s ease; }
+.rk-prov { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,0.28) 0 6px, transparent 6px 14px); }
+.rk-moved { outline: 0.3rem solid #ffd400; animation: rk-flash 1.2s ease 3; }
+@keyframes rk-flash { 50% { outline-color: transparent; } }
+.rk-legend { margin-top: 0.6rem; font-size: 1.3rem; opacity: 0.9; }
+.rk-legend span { margin-right: 1.6rem; }
+.rk-legend i { display: inline-block; width: 1rem; height: 1rem; margin-right: 0.4rem; border-radius: 0.15rem; }
+"""
+
+
+def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str = "vi",
+                 previous: Sequence[Standing] | None = None) -> str:
+    """The ranking as HTML bars (with its style), best at the top."""
+    colours = award_colours(awards)
+    before = {s.code: s for s in previous or ()}
+    totals = [s.agreed_total for s in standings]
+    low = min(totals, default=0)
+    high = max(totals, default=1)
+    floor = max(low - (high - low) - 5, 0)
+    rows = []
+    for index, s in enumerate(standings):
+        width = 100 * float((s.agreed_total - floor) / (high - floor + 1)) if high > floor else 100.0
+        old = before.get(s.code)
+        moved = old is not None and (old.rank != s.rank or old.agreed_total != s.agreed_total)
+        classes = "rk-bar" + (" rk-prov" if s.provisional else "") + (" rk-moved" if moved else "")
+        band = colours[s.award] + "38"  # the award's colour, faint, behind the whole row
+        rows.append(
+            f'<div class="rk-row" style="background:{band}">'
+            f'<div class="rk-label">{escape(bar_label(s, old))}</div>'
+            f'<div class="rk-track"><div class="{classes}" style="width:{width:.2f}%;background-color:'
+            f'{colours[s.award]}">{escape(bar_text(standings, index, lang))}</div></div></div>'
+        )
+    legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(a)}</span>' for a in awards)
+    legend += f'<span><i style="background:{colours[None]}"></i>{escape(t("chart.no_award", lang))}</span>'
+    return (f'<style>{STYLE}</style><div class="rk" style="--rows:{max(len(standings), 1)}">{"".join(rows)}'
+            f'<div class="rk-legend">{legend}</div></div>')
+

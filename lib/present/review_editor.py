@@ -1,0 +1,98 @@
+"""The review page's editor table: rows to pandas for ``st.data_editor``, and the edits back.
+
+Pure presentation: ``ReviewRow`` values in, a ``DataFrame`` out; the edited frame in, the
+``Edit`` values ``lib.core.review.pending_adjustments`` reads out.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from lib.core.cells import parse_score
+from lib.core.errors import CellParseError
+from lib.core.review import Edit, ReviewRow
+from lib.present.catalogue import word
+
+EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag")
+"""Column ids of the review editor; the page labels them from the UI catalogue."""
+
+
+def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: str = "vi") -> pd.DataFrame:
+    """The table the secretary edits: "new" starts at the agreed value (or a prefill), "reason" empty."""
+    filled = {e.criterion: e for e in prefill}
+    records = []
+    for r in rows:
+        edit = filled.get(r.criterion.code)
+        new = edit.new if edit else r.agreed
+        records.append({
+            "code": r.criterion.code,
+            "criterion": r.criterion.text,
+            "max": float(r.criterion.max_points),
+            "self": _float(r.self_score),
+            "evidence": r.evidence,
+            "agreed": _float(r.agreed),
+            "new": _float(_prefill_number(new)),
+            "reason": edit.reason if edit else "",
+            "flag": word(*r.unlogged, lang) if r.unlogged else "",
+        })
+    return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
+
+
+def edits_from_frame(frame: pd.DataFrame) -> list[Edit]:
+    """The secretary's edits back from the editor's table (blank "new" = clear the agreed value)."""
+    edits = []
+    for record in frame.to_dict("records"):
+        reason = record.get("reason")
+        edits.append(Edit(str(record["code"]), _cell(record.get("new")), "" if _blank(reason) else str(reason)))
+    return edits
+
+
+def _blank(value: object) -> bool:
+    """True for what a data editor gives back for an empty cell: None, NaN, ``pd.NA``, blank text."""
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # pragma: no cover - a list-like cell: not blank
+        return False
+
+
+def _cell(value: object) -> object:
+    """The "new" cell as ``pending_adjustments`` reads it: None when blank, a number as the sheet keeps it
+    (15 significant digits: 9.1 is ``Decimal("9.1")``, float noise like 0.30000000000000004 is 0.3), text
+    as typed (parsed later with the decimal comma, its problems reported)."""
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            return parse_score(float(value))
+        except CellParseError:  # ±inf: left for pending_adjustments to report
+            return value
+    return value
+
+
+def _prefill_number(value: object) -> Decimal | None:
+    """A prefilled new value as a number for the editor (None when blank or not a score)."""
+    try:
+        return _number(value)
+    except CellParseError:
+        return None
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, float) and value != value:  # NaN: an emptied cell in a data editor
+        return None
+    try:
+        return parse_score(value)
+    except InvalidOperation as exc:  # pragma: no cover - parse_score reports its own errors
+        raise CellParseError("cell.not_a_number", value=value) from exc

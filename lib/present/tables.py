@@ -1,0 +1,176 @@
+"""Tables the pages show, built from ``Evaluation`` (pure: data in, DataFrames out).
+
+Numbers are formatted here, Vietnamese style, so a page only lays tables out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from lib.core.evaluation import Evaluation
+from lib.core.model import Kind, ReadFailure, Severity, Standing
+from lib.core.scoring import VOTE
+from lib.core.text import fold
+from lib.core.tracker import Progress
+from lib.present.catalogue import describe, t
+from lib.present.formatting import clock, rank_label, signed, vn_number, vn_score
+
+KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
+
+
+def status_text(standing: Standing, lang: str = "vi") -> str:
+    """Provisional / agreed, with a needs-vote or tie-break note."""
+    parts = [t("status.provisional" if standing.provisional else "status.agreed", lang)]
+    if standing.needs_vote:
+        parts.append(t("status.needs_vote", lang))
+    elif standing.decided_by == VOTE:
+        parts.append(t("ranking.by_vote", lang))
+    elif standing.decided_by:
+        parts.append(t("status.decided_by", lang, group=standing.decided_by))
+    return " · ".join(parts)
+
+
+def standings_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
+    """The ranking table: rank, province, self and agreed totals, status, award."""
+    rows = [
+        {
+            t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
+            t("col.province", lang): s.province.name,
+            t("col.self", lang): vn_number(s.self_total),
+            t("col.agreed", lang): vn_number(s.agreed_total),
+            t("col.diff", lang): signed(s.agreed_total - s.self_total),
+            t("col.status", lang): status_text(s, lang),
+            t("col.award", lang): s.award or "",
+        }
+        for s in results.standings
+    ]
+    return pd.DataFrame(rows)
+
+
+def group_matrix(results: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Provinces × groups as "agreed (self)" text, and a same-shaped frame of differences."""
+    groups = results.sheet.groups()
+    text_rows, diff_rows, index = [], [], []
+    for s in results.standings:
+        index.append(f"{s.rank}. {s.province.name}")
+        text_row, diff_row = {}, {}
+        for group in groups:
+            own, agreed = s.group_self[group], s.group_agreed[group]
+            text_row[group] = vn_number(agreed) if own == agreed else f"{vn_number(agreed)} ({vn_number(own)})"
+            diff_row[group] = float(agreed - own)
+        text_row[t("col.total", lang)] = (
+            vn_number(s.agreed_total) if s.agreed_total == s.self_total
+            else f"{vn_number(s.agreed_total)} ({vn_number(s.self_total)})"
+        )
+        diff_row[t("col.total", lang)] = float(s.agreed_total - s.self_total)
+        text_rows.append(text_row)
+        diff_rows.append(diff_row)
+    return pd.DataFrame(text_rows, index=index), pd.DataFrame(diff_rows, index=index)
+
+
+def province_criteria(results: Evaluation, code: str, lang: str = "vi") -> pd.DataFrame:
+    """One province's criteria: max, self-score, agreed score, evidence."""
+    sheet = results.sheet
+    rows = []
+    for c in sheet.criteria:
+        key = (c.code, code)
+        own, agreed = sheet.self_scores.get(key), sheet.agreed.get(key)
+        rows.append(
+            {
+                t("col.code", lang): c.code,
+                t("col.group", lang): c.group,
+                t("col.criterion", lang): c.text,
+                t("col.kind", lang): t(KIND_KEYS[c.kind], lang),
+                t("col.max", lang): vn_score(c.max_points),
+                t("col.self", lang): vn_score(own, t("scores.missing", lang)),
+                t("col.agreed", lang): vn_score(agreed, "— " + t("scores.not_agreed", lang)),
+                t("col.diff", lang): signed(agreed - own) if agreed is not None and own is not None
+                and agreed != own else "",
+                t("col.evidence", lang): sheet.evidence.get(key, ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def problems_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
+    """Every problem: severity, cell, message; errors first."""
+    ordered = sorted(results.problems, key=lambda p: p.severity is not Severity.ERROR)
+    return pd.DataFrame(
+        [
+            {
+                t("col.severity", lang): t(f"severity.{p.severity.value}", lang),
+                t("col.cell", lang): p.cell,
+                t("col.message", lang): describe(p, lang),
+            }
+            for p in ordered
+        ],
+        columns=[t("col.severity", lang), t("col.cell", lang), t("col.message", lang)],
+    )
+
+
+def failures_table(failures: Iterable[ReadFailure], lang: str = "vi") -> pd.DataFrame:
+    """The read errors, newest first."""
+    rows = [{t("col.time", lang): clock(f.at), t("col.message", lang): f.message} for f in failures]
+    return pd.DataFrame(rows[::-1], columns=[t("col.time", lang), t("col.message", lang)])
+
+
+def log_table(
+    results: Evaluation, provinces: Iterable[str] = (), criteria: Iterable[str] = (), lang: str = "vi"
+) -> pd.DataFrame:
+    """The change log, newest first, optionally only for some provinces (names) and criteria."""
+    wanted_provinces = {fold(p) for p in provinces}
+    wanted_criteria = set(criteria)
+    columns = [t(k, lang) for k in ("col.time", "col.user", "col.province", "col.code", "col.old", "col.new",
+                                    "col.reason")]
+    rows = [
+        dict(zip(columns, (e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason), strict=True))
+        for e in reversed(results.sheet.log)
+        if (not wanted_provinces or fold(e.province) in wanted_provinces)
+        and (not wanted_criteria or e.criterion in wanted_criteria)
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def differences_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
+    """Agreed values that differ from the frozen copy."""
+    names = {p.code: p.name for p in results.sheet.provinces}
+    columns = [t("col.code", lang), t("col.province", lang), t("col.frozen", lang), t("col.now", lang)]
+    rows = [
+        dict(zip(columns, (d.criterion, names.get(d.province, d.province), vn_score(d.frozen, "—"),
+                           vn_score(d.now, "—")), strict=True))
+        for d in results.frozen_differences
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def tracker_table(rows: Iterable[Progress], lang: str = "vi") -> pd.DataFrame:
+    """Submission progress per province: counts, missing criteria, status, days left."""
+    return pd.DataFrame([
+        {
+            t("col.province", lang): r.province.name,
+            t("tracker.col.scored", lang): f"{r.scored}/{r.total}",
+            t("tracker.col.missing", lang): ", ".join(r.missing),
+            t("tracker.col.evidence", lang): f"{r.with_evidence}/{r.total}",
+            t("tracker.col.status", lang): t(f"tracker.status.{r.status.value}", lang),
+            t("tracker.col.days", lang): "" if r.days_left is None else r.days_left,
+        }
+        for r in rows
+    ])
+
+
+def overdue_style(status_text: str, lang: str = "vi") -> str:
+    """CSS for the status cell: red when overdue."""
+    return "background-color: #fdecea; color: #a4262c; font-weight: 600" if status_text == t(
+        "tracker.status.overdue", lang) else ""
+
+
+def difference_style(value: float) -> str:
+    """CSS for a difference cell: green when raised, red when lowered."""
+    if value > 0:
+        return "background-color: #e6f4ea; color: #1e6b34"
+    if value < 0:
+        return "background-color: #fdecea; color: #a4262c"
+    return ""
+
