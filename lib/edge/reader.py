@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from lib.core.errors import NoDataYet
+from lib.core.errors import NoDataYet, SourceError
 from lib.core.model import RawWorkbook, ReadFailure
 from lib.edge.sources import Source
 
