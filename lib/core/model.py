@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NewType
 
+from lib.core.text import fold
+
 VN_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
 """Vietnam time (UTC+7, no daylight saving): every time a user reads is in it."""
 
@@ -91,12 +93,12 @@ class Problem:
     params: Params = ()
 
     @classmethod
-    def error(cls, cell: str, code: str, **params: object) -> Problem:
+    def error(cls, cell: str, code: str, /, **params: object) -> Problem:
         """An error at ``cell``."""
         return cls(Severity.ERROR, cell, code, tuple(params.items()))
 
     @classmethod
-    def warning(cls, cell: str, code: str, **params: object) -> Problem:
+    def warning(cls, cell: str, code: str, /, **params: object) -> Problem:
         """A warning at ``cell``."""
         return cls(Severity.WARNING, cell, code, tuple(params.items()))
 
@@ -181,7 +183,7 @@ class FreezeState:
     @property
     def frozen(self) -> bool:
         """True when the latest event is a freeze."""
-        return self.last is not None and self.last.action == FROZE
+        return self.last is not None and fold(self.last.action) == fold(FROZE)
 
 
 @dataclass(frozen=True)
