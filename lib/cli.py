@@ -69,17 +69,17 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
     """Load, validate and rank; print problems and standings."""
     try:
         config = load_config(config_file)
-        results = evaluate(open_source(config, workbook).read(), config)
+        evaluation = evaluate(open_source(config, workbook).read(), config)
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
         return EXIT_UNREADABLE
-    text = json.dumps(as_document(results), ensure_ascii=False, indent=2) + "\n" if as_json else as_text(results)
+    text = json.dumps(as_document(evaluation), ensure_ascii=False, indent=2) + "\n" if as_json else as_text(evaluation)
     try:
         out.write(text)
         out.flush()
     except BrokenPipeError:  # e.g. `python -m lib check | head`: the reader has gone, not an error of ours
         _silence_stdout()
-    return EXIT_ERRORS if results.errors else EXIT_OK
+    return EXIT_ERRORS if evaluation.errors else EXIT_OK
 
 
 def _silence_stdout() -> None:
@@ -115,11 +115,11 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
     return EXIT_OK
 
 
-def as_document(results: Evaluation) -> dict:
+def as_document(evaluation: Evaluation) -> dict:
     """The JSON document of the design's command-line contract."""
     return {
         "problems": [
-            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in results.problems
+            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in evaluation.problems
         ],
         "standings": [
             {
@@ -132,25 +132,25 @@ def as_document(results: Evaluation) -> dict:
                 "needs_vote": s.needs_vote,
                 "award": s.award,
             }
-            for s in results.standings
+            for s in evaluation.standings
         ],
     }
 
 
-def as_text(results: Evaluation) -> str:
+def as_text(evaluation: Evaluation) -> str:
     """A readable Vietnamese report: problems, then the standings table."""
     lines = []
-    errors, warnings = len(results.errors), len(results.warnings)
+    errors, warnings = len(evaluation.errors), len(evaluation.warnings)
     lines.append(f"Kiểm tra bảng tính: {errors} lỗi, {warnings} cảnh báo")
-    for problem in results.problems:
+    for problem in evaluation.problems:
         tag = "LỖI     " if problem.is_error else "CẢNH BÁO"
         lines.append(f"  {tag} {problem.cell:<14} {describe(problem)}")
     lines.append("")
     lines.append("Bảng xếp hạng" + (" (tạm tính: còn điểm chưa thống nhất)" if any(
-        s.provisional for s in results.standings) else ""))
+        s.provisional for s in evaluation.standings) else ""))
     header = f"{'Hạng':<12} {'Mã':<4} {'Tỉnh':<14} {'Tự chấm':>9} {'Thống nhất':>11}  Ghi chú"
     lines += [header, "-" * len(header)]
-    for s in results.standings:
+    for s in evaluation.standings:
         notes = []
         if s.provisional:
             notes.append("tạm tính")

@@ -32,10 +32,10 @@ def live_standings() -> None:
 
 live_standings()
 
-results = snapshot_or_stop(lang).value
-names = {s.code: s.province.name for s in results.standings}
+evaluation = snapshot_or_stop(lang).value
+names = {s.code: s.province.name for s in evaluation.standings}
 code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key=state.DELEGATE_PROVINCE)
-standing = results.standing(code)
+standing = evaluation.standing(code)
 colour = province_colour(code, [p.code for p in config.provinces])
 st.subheader(t("delegate.groups", lang, name=standing.province.name))
 st.plotly_chart(group_breakdown_figure(standing, lang, colour=colour), key="delegate-groups",
@@ -44,4 +44,4 @@ st.subheader(t("delegate.waterfall", lang))
 st.plotly_chart(waterfall_figure(standing, lang), key="delegate-waterfall",
                 config={"displayModeBar": False, "staticPlot": True})
 with st.expander(t("delegate.criteria", lang)):
-    st.dataframe(province_criteria(results, code, lang), hide_index=True)
+    st.dataframe(province_criteria(evaluation, code, lang), hide_index=True)

@@ -23,9 +23,9 @@ st.html(f'<p class="proj-title">{html.escape(config.name)}</p>'
 @st.fragment(run_every=config.screen_seconds)
 def live() -> None:
     snap = snapshot_or_stop(lang)
-    results = snap.value
+    evaluation = snap.value
     badges = [("proj-provisional", t("illustrative", lang))] if config.illustrative else []
-    status = ranking_status(results)
+    status = ranking_status(evaluation)
     if status.frozen is not None:
         badges.append(("proj-final", t("ranking.frozen", lang, time=status.frozen.time,
                                        fingerprint=short(status.frozen.fingerprint))))

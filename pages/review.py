@@ -29,14 +29,14 @@ if me is None:
     st.warning(t("login.intro", lang), icon=":material/lock:")
     st.stop()
 snap = snapshot_or_stop(lang)
-results = snap.value
+evaluation = snap.value
 freshness(snap, lang)
 outbox_status(lang)
 show_conflicts(me, lang)
-frozen = frozen_notice(results, lang)
+frozen = frozen_notice(evaluation, lang)
 
-province = province_picker(results, lang)
-rows = review_rows(results.sheet, province)
+province = province_picker(evaluation, lang)
+rows = review_rows(evaluation.sheet, province)
 unlogged = sum(1 for r in rows if r.unlogged)
 if unlogged:
     st.warning(t("review.unlogged", lang, count=unlogged), icon=":material/report:")
@@ -57,7 +57,7 @@ edited = st.data_editor(
 )
 adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
 if adjustments and not frozen:
-    standings, moves = what_if(results.sheet, Rules.from_config(config), adjustments)
+    standings, moves = what_if(evaluation.sheet, Rules.from_config(config), adjustments)
     with pending_area:
         show_moves(moves, lang)
         save_block(me, province, adjustments, problems, lang)

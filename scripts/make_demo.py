@@ -41,6 +41,7 @@ from lib.core.config import load_config  # noqa: E402
 from lib.core.evaluation import evaluate  # noqa: E402
 from lib.core.model import Kind, RawTab, RawWorkbook  # noqa: E402
 from lib.edge.sources.xlsx import XlsxSource, create_template  # noqa: E402
+from lib.present.catalogue import describe  # noqa: E402
 
 CONFIG = ROOT / "config" / "tn-dhmt-2019.toml"
 OUTPUT = ROOT / "config" / "demo.xlsx"
@@ -472,24 +473,25 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
 def verify_demo(workbook: RawWorkbook, config: Path = CONFIG) -> list[Row]:
     """The ranking by the project's own core; raises ``DemoCheckError`` unless every promise holds."""
     cluster = load_config(config)
-    results = evaluate(workbook, cluster)
-    if results.errors:
-        raise DemoCheckError(f"the demo has errors: {[(p.cell, p.message) for p in results.errors]}")
-    standard_sum = sum((c.max_points for c in results.sheet.criteria if c.kind is Kind.STANDARD), ZERO)
+    evaluation = evaluate(workbook, cluster)
+    if evaluation.errors:
+        raise DemoCheckError(f"the demo has errors: {[(p.cell, describe(p)) for p in evaluation.errors]}")
+    standard_sum = sum((c.max_points for c in evaluation.sheet.criteria if c.kind is Kind.STANDARD), ZERO)
     if standard_sum != 100:
         raise DemoCheckError(f"standard max points sum to {standard_sum}, not 100")
-    blanks = [(p, c) for p in cluster.provinces for c in results.sheet.criteria
-              if (c.code, p.code) not in results.sheet.self_scores]
+    blanks = [(p, c) for p in cluster.provinces for c in evaluation.sheet.criteria
+              if (c.code, p.code) not in evaluation.sheet.self_scores]
     if len(blanks) != 3 or len({p.code for p, _ in blanks}) != 2:
         raise DemoCheckError(f"expected 3 blank self-scores on 2 provinces, found {len(blanks)}")
-    agreed = {code for _, code in results.sheet.agreed}
+    agreed = {code for _, code in evaluation.sheet.agreed}
     if len(agreed) != 6:
         raise DemoCheckError(f"expected agreed scores for 6 provinces, found {sorted(agreed)}")
-    tied = [s for s in results.standings if s.shared]
+    tied = [s for s in evaluation.standings if s.shared]
     line = max(a.to_rank for a in cluster.awards)
     if len(tied) != 2 or tied[0].rank != line or not all(s.needs_vote for s in tied):
         raise DemoCheckError(f"expected one vote-needing tie at rank {line}, found {[(s.code, s.rank) for s in tied]}")
-    return [Row(s.code, s.province.name, s.agreed_total, s.rank, s.award, s.code in agreed) for s in results.standings]
+    return [Row(s.code, s.province.name, s.agreed_total, s.rank, s.award, s.code in agreed)
+            for s in evaluation.standings]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -144,8 +144,8 @@ def test_demo_json_document(demo_document: dict) -> None:
 
 def test_demo_json_matches_the_evaluation(demo_document: dict) -> None:
     config = load_config(CONFIG)
-    results = evaluate(XlsxSource(DEMO).read(), config)
-    assert [p["cell"] for p in demo_document["problems"]] == [p.cell for p in results.problems]
+    evaluation = evaluate(XlsxSource(DEMO).read(), config)
+    assert [p["cell"] for p in demo_document["problems"]] == [p.cell for p in evaluation.problems]
     assert [
         (r["code"], r["name"], r["self_total"], r["agreed_total"], r["provisional"], r["rank"], r["needs_vote"],
          r["award"])
@@ -153,7 +153,7 @@ def test_demo_json_matches_the_evaluation(demo_document: dict) -> None:
     ] == [
         (s.code, s.province.name, two_decimals(s.self_total), two_decimals(s.agreed_total), s.provisional, s.rank,
          s.needs_vote, s.award)
-        for s in results.standings
+        for s in evaluation.standings
     ]
 
 

@@ -129,7 +129,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield b
 
 
-def results(backend: Backend) -> Evaluation:
+def evaluation(backend: Backend) -> Evaluation:
     return evaluate(backend.raw(), CONFIG)
 
 
@@ -161,7 +161,7 @@ QN_11 = Adjustment("1.1", "49", D("7.25"), D("7.5"), "Điều chỉnh theo số 
 def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(backend: Backend) -> None:
     before = backend.raw()
     assert "Chot" not in before and "ChotDiem" not in before
-    assert not results(backend).freeze.frozen
+    assert not evaluation(backend).freeze.frozen
     expected = fingerprint(backend.sheet())
 
     done = freeze(backend)
@@ -180,7 +180,7 @@ def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(
     # everything else is untouched
     assert {t: rows for t, rows in raw.items() if t not in ("Chot", "ChotDiem")} == before
 
-    now = results(backend)
+    now = evaluation(backend)
     assert now.freeze.frozen and now.freeze.last == FreezeEvent(str(time), ADMIN, FROZE, expected, "")
     assert now.freeze.frozen_values == dict(now.sheet.agreed)
     assert now.frozen_differences == ()
@@ -189,7 +189,7 @@ def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(
 
 def test_the_given_time_is_recorded(backend: Backend) -> None:
     freeze(backend, time="12/03/2020 17:30:00")
-    assert results(backend).freeze.last.time == "12/03/2020 17:30:00"  # type: ignore[union-attr]
+    assert evaluation(backend).freeze.last.time == "12/03/2020 17:30:00"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARY, Role.VIEWER])
@@ -208,7 +208,7 @@ def test_only_an_admin_may_freeze_or_unfreeze_and_nothing_is_written(
     assert backend.raw() == before
     if backend.server:
         assert writes(backend) == 0
-    assert results(backend).freeze.frozen is not frozen
+    assert evaluation(backend).freeze.frozen is not frozen
 
 
 def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend) -> None:
@@ -229,7 +229,7 @@ def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Ba
     backend.edit_agreed("1.1", "49", 6)  # 7.25 frozen
     backend.edit_agreed("1.2", "51", "")  # 5.5 frozen, now cleared
     backend.edit_agreed("1.1", "54", "7,5")  # blank when frozen (Phú Yên not agreed yet)
-    now = results(backend)
+    now = evaluation(backend)
     assert now.freeze.frozen
     assert now.frozen_differences == (
         Difference("1.1", "49", D("7.25"), D("6")),
@@ -238,7 +238,7 @@ def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Ba
     )
     # typing the frozen value back removes the difference
     backend.edit_agreed("1.1", "49", 7.25)
-    assert [(d.criterion, d.province) for d in results(backend).frozen_differences] == [("1.1", "54"), ("1.2", "51")]
+    assert [(d.criterion, d.province) for d in evaluation(backend).frozen_differences] == [("1.1", "54"), ("1.2", "51")]
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -248,17 +248,17 @@ def test_unfreezing_needs_a_reason(backend: Backend, reason: str) -> None:
     with raises_saying(NotAllowed, "lý do"):
         unfreeze(backend, reason)
     assert backend.raw() == before
-    assert results(backend).freeze.frozen
+    assert evaluation(backend).freeze.frozen
 
 
 def test_unfreezing_is_recorded_and_saving_works_again(backend: Backend) -> None:
     frozen_with = freeze(backend, time="12/03/2020 17:30:00")
     backend.edit_agreed("1.1", "49", 6)  # a difference while frozen…
-    assert results(backend).frozen_differences
+    assert evaluation(backend).frozen_differences
     reason = "Sửa sai sót tiêu chí 1.1 của Quảng Nam"
     done = unfreeze(backend, reason, user="Phó Chủ tịch")
 
-    now = results(backend)
+    now = evaluation(backend)
     assert not now.freeze.frozen
     assert now.frozen_differences == ()  # …is no longer shown once unfrozen
     assert [e.action for e in now.freeze.events] == [FROZE, UNFROZE]
@@ -282,7 +282,7 @@ def test_freezing_twice_or_unfreezing_what_is_not_frozen_is_refused(backend: Bac
     with raises_saying(NotAllowed, "đã được chốt"):
         freeze(backend)
     assert backend.raw() == before
-    assert len(results(backend).freeze.events) == 1
+    assert len(evaluation(backend).freeze.events) == 1
 
 
 def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend) -> None:

@@ -82,14 +82,14 @@ def test_recording_a_vote_settles_the_demo_tie_and_logs_it(demo):
     config = load_config()
     vote = Vote("b1", "", "Thư ký", 20, 20, (("52", 12), ("66", 8)))
     record_vote(XlsxSource(demo), vote, config.provinces, "Thư ký Cụm", Role.SECRETARY)
-    results = evaluate(XlsxSource(demo).read(), config)
+    evaluation = evaluate(XlsxSource(demo).read(), config)
     assert parse_workbook(XlsxSource(demo).read(), config.provinces).sheet.votes[0].votes == (("52", 12), ("66", 8))
-    binh_dinh, dak_lak = results.standing("52"), results.standing("66")
+    binh_dinh, dak_lak = evaluation.standing("52"), evaluation.standing("66")
     assert (binh_dinh.rank, binh_dinh.award, dak_lak.rank, dak_lak.award) == (4, MERIT.name, 5, None)
     assert not binh_dinh.needs_vote and binh_dinh.decided_by == VOTE
-    entry = results.sheet.log[-1]
+    entry = evaluation.sheet.log[-1]
     assert entry.criterion == "Biểu quyết" and entry.user == "Thư ký Cụm" and "Bình Định 12" in entry.reason
-    assert not [p for p in results.errors]
+    assert not [p for p in evaluation.errors]
 
 
 def test_a_viewer_cannot_record_a_vote_and_a_bad_record_is_refused(demo):

@@ -18,9 +18,9 @@ from web import state
 from web.writes import outbox, submit
 
 
-def province_picker(results: Evaluation, lang: str) -> Province:
+def province_picker(evaluation: Evaluation, lang: str) -> Province:
     """A select box with previous/next buttons, stepping through provinces in config order."""
-    provinces = {p.code: p for p in results.sheet.provinces}
+    provinces = {p.code: p for p in evaluation.sheet.provinces}
     codes = list(provinces)
     if st.session_state.get(state.REVIEW_PROVINCE) not in provinces:
         st.session_state[state.REVIEW_PROVINCE] = codes[0]
@@ -54,10 +54,10 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     }
 
 
-def frozen_notice(results: Evaluation, lang: str) -> bool:
+def frozen_notice(evaluation: Evaluation, lang: str) -> bool:
     """The read-only notice when the scores are frozen; True then."""
-    last = results.freeze.last
-    if results.freeze.frozen and last is not None:
+    last = evaluation.freeze.last
+    if evaluation.freeze.frozen and last is not None:
         st.info(t("review.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)), icon=":material/lock:")
         return True
     return False

@@ -48,9 +48,9 @@ def freshness(snap: Snapshot[Evaluation], lang: str) -> None:
         st.caption(t("ranking.as_of", lang, time=clock(snap.fetched_at)))
 
 
-def ranking_notices(results: Evaluation, lang: str) -> None:
+def ranking_notices(evaluation: Evaluation, lang: str) -> None:
     """Frozen, provisional and needs-vote notices above the ranking."""
-    status = ranking_status(results)
+    status = ranking_status(evaluation)
     if status.frozen is not None:
         st.success(t("ranking.frozen", lang, time=status.frozen.time, fingerprint=short(status.frozen.fingerprint)),
                    icon=":material/lock:")
@@ -64,9 +64,9 @@ def ranking_notices(results: Evaluation, lang: str) -> None:
         st.info(f"{', '.join(status.by_vote)} — {t('ranking.by_vote', lang)}", icon=":material/how_to_vote:")
 
 
-def problem_summary(results: Evaluation, lang: str) -> None:
+def problem_summary(evaluation: Evaluation, lang: str) -> None:
     """The number of data problems, linking to the list on the scores page."""
-    errors, warnings = len(results.errors), len(results.warnings)
+    errors, warnings = len(evaluation.errors), len(evaluation.warnings)
     if not errors and not warnings:
         st.success(t("problems.none", lang), icon=":material/check_circle:")
         return

@@ -1,6 +1,6 @@
 """A local ``.xlsx`` workbook as a ``Source``, read and written with openpyxl.
 
-Reads take the cached results of formulas (``data_only``), so a cell showing ``9,5``
+Reads take the cached evaluation of formulas (``data_only``), so a cell showing ``9,5``
 arrives as ``9.5`` whatever formula produced it. Writes load the workbook with its
 formulas, set the cells (text always stays text, even ``=1+1``), append rows, and save
 atomically: a temporary file in the same directory is written, flushed, fsynced and
@@ -10,7 +10,7 @@ process by one lock per resolved path; each write re-reads the file inside the l
 so two concurrent writes are applied one after the other and neither is lost.
 
 Known limit of openpyxl: a workbook saved here keeps its formulas but not their cached
-results; a formula cell reads as blank until a spreadsheet program recalculates it.
+evaluation; a formula cell reads as blank until a spreadsheet program recalculates it.
 """
 
 from __future__ import annotations
