@@ -27,16 +27,11 @@ from lib.edge.sources import Source, WriteBatch
 from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
 from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
 from lib.edge.sources.xlsx import XlsxSource
-from lib.edge.store import (
-    Adjustment,
-    ChangeSet,
-    ChangeSetConflict,
-    InvalidChangeSet,
-    Role,
-    raw_value,
-    save,
-    validate,
-)
+from lib.core.cells import raw_value
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet
+from lib.core.model import Adjustment, ChangeSet, Role
+from lib.core.writes import validate
+from lib.edge.store import save
 from tests.fake_sheets import FakeSheetsServer, service_account_info
 
 DEMO = Path(__file__).resolve().parent.parent / "config" / "demo.xlsx"
