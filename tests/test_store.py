@@ -18,19 +18,17 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.cells import raw_value
 from lib.core.config import load_config
-from lib.core.errors import NotAllowed, SourceError, Unavailable, WriteConflict
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed, SourceError, Unavailable, WriteConflict
 from lib.core.grammar import find_tab
-from lib.core.model import Province, RawWorkbook, Scoresheet
+from lib.core.model import Adjustment, ChangeSet, Province, RawWorkbook, Role, Scoresheet
 from lib.core.parse import parse_workbook
+from lib.core.writes import validate
 from lib.edge.sources import Source, WriteBatch
 from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
 from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
 from lib.edge.sources.xlsx import XlsxSource
-from lib.core.cells import raw_value
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet
-from lib.core.model import Adjustment, ChangeSet, Role
-from lib.core.writes import validate
 from lib.edge.store import save
 from tests.fake_sheets import FakeSheetsServer, service_account_info
 

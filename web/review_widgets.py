@@ -75,6 +75,16 @@ def outbox_status(lang: str) -> None:
             if st.button(t("review.drop_mine", lang), key=f"dismiss-{parked.change_set.id}"):
                 outbox().dismiss(parked.change_set.id)
                 st.rerun()
+            if st.button(t("review.requeue", lang), key=f"requeue-{parked.change_set.id}"):
+                outbox().requeue(parked.change_set.id)
+                st.rerun()
+    for entry in outbox().quarantined():
+        with st.expander(t("review.quarantined", lang) + f" — {entry.at}", expanded=True):
+            st.text(word("outbox.quarantined", (("error", entry.message),), lang))
+            st.code(entry.text[:2000], language=None)
+            if st.button(t("review.drop_quarantined", lang), key=f"quarantine-{entry.seq}"):
+                outbox().dismiss_quarantined(entry.seq)
+                st.rerun()
 
 
 def show_moves(moves: list[Move], lang: str) -> None:

@@ -23,7 +23,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed, SourceError
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed
 from lib.core.freeze import fingerprint
 from lib.core.model import (
     FROZE,
@@ -64,7 +64,7 @@ def _stamp(now: dt.datetime | None) -> str:
 def _log_layout(raw: dict) -> LogLayout:
     layout = LogLayout.of(raw)
     if layout.unreadable:
-        raise SourceError(f"Trang {layout.tab} không có dòng tiêu đề; không ghi nhật ký được")
+        raise LayoutError("layout.no_log_header", tab=layout.tab)
     return layout
 
 
@@ -100,8 +100,8 @@ def save(
             raise InvalidChangeSet(problems)
         for adj in pending:
             if cell_key(adj) not in sheet.agreed_places:
-                raise SourceError(f"Trang ThongNhat chưa có dòng hoặc cột cho tiêu chí {adj.criterion} – "
-                                  f"{province_name(sheet, adj.province)}: thêm dòng/cột đó rồi lưu lại")
+                raise LayoutError("layout.no_agreed_cell", criterion=adj.criterion,
+                                  name=province_name(sheet, adj.province))
         conflicts = [c for a in pending if (c := conflict(a, sheet)) is not None]
         if conflicts:
             raise ChangeSetConflict(conflicts)
