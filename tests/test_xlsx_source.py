@@ -63,7 +63,7 @@ def book(tmp_path: Path) -> Path:
 
 def _leftovers(directory: Path) -> list[str]:
     """Files in ``directory`` other than workbooks (temporary files left behind)."""
-    return sorted(p.name for p in directory.iterdir() if p.suffix != ".xlsx")
+    return sorted(p.name for p in directory.iterdir() if p.suffix not in (".xlsx", ".lock"))  # the lock file stays
 
 
 # --- reading -------------------------------------------------------------------------

@@ -93,48 +93,65 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-_thread_locks: dict[Path, threading.Lock] = {}
-_thread_guard = threading.Lock()
+class _Held:
+    """One lock file's state in this process: a re-entrant thread lock, and the flock once taken."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.depth = 0  # touched only by the thread holding ``lock``
+        self.fd = -1
 
 
-def _thread_lock(path: Path) -> threading.Lock:
+_held: dict[Path, _Held] = {}
+_held_guard = threading.Lock()
+
+
+def _held_for(path: Path) -> _Held:
     key = path.resolve()
-    with _thread_guard:
-        return _thread_locks.setdefault(key, threading.Lock())
+    with _held_guard:
+        return _held.setdefault(key, _Held())
 
 
 @contextlib.contextmanager
 def cross_process_lock(path: Path, blocking: bool = True, timeout: float = 60.0) -> Iterator[bool]:
-    """Hold the advisory lock file ``path`` (threads of this process and other processes alike).
+    """Hold the advisory lock file ``path`` against other threads and other processes.
 
-    Yields True when held; with ``blocking=False`` yields False at once when another holds it.
-    A blocking wait longer than ``timeout`` seconds raises ``SourceError`` (retry later).
+    Re-entrant within a thread (a write inside a held check-then-write does not wait for
+    itself). Yields True when held; with ``blocking=False`` yields False at once when
+    another holds it. A blocking wait longer than ``timeout`` s raises ``SourceError``.
     """
     path = Path(path)
-    lock = _thread_lock(path)
-    if not lock.acquire(blocking, timeout if blocking else -1):
+    held = _held_for(path)
+    busy = f"Đang có tiến trình khác ghi {path.name}; thử lại sau"
+    if not held.lock.acquire(blocking, timeout if blocking else -1):
         if blocking:
-            raise SourceError(f"Đang có tiến trình khác ghi {path.name}; thử lại sau")
+            raise SourceError(busy)
         yield False
         return
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        lock.release()
-        raise SourceError(f"Không mở được tệp khóa {path}: {exc}") from exc
-    try:
-        if not _flock(fd, blocking, timeout):
-            if blocking:
-                raise SourceError(f"Đang có tiến trình khác ghi {path.name}; thử lại sau")
-            yield False
-            return
+        if held.depth == 0:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as exc:
+                raise SourceError(f"Không mở được tệp khóa {path}: {exc}") from exc
+            if not _flock(fd, blocking, timeout):
+                os.close(fd)
+                if blocking:
+                    raise SourceError(busy)
+                yield False
+                return
+            held.fd = fd
+        held.depth += 1
         try:
             yield True
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            held.depth -= 1
+            if held.depth == 0:
+                fcntl.flock(held.fd, fcntl.LOCK_UN)
+                os.close(held.fd)
+                held.fd = -1
     finally:
-        os.close(fd)
-        lock.release()
+        held.lock.release()
 
 
 def _flock(fd: int, blocking: bool, timeout: float) -> bool:

@@ -13,8 +13,10 @@ an ambiguous failure (the write may or may not have landed) finds its own rows a
 not write twice. A cell that already holds the new value is not a conflict: it is what a
 half-applied earlier attempt, or a colleague agreeing on the same value, leaves behind.
 
-Every check-then-write of this process holds ``WRITE_LOCK``; what is checked and what is
-written is built by the pure ``lib.core.writes``.
+Every check-then-write of this process holds ``WRITE_LOCK``, and the source's own
+cross-process lock (``source.locked()``: a local workbook's lock file; nothing for the
+Google Sheet) around the re-read, the check and the write, so several processes writing
+one local workbook lose nothing. What is checked and written is built by ``lib.core.writes``.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from lib.core.writes import (
     validate,
     vote_batch,
 )
-from lib.edge.sources import Source
+from lib.edge.sources import Source, locked
 
 WRITE_LOCK = threading.Lock()
 """Held by every check-then-write of this process: saves, votes and freezes alike."""
@@ -84,7 +86,7 @@ def save(
     """
     if change_set.role not in WRITERS:
         raise NotAllowed("role.cannot_edit", user=change_set.user)
-    with WRITE_LOCK:
+    with WRITE_LOCK, locked(source):
         raw = source.read()
         sheet = parse_workbook(raw, members).sheet
         if sheet.freeze.frozen:
@@ -120,7 +122,7 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     if problems:
         raise InvalidChangeSet(problems)
     names = {p.code: p.name for p in members}
-    with WRITE_LOCK:
+    with WRITE_LOCK, locked(source):
         raw = source.read()
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
 
@@ -134,7 +136,7 @@ def set_frozen(
         raise NotAllowed("role.cannot_freeze")
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
-    with WRITE_LOCK:
+    with WRITE_LOCK, locked(source):
         raw = source.read()
         sheet = parse_workbook(raw, members).sheet
         if sheet.freeze.frozen == frozen:
