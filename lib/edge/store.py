@@ -37,6 +37,7 @@ from lib.core.model import (
     Province,
     Role,
     SaveResult,
+    Scoresheet,
     Vote,
 )
 from lib.core.parse import parse_workbook
@@ -55,8 +56,8 @@ from lib.core.writes import (
 )
 from lib.edge.sources import Source, locked
 
-WRITE_LOCK = threading.Lock()
-"""Held by every check-then-write of this process: saves, votes and freezes alike."""
+WRITE_LOCK = threading.RLock()
+"""Held by every check-then-write of this process: saves, votes and freezes alike (re-entrant)."""
 
 
 def _stamp(now: dt.datetime | None) -> str:
@@ -111,6 +112,24 @@ def save(
     if on_saved is not None:
         on_saved()
     return SaveResult(change_set.id, pending)
+
+
+def save_built(
+    source: Source,
+    build: Callable[[Scoresheet], ChangeSet],
+    members: Sequence[Province],
+    now: dt.datetime | None = None,
+) -> SaveResult:
+    """Build the change set from the workbook as it is now, then ``save`` it, under one hold of the locks.
+
+    For a writer that gives no OLD value (``python -m lib adjust CODE:PROVINCE=VALUE``):
+    ``build`` reads the values it starts from inside the lock, so no other writer of a
+    local workbook can slip in between (the Google Sheet has no lock: a typed edit in
+    between is still caught by ``save``'s check, as a conflict).
+    """
+    with WRITE_LOCK, locked(source):
+        sheet = parse_workbook(source.read(), members).sheet
+        return save(source, build(sheet), members, now)
 
 
 def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,

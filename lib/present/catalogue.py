@@ -443,7 +443,7 @@ def explain(error: BaseException, lang: str = "vi") -> str:
 
 def conflict_line(conflict: Conflict, lang: str = "vi") -> str:
     """One line for the secretary about one conflicting cell."""
-    blank = t("blank", lang)
+    blank = _word("blank", (), lang)
 
     def show(value: Decimal | None) -> str:
         return blank if value is None else score_text(value)
