@@ -251,9 +251,12 @@ class Outbox:
         """Queue the change set; returns how many entries wait ahead of it."""
         body = json.dumps(change_set_to_json(change_set), ensure_ascii=False)
         with transaction(self.path) as db:
-            (ahead,) = db.execute("SELECT count(*) FROM outbox_pending WHERE queue = ? AND id != ?",
-                                  (self.queue, change_set.id)).fetchone()
-            until = (now + dt.timedelta(seconds=LEASE_SECONDS)).isoformat() if lease and not ahead else None
+            (ahead,) = db.execute(  # waiting entries; another process's in-flight submit is not waiting
+                "SELECT count(*) FROM outbox_pending WHERE queue = ? AND id != ? "
+                "AND (lease_until IS NULL OR lease_until <= ?)",
+                (self.queue, change_set.id, now.astimezone(VN_TIME).isoformat())).fetchone()
+            lease_end = (now + dt.timedelta(seconds=LEASE_SECONDS)).astimezone(VN_TIME)
+            until = lease_end.isoformat() if lease and not ahead else None
             db.execute("INSERT OR IGNORE INTO outbox_pending (queue, id, body, last_error, lease_until, queued_at) "
                        "VALUES (?, ?, ?, ?, ?, ?)", (self.queue, change_set.id, body, error, until, now.isoformat()))
         return ahead
