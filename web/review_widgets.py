@@ -59,7 +59,8 @@ def frozen_notice(results: Evaluation, lang: str) -> bool:
     """The read-only notice when the scores are frozen; True then."""
     last = results.freeze.last
     if results.freeze.frozen and last is not None:
-        st.info(t("review.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)), icon=":material/lock:")
+        st.info(t("review.frozen", lang, time=escape_markdown(last.time), fingerprint=short(last.fingerprint)),
+                icon=":material/lock:")
         return True
     return False
 
@@ -68,7 +69,8 @@ def outbox_status(lang: str) -> None:
     """The "not yet saved to the sheet" banner while change sets wait in the outbox."""
     count, error, _ = outbox().status()
     if count:
-        st.warning(t("review.outbox", lang, count=count, error=error or ""), icon=":material/cloud_upload:")
+        st.warning(t("review.outbox", lang, count=count, error=escape_markdown(error or "")),
+                   icon=":material/cloud_upload:")
     for parked in outbox().conflicts():
         with st.expander(t("review.parked", lang) + f" — {parked.at}", expanded=True):
             st.text(word(parked.code, parked.params, lang) if parked.code else parked.message)
@@ -131,7 +133,7 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
         st.session_state[f"editor-version-{province}"] = st.session_state.get(f"editor-version-{province}", 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
-    st.warning(t("review.queued", lang, error=outcome.error or ""), icon=":material/cloud_off:")
+    st.warning(t("review.queued", lang, error=escape_markdown(outcome.error or "")), icon=":material/cloud_off:")
 
 
 def show_conflicts(me: Grant, lang: str) -> None:
