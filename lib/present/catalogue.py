@@ -368,6 +368,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "conflict.by": {"vi": " (do {by} sửa lúc {at})", "en": " (changed by {by} at {at})"},
     "conflict.unlogged": {"vi": " (sửa trực tiếp trên bảng tính, không có nhật ký)",
                           "en": " (typed in the sheet, not in the log)"},
+    "cell.too_large": {"vi": "{value!r} quá lớn để là một điểm số", "en": "{value!r} is far too large for a score"},
+    "xlsx.formulas": {
+        "vi": "Tệp có {count} ô công thức ({cells}); lưu bằng ứng dụng sẽ làm mất giá trị của chúng, nên chưa ghi gì. "
+              "Hãy thay công thức bằng giá trị (sao chép, dán giá trị) rồi lưu lại",
+        "en": "The file has {count} formula cells ({cells}); saving here would lose their values, so nothing was "
+              "written. Replace the formulas by their values (copy, paste values), then save again"},
     "layout.no_log_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi nhật ký được",
                              "en": "Tab {tab} has no header row; the log cannot be written"},
     "layout.no_agreed_cell": {

@@ -12,6 +12,13 @@ file beside it (``.<name>.lock``, ``fcntl.flock``; the kernel drops it if the ho
 dies). ``locked()`` holds that lock for a whole check-then-write: the store re-reads,
 checks and writes inside it, so its conflict check sees every other process's writes.
 Each write also re-reads the file inside the lock, so no write undoes another.
+
+Formula cells: openpyxl saves a workbook's formulas but not their cached results, so
+after a save every formula cell would read as blank (a self total silently falling from
+95,75 to 88,50). Rather than that, or than computing Excel formulas ourselves, a write
+into a workbook holding any formula is refused with ``LayoutError("xlsx.formulas")``
+naming the cells (the outbox sets it aside; nothing is written). Replace the formulas
+by their values in a spreadsheet program (copy, paste values), or use the Google Sheet.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lib.core.errors import NotAWorkbook, SourceError
+from lib.core.errors import LayoutError, NotAWorkbook, SourceError
 from lib.core.model import RawTab, RawWorkbook
 from lib.edge.sources import WriteBatch
 from lib.edge.state import cross_process_lock
@@ -100,6 +107,16 @@ def _last_filled_row(ws: Worksheet) -> int:
             if cell.value is not None and cell.value != "":
                 return row
     return 0
+
+
+_FORMULAS_NAMED = 5
+"""How many formula cells a refusal names (then "…")."""
+
+
+def _formula_cells(wb: Workbook) -> list[str]:
+    """Every cell holding a formula, as ``Tab!A1``."""
+    return [f"{ws.title}!{cell.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+            if cell.data_type == "f"]
 
 
 def _sheet(wb: Workbook, tab: str, path: Path) -> Worksheet:
@@ -202,6 +219,10 @@ class XlsxSource:
         """Set the batch's cells and append its rows, then save atomically."""
         with _lock_for(self.path):
             wb = _open(self.path, data_only=False, read_only=False)
+            formulas = _formula_cells(wb)
+            if formulas:  # saving would blank their cached results: refuse, naming them
+                named = ", ".join(formulas[:_FORMULAS_NAMED]) + (", …" if len(formulas) > _FORMULAS_NAMED else "")
+                raise LayoutError("xlsx.formulas", cells=named, count=len(formulas))
             for title in batch.new_tabs:
                 if title not in wb.sheetnames:
                     wb.create_sheet(title)
