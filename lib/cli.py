@@ -1,5 +1,6 @@
-"""The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]`` and
-``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
+"""The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``,
+``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE=VALUE…`` (in
+``lib.cli_adjust``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
 
 Exit codes: 0 the workbook is usable (warnings allowed), 1 it has errors, 2 it cannot
 be read (or the configuration is invalid).
@@ -54,12 +55,26 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     init.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     init.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
     init.add_argument("--xlsx", help="tạo tệp .xlsx mới ở đường dẫn này thay vì ghi vào Google Sheet")
+    adjust = commands.add_parser("adjust", help="ghi điểm thống nhất qua kho ghi (một lần lưu, mỗi ô một dòng nhật ký)")
+    adjust.add_argument("--config", help="tệp cấu hình cụm (.toml)")
+    adjust.add_argument("--user", required=True, help="tên người sửa, ghi vào nhật ký")
+    adjust.add_argument("--reason", required=True, help="lý do điều chỉnh")
+    adjust.add_argument("items", nargs="+", metavar="[WORKBOOK] CODE:PROVINCE=VALUE",
+                        help="tệp .xlsx (mặc định: nguồn trong cấu hình), rồi ví dụ 1.1:49=7,5 hoặc 1.1:49=7,25->7,5")
     hashing = commands.add_parser("hash-passcode", help="in mã băm của một mã đăng nhập để dán vào secrets.toml")
     hashing.add_argument("--stdin", action="store_true", help="đọc mã từ một dòng của stdin (cho script)")
     hashing.add_argument("--role", choices=["secretary", "admin"], default="secretary", help="khóa trong [auth]")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and (args.command != "adjust" or any(e.startswith("-") for e in extra)):
+        parser.error("unrecognized arguments: " + " ".join(extra))
     if args.command == "hash-passcode":
         return run_hash_passcode(args.stdin, args.role, out)
+    if args.command == "adjust":
+        from lib.cli_adjust import run_adjust
+
+        first, *rest = [*args.items, *extra]  # edits may follow the options too
+        workbook, edits = (None, args.items) if "=" in first else (first, rest)  # an edit always has "="
+        return run_adjust(workbook, args.config, args.user, args.reason, edits, out)
     if args.command == "init-sheet":
         return run_init(args.config, args.demo, args.xlsx, out)
     return run_check(args.workbook, args.config, args.json, out)

@@ -5,6 +5,7 @@ import streamlit as st
 from lib.core.errors import NotAllowed, SourceError
 from lib.core.freeze import fingerprint, short
 from lib.present.catalogue import explain, t
+from lib.present.formatting import escape_markdown
 from lib.present.tables import differences_table
 from web.auth import grant
 from web.page import data_page
@@ -16,8 +17,9 @@ me = grant()
 state = evaluation.freeze
 
 if state.frozen and state.last is not None:
-    st.success(t("freeze.state_frozen", lang, time=state.last.time, user=state.last.user,
-                 fingerprint=short(state.last.fingerprint)), icon=":material/lock:")
+    st.success(t("freeze.state_frozen", lang, time=escape_markdown(state.last.time),
+                 user=escape_markdown(state.last.user), fingerprint=short(state.last.fingerprint)),
+               icon=":material/lock:")
     if evaluation.frozen_differences:
         st.error(t("freeze.differences", lang, count=len(evaluation.frozen_differences)), icon=":material/difference:")
         st.dataframe(differences_table(evaluation, lang), hide_index=True)

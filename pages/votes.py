@@ -8,6 +8,7 @@ from lib.core.errors import InvalidChangeSet, NotAllowed
 from lib.core.model import Vote
 from lib.core.votes import vote_order
 from lib.present.catalogue import explain, t
+from lib.present.formatting import escape_markdown
 from web.auth import grant
 from web.page import data_page
 from web.writes import record
@@ -52,4 +53,5 @@ if evaluation.sheet.votes:
     names = {p.code: p.name for p in evaluation.sheet.provinces}
     for vote in evaluation.sheet.votes:
         tally = ", ".join(f"{names.get(c, c)}: {n}" for c, n in vote.votes)
-        st.markdown(f"- {vote.time} · {vote.recorder} · {vote.present} / {vote.ballots} · {tally}")
+        line = f"{vote.time} · {vote.recorder} · {vote.present} / {vote.ballots} · {tally}"
+        st.markdown("- " + escape_markdown(line))  # sheet text is text: no link, image or HTML

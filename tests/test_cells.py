@@ -313,6 +313,6 @@ def test_any_float_is_a_finite_decimal_or_refused(number: float) -> None:
     try:
         result = parse_score(number)
     except CellParseError:
-        assert number != number or number in (float("inf"), float("-inf"))
+        assert number != number or number in (float("inf"), float("-inf")) or abs(number) >= 10**9  # absurd size
         return
     assert type(result) is Decimal and result.is_finite()

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -348,3 +349,40 @@ def test_process_reader_gone_is_not_a_crash() -> None:
         os.close(write_end)
     assert process.returncode == 0
     assert "Traceback" not in process.stderr and "BrokenPipeError" not in process.stderr
+
+
+# -- adjust -----------------------------------------------------------------------------
+def run_cmd(*argv: str) -> tuple[int, str]:
+    out = StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def _agreed(path: Path, criterion: str, code: str) -> object:
+    from lib.core.parse import parse_workbook
+
+    return parse_workbook(XlsxSource(path).read(), load_config().provinces).sheet.agreed.get((criterion, code))
+
+
+def test_adjust_writes_by_code_or_any_spelling_and_logs_each_cell(tmp_path: Path) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    code, text = run_cmd("adjust", str(book), "--user", "Thư ký", "--reason", "theo biên bản",
+                     "1.1:quang nam=7,25->7,5", "1.1:54=7", "1.2:Đắk Nông=")
+    assert code == EXIT_OK, text
+    assert _agreed(book, "1.1", "49") == Decimal("7.5") and _agreed(book, "1.1", "54") == Decimal("7")
+    assert _agreed(book, "1.2", "67") is None
+    assert text.count("Đã ghi") == 3 and "Mã thay đổi" in text
+
+
+@pytest.mark.parametrize("edit", ["1.1:49=7,0->7,5", "1.1:ZZ=1", "1.1:49=abc", "1.1:49=99", "9.9:49=1", "1.1=5",
+                                  "1.1:49=1e26"])
+def test_adjust_refusals_exit_1_and_write_nothing(tmp_path: Path, edit: str) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    before = XlsxSource(book).read()
+    assert run_cmd("adjust", str(book), "--user", "T", "--reason", "x", edit)[0] == EXIT_ERRORS
+    assert XlsxSource(book).read() == before
+
+
+def test_adjust_on_a_missing_workbook_exits_2(tmp_path: Path) -> None:
+    code, _ = run_cmd("adjust", str(tmp_path / "none.xlsx"), "--user", "T", "--reason", "x", "1.1:49=1")
+    assert code == EXIT_UNREADABLE

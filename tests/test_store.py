@@ -23,8 +23,8 @@ from lib.core.config import load_config
 from lib.core.errors import (
     ChangeSetConflict,
     InvalidChangeSet,
+    LayoutError,
     NotAllowed,
-    SourceError,
     Unavailable,
     WriteConflict,
 )
@@ -229,11 +229,13 @@ def test_a_formula_like_reason_arrives_as_text(backend: Backend) -> None:
     assert row[6] == "=1+1" and row[1] == "=HYPERLINK(\"x\")"
 
 
-def test_a_missing_agreed_row_is_a_clear_source_error(tmp_path: Path) -> None:
+def test_a_missing_agreed_row_is_a_clear_layout_error(tmp_path: Path) -> None:
     with open_backend("xlsx", tmp_path) as b:
         b.edit("ThongNhat", 4, 1, "")  # the 1.1 row loses its code
-        with pytest.raises(SourceError, match="tiêu chí 1.1 – Quảng Nam"):
+        with pytest.raises(LayoutError) as caught:  # permanent: the outbox sets it aside, never retries it
             save(b.source, change(QN_11), MEMBERS)
+        assert caught.value.code == "layout.no_agreed_cell"
+        assert "tiêu chí 1.1 – Quảng Nam" in explain(caught.value)
 
 
 # -- conflicts --------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def frozen_notice(evaluation: Evaluation, lang: str) -> bool:
     """The read-only notice when the scores are frozen; True then."""
     last = evaluation.freeze.last
     if evaluation.freeze.frozen and last is not None:
-        st.info(t("review.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)), icon=":material/lock:")
+        st.info(t("review.frozen", lang, time=escape_markdown(last.time), fingerprint=short(last.fingerprint)),
+                icon=":material/lock:")
         return True
     return False
 
@@ -67,12 +68,23 @@ def outbox_status(lang: str) -> None:
     """The "not yet saved to the sheet" banner while change sets wait in the outbox."""
     count, error, _ = outbox().status()
     if count:
-        st.warning(t("review.outbox", lang, count=count, error=error or ""), icon=":material/cloud_upload:")
+        st.warning(t("review.outbox", lang, count=count, error=escape_markdown(error or "")),
+                   icon=":material/cloud_upload:")
     for parked in outbox().conflicts():
         with st.expander(t("review.parked", lang) + f" — {parked.at}", expanded=True):
             st.text(word(parked.code, parked.params, lang) if parked.code else parked.message)
             if st.button(t("review.drop_mine", lang), key=f"dismiss-{parked.change_set.id}"):
                 outbox().dismiss(parked.change_set.id)
+                st.rerun()
+            if st.button(t("review.requeue", lang), key=f"requeue-{parked.change_set.id}"):
+                outbox().requeue(parked.change_set.id)
+                st.rerun()
+    for entry in outbox().quarantined():
+        with st.expander(t("review.quarantined", lang) + f" — {entry.at}", expanded=True):
+            st.text(word("outbox.quarantined", (("error", entry.message),), lang))
+            st.code(entry.text[:2000], language=None)
+            if st.button(t("review.drop_quarantined", lang), key=f"quarantine-{entry.seq}"):
+                outbox().dismiss_quarantined(entry.seq)
                 st.rerun()
 
 
@@ -120,7 +132,7 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
         st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
-    st.warning(t("review.queued", lang, error=outcome.error or ""), icon=":material/cloud_off:")
+    st.warning(t("review.queued", lang, error=escape_markdown(outcome.error or "")), icon=":material/cloud_off:")
 
 
 def show_conflicts(me: Grant, lang: str) -> None:

@@ -12,7 +12,7 @@ so ``Tiêu chí``, ``TIEU CHI`` and ``Criterion`` are one header.
     ThongNhat  Agreed         Mã × provinces: agreed scores             the store
     NhatKy     Log            one row per change                        the store
     KeHoach    Targets        Mã × provinces: assigned targets          organisers, the store
-    KetQua     Results        Mã × provinces: evaluation achieved          organisers, the store
+    KetQua     Results        Mã × provinces: results achieved             organisers, the store
     BieuQuyet  Votes          one row per province of each vote         the store
     Chot       Freeze         freeze / unfreeze events                  the store
     ChotDiem   FrozenScores   Mã × province codes: the frozen copy      the store

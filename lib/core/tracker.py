@@ -1,7 +1,7 @@
 """Who has sent what before the meeting: self-scores and evidence per province, against deadlines.
 
 The cluster config gives the deadline for the self-score tables and how many days before
-the conference criteria still without evaluation may be supplemented. Pure: evaluation,
+the conference criteria still without results may be supplemented. Pure: the evaluation,
 config and today's date in; one ``Progress`` per province out.
 """
 
