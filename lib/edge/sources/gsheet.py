@@ -104,6 +104,23 @@ class GoogleSheetSource:
         """The sheet's title (once known) and key."""
         return f"Google Sheet “{self.title}” ({self.key})" if self.title else f"Google Sheet {self.key}"
 
+    probe_seconds = 2.0
+    """Seconds between change probes (one Drive ``files.get`` each) between full reads."""
+
+    def version(self) -> str:
+        """The Drive file's ``modifiedTime``: a cheap probe of whether anything changed.
+
+        One Drive ``files.get`` (what gspread's ``Spreadsheet.get_lastUpdateTime`` calls), no
+        retries: a failed probe only means the interval's full read decides.
+        """
+        try:
+            meta = self._http.get_file_drive_metadata(self.key)
+        except gspread.exceptions.APIError as exc:
+            raise self._translate(exc) from exc
+        except (requests.RequestException, google.auth.exceptions.GoogleAuthError) as exc:
+            raise Unavailable(f"không hỏi được Google Drive thời điểm sửa bảng tính: {exc}") from exc
+        return str(meta.get("modifiedTime", ""))
+
     def read(self) -> RawWorkbook:
         """Every contract tab, in one ``values:batchGet`` (metadata fetched once)."""
         return self._batch_get(self._contract_titles(), _READ_PARAMS)
