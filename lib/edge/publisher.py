@@ -78,10 +78,8 @@ class Broadcast:
             sent = self.current
             yield b"retry: 2000\n\n"
             if sent is not None:
-                if last_event_id != str(sent.version):
-                    yield sent.event
-                elif sent.stale:
-                    yield sent.status
+                # A client that has this version gets only its freshness (it may have shown "stale").
+                yield sent.event if last_event_id != str(sent.version) else sent.status
             while True:
                 changed = self._changed
                 message = self.current

@@ -128,6 +128,15 @@ class SharedReader(Generic[T]):
             raise NoDataYet(failure)
         return self._snapshot
 
+    @property
+    def current(self) -> Snapshot[T] | None:
+        """The snapshot as it is now, never reading (None before the first good read)."""
+        return self._snapshot
+
+    def seconds_to_next_read(self) -> float:
+        """How long until the interval's read is due (0 when due now)."""
+        return max(0.0, self._next_read - self._clock())
+
     def poll(self) -> Snapshot[T] | None:
         """Read the source if it is due (interval passed, invalidated, or the probe saw a change).
 
@@ -136,7 +145,7 @@ class SharedReader(Generic[T]):
         """
         changed = self._snapshot is not None and self._changed()
         with self._lock:
-            if self._snapshot is None or self._clock() >= self._next_read or changed:
+            if self._clock() >= self._next_read or changed:  # also before any good data: backoff holds
                 self._refresh()
         return self._snapshot
 
