@@ -142,6 +142,7 @@ def nginx(prefix: Path, backend_ports: list[int], balance: str = PER_CONNECTION)
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise RuntimeError("nginx is not installed (apt-get install -y nginx-light)")
+    (prefix / "cache" / "standings").mkdir(parents=True, exist_ok=True)
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
     port = free_port()

@@ -200,6 +200,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.delegate": {"vi": "Đại biểu", "en": "Delegates"},
     "projector.provisional": {"vi": "TẠM TÍNH — còn điểm chưa thống nhất", "en": "PROVISIONAL — scores not all agreed"},
     "projector.final": {"vi": "Đã thống nhất toàn bộ điểm", "en": "All scores agreed"},
+    "source.probes": {"vi": "Lượt kiểm tra thay đổi", "en": "Change probes"},
     "delegate.live": {"vi": "Bảng xếp hạng trực tiếp, nhẹ cho điện thoại: {url}",
                       "en": "Light live ranking for phones: {url}"},
     "projector.qr": {"vi": "Xem trực tiếp trên điện thoại", "en": "Follow live on your phone"},
