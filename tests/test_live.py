@@ -247,7 +247,7 @@ def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
 def test_projector_shows_the_qr_code_of_the_live_page(browser, tmp_path):
     config, _ = live_config(tmp_path, INTERVAL)
     text = config.read_text(encoding="utf-8").replace("# public_url =", "public_url =")
-    config.write_text(text, encoding="utf-8")
+    config.write_text(text.replace("max_sessions = 500", "max_sessions = 1"), encoding="utf-8")
     with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "c")}) as url:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(url + "/?view=projector")
@@ -255,3 +255,21 @@ def test_projector_shows_the_qr_code_of_the_live_page(browser, tmp_path):
         qr.wait_for(timeout=30_000)
         assert qr.locator("img").get_attribute("src").startswith("data:image/svg+xml")
         assert "https://thidua.example.vn/live" in qr.inner_text()
+        # The projector holds the one session allowed: a new read-only visitor is sent to /live,
+        # while the projector and the sign-in page are still admitted.
+        opener = urllib.request.build_opener(NoRedirect)
+        for path, expected in [("/", 307), ("/?view=delegate", 307), ("/?view=projector", 200),
+                               ("/dang-nhap", 200)]:
+            try:
+                status, location = opener.open(url + path, timeout=10).status, None
+            except urllib.error.HTTPError as exc:
+                status, location = exc.code, exc.headers.get("Location")
+            assert status == expected, path
+            if expected == 307:
+                assert location == "/live"
+        assert "thidua_sent_to_live_total 2" in get(url + "/metrics")[2].decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - see the 307 itself
+        return None
