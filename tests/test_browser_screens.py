@@ -9,8 +9,9 @@ import pytest
 
 from lib.core.auth import Role
 from lib.core.config import load_config
+from lib.core.model import Adjustment, ChangeSet
 from lib.edge.sources.xlsx import XlsxSource
-from lib.edge.store import Adjustment, ChangeSet, save
+from lib.edge.store import save
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import secrets_toml, sheet_settings
 from tests.servers import ROOT, dashboard, live_config

@@ -25,11 +25,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lib.core.auth import Role
 from lib.core.config import load_config
 from lib.core.evaluation import Evaluation, evaluate
-from lib.core.freeze import set_frozen, short
-from lib.core.model import Criterion, LogEntry, Scoresheet
+from lib.core.freeze import short
+from lib.core.model import Criterion, LogEntry, Scoresheet, Vote
 from lib.core.scoring import VOTE, Rules, rank
-from lib.core.votes import Vote
 from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import set_frozen
 from lib.present.exports import minutes_docx, standings_csv, summary_xlsx
 from lib.present.exports.standings_csv import HEADER
 from lib.present.formatting import rank_label, two_decimals, vn_number, vn_score

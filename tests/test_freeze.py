@@ -20,20 +20,26 @@ from hypothesis import strategies as st
 from lib.core.config import load_config
 from lib.core.errors import NotAllowed
 from lib.core.evaluation import Evaluation, evaluate
-from lib.core.freeze import (
+from lib.core.freeze import fingerprint, short
+from lib.core.model import (
     FROZE,
     UNFROZE,
+    Adjustment,
+    ChangeSet,
     Difference,
     FreezeEvent,
-    fingerprint,
-    freeze_state,
-    set_frozen,
-    short,
+    LogEntry,
+    ProvinceCode,
+    RawTab,
+    RawWorkbook,
+    Role,
+    Scoresheet,
 )
-from lib.core.model import LogEntry, ProvinceCode, RawTab, RawWorkbook, Scoresheet
-from lib.edge.store import Adjustment, ChangeSet, Role, save
+from lib.core.parse import parse_workbook
+from lib.edge.store import save, set_frozen
 from tests.sheets import PROVINCES, criterion
 from tests.test_store import MEMBERS, Backend, open_backend
+from tests.wording import raises_saying
 
 CONFIG = load_config()
 D = Decimal
@@ -211,7 +217,7 @@ def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend)
     if backend.server:
         backend.server.reset_log()
     for role in (Role.SECRETARY, Role.ADMIN):
-        with pytest.raises(NotAllowed, match="chốt"):
+        with raises_saying(NotAllowed, "chốt"):
             save(backend.source, ChangeSet("Thư ký Cụm", role, (QN_11,)), MEMBERS)
     assert backend.raw() == before
     if backend.server:
@@ -239,7 +245,7 @@ def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Ba
 def test_unfreezing_needs_a_reason(backend: Backend, reason: str) -> None:
     freeze(backend)
     before = backend.raw()
-    with pytest.raises(NotAllowed, match="lý do"):
+    with raises_saying(NotAllowed, "lý do"):
         unfreeze(backend, reason)
     assert backend.raw() == before
     assert results(backend).freeze.frozen
@@ -268,12 +274,12 @@ def test_unfreezing_is_recorded_and_saving_works_again(backend: Backend) -> None
 
 
 def test_freezing_twice_or_unfreezing_what_is_not_frozen_is_refused(backend: Backend) -> None:
-    with pytest.raises(NotAllowed, match="chưa được chốt"):
+    with raises_saying(NotAllowed, "chưa được chốt"):
         unfreeze(backend, "không có gì để mở")
     assert "Chot" not in backend.raw()
     freeze(backend)
     before = backend.raw()
-    with pytest.raises(NotAllowed, match="đã được chốt"):
+    with raises_saying(NotAllowed, "đã được chốt"):
         freeze(backend)
     assert backend.raw() == before
     assert len(results(backend).freeze.events) == 1
@@ -285,7 +291,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
     backend.edit("ChotDiem", 40, 1, "9.9")
     backend.edit("ChotDiem", 40, 2, 5)
     backend.edit("ChotDiem", 3, 15, "ghi chú")
-    assert ("9.9", "49") in freeze_state(backend.raw(), MEMBERS).frozen_values
+    assert ("9.9", "49") in parse_workbook(backend.raw(), MEMBERS).sheet.freeze.frozen_values
     unfreeze(backend, "Bổ sung minh chứng")
     save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS)
 
@@ -305,7 +311,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
 
 
 def test_a_freeze_state_without_the_tabs_is_open(backend: Backend) -> None:
-    state = freeze_state(backend.raw(), MEMBERS)
+    state = parse_workbook(backend.raw(), MEMBERS).sheet.freeze
     assert not state.frozen and state.last is None and state.frozen_values == {}
 
 
@@ -315,7 +321,7 @@ def test_freeze_state_accepts_the_english_tab_names_and_headers() -> None:
                    ["12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, None]],
         "FrozenScores": [["Code", "49", 51], [1.1, 7.25, "7,5"], ["1.2", None, "#N/A"]],
     }
-    state = freeze_state(raw, MEMBERS)
+    state = parse_workbook(raw, MEMBERS).sheet.freeze
     assert state.frozen
     assert state.last == FreezeEvent("12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, "")
     assert state.frozen_values == {("1.1", "49"): D("7.25"), ("1.1", "51"): D("7.5")}

@@ -30,6 +30,7 @@ from lib.edge.sources import WriteBatch
 from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
 from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info, source_from_settings
 from lib.edge.sources.xlsx import XlsxSource
+from lib.present.catalogue import describe
 from tests.fake_sheets import FakeSheetsServer, serve, service_account_info
 from tests.fake_sheets.client import EMAIL, secrets_toml, sheet_settings
 
@@ -67,7 +68,7 @@ def standings(results: Evaluation) -> list[tuple[Any, ...]]:
 
 
 def problems(results: Evaluation) -> list[tuple[str, str]]:
-    return [(p.cell, p.message) for p in results.problems]
+    return [(p.cell, describe(p)) for p in results.problems]
 
 
 def open_sheet(server: FakeSheetsServer, key: str, **extra: Any) -> GoogleSheetSource:
@@ -187,7 +188,7 @@ def test_a_tab_missing_from_the_start_is_reported_by_the_core(server, config):
     del book["TuCham"]
     key = server.create_spreadsheet("Thi đua", book)
     results = evaluate(open_sheet(server, key).read(), config)
-    assert any("thiếu trang tính TuCham" in p.message for p in results.errors)
+    assert any("thiếu trang tính TuCham" in describe(p) for p in results.errors)
 
 
 def test_a_renamed_tab_is_a_clear_error_and_the_metadata_is_fetched_again(server, demo_key, config):
@@ -201,7 +202,7 @@ def test_a_renamed_tab_is_a_clear_error_and_the_metadata_is_fetched_again(server
     assert server.count("metadata") == 1
     results = evaluate(source.read(), config)  # metadata read again: the tab is reported missing
     assert server.count("metadata") == 2
-    assert any("thiếu trang tính TuCham" in p.message for p in results.errors)
+    assert any("thiếu trang tính TuCham" in describe(p) for p in results.errors)
     source.read()
     assert server.count("metadata") == 2  # not on every read
     rename_tab(server, demo_key, "TuCham (bản cũ)", "TuCham")

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from lib.core.errors import NotAllowed, QuotaExceeded, Unavailable
+from lib.core.model import VN_TIME, Adjustment, ChangeSet, Role
 from lib.edge.outbox import Outbox, change_set_from_json, change_set_to_json
 from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
 from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
-from lib.edge.store import VN_TIME, Adjustment, ChangeSet, Role, save
+from lib.edge.store import save
 from tests.fake_sheets import service_account_info
 from tests.test_store import MEMBERS, PY_11, QN_11, Backend, LostReply, change, open_backend
 

@@ -46,7 +46,7 @@ class ConfigError(ScoreboardError):
 class CodedError(ScoreboardError):
     """An error whose words live in the UI catalogue: ``code`` and its ``params``."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         self.code = code
         self.params: Params = tuple(params.items())
         super().__init__(code)

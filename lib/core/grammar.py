@@ -108,9 +108,6 @@ KINDS = {
     "penalty": Kind.PENALTY,
 }
 
-FREEZE_ACTIONS = {"chot": "chốt", "freeze": "chốt", "mochot": "mở chốt", "unfreeze": "mở chốt"}
-"""Folded action words of a ``Chot`` row -> the action as the app writes it."""
-
 # Columns of a score tab that are not provinces and are ignored rather than reported.
 NON_PROVINCE_HEADERS = {
     fold(h)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from lib.core.cells import score_text
-from lib.core.errors import CodedError, InvalidChangeSet, ScoreboardError
+from lib.core.errors import ChangeSetConflict, CodedError, InvalidChangeSet, ScoreboardError
 from lib.core.model import Conflict, Params, Problem
 
 LANGUAGES = ("vi", "en")
@@ -437,6 +437,8 @@ def explain(error: BaseException, lang: str = "vi") -> str:
     """An error in words: coded errors through the catalogue (each rule of a change set on its own line)."""
     if isinstance(error, InvalidChangeSet):
         return "; ".join(_word(code, params, lang) for code, params in error.problems)
+    if isinstance(error, ChangeSetConflict):
+        return _word(error.code, error.params, lang) + ": " + "; ".join(conflict_line(c, lang) for c in error.conflicts)
     if isinstance(error, CodedError):
         return _word(error.code, error.params, lang)
     if isinstance(error, ScoreboardError):
@@ -446,7 +448,7 @@ def explain(error: BaseException, lang: str = "vi") -> str:
 
 def conflict_line(conflict: Conflict, lang: str = "vi") -> str:
     """One line for the secretary about one conflicting cell."""
-    blank = t("blank", lang)
+    blank = _word("blank", (), lang)
 
     def show(value: Decimal | None) -> str:
         return blank if value is None else score_text(value)
