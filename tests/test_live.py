@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import re
 import socket
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lib.edge.publisher import Broadcast, Message
+from lib.edge.reader import SharedReader
 from lib.edge.sources import WriteBatch
 from lib.edge.sources.xlsx import XlsxSource
 from lib.present.live_page import live_page
@@ -273,3 +275,37 @@ def test_projector_shows_the_qr_code_of_the_live_page(browser, tmp_path):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - see the 307 itself
         return None
+
+
+def test_the_drive_probe_reads_the_sheet_only_when_it_changed():
+    from lib.core.config import load_config
+    from lib.core.evaluation import evaluate
+    from tests.fake_sheets import serve
+    from tests.test_gsheet_source import demo, open_sheet
+
+    config = load_config()
+    for server in serve():
+        key = server.create_spreadsheet("Thi đua (probe)", demo())
+        source = open_sheet(server, key)
+        assert source.probe_seconds == 2.0
+        now = [0.0]
+        reader = SharedReader(source, lambda raw: evaluate(raw, config), ttl=15,
+                              clock=functools.partial(now.__getitem__, 0))
+        reader.probe_every = 0.0
+        first = reader.poll()
+        assert first is not None and reader.stats.reads == 1
+        stamp = source.version()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamp)
+        now[0] = 1.0
+        reader.poll()  # probed, unchanged: no full read
+        assert reader.stats.reads == 1 and reader.stats.probes >= 2
+        time.sleep(0.01)
+        row = next(i for i, r in enumerate(demo()["ThongNhat"]) if r and str(r[0]) == "1.1") + 1
+        source.write(WriteBatch(cells={("ThongNhat", row, 3): 0}))
+        assert source.version() != stamp
+        now[0] = 2.0
+        changed = reader.poll()  # the probe saw modifiedTime move: one batchGet, a new version
+        assert reader.stats.reads == 2 and changed is not None and changed.version == first.version + 1
+        now[0] = 20.0
+        reader.poll()  # the interval's full read comes whatever the probe says
+        assert reader.stats.reads == 3
