@@ -5,6 +5,7 @@ import streamlit as st
 from lib.present.catalogue import t
 from lib.present.charts import group_breakdown_figure, province_colour, waterfall_figure
 from lib.present.tables import province_criteria
+from web import state
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
 from web.shared_figures import ranking_chart
@@ -27,14 +28,14 @@ def live_standings() -> None:
                             selection_mode="points", config={"displayModeBar": False})
     points = event.selection.points if event and event.selection else []
     if points:
-        st.session_state["delegate-province"] = snap.value.standings[int(points[0]["y"])].code
+        st.session_state[state.DELEGATE_PROVINCE] = snap.value.standings[int(points[0]["y"])].code
 
 
 live_standings()
 
 results = snapshot_or_stop(lang).value
 names = {s.code: s.province.name for s in results.standings}
-code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key="delegate-province")
+code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key=state.DELEGATE_PROVINCE)
 standing = results.standing(code)
 colour = province_colour(code, [p.code for p in config.provinces])
 st.subheader(t("delegate.groups", lang, name=standing.province.name))

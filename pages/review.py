@@ -6,6 +6,7 @@ from lib.core.review import agree_as_self, pending_adjustments, review_rows, wha
 from lib.core.scoring import Rules
 from lib.present.catalogue import t
 from lib.present.review_editor import editor_frame, edits_from_frame
+from web import state
 from web.auth import grant
 from web.data import config_or_stop, snapshot_or_stop
 from web.review_widgets import (
@@ -41,11 +42,11 @@ if unlogged:
     st.warning(t("review.unlogged", lang, count=unlogged), icon=":material/report:")
 st.caption(t("review.help", lang))
 
-version = st.session_state.setdefault(f"editor-version-{province.code}", 0)
-prefill = st.session_state.get(f"prefill-{province.code}", [])
+version = st.session_state.setdefault(state.editor_version(province.code), 0)
+prefill = st.session_state.get(state.prefill(province.code), [])
 if not frozen and st.button(t("review.agree_self", lang), key="agree-self"):
-    st.session_state[f"prefill-{province.code}"] = agree_as_self(rows)
-    st.session_state[f"editor-version-{province.code}"] = version + 1
+    st.session_state[state.prefill(province.code)] = agree_as_self(rows)
+    st.session_state[state.editor_version(province.code)] = version + 1
     st.rerun()
 pending_area = st.container()  # filled below, shown above the long table
 edited = st.data_editor(

@@ -14,28 +14,27 @@ from lib.core.review import Move, ReviewRow
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.formatting import escape_markdown, vn_number
+from web import state
 from web.writes import outbox, submit
-
-_CONFLICT = "conflict"
 
 
 def province_picker(results: Evaluation, lang: str) -> Province:
     """A select box with previous/next buttons, stepping through provinces in config order."""
     provinces = {p.code: p for p in results.sheet.provinces}
     codes = list(provinces)
-    if st.session_state.get("review-province") not in provinces:
-        st.session_state["review-province"] = codes[0]
+    if st.session_state.get(state.REVIEW_PROVINCE) not in provinces:
+        st.session_state[state.REVIEW_PROVINCE] = codes[0]
 
     def step(delta: int) -> None:
-        index = codes.index(st.session_state["review-province"])
-        st.session_state["review-province"] = codes[(index + delta) % len(codes)]
+        index = codes.index(st.session_state[state.REVIEW_PROVINCE])
+        st.session_state[state.REVIEW_PROVINCE] = codes[(index + delta) % len(codes)]
 
     left, middle, right = st.columns([1, 4, 1], vertical_alignment="bottom")
     left.button(t("review.prev", lang), key="review-prev", on_click=step, args=(-1,))
-    middle.selectbox(t("review.province", lang), codes, key="review-province",
+    middle.selectbox(t("review.province", lang), codes, key=state.REVIEW_PROVINCE,
                      format_func=lambda code: f"{provinces[code].name} ({code})")
     right.button(t("review.next", lang), key="review-next", on_click=step, args=(1,))
-    return provinces[st.session_state["review-province"]]
+    return provinces[st.session_state[state.REVIEW_PROVINCE]]
 
 
 def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
@@ -111,14 +110,14 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
     try:
         outcome = submit(change_set)
     except ChangeSetConflict as exc:
-        st.session_state[_CONFLICT] = (change_set, exc.conflicts)
+        st.session_state[state.CONFLICT] = (change_set, exc.conflicts)
         st.rerun()
     except (InvalidChangeSet, NotAllowed) as exc:
         st.error(explain(exc, lang), icon=":material/block:")
         return
     if outcome.status == "saved":
-        st.session_state.pop(f"prefill-{province}", None)
-        st.session_state[f"editor-version-{province}"] = st.session_state.get(f"editor-version-{province}", 0) + 1
+        st.session_state.pop(state.prefill(province), None)
+        st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
     st.warning(t("review.queued", lang, error=outcome.error or ""), icon=":material/cloud_off:")
@@ -126,7 +125,7 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
 
 def show_conflicts(me: Grant, lang: str) -> None:
     """The last save's conflicts, with the secretary's two choices."""
-    pending = st.session_state.get(_CONFLICT)
+    pending = st.session_state.get(state.CONFLICT)
     if not pending:
         return
     change_set, conflicts = pending
@@ -140,8 +139,8 @@ def show_conflicts(me: Grant, lang: str) -> None:
             Adjustment(a.criterion, a.province, now.get((a.criterion, a.province), a.old), a.new, a.reason)
             for a in change_set.adjustments
         )
-        del st.session_state[_CONFLICT]
+        del st.session_state[state.CONFLICT]
         _submit(ChangeSet(me.user, me.role, retried), retried[0].province, lang)
     if drop.button(t("review.drop_mine", lang), key="conflict-drop"):
-        del st.session_state[_CONFLICT]
+        del st.session_state[state.CONFLICT]
         st.rerun()
