@@ -9,13 +9,14 @@ from web import state
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
 from web.shared_figures import ranking_chart
-from web.widgets import cluster_heading, freshness, language, language_switch, ranking_notices
+from web.widgets import cluster_heading, freshness, language, language_switch, live_url, ranking_notices
 
 hide_chrome()
 language_switch()
 lang = language()
 config = config_or_stop(lang)
 cluster_heading(config, lang)
+st.markdown(t("delegate.live", lang, url=f"[/live]({live_url(config)})"))
 
 
 @st.fragment(run_every=config.screen_seconds)
