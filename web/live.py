@@ -103,7 +103,8 @@ async def live(request: Request) -> Response:
     message = publisher().current
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
     page = live_page(message.body.decode() if message else None, title=config.name, year=config.year,
-                     interval=config.refresh_seconds, lang=lang)
+                     interval=config.refresh_seconds, lang=lang,
+                     award_places=[(a.from_rank, a.to_rank) for a in config.awards])
     return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 
 from lib.present.catalogue import CATALOGUE, LANGUAGES
 
 _KEYS = ("live.title", "live.total", "live.gap", "live.moved", "live.provisional", "live.needs_vote",
          "live.frozen", "live.as_of", "live.stale", "live.no_data", "live.switch", "live.new",
-         "col.rank", "col.province", "col.award", "illustrative")
+         "live.needs", "live.leads", "live.level", "col.rank", "col.province", "col.award", "illustrative")
 
 _CSS = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -51,6 +52,16 @@ function num(s){return lang==='vi'?String(s).replace('.',','):String(s)}
 var ESC={'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'};
 function esc(s){return String(s==null?'':s).replace(/[&<>"]/g,function(c){return ESC[c]})}
 function when(iso){try{return new Date(iso).toLocaleTimeString(lang==='vi'?'vi-VN':'en-GB')}catch(e){return iso}}
+// The same rule as lib.core.margins, in whole hundredths: a holder's lead over the first place
+// below its band, anyone else's distance to the place just better than its band.
+var BANDS=JSON.parse(document.body.dataset.awards||'[]');
+function cents(s){return Math.round(parseFloat(s)*100)}
+function margin(i){
+ var st=doc.standings,s=st[i],band=null,last=0;
+ BANDS.forEach(function(b){last=Math.max(last,b[1]);if(s.award&&b[0]<=s.rank&&s.rank<=b[1])band=b});
+ if(band)return band[1]<st.length?[band[1]+1,cents(s.agreed_total)-cents(st[band[1]].agreed_total)]:null;
+ var to=Math.min(last,i);
+ return to>=1?[to,Math.max(0,cents(st[to-1].agreed_total)-cents(s.agreed_total))]:null}
 function render(){
  document.documentElement.lang=lang;document.title=t('live.title');
  document.getElementById('sw').textContent=t('live.switch');
@@ -76,6 +87,10 @@ function render(){
   var meta=[];
   if(gap)meta.push('<span class="gap">'+esc(t('live.gap'))+': '+gap+'</span>');
   if(s.award)meta.push('<span>🏅 '+esc(s.award)+'</span>');
+  var g=margin(i);
+  if(g){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
+   meta.push('<span class="mg">'+esc(t(k).replace('{place}',g[0])
+    .replace('{points}',num((g[1]/100).toFixed(2))))+'</span>')}
   if(s.provisional)meta.push('<span class="mk pv">◔ '+esc(t('live.provisional'))+'</span>');
   if(s.needs_vote)meta.push('<span class="mk nv">⚖ '+esc(t('live.needs_vote'))+'</span>');
   if(mv)meta.push(mv);
@@ -118,16 +133,18 @@ def _json_script(text: str) -> str:
 
 
 def live_page(document: str | None, *, title: str, year: int, interval: int, lang: str = "vi",
-              illustrative: bool = False) -> str:
+              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = ()) -> str:
     """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded."""
     lang = lang if lang in LANGUAGES else "vi"
     labels = {code: {key: CATALOGUE[key][code] for key in _KEYS} for code in LANGUAGES}
+    bands = json.dumps([list(b) for b in award_places])
     note = f'<p id="illu">{html.escape(CATALOGUE["illustrative"][lang])}</p>' if illustrative else ""
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{html.escape(CATALOGUE['live.title'][lang])}</title><style>{_CSS}</style></head>"
-        f'<body data-interval="{int(interval)}"><header><h1 id="h">{html.escape(CATALOGUE["live.title"][lang])}</h1>'
+        f'<body data-interval="{int(interval)}" data-awards="{html.escape(bands)}">'
+        f'<header><h1 id="h">{html.escape(CATALOGUE["live.title"][lang])}</h1>'
         f'<div class="sub"><span>{html.escape(title)} · {int(year)}</span><button id="sw" type="button">'
         f'{html.escape(CATALOGUE["live.switch"][lang])}</button></div></header>'
         '<div id="stale" role="status" aria-live="polite"></div><div id="frozen"></div>'

@@ -5,17 +5,20 @@ Numbers are formatted here, Vietnamese style, so a page only lays tables out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from lib.core.config import Award
 from lib.core.evaluation import Evaluation
+from lib.core.margins import margins
 from lib.core.model import Kind, ReadFailure, Severity, Standing
 from lib.core.scoring import VOTE
 from lib.core.text import fold
 from lib.core.tracker import Progress
 from lib.present.catalogue import describe, t
 from lib.present.formatting import clock, rank_label, signed, vn_number, vn_score
+from lib.present.status import margin_text
 
 KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
 
@@ -32,8 +35,8 @@ def status_text(standing: Standing, lang: str = "vi") -> str:
     return " · ".join(parts)
 
 
-def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
-    """The ranking table: rank, province, self and agreed totals, status, award."""
+def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[Award] = ()) -> pd.DataFrame:
+    """The ranking table: rank, province, self and agreed totals, status, award, margin to the award line."""
     rows = [
         {
             t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
@@ -43,8 +46,9 @@ def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
             t("col.diff", lang): signed(s.agreed_total - s.self_total),
             t("col.status", lang): status_text(s, lang),
             t("col.award", lang): s.award or "",
+            t("col.margin", lang): margin_text(m, s.award is not None, lang),
         }
-        for s in evaluation.standings
+        for s, m in zip(evaluation.standings, margins(evaluation.standings, awards), strict=True)
     ]
     return pd.DataFrame(rows)
 
