@@ -248,6 +248,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tracker.col.status": {"vi": "Tình trạng", "en": "Status"},
     "tracker.col.days": {"vi": "Số ngày còn lại", "en": "Days left"},
     "tracker.status.complete": {"vi": "Đủ", "en": "Complete"},
+    "tracker.overdue_since": {"vi": "quá hạn từ {date}", "en": "overdue since {date}"},
+    "tracker.days": {"vi": "còn {days} ngày", "en": "{days} days left"},
     "tracker.status.pending": {"vi": "Đang chờ", "en": "Pending"},
     "tracker.status.supplementing": {"vi": "Đang bổ sung", "en": "Supplementing"},
     "tracker.status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
