@@ -8,10 +8,11 @@ refusals as codes with parameters (``Problem``, ``CodedError``); ``describe`` an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from lib.core.cells import score_text
+from lib.core.config import Award
 from lib.core.errors import ChangeSetConflict, CodedError, InvalidChangeSet, ScoreboardError
 from lib.core.model import Conflict, Params, Problem
 
@@ -442,6 +443,19 @@ def _word(code: str, params: Params | Mapping[str, object], lang: str) -> str:
 
 def _format(template: str, values: Mapping[str, object]) -> str:
     return template.format(**{k: _Value(v) for k, v in values.items()})
+
+
+def award_label(name: str | None, lang: str = "vi", awards: Sequence[Award] = ()) -> str:
+    """An award's name for the screen: Vietnamese, and on English screens its English form beside it.
+
+    >>> flag = Award("Cờ thi đua của Chính phủ", 1, 1, "Government Emulation Flag")
+    >>> award_label(flag.name, "en", [flag]), award_label(flag.name, "vi", [flag]), award_label(None, "en")
+    ('Cờ thi đua của Chính phủ (Government Emulation Flag)', 'Cờ thi đua của Chính phủ', '')
+    """
+    if not name:
+        return ""
+    english = next((a.name_en for a in awards if a.name == name and a.name_en), "")
+    return f"{name} ({english})" if lang == "en" and english else name
 
 
 def describe(problem: Problem, lang: str = "vi") -> str:

@@ -16,7 +16,7 @@ from lib.core.model import Kind, ReadFailure, Severity, Standing
 from lib.core.scoring import VOTE
 from lib.core.text import fold
 from lib.core.tracker import Progress
-from lib.present.catalogue import describe, t
+from lib.present.catalogue import award_label, describe, t
 from lib.present.formatting import clock, rank_label, signed, vn_date, vn_number, vn_score
 from lib.present.status import margin_text
 
@@ -45,7 +45,7 @@ def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[A
             t("col.agreed", lang): vn_number(s.agreed_total),
             t("col.diff", lang): signed(s.agreed_total - s.self_total),
             t("col.status", lang): status_text(s, lang),
-            t("col.award", lang): s.award or "",
+            t("col.award", lang): award_label(s.award, lang, awards),
             t("col.margin", lang): margin_text(m, s.award is not None, lang),
         }
         for s, m in zip(evaluation.standings, margins(evaluation.standings, awards), strict=True)
