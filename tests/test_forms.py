@@ -22,9 +22,11 @@ from lib.edge.forms import read_form_file
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import import_self_scores
 from lib.present.forms_xlsx import HEADER_ROW, file_name, form_bytes
+from tests.test_meeting_pages import SECRETARY, app, signed_in
 from tests.test_pages import ROOT, make_config
 
 KON_TUM = "62"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -123,7 +125,7 @@ def test_filled_forms_import_what_is_recognisable_and_name_the_rest(tmp_path, de
     out = generate(tmp_path, config)
     form = out / "62-Kon-Tum.xlsx"
     fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 9}, "1.1": {"self": " 7,5 điểm"},
-                 "3.3": {"self": "ba"}, "1.4": {"evidence": "https://drive.example/62/1.4"}},
+                "3.3": {"self": "ba"}, "1.4": {"evidence": "https://drive.example/62/1.4"}},
                  extra_rows=[("9.9", 1), (None, 2)], extra_column="Ghi chú của tỉnh",
                  links=[("2.1", "Báo cáo 5", "https://drive.example/62/2.1")])
     before = sheet_of(workbook, config)
@@ -294,3 +296,44 @@ def test_libreoffice_round_trip(tmp_path, demo):
     after = sheet_of(workbook, config)
     assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5") and after.self_scores[("3.2", KON_TUM)] == 3
     assert after.evidence[("1.4", KON_TUM)] == "https://drive.example/x"
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A copy of the demo that the app under AppTest reads and writes."""
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
+    config = make_config(tmp_path, workbook)
+    monkeypatch.setenv("THIDUA_CONFIG", str(config))
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    return workbook, config
+
+
+def test_the_secretary_uploads_a_form_sees_the_diff_and_imports_it(tmp_path, served):
+    meeting, config = served
+    viewer = app()
+    viewer.switch_page("pages/tracker.py").run()
+    assert not viewer.exception, viewer.exception
+    assert not viewer.file_uploader and [b.label for b in viewer.get("download_button")]  # downloads for all
+    form = tmp_path / "62-Kon-Tum.xlsx"
+    cfg = load_config(config)
+    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), "01/02/2020 08:00:00"))
+    fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 9}, "1.4": {"evidence": "https://drive.example/62"}})
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/tracker.py").run()
+    at.file_uploader(key="forms-upload").set_value((form.name, form.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    assert any("2 ô mới, 0 ô thay đổi" in i.value for i in at.info)
+    shown = at.dataframe[-1].value
+    assert set(shown["Trạng thái"]) >= {"mới", "không đổi"}
+    assert "BangTuCham!F23" in set(at.dataframe[-2].value["Ô"])  # the out-of-range cell, by its address
+    at.button(key="forms-import").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã nhập 2 ô của Kon Tum" in s.value for s in at.success)
+    after = sheet_of(meeting, config)
+    assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5")
+    assert after.evidence[("1.4", KON_TUM)] == "https://drive.example/62"
+    assert after.log[-1].user == "Nguyễn Văn A" and after.log[-1].reason.startswith(IMPORT_REASON)
+    at.run()  # the tracker now shows when Kon Tum's form was imported
+    tracker = at.dataframe[0].value
+    assert tracker.loc[tracker["Tỉnh"] == "Kon Tum", "Nhập biểu mẫu gần nhất"].item() == after.log[-1].time
