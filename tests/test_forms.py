@@ -337,3 +337,36 @@ def test_the_secretary_uploads_a_form_sees_the_diff_and_imports_it(tmp_path, ser
     at.run()  # the tracker now shows when Kon Tum's form was imported
     tracker = at.dataframe[0].value
     assert tracker.loc[tracker["Tỉnh"] == "Kon Tum", "Nhập biểu mẫu gần nhất"].item() == after.log[-1].time
+
+
+def test_formulas_blanks_and_duplicates_are_named_not_guessed(tmp_path, demo):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    where = fill(form, {"1.1": {"self": "=4+3"}, "1.2": {"self": None}, "1.3": {"self": "#N/A"}},
+                 extra_rows=[("1.4", 1)])
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    found = {p.cell: (p.code, p.args.get("cause", ("",))[0]) for p in reading.problems}
+    rows = where["rows"]
+    assert found[f"BangTuCham!F{rows['1.1']}"] == ("score.unreadable", "cell.formula")  # never computed: not blank
+    assert found[f"BangTuCham!F{rows['1.2']}"][0] == "form.cleared"  # a blank never clears the sheet
+    assert found[f"BangTuCham!F{rows['1.3']}"] == ("score.unreadable", "cell.spreadsheet_error")
+    assert found[f"BangTuCham!A{where['extra']['1.4']}"][0] == "form.duplicate_row"
+    assert [c for c in form_changes(reading, sheet) if c.status is not Status.UNCHANGED] == []
+
+
+def test_a_sheet_that_cannot_be_written_is_said_plainly_and_nothing_is_queued(tmp_path, demo, monkeypatch, capsys):
+    from lib.core.errors import Unavailable
+
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+
+    def down(self, batch):
+        raise Unavailable("mất kết nối (giả lập)")
+
+    monkeypatch.setattr(XlsxSource, "write", down)
+    before = workbook.read_bytes()
+    code, _ = cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")
+    assert code == EXIT_UNREADABLE and workbook.read_bytes() == before
+    assert "không ghi được vào bảng tính" in capsys.readouterr().err

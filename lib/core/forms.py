@@ -134,7 +134,8 @@ def read_form(raw: RawWorkbook, cluster: str, year: int, members: Sequence[Provi
     if found is None:
         return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems))
     title, rows, header_index, columns = found
-    entries, seen = _entries(title, rows, header_index, columns, {c.code: c for c in criteria}, problems)
+    entries, seen = _entries(title, rows, header_index, columns, {c.code: c for c in criteria}, problems,
+                             baseline)
     for c in criteria:
         if c.code not in seen:
             problems.append(Problem.warning(title, "form.missing_row", code=c.code))
@@ -203,7 +204,8 @@ def _table(raw: RawWorkbook, meta_title: str, problems: list[Problem]
 
 
 def _entries(title: str, rows: RawTab, header_index: int, columns: dict[str, int],
-             criteria: Mapping[str, Criterion], problems: list[Problem]) -> tuple[list[FormEntry], set[str]]:
+             criteria: Mapping[str, Criterion], problems: list[Problem],
+             baseline: Mapping[tuple[str, str], Decimal | str | None]) -> tuple[list[FormEntry], set[str]]:
     header = rows[header_index]
     known = set(columns.values())
     extra = [c for c in range(max([len(r) for r in rows[header_index:]] or [0])) if c not in known]
@@ -250,6 +252,8 @@ def _entries(title: str, rows: RawTab, header_index: int, columns: dict[str, int
                 score = None
             elif score is not None:
                 entries.append(FormEntry(code, "TuCham", score, score_cell))
+            elif (then := baseline.get((code, "TuCham"))) is not None:
+                problems.append(Problem.warning(score_cell, "form.cleared", code=code, value=then))
             else:
                 problems.append(Problem.warning(score_cell, "form.empty_row", code=code))
         if evidence_col is not None and (text := cell_at(row, evidence_col)) is not None:

@@ -429,6 +429,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "code {code!r} repeated (first at {first}); this row is not imported"},
     "form.empty_row": {"vi": "tiêu chí {code} chưa tự chấm (ô trống không xóa điểm đang có)",
                        "en": "criterion {code} has no self-score (a blank cell never clears the sheet)"},
+    "form.cleared": {"vi": "tiêu chí {code}: ô tự chấm đã bị xóa; bảng tính giữ điểm {value:score} "
+                           "(nhập không xóa điểm)",
+                     "en": "criterion {code}: the self-score was cleared; the sheet keeps {value:score} (an import "
+                           "never clears)"},
     "form.missing_row": {"vi": "biểu mẫu không có dòng cho tiêu chí {code}",
                          "en": "the form has no row for criterion {code}"},
     "role.cannot_import": {"vi": "{user} không có quyền nhập bảng tự chấm (chỉ thư ký hoặc quản trị)",
