@@ -6,7 +6,8 @@ checks the role at the moment of writing, re-reads the workbook, and writes only
 every cell still holds the value the secretary started from; otherwise it raises
 ``ChangeSetConflict`` listing each conflict and writes nothing. Accepted changes set the
 ``ThongNhat`` cells and append one ``NhatKy`` row each in one ``source.write`` call.
-``record_vote`` and ``set_frozen`` go the same way: role, re-read, rules, one write.
+``record_vote``, ``set_frozen`` and ``import_self_scores`` (a province's returned form into
+``TuCham``/``MinhChung``) go the same way: role, re-read, rules, one write.
 
 Each log row carries the change set's id in the ``Mã thay đổi`` column, so a retry after
 an ambiguous failure (the write may or may not have landed) finds its own rows and does
