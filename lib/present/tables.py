@@ -11,8 +11,9 @@ import pandas as pd
 
 from lib.core.config import Award
 from lib.core.evaluation import Evaluation
+from lib.core.forms import FormChange
 from lib.core.margins import margins
-from lib.core.model import Kind, ReadFailure, Severity, Standing
+from lib.core.model import Kind, Problem, ReadFailure, Severity, Standing
 from lib.core.scoring import VOTE
 from lib.core.text import fold
 from lib.core.tracker import Progress
@@ -98,9 +99,10 @@ def province_criteria(evaluation: Evaluation, code: str, lang: str = "vi") -> pd
     return pd.DataFrame(rows)
 
 
-def problems_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
-    """Every problem: severity, cell, message; errors first."""
-    ordered = sorted(evaluation.problems, key=lambda p: p.severity is not Severity.ERROR)
+def problems_table(evaluation: Evaluation | Iterable[Problem], lang: str = "vi") -> pd.DataFrame:
+    """Every problem (of an evaluation, or a returned form's): severity, cell, message; errors first."""
+    problems = evaluation.problems if isinstance(evaluation, Evaluation) else evaluation
+    ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
     return pd.DataFrame(
         [
             {
@@ -159,6 +161,7 @@ def tracker_table(rows: Iterable[Progress], lang: str = "vi") -> pd.DataFrame:
             t("tracker.col.evidence", lang): f"{r.with_evidence}/{r.total}",
             t("tracker.col.status", lang): t(f"tracker.status.{r.status.value}", lang),
             t("tracker.col.days", lang): days_left_text(r, lang),
+            t("tracker.col.imported", lang): r.last_import or "—",
         }
         for r in rows
     ])
@@ -195,3 +198,27 @@ def difference_style(value: float) -> str:
         return "background-color: #fdecea; color: #a4262c"
     return ""
 
+
+
+FORM_STATUS_KEYS = {"new": "forms.status.new", "changed": "forms.status.changed",
+                    "unchanged": "forms.status.unchanged", "sheet_changed": "forms.status.sheet_changed"}
+
+
+def form_changes_table(changes: Iterable[FormChange], lang: str = "vi") -> pd.DataFrame:
+    """A returned form against the sheet: cell in the form, criterion, tab, sheet now, form, status."""
+    def show(value: object) -> str:
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else vn_score(value)  # type: ignore[arg-type]
+
+    return pd.DataFrame([
+        {
+            t("col.cell", lang): c.cell,
+            t("col.criterion", lang): c.criterion,
+            t("forms.col.tab", lang): c.tab,
+            t("forms.col.sheet", lang): show(c.old),
+            t("forms.col.form", lang): show(c.new),
+            t("col.status", lang): t(FORM_STATUS_KEYS[c.status.value], lang),
+        }
+        for c in changes
+    ])
