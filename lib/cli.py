@@ -21,6 +21,7 @@ from lib.core.errors import ConfigError, SourceError
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.model import RawWorkbook
 from lib.core.template import is_blank, template_workbook
+from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
 from lib.present.catalogue import describe
@@ -84,7 +85,8 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
     """Load, validate and rank; print problems and standings."""
     try:
         config = load_config(config_file)
-        evaluation = evaluate(open_source(config, workbook).read(), config)
+        raw = open_source(config, workbook).read()
+        evaluation = evaluate(raw, config, key_for(raw))
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
         return EXIT_UNREADABLE

@@ -199,6 +199,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "ranking.frozen": {"vi": "Đã chốt lúc {time} · mã {fingerprint}", "en": "Frozen at {time} · {fingerprint}"},
     "col.frozen": {"vi": "Đã chốt", "en": "Frozen"},
+    "freeze.ignored": {
+        "vi": "{count} dòng trong trang Chot không có chữ ký hợp lệ của máy chủ nên bị bỏ qua "
+              "(có người gõ tay hoặc chép dòng vào bảng tính?):",
+        "en": "{count} rows of the Chot tab carry no valid server signature and are ignored "
+              "(typed or copied into the sheet?):"},
+    "freeze.col.time": {"vi": "Thời gian", "en": "Time"},
+    "freeze.col.user": {"vi": "Người thực hiện", "en": "By"},
+    "freeze.col.action": {"vi": "Hành động", "en": "Action"},
+    "freeze.col.reason": {"vi": "Lý do", "en": "Reason"},
     "col.now": {"vi": "Hiện tại", "en": "Now"},
     "page.projector": {"vi": "Trình chiếu", "en": "Projector"},
     "page.delegate": {"vi": "Đại biểu", "en": "Delegates"},
@@ -362,6 +371,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "freeze.reason_needed": {"vi": "Mở chốt cần ghi lý do", "en": "Unfreezing needs a reason"},
     "freeze.already": {"vi": "Kết quả đã được chốt", "en": "The results are already frozen"},
     "freeze.not_frozen": {"vi": "Kết quả chưa được chốt", "en": "The results are not frozen"},
+    "freeze.unsigned": {
+        "vi": "dòng '{action}' lúc {time} của {user!r} không có chữ ký hợp lệ của máy chủ "
+              "(gõ tay vào bảng tính, chép từ dòng khác, hoặc ghi trước khi có chữ ký): bỏ qua",
+        "en": "the '{action}' row at {time} by {user!r} has no valid server signature "
+              "(typed into the sheet, copied from another row, or written before signatures): ignored"},
+    "layout.no_freeze_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi được bản chốt",
+                                "en": "Tab {tab} has no header row; the freeze record cannot be written"},
     "conflict.line": {
         "vi": "Tiêu chí {criterion} – {name}: bạn sửa từ {started} thành {yours}, nhưng ô hiện là {now}{who}",
         "en": "Criterion {criterion} – {name}: you changed {started} to {yours}, but the cell now holds {now}{who}"},
