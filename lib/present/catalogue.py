@@ -121,6 +121,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "login.submit": {"vi": "Đăng nhập", "en": "Sign in"},
     "login.ok": {"vi": "Đã đăng nhập: {user} ({role}), đến {until}", "en": "Signed in: {user} ({role}) until {until}"},
     "login.out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "login.lockouts": {"vi": "Địa chỉ đang bị tạm khóa đăng nhập ({count}): {addresses}",
+                       "en": "Addresses locked out of sign-in ({count}): {addresses}"},
+    "login.clear_lockouts": {"vi": "Mở khóa đăng nhập cho mọi địa chỉ", "en": "Clear all sign-in lock-outs"},
+    "login.cleared": {"vi": "Đã xóa lượt sai của {count} địa chỉ", "en": "Cleared the failures of {count} addresses"},
     "role.viewer": {"vi": "người xem", "en": "viewer"},
     "role.secretary": {"vi": "thư ký", "en": "secretary"},
     "role.admin": {"vi": "quản trị", "en": "admin"},
@@ -400,6 +404,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "outbox.quarantined": {"vi": "Mục hỏng trong hàng đợi, không đọc được: {error}",
                            "en": "Unreadable outbox entry: {error}"},
     "blank": {"vi": "(trống)", "en": "(blank)"},
+    # sign-in
+    "login.busy": {"vi": "Đang kiểm tra lần đăng nhập trước, vui lòng đợi",
+                   "en": "The previous sign-in is still being checked, please wait"},
+    "login.locked": {"vi": "Sai mã nhiều lần. Tạm khóa đăng nhập đến {until:%H:%M}",
+                     "en": "Too many wrong passcodes. Sign-in from this address is locked until {until:%H:%M}"},
+    "login.delay": {"vi": "Thử lại sau {seconds} giây", "en": "Try again in {seconds} s"},
+    "login.wrong": {"vi": "Mã đăng nhập không đúng. {then}", "en": "Wrong passcode. {then}"},
+    "login.try_again": {"vi": "", "en": ""},
+    "login.unset": {"vi": "Chưa cấu hình mã đăng nhập (mục [auth] trong {file})",
+                    "en": "No passcodes are configured (the [auth] table of {file})"},
+    "login.empty": {"vi": "Hãy nhập mã đăng nhập", "en": "Enter the passcode"},
+    "login.config_error": {"vi": "Cấu hình đăng nhập sai: {error}", "en": "The sign-in settings are wrong: {error}"},
 }
 
 
