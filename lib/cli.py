@@ -19,6 +19,7 @@ from typing import Protocol, TextIO, runtime_checkable
 from lib.core.config import load_config
 from lib.core.errors import ConfigError, SourceError
 from lib.core.evaluation import Evaluation, evaluate
+from lib.core.grammar import FREEZE, find_tab
 from lib.core.model import RawWorkbook
 from lib.core.template import is_blank, template_workbook
 from lib.edge.secret import key_for
@@ -38,7 +39,7 @@ class GoogleSheetLike(Protocol):
 
     def read_all(self) -> RawWorkbook: ...
 
-    def write_workbook(self, workbook: RawWorkbook) -> None: ...
+    def write_workbook(self, workbook: RawWorkbook, protect: Sequence[str] = ()) -> None: ...
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -108,6 +109,20 @@ def _silence_stdout() -> None:
         pass
 
 
+PROTECTED_TABS = ("NhatKy", "Chot", "ChotDiem")
+"""The tabs only the app writes: the log, the freeze record and the frozen copy (protected by init-sheet)."""
+
+
+def with_record_tabs(content: RawWorkbook) -> RawWorkbook:
+    """``content`` with the freeze tabs added (headers only), so that init-sheet can protect them now."""
+    added = dict(content)
+    if not find_tab(added, "Chot"):
+        added["Chot"] = [list(FREEZE.names)]
+    if not find_tab(added, "ChotDiem"):
+        added["ChotDiem"] = []
+    return added
+
+
 def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO) -> int:
     """Write the template (or the demo) into an empty Google Sheet or a new .xlsx; never overwrite."""
     try:
@@ -124,7 +139,8 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
         if not is_blank(source.read_all()):
             print(f"Lỗi: {source.label} không trống; không ghi đè. Hãy dùng một bảng tính mới.", file=sys.stderr)
             return EXIT_ERRORS
-        source.write_workbook(content)
+        content = with_record_tabs(content)
+        source.write_workbook(content, protect=PROTECTED_TABS)
     except (ConfigError, SourceError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
