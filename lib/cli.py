@@ -26,7 +26,8 @@ from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
 from lib.present.catalogue import describe
-from lib.present.formatting import rank_label, two_decimals, vn_number
+from lib.present.formatting import rank_label, vn_number
+from lib.present.standings_json import as_document
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "config" / "demo.xlsx"
 
@@ -146,28 +147,6 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
         return EXIT_UNREADABLE
     print(f"Đã ghi {', '.join(content)} vào {source.label}", file=out)
     return EXIT_OK
-
-
-def as_document(evaluation: Evaluation) -> dict:
-    """The JSON document of the design's command-line contract."""
-    return {
-        "problems": [
-            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in evaluation.problems
-        ],
-        "standings": [
-            {
-                "code": s.code,
-                "name": s.province.name,
-                "self_total": two_decimals(s.self_total),
-                "agreed_total": two_decimals(s.agreed_total),
-                "provisional": s.provisional,
-                "rank": s.rank,
-                "needs_vote": s.needs_vote,
-                "award": s.award,
-            }
-            for s in evaluation.standings
-        ],
-    }
 
 
 def as_text(evaluation: Evaluation) -> str:

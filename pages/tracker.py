@@ -21,4 +21,5 @@ if late:
     st.error(t("tracker.overdue", lang, count=len(late), names=", ".join(late)), icon=":material/schedule:")
 table = tracker_table(rows, lang)
 status = t("tracker.col.status", lang)
-st.dataframe(table.style.map(lambda v: overdue_style(v, lang), subset=[status]), hide_index=True)
+st.dataframe(table.style.map(lambda v: overdue_style(v, lang), subset=[status]), hide_index=True,
+             height=36 * (len(table) + 1) + 2)  # every province visible, no scrolling box

@@ -73,3 +73,14 @@ def problem_summary(evaluation: Evaluation, lang: str) -> None:
     icon = ":material/error:" if errors else ":material/warning:"
     st.markdown(f"{icon} {t('problems.count', lang, errors=errors, warnings=warnings)}")
     st.page_link("pages/scores.py", label=t("problems.see", lang), icon=":material/table_chart:")
+
+
+def live_url(config: ClusterConfig) -> str:
+    """The public address of /live: ``[server] public_url``, else the address this browser used."""
+    base = config.public_url
+    if not base:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(st.context.url or "")
+        base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return f"{base}/live"

@@ -18,6 +18,9 @@ from lib.core.model import Province, ProvinceCode
 from lib.core.text import fold
 from lib.core.votes import MAJORITIES
 
+DEFAULT_MAX_SESSIONS = 500
+"""Streamlit sessions per process before read-only visitors are sent to /live (measured: 500 hold,
+1,000 collapse one process on a 2-core machine)."""
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "tn-dhmt-2019.toml"
 CONFIG_ENV = "THIDUA_CONFIG"
 
@@ -64,6 +67,8 @@ class ClusterConfig:
     preliminary_place: str = ""
     conference: dt.datetime | None = None
     conference_place: str = ""
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+    public_url: str = ""  # the address phones use, e.g. https://thidua.example.vn (for /live's QR code)
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -74,7 +79,9 @@ class ClusterConfig:
 
 
 _SCHEMA: dict[str, set[str]] = {
-    "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting"},
+    "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting",
+         "server"},
+    "server": {"max_sessions", "public_url"},
     "deadlines": {"self_scores", "supplement_days_before"},
     "voting": {"majority"},
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
@@ -182,6 +189,14 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     days = check.value(deadlines, "supplement_days_before", "deadlines", int, required=False) or 0
     if days < 0:
         raise check.fail("deadlines.supplement_days_before", "không được âm")
+    server = check.table(data, "server", required=False)
+    max_sessions = check.value(server, "max_sessions", "server", int, required=False)
+    max_sessions = DEFAULT_MAX_SESSIONS if max_sessions is None else max_sessions
+    if max_sessions < 1:
+        raise check.fail("server.max_sessions", "phải từ 1 trở lên")
+    public_url = (check.value(server, "public_url", "server", str, required=False) or "").strip().rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise check.fail("server.public_url", f"{public_url!r}: phải bắt đầu bằng http:// hoặc https://")
     return ClusterConfig(
         file=file,
         name=check.value(cluster, "name", "cluster", str),
@@ -203,6 +218,8 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         preliminary_place=check.value(meetings, "preliminary_place", "meetings", str, False) or "",
         conference=_when(check, meetings, "conference"),
         conference_place=check.value(meetings, "conference_place", "meetings", str, False) or "",
+        max_sessions=max_sessions,
+        public_url=public_url,
     )
 
 

@@ -15,6 +15,7 @@ from html import escape
 from lib.core.model import Standing
 from lib.present.catalogue import t
 from lib.present.charts import award_colours, bar_label, bar_text
+from lib.present.palette import text_colour
 
 STYLE = """
 .rk { font-family: 'Source Sans Pro', 'Segoe UI', sans-serif; color: #fff; }
@@ -57,7 +58,8 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
             f'<div class="rk-row" style="background:{band}">'
             f'<div class="rk-label">{escape(bar_label(s, old))}</div>'
             f'<div class="rk-track"><div class="{classes}" style="width:{width:.2f}%;background-color:'
-            f'{colours[s.award]}">{escape(bar_text(standings, index, lang))}</div></div></div>'
+            f'{colours[s.award]};color:{text_colour(colours[s.award])}">{escape(bar_text(standings, index, lang))}'
+            '</div></div></div>'
         )
     legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(a)}</span>' for a in awards)
     legend += f'<span><i style="background:{colours[None]}"></i>{escape(t("chart.no_award", lang))}</span>'

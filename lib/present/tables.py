@@ -5,17 +5,20 @@ Numbers are formatted here, Vietnamese style, so a page only lays tables out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from lib.core.config import Award
 from lib.core.evaluation import Evaluation
+from lib.core.margins import margins
 from lib.core.model import Kind, ReadFailure, Severity, Standing
 from lib.core.scoring import VOTE
 from lib.core.text import fold
 from lib.core.tracker import Progress
 from lib.present.catalogue import describe, t
-from lib.present.formatting import clock, rank_label, signed, vn_number, vn_score
+from lib.present.formatting import clock, rank_label, signed, vn_date, vn_number, vn_score
+from lib.present.status import margin_text
 
 KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
 
@@ -32,8 +35,8 @@ def status_text(standing: Standing, lang: str = "vi") -> str:
     return " · ".join(parts)
 
 
-def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
-    """The ranking table: rank, province, self and agreed totals, status, award."""
+def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[Award] = ()) -> pd.DataFrame:
+    """The ranking table: rank, province, self and agreed totals, status, award, margin to the award line."""
     rows = [
         {
             t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
@@ -43,8 +46,9 @@ def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
             t("col.diff", lang): signed(s.agreed_total - s.self_total),
             t("col.status", lang): status_text(s, lang),
             t("col.award", lang): s.award or "",
+            t("col.margin", lang): margin_text(m, s.award is not None, lang),
         }
-        for s in evaluation.standings
+        for s, m in zip(evaluation.standings, margins(evaluation.standings, awards), strict=True)
     ]
     return pd.DataFrame(rows)
 
@@ -163,10 +167,27 @@ def tracker_table(rows: Iterable[Progress], lang: str = "vi") -> pd.DataFrame:
             t("tracker.col.missing", lang): ", ".join(r.missing),
             t("tracker.col.evidence", lang): f"{r.with_evidence}/{r.total}",
             t("tracker.col.status", lang): t(f"tracker.status.{r.status.value}", lang),
-            t("tracker.col.days", lang): "" if r.days_left is None else r.days_left,
+            t("tracker.col.days", lang): days_left_text(r, lang),
         }
         for r in rows
     ])
+
+
+def days_left_text(row: Progress, lang: str = "vi") -> str:
+    """Days left to the deadline that applies, or "quá hạn từ 05/02/2020" once it has passed.
+
+    >>> import datetime as dt
+    >>> from lib.core.model import Province
+    >>> from lib.core.tracker import Status
+    >>> late = Progress(Province("49", "Quảng Nam"), 3, 5, ("1.1",), 0, Status.OVERDUE, dt.date(2020, 2, 5), -2458)
+    >>> days_left_text(late), days_left_text(late, "en")
+    ('quá hạn từ 05/02/2020', 'overdue since 05/02/2020')
+    """
+    if row.days_left is None:
+        return ""
+    if row.days_left < 0:
+        return t("tracker.overdue_since", lang, date=vn_date(row.due))
+    return t("tracker.days", lang, days=row.days_left)
 
 
 def overdue_style(status_text: str, lang: str = "vi") -> str:
