@@ -92,11 +92,13 @@ VOTES = RecordHeaders(
 )
 
 FREEZE = RecordHeaders(
-    ("time", "user", "action", "fingerprint", "reason"),
-    ("Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do"),
-    ("Time", "User", "Action", "Fingerprint", "Reason"),
+    ("time", "user", "action", "fingerprint", "reason", "signature"),
+    ("Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do", "Chữ ký"),
+    ("Time", "User", "Action", "Fingerprint", "Reason", "Signature"),
     3,
 )
+"""``Chot``: the signature (HMAC-SHA256 keyed by the server's secret, ``lib.core.freeze.sign``) is
+added to a tab written before signatures existed on its next freeze or unfreeze."""
 
 KINDS = {
     "": Kind.STANDARD,

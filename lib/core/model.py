@@ -169,11 +169,21 @@ class FreezeEvent:
 
 
 @dataclass(frozen=True)
+class IgnoredFreezeRow:
+    """A ``Chot`` row whose signature is missing or wrong (typed in the sheet): shown, never obeyed."""
+
+    cell: str
+    event: FreezeEvent
+
+
+@dataclass(frozen=True)
 class FreezeState:
     """Whether the agreed scores are frozen now, and the frozen copy to compare against."""
 
     events: tuple[FreezeEvent, ...] = ()
     frozen_values: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    ignored: tuple[IgnoredFreezeRow, ...] = ()  # rows without a valid signature: reported, not obeyed
+    signature: str = ""  # the signature of the last obeyed row: the next row signs over it
 
     @property
     def last(self) -> FreezeEvent | None:

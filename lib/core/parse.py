@@ -55,8 +55,12 @@ class ParseResult:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseResult:
-    """Read every contract tab of ``workbook`` for the cluster's ``members``."""
+def parse_workbook(workbook: RawWorkbook, members: Sequence[Province], freeze_key: bytes | None = None) -> ParseResult:
+    """Read every contract tab of ``workbook`` for the cluster's ``members``.
+
+    ``freeze_key`` is the server's secret: with it, a ``Chot`` row without a valid signature is
+    reported and not obeyed (``lib.core.records.parse_freeze``); without it, not checked.
+    """
     problems: list[Problem] = [
         Problem.error(canonical, "tab.duplicate", tab=canonical, titles=", ".join(titles))
         for canonical in TABS
@@ -77,7 +81,7 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseR
         agreed_places=places,
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
-        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members),
+        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems),
     )
     return ParseResult(sheet, tuple(problems))
 

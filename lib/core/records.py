@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
+from lib.core.freeze import verify
 from lib.core.grammar import (
     FREEZE,
     LOG,
@@ -24,7 +25,17 @@ from lib.core.grammar import (
     find_header_row,
     header_columns,
 )
-from lib.core.model import CellKey, FreezeEvent, FreezeState, LogEntry, Problem, Province, RawTab, Vote
+from lib.core.model import (
+    CellKey,
+    FreezeEvent,
+    FreezeState,
+    IgnoredFreezeRow,
+    LogEntry,
+    Problem,
+    Province,
+    RawTab,
+    Vote,
+)
 
 Found = tuple[str, RawTab] | None
 
@@ -104,18 +115,45 @@ def _count(text: str) -> int | None:
     return int(value)
 
 
-def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province]) -> FreezeState:
-    """The freeze record (``Chot``) and the frozen copy (``ChotDiem``); empty when never frozen."""
+def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], key: bytes | None = None,
+                 problems: list[Problem] | None = None) -> FreezeState:
+    """The freeze record (``Chot``) and the frozen copy (``ChotDiem``); empty when never frozen.
+
+    With the server's ``key``, only rows with a valid signature count; any other row is kept in
+    ``FreezeState.ignored`` and reported in ``problems`` at its signature cell (``freeze.unsigned``).
+    Without a key (a tool that holds no secret) signatures are not checked.
+    """
     events: list[FreezeEvent] = []
+    ignored: list[IgnoredFreezeRow] = []
+    last = ""
     records = _records(found, FREEZE)
     if records is not None:
-        _, index, columns, rows = records
-        for row in rows[index + 1:]:
-            cells = ["" if (v := cell_at(row, columns[f]) if f in columns else None) is None else str(v)
-                     for f in FREEZE.fields]
-            if cells[2].strip():
-                events.append(FreezeEvent(*cells))
-    return FreezeState(tuple(events), _frozen_values(frozen_copy, members))
+        title, index, columns, rows = records
+        named = FREEZE.fields[:5]
+        for row_index in range(index + 1, len(rows)):
+            row = rows[row_index]
+            cells = [_text(row, columns, f) for f in FREEZE.fields]
+            if not cells[2].strip():
+                continue
+            event, signature = FreezeEvent(*cells[:5]), cells[5]
+            if key is None:
+                events.append(event)
+                last = signature
+            elif signature and verify(key, event, signature, last):
+                events.append(event)
+                last = signature.strip().lower()
+            else:
+                cell = address(title, row_index + 1, columns.get("signature", len(named)) + 1)
+                ignored.append(IgnoredFreezeRow(cell, event))
+                if problems is not None:
+                    problems.append(Problem.warning(cell, "freeze.unsigned", action=event.action, time=event.time,
+                                                    user=event.user))
+    return FreezeState(tuple(events), _frozen_values(frozen_copy, members), tuple(ignored), last)
+
+
+def _text(row: Sequence[object], columns: dict[str, int], field: str) -> str:
+    value = cell_at(row, columns[field]) if field in columns else None
+    return "" if value is None else str(value)
 
 
 def _frozen_values(found: Found, members: Sequence[Province]) -> dict[CellKey, Decimal]:

@@ -14,10 +14,12 @@ from decimal import Decimal
 from lib.core.cells import parse_score, raw_value, score_text
 from lib.core.errors import CellParseError, LayoutError
 from lib.core.forms import FormChange
+from lib.core.freeze import sign
 from lib.core.grammar import (
     FREEZE,
     LOG,
     VOTES,
+    RecordHeaders,
     cell_at,
     code_text,
     find_header,
@@ -130,19 +132,19 @@ class LogLayout:
     unreadable: bool = False  # the tab holds rows but no header: writing would mix rows up
 
     @classmethod
-    def of(cls, raw: RawWorkbook) -> LogLayout:
-        """The layout of the log in ``raw`` (a missing log tab is created; a missing id column added)."""
-        found = find_tab(raw, "NhatKy")
-        tab, rows = found if found is not None else (title_for(raw, "NhatKy"), [])
-        spellings = LOG.spellings()
-        index = find_header(rows, spellings, LOG.minimum)
+    def of(cls, raw: RawWorkbook, canonical: str = "NhatKy", headers: RecordHeaders = LOG) -> LogLayout:
+        """The layout of the log (or another records tab) in ``raw``; a missing tab or column is added."""
+        found = find_tab(raw, canonical)
+        tab, rows = found if found is not None else (title_for(raw, canonical), [])
+        spellings = headers.spellings()
+        index = find_header(rows, spellings, headers.minimum)
         unreadable = index is None and any(any(cell_at(r, c) is not None for c in range(len(r))) for r in rows)
         header = rows[index] if index is not None else []
         found_cols = header_columns(header, spellings)
         columns: list[int] = []
         cells: dict[tuple[str, int, int], object] = {}
         free = max([len(header), *(c + 1 for c in found_cols.values())])
-        for field_id, vietnamese in zip(LOG.fields, LOG.names, strict=True):
+        for field_id, vietnamese in zip(headers.fields, headers.names, strict=True):
             col = found_cols.get(field_id)
             if col is None:
                 col, free = free, free + 1
@@ -187,8 +189,10 @@ def vote_batch(raw: RawWorkbook, vote: Vote, names: dict[str, str], layout: LogL
                       new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
 
 
-def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent) -> WriteBatch:
-    """The write of a freeze event; a freeze also replaces the frozen copy with the agreed scores now."""
+def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent, key: bytes) -> WriteBatch:
+    """The write of a freeze event, signed with ``key`` over the last obeyed row; a freeze also
+    replaces the frozen copy with the agreed scores now. Raises ``LayoutError`` when ``Chot``
+    holds rows but no header (a row appended there could not be read back)."""
     cells: dict[tuple[str, int, int], object] = {}
     frozen_title = None
     if event.action == FROZE:
@@ -203,13 +207,14 @@ def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent) -> Wri
             for col in range(width):
                 value = grid[r][col] if r < len(grid) and col < len(grid[r]) else ""
                 cells[(frozen_title, r + 1, col + 1)] = value
-    title = title_for(raw, "Chot")
-    new_tabs = [t for t in (title, frozen_title) if t and t not in raw]
-    if title not in raw or not raw[title]:
-        for col, header in enumerate(FREEZE.names, start=1):
-            cells[(title, 1, col)] = header
-    row = [event.time, event.user, event.action, event.fingerprint, event.reason]
-    return WriteBatch(cells=cells, appends={title: [row]}, new_tabs=tuple(new_tabs))
+    layout = LogLayout.of(raw, "Chot", FREEZE)
+    if layout.unreadable:
+        raise LayoutError("layout.no_freeze_header", tab=layout.tab)
+    cells.update(layout.header_cells)
+    new_tabs = [t for t in (layout.tab, frozen_title) if t and t not in raw]
+    signature = sign(key, event, sheet.freeze.signature)
+    row = layout.row([event.time, event.user, event.action, event.fingerprint, event.reason, signature])
+    return WriteBatch(cells=cells, appends={layout.tab: [row]}, new_tabs=tuple(new_tabs))
 
 
 def cell_key(adj: Adjustment) -> CellKey:

@@ -58,6 +58,8 @@ from lib.core.writes import (
     validate,
     vote_batch,
 )
+from lib.edge.secret import freeze_key as server_key
+from lib.edge.secret import key_for
 from lib.edge.sources import Source, locked
 
 WRITE_LOCK = threading.RLock()
@@ -81,6 +83,7 @@ def save(
     members: Sequence[Province],
     now: dt.datetime | None = None,
     on_saved: Callable[[], None] | None = None,
+    freeze_key: bytes | None = None,
 ) -> SaveResult:
     """Apply ``change_set`` to ``source`` if the role allows it and no cell changed meanwhile.
 
@@ -93,7 +96,7 @@ def save(
         raise NotAllowed("role.cannot_edit", user=change_set.user)
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        sheet = parse_workbook(raw, members).sheet
+        sheet = parse_workbook(raw, members, key_for(raw, freeze_key)).sheet
         if sheet.freeze.frozen:
             raise NotAllowed("frozen.cannot_edit")
         layout = _log_layout(raw)
@@ -123,6 +126,7 @@ def save_built(
     build: Callable[[Scoresheet], ChangeSet],
     members: Sequence[Province],
     now: dt.datetime | None = None,
+    freeze_key: bytes | None = None,
 ) -> SaveResult:
     """Build the change set from the workbook as it is now, then ``save`` it, under one hold of the locks.
 
@@ -132,8 +136,9 @@ def save_built(
     between is still caught by ``save``'s check, as a conflict).
     """
     with WRITE_LOCK, locked(source):
-        sheet = parse_workbook(source.read(), members).sheet
-        return save(source, build(sheet), members, now)
+        raw = source.read()
+        sheet = parse_workbook(raw, members, key_for(raw, freeze_key)).sheet
+        return save(source, build(sheet), members, now, freeze_key=freeze_key)
 
 
 def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,
@@ -152,21 +157,26 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
 
 def set_frozen(
     source: Source, members: Sequence[Province], user: str, role: Role | None, frozen: bool, reason: str = "",
-    time: str | None = None,
+    time: str | None = None, freeze_key: bytes | None = None,
 ) -> str:
-    """Freeze (or unfreeze) through ``source``; only an admin, checked now. Returns the fingerprint."""
+    """Freeze (or unfreeze) through ``source``; only an admin, checked now. Returns the fingerprint.
+
+    The row is signed with ``freeze_key`` (default: the server's secret, ``lib.edge.secret``) over
+    the last row obeyed, read with the same key.
+    """
     if role is not Role.ADMIN:
         raise NotAllowed("role.cannot_freeze")
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
     with WRITE_LOCK, locked(source):
+        key = freeze_key if freeze_key is not None else server_key()
         raw = source.read()
-        sheet = parse_workbook(raw, members).sheet
+        sheet = parse_workbook(raw, members, key).sheet
         if sheet.freeze.frozen == frozen:
             raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
         stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)
         event = FreezeEvent(stamp, user, FROZE if frozen else UNFROZE, fingerprint(sheet), reason)
-        source.write(freeze_batch(raw, sheet, event))
+        source.write(freeze_batch(raw, sheet, event, key))
     return fingerprint(sheet)
 
 

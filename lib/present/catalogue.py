@@ -123,6 +123,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "login.submit": {"vi": "Đăng nhập", "en": "Sign in"},
     "login.ok": {"vi": "Đã đăng nhập: {user} ({role}), đến {until}", "en": "Signed in: {user} ({role}) until {until}"},
     "login.out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "login.lockouts": {"vi": "Địa chỉ đang bị tạm khóa đăng nhập ({count}): {addresses}",
+                       "en": "Addresses locked out of sign-in ({count}): {addresses}"},
+    "login.clear_lockouts": {"vi": "Mở khóa đăng nhập cho mọi địa chỉ", "en": "Clear all sign-in lock-outs"},
+    "login.cleared": {"vi": "Đã xóa lượt sai của {count} địa chỉ", "en": "Cleared the failures of {count} addresses"},
     "role.viewer": {"vi": "người xem", "en": "viewer"},
     "role.secretary": {"vi": "thư ký", "en": "secretary"},
     "role.admin": {"vi": "quản trị", "en": "admin"},
@@ -201,6 +205,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "ranking.frozen": {"vi": "Đã chốt lúc {time} · mã {fingerprint}", "en": "Frozen at {time} · {fingerprint}"},
     "col.frozen": {"vi": "Đã chốt", "en": "Frozen"},
+    "freeze.ignored": {
+        "vi": "{count} dòng trong trang Chot không có chữ ký hợp lệ của máy chủ nên bị bỏ qua "
+              "(có người gõ tay hoặc chép dòng vào bảng tính?):",
+        "en": "{count} rows of the Chot tab carry no valid server signature and are ignored "
+              "(typed or copied into the sheet?):"},
+    "freeze.col.time": {"vi": "Thời gian", "en": "Time"},
+    "freeze.col.user": {"vi": "Người thực hiện", "en": "By"},
+    "freeze.col.action": {"vi": "Hành động", "en": "Action"},
+    "freeze.col.reason": {"vi": "Lý do", "en": "Reason"},
     "col.now": {"vi": "Hiện tại", "en": "Now"},
     "page.projector": {"vi": "Trình chiếu", "en": "Projector"},
     "page.delegate": {"vi": "Đại biểu", "en": "Delegates"},
@@ -416,6 +429,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "freeze.reason_needed": {"vi": "Mở chốt cần ghi lý do", "en": "Unfreezing needs a reason"},
     "freeze.already": {"vi": "Kết quả đã được chốt", "en": "The results are already frozen"},
     "freeze.not_frozen": {"vi": "Kết quả chưa được chốt", "en": "The results are not frozen"},
+    "freeze.unsigned": {
+        "vi": "dòng '{action}' lúc {time} của {user!r} không có chữ ký hợp lệ của máy chủ "
+              "(gõ tay vào bảng tính, chép từ dòng khác, hoặc ghi trước khi có chữ ký): bỏ qua",
+        "en": "the '{action}' row at {time} by {user!r} has no valid server signature "
+              "(typed into the sheet, copied from another row, or written before signatures): ignored"},
+    "layout.no_freeze_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi được bản chốt",
+                                "en": "Tab {tab} has no header row; the freeze record cannot be written"},
     "conflict.line": {
         "vi": "Tiêu chí {criterion} – {name}: bạn sửa từ {started} thành {yours}, nhưng ô hiện là {now}{who}",
         "en": "Criterion {criterion} – {name}: you changed {started} to {yours}, but the cell now holds {now}{who}"},
@@ -477,6 +497,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "outbox.quarantined": {"vi": "Mục hỏng trong hàng đợi, không đọc được: {error}",
                            "en": "Unreadable outbox entry: {error}"},
     "blank": {"vi": "(trống)", "en": "(blank)"},
+    # sign-in
+    "login.busy": {"vi": "Đang kiểm tra lần đăng nhập trước, vui lòng đợi",
+                   "en": "The previous sign-in is still being checked, please wait"},
+    "login.locked": {"vi": "Sai mã nhiều lần. Tạm khóa đăng nhập đến {until:%H:%M}",
+                     "en": "Too many wrong passcodes. Sign-in from this address is locked until {until:%H:%M}"},
+    "login.delay": {"vi": "Thử lại sau {seconds} giây", "en": "Try again in {seconds} s"},
+    "login.wrong": {"vi": "Mã đăng nhập không đúng. {then}", "en": "Wrong passcode. {then}"},
+    "login.try_again": {"vi": "", "en": ""},
+    "login.unset": {"vi": "Chưa cấu hình mã đăng nhập (mục [auth] trong {file})",
+                    "en": "No passcodes are configured (the [auth] table of {file})"},
+    "login.empty": {"vi": "Hãy nhập mã đăng nhập", "en": "Enter the passcode"},
+    "login.config_error": {"vi": "Cấu hình đăng nhập sai: {error}", "en": "The sign-in settings are wrong: {error}"},
 }
 
 
