@@ -38,7 +38,7 @@ from lib.core.model import (
     RawWorkbook,
     Scoresheet,
 )
-from lib.core.records import parse_freeze, parse_log, parse_votes
+from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
 from lib.core.text import fold
 
 
@@ -78,6 +78,7 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseR
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
         freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members),
+        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems),
     )
     return ParseResult(sheet, tuple(problems))
 

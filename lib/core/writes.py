@@ -12,7 +12,20 @@ from dataclasses import dataclass
 
 from lib.core.cells import parse_score, raw_value, score_text
 from lib.core.errors import CellParseError
-from lib.core.grammar import FREEZE, LOG, VOTES, cell_at, code_text, find_header, find_tab, header_columns, title_for
+from lib.core.grammar import (
+    FREEZE,
+    LOG,
+    NOMINATIONS,
+    POSTS,
+    STAGES,
+    VOTES,
+    cell_at,
+    code_text,
+    find_header,
+    find_tab,
+    header_columns,
+    title_for,
+)
 from lib.core.model import (
     FROZE,
     Adjustment,
@@ -20,6 +33,7 @@ from lib.core.model import (
     ChangeSet,
     Conflict,
     FreezeEvent,
+    Nomination,
     Params,
     ProvinceCode,
     RawWorkbook,
@@ -169,6 +183,27 @@ def vote_batch(raw: RawWorkbook, vote: Vote, names: dict[str, str], layout: LogL
                           "", tally, reason, vote.id])
     recorded = Vote(vote.id, stamp, user, vote.present, vote.ballots, vote.votes)
     return WriteBatch(cells=cells, appends={title: vote_rows(recorded, names), layout.tab: [log_row]},
+                      new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
+
+
+def nomination_batch(raw: RawWorkbook, nomination: Nomination, names: dict[str, str], layout: LogLayout,
+                     stamp: str, user: str) -> WriteBatch:
+    """The nomination's rows in ``DeCu`` (headers on first use) and its log row."""
+    title = title_for(raw, "DeCu")
+    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
+    if not raw.get(title):
+        cells.update({(title, 1, col): header for col, header in enumerate(NOMINATIONS.names, start=1)})
+    post, stage = POSTS[nomination.post][0], STAGES[nomination.stage][0]
+    rows = [[nomination.id, stamp, user, post, stage, nomination.present, nomination.ballots, code,
+             names.get(code, code), n] for code, n in nomination.votes]
+    tally = ", ".join(f"{names.get(code, code)} {n}" for code, n in nomination.votes)
+    if nomination.stage == "election":
+        reason = f"Bầu {post} ({stage}): {nomination.present} có mặt, {nomination.ballots} phiếu; {tally}"
+    else:
+        reason = f"{post} {stage.lower()}: " + ", ".join(names.get(c, c) for c, _ in nomination.votes)
+    log_row = layout.row([stamp, user, ", ".join(names.get(c, c) for c, _ in nomination.votes), f"Đề cử {post}",
+                          "", tally, reason, nomination.id])
+    return WriteBatch(cells=cells, appends={title: rows, layout.tab: [log_row]},
                       new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
 
 

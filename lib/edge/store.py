@@ -6,7 +6,7 @@ checks the role at the moment of writing, re-reads the workbook, and writes only
 every cell still holds the value the secretary started from; otherwise it raises
 ``ChangeSetConflict`` listing each conflict and writes nothing. Accepted changes set the
 ``ThongNhat`` cells and append one ``NhatKy`` row each in one ``source.write`` call.
-``record_vote`` and ``set_frozen`` go the same way: role, re-read, rules, one write.
+``record_vote``, ``record_nomination`` and ``set_frozen`` go the same way: role, re-read, rules, one write.
 
 Each log row carries the change set's id in the ``Mã thay đổi`` column, so a retry after
 an ambiguous failure (the write may or may not have landed) finds its own rows and does
@@ -34,12 +34,14 @@ from lib.core.model import (
     WRITERS,
     ChangeSet,
     FreezeEvent,
+    Nomination,
     Province,
     Role,
     SaveResult,
     Scoresheet,
     Vote,
 )
+from lib.core.nominations import nomination_problems
 from lib.core.parse import parse_workbook
 from lib.core.votes import vote_problems
 from lib.core.writes import (
@@ -49,6 +51,7 @@ from lib.core.writes import (
     cell_key,
     conflict,
     freeze_batch,
+    nomination_batch,
     province_name,
     save_batch,
     validate,
@@ -144,6 +147,22 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     with WRITE_LOCK, locked(source):
         raw = source.read()
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
+
+
+def record_nomination(source: Source, nomination: Nomination, members: Sequence[Province], user: str, role: Role,
+                      now: dt.datetime | None = None) -> None:
+    """Record a proposal or a vote for next year's leader or deputy (secretary or admin, checked now), logged."""
+    if role not in WRITERS:
+        raise NotAllowed("role.cannot_vote", user=user)
+    names = {p.code: p.name for p in members}
+    problems = nomination_problems(nomination)
+    problems += [("nomination.not_member", (("province", code),))
+                 for code, _ in nomination.votes if code not in names]
+    if problems:
+        raise InvalidChangeSet(problems)
+    with WRITE_LOCK, locked(source):
+        raw = source.read()
+        source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user))
 
 
 def set_frozen(
