@@ -34,6 +34,11 @@ def live() -> None:
     evaluation = snap.value
     state = ceremony.current()  # one row of the host's state database per tick: the reveal follows within a tick
     line = agenda_line(config, state, lang)
+    posts = nomination_lines(evaluation.sheet.nominations, config, lang)
+    news = reveal_line(evaluation.standings, state, lang) if state.active else ""
+    # the lines above and below the bars take height the rows give up (every place stays on screen)
+    reserve = 2.6 * bool(line) + 3.2 * bool(news) + 2.4 * bool(posts) + 4.8 * state.active
+    st.html(f"<style>.rk {{ --reserve: {reserve:.1f}rem; }}</style>")
     if line:
         st.html(f'<p class="proj-agenda" data-testid="proj-agenda">▶ {html.escape(line)}</p>')
     badges = [("proj-provisional", t("illustrative", lang))] if config.illustrative else []
@@ -55,14 +60,12 @@ def live() -> None:
     st.html("".join(f'<span class="proj-status {cls}">{html.escape(text)}</span>' for cls, text in badges))
     if state.active:
         standings = evaluation.standings
-        news = reveal_line(standings, state, lang)
         if news:
             st.html(f'<p class="proj-news" data-testid="proj-news">{html.escape(news)}</p>')
         st.html(projector_bars(snap, lang, covered(standings, state.revealed),
                                frozenset(s.code for s in last_revealed(standings, state.revealed))))
     else:
         st.html(projector_bars(snap, lang))
-    posts = nomination_lines(evaluation.sheet.nominations, config, lang)
     if posts:
         st.html('<p class="proj-posts" data-testid="proj-posts">' + " · ".join(html.escape(p) for p in posts) + "</p>")
 

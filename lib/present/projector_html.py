@@ -19,7 +19,7 @@ from lib.present.palette import text_colour
 
 STYLE = """
 .rk { font-family: 'Source Sans Pro', 'Segoe UI', sans-serif; color: #fff; }
-.rk { --row: min(3.3rem, calc((100vh - 16rem) / var(--rows))); }
+.rk { --row: min(3.3rem, calc((100vh - 16rem - var(--reserve, 0rem)) / var(--rows))); }
 .rk-row { display: flex; align-items: center; height: calc(var(--row) - 0.3rem); margin: 0.15rem 0;
           padding: 0 0.4rem; border-radius: 0.3rem; }
 .rk-label { width: 17rem; flex: none; font-size: calc(var(--row) * 0.52); text-align: right; padding-right: 0.8rem;
