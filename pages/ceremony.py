@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.core.ceremony import advance_agenda, covered, reveal_steps, step
 from lib.core.errors import NotAllowed
-from lib.present.catalogue import explain, t
+from lib.present.catalogue import award_label, explain, t
 from lib.present.ceremony import agenda_line, reveal_line
 from web import ceremony
 from web.auth import can_edit
@@ -63,14 +63,15 @@ elif not state.active:
     st.info(t("reveal.off", lang), icon=":material/visibility:")
 else:
     st.markdown(f"**{t('reveal.progress', lang, done=state.revealed, total=n)}**")
-    news = reveal_line(standings, state, lang)
+    news = reveal_line(standings, state, lang, config.awards)
     if news:
         st.success(news, icon=":material/emoji_events:")
     st.caption(t("reveal.next_up", lang, rank=steps[state.revealed]) if state.revealed < len(steps)
                else t("reveal.all_done", lang))
 hidden = covered(standings, state.revealed) if state.active else frozenset()
 st.dataframe(
-    [{t("col.rank", lang): s.rank, t("col.province", lang): s.province.name, t("col.award", lang): s.award or "",
+    [{t("col.rank", lang): s.rank, t("col.province", lang): s.province.name,
+      t("col.award", lang): award_label(s.award, lang, config.awards),
       t("reveal.col.shown", lang): t("reveal.hidden" if s.code in hidden else "reveal.shown", lang)}
      for s in standings if s.award is not None],
     hide_index=True, key="reveal-preview")

@@ -35,7 +35,7 @@ def live() -> None:
     state = ceremony.current()  # one row of the host's state database per tick: the reveal follows within a tick
     line = agenda_line(config, state, lang)
     posts = nomination_lines(evaluation.sheet.nominations, config, lang)
-    news = reveal_line(evaluation.standings, state, lang) if state.active else ""
+    news = reveal_line(evaluation.standings, state, lang, config.awards) if state.active else ""
     # the lines above and below the bars take height the rows give up (every place stays on screen)
     reserve = 2.6 * bool(line) + 3.2 * bool(news) + 2.4 * bool(posts) + 4.8 * state.active
     st.html(f"<style>.rk {{ --reserve: {reserve:.1f}rem; }}</style>")

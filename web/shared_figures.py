@@ -14,7 +14,7 @@ import streamlit as st
 from lib.core.config import config_path
 from lib.core.evaluation import Evaluation
 from lib.edge.reader import Snapshot
-from lib.present.catalogue import t
+from lib.present.catalogue import award_label, t
 from lib.present.charts import PHONE, SCREEN, ranking_figure
 from lib.present.projector_html import ranking_html
 from lib.present.tables import standings_table
@@ -52,7 +52,9 @@ def _ranking_html(config: str, version: int, lang: str, covered: tuple[str, ...]
     previous = _snap.previous.standings if _snap.previous is not None else None
     if covered or revealed:  # the ceremony: no "moved" flashes, only the step just revealed is outlined
         previous = None
-    return ranking_html(_snap.value.standings, [a.name for a in cluster_config().awards], lang, previous,
+    awards = cluster_config().awards
+    labels = {a.name: award_label(a.name, lang, awards) for a in awards}
+    return ranking_html(_snap.value.standings, [a.name for a in awards], lang, previous, labels,
                         frozenset(covered), frozenset(revealed))
 
 

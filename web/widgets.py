@@ -9,7 +9,7 @@ from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
 from lib.edge.reader import Snapshot
 from lib.present.catalogue import t
-from lib.present.formatting import clock, vn_datetime
+from lib.present.formatting import clock, when_text
 from lib.present.status import ranking_status
 from web import state
 
@@ -30,9 +30,9 @@ def cluster_heading(config: ClusterConfig, lang: str) -> None:
     st.title(config.name)
     parts = [t("year", lang, year=config.year)]
     if config.preliminary:
-        parts.append(t("meeting.preliminary", lang, when=vn_datetime(config.preliminary)))
+        parts.append(t("meeting.preliminary", lang, when=when_text(config.preliminary, lang)))
     if config.conference:
-        parts.append(t("meeting.conference", lang, when=vn_datetime(config.conference)))
+        parts.append(t("meeting.conference", lang, when=when_text(config.conference, lang)))
     st.caption(" · ".join(parts))
     if config.illustrative:
         st.warning(t("illustrative", lang), icon=":material/science:")

@@ -32,6 +32,7 @@ class Award:
     name: str
     from_rank: int
     to_rank: int
+    name_en: str = ""  # the English form, shown beside the Vietnamese name on English screens
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ _SCHEMA: dict[str, set[str]] = {
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
     "meetings": {"preliminary", "preliminary_place", "conference", "conference_place"},
     "scoring": {"bonus_cap", "tie_break_groups"},
-    "awards": {"name", "from_rank", "to_rank"},
+    "awards": {"name", "name_en", "from_rank", "to_rank"},
     "refresh": {"interval_seconds", "screen_seconds"},
     "source": {"kind", "path", "key"},
     "provinces": {"code", "name", "aliases"},
@@ -288,7 +289,8 @@ def _awards(check: _Checker, rows: object) -> tuple[Award, ...]:
             raise check.fail(f"{where}.to_rank", "cần 1 ≤ from_rank ≤ to_rank")
         if any(a.from_rank <= last and first <= a.to_rank for a in awards):
             raise check.fail(where, "khoảng hạng chồng lên một giải khác")
-        awards.append(Award(check.value(row, "name", where, str), first, last))
+        english = check.value(row, "name_en", where, str, required=False) or ""
+        awards.append(Award(check.value(row, "name", where, str), first, last, english))
     return tuple(awards)
 
 

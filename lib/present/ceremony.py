@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lib.core.ceremony import Ceremony, last_revealed
-from lib.core.config import ClusterConfig
+from lib.core.config import Award, ClusterConfig
 from lib.core.model import DEPUTY, LEADER, Nomination, Standing
 from lib.core.nominations import outcome
-from lib.present.catalogue import t
+from lib.present.catalogue import award_label, t
 
 
 def agenda_line(config: ClusterConfig, ceremony: Ceremony, lang: str = "vi") -> str:
@@ -21,13 +21,14 @@ def agenda_line(config: ClusterConfig, ceremony: Ceremony, lang: str = "vi") -> 
              count=len(config.agenda))
 
 
-def reveal_line(standings: Sequence[Standing], ceremony: Ceremony, lang: str = "vi") -> str:
+def reveal_line(standings: Sequence[Standing], ceremony: Ceremony, lang: str = "vi",
+                awards: Sequence[Award] = ()) -> str:
     """The step just revealed: "Hạng 3: Khánh Hòa — Bằng khen …", or "" before the first."""
     shown = last_revealed(standings, ceremony.revealed)
     if not shown:
         return ""
     return t("reveal.line", lang, rank=shown[0].rank, names=", ".join(s.province.name for s in shown),
-             award=shown[0].award or "")
+             award=award_label(shown[0].award, lang, awards))
 
 
 def nomination_lines(nominations: Sequence[Nomination], config: ClusterConfig, lang: str = "vi") -> list[str]:

@@ -97,10 +97,11 @@ def ranking_figure(
     low, high = min(totals), max(totals)
     fig.update_layout(
         barmode="overlay",
-        height=max(240, theme.bar_height * len(standings) + 110),
-        margin={"l": 10, "r": 20, "t": 10, "b": 40},
+        height=max(240, theme.bar_height * len(standings) + 130),
+        margin={"l": 10, "r": 20, "t": 50, "b": 40},
         font={"size": theme.font_size, "color": theme.text},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
+        # Above the bars: below them the legend sat on the axis title.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
         plot_bgcolor=theme.background,
         paper_bgcolor=theme.background,
         xaxis={"title": t("chart.total", lang),

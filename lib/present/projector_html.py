@@ -9,7 +9,7 @@ ties that need a vote, ▲▼ and an outline for what moved since the previous v
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from lib.core.model import Standing
@@ -42,8 +42,8 @@ STYLE = """
 
 
 def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str = "vi",
-                 previous: Sequence[Standing] | None = None, covered: frozenset[str] = frozenset(),
-                 revealed: frozenset[str] = frozenset()) -> str:
+                 previous: Sequence[Standing] | None = None, labels: Mapping[str, str] | None = None,
+                 covered: frozenset[str] = frozenset(), revealed: frozenset[str] = frozenset()) -> str:
     """The ranking as HTML bars (with its style), best at the top.
 
     ``covered`` provinces (the ceremony's places not yet revealed) keep their row, with the rank
@@ -77,7 +77,8 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
             f'{colours[s.award]};color:{text_colour(colours[s.award])}">{escape(bar_text(standings, index, lang))}'
             '</div></div></div>'
         )
-    legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(a)}</span>' for a in awards)
+    shown = labels or {}
+    legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(shown.get(a, a))}</span>' for a in awards)
     legend += f'<span><i style="background:{colours[None]}"></i>{escape(t("chart.no_award", lang))}</span>'
     return (f'<style>{STYLE}</style><div class="rk" style="--rows:{max(len(standings), 1)}">{"".join(rows)}'
             f'<div class="rk-legend">{legend}</div></div>')
