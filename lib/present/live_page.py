@@ -135,8 +135,11 @@ def _json_script(text: str) -> str:
 
 
 def live_page(document: str | None, *, title: str, year: int, interval: int, lang: str = "vi",
-              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = ()) -> str:
-    """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded."""
+              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = (), agenda: str = "") -> str:
+    """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded.
+
+    ``agenda`` is the official session's current item, worded at render time ("" for none).
+    """
     lang = lang if lang in LANGUAGES else "vi"
     labels = {code: {key: CATALOGUE[key][code] for key in _KEYS} for code in LANGUAGES}
     bands = json.dumps([list(b) for b in award_places])
@@ -150,7 +153,8 @@ def live_page(document: str | None, *, title: str, year: int, interval: int, lan
         f'<div class="sub"><span>{html.escape(title)} · {int(year)}</span><button id="sw" type="button">'
         f'{html.escape(CATALOGUE["live.switch"][lang])}</button></div></header>'
         '<div id="stale" role="status" aria-live="polite"></div><div id="frozen"></div>'
-        f'{note}<ol id="list" aria-live="polite"></ol><footer id="asof"></footer>'
+        + (f'<p id="agenda"><b>▶ {html.escape(agenda)}</b></p>' if agenda else "")
+        + f'{note}<ol id="list" aria-live="polite"></ol><footer id="asof"></footer>'
         f'<script id="data" type="application/json">{_json_script(document or "null")}</script>'
         f'<script id="labels" type="application/json">{_json_script(json.dumps(labels, ensure_ascii=False))}</script>'
         f"<script>{_JS}</script></body></html>"
