@@ -53,8 +53,10 @@ class Viewer:
         self.error: str | None = None
         self.first_seen = asyncio.Event()
         self.target: int | None = None
+        self.frames: list[tuple[int, float]] = []  # (version, monotonic time) of every standings frame
 
     async def run(self, port: int, done: asyncio.Event) -> None:
+        """Open ``/api/events`` on ``port`` and read it until ``done`` is set or the stream ends."""
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError as exc:
@@ -72,6 +74,8 @@ class Viewer:
                 buffer = (buffer + data)[-8192:]
                 for match in _ID.finditer(buffer):
                     version = int(match.group(1))
+                    if not self.frames or self.frames[-1][0] != version:  # a frame split across reads
+                        self.frames.append((version, time.monotonic()))
                     if self.first is None:
                         self.first = version
                         self.first_seen.set()

@@ -53,6 +53,7 @@ class ViewerRecord:
     closed_by_server: str | None = None  # close code and reason when the server (or network) ended it
     errors: list[str] = field(default_factory=list)  # exceptions shown in the page, unknown ref_hash
     round_trips: list[tuple[float, float]] = field(default_factory=list)  # (asked at, seconds to finish)
+    seen: dict[bytes, float] = field(default_factory=dict)  # each watched text: when it first arrived
     reruns_sent: int = 0
     messages: int = 0
     bytes: int = 0
@@ -76,6 +77,7 @@ class Viewer:
         new_texts: Sequence[bytes] = (),
         timezone: str = "Asia/Ho_Chi_Minh",
         locale: str = "vi-VN",
+        watched: Sequence[bytes] = (),
     ) -> None:
         self.record = ViewerRecord(index)
         self.url = url  # ws://host:port (no path)
@@ -85,6 +87,8 @@ class Viewer:
         self.new_texts = tuple(new_texts)
         self.timezone = timezone
         self.locale = locale
+        self.watched = tuple(watched)  # more texts to time (``record.seen``), e.g. one per edit of a series
+        self._watched_hashes: dict[str, tuple[bytes, ...]] = {}
         self._page_script_hash = ""
         self._cached: set[str] = set()
         self._new_hashes: set[str] = set()  # cached messages that held a new text
@@ -158,6 +162,8 @@ class Viewer:
             self._cached.add(msg.hash)
             if holds_new:
                 self._new_hashes.add(msg.hash)
+        if self.watched:
+            self._see_watched(msg, kind, data, now)
         if not self._saw_shown and any(text in data for text in self.shown_texts):
             self._saw_shown = True
         if holds_new and record.arrived_at is None:
@@ -186,6 +192,17 @@ class Viewer:
                 self._full_run_done = True
             if self._full_run_done and self._saw_shown and record.rendered_at is None:
                 record.rendered_at = now
+
+    def _see_watched(self, msg: ForwardMsg, kind: str | None, data: bytes, now: float) -> None:
+        """Note the first arrival of each watched text (in this message or the cached one it refers to)."""
+        if kind == "ref_hash":
+            found = self._watched_hashes.get(msg.ref_hash, ())
+        else:
+            found = tuple(text for text in self.watched if text in data)
+            if msg.metadata.cacheable and msg.hash:
+                self._watched_hashes[msg.hash] = found
+        for text in found:
+            self.record.seen.setdefault(text, now)
 
     def _start_timer(self, fragment_id: str, interval: float) -> None:
         if not fragment_id:

@@ -1,0 +1,485 @@
+"""SSE viewers and Streamlit viewers side by side on one ``serve.py`` process; and an overload.
+
+    .venv/bin/python -m benchmarks.mixed mixed --sse 10000 --streamlit 300
+    .venv/bin/python -m benchmarks.mixed overload --arrivals 1500 --max-sessions 500
+
+Both start one server (a snapshot of the app, production settings, a scratch copy of the demo
+workbook; ``benchmarks/harness.py`` and ``benchmarks/scenario.py``) and raise ``RLIMIT_NOFILE``
+for the load generator and the server (loopback only, every wait bounded).
+
+``mixed``: ``--streamlit`` projector viewers (``/?view=projector``, ``benchmarks/stclient.py``,
+opened at ``--ramp`` per second) and ``--sse`` ``/api/events`` streams (``benchmarks/sse.py``'s
+viewer, opened in batches) at the same time; after ``--steady`` s one organiser's edit through the
+store (province 51, criterion 1.1), and for each viewer of both kinds the time from the start of
+that write until the new total (Streamlit: ``96,25`` in a ForwardMsg; SSE: the frame of the new
+version) arrives. A viewer that fails, loses its connection or has nothing within ``--timeout`` s
+is counted.
+
+``overload``: one projector viewer (always admitted), then ``--arrivals`` visitors of
+``/?view=delegate`` at ``--ramp`` per second. Each loads the page over HTTP first, as a browser
+does: on 200 it opens its Streamlit session, on the 307 to ``/live`` it loads ``/live`` and opens
+the SSE stream the light page opens. Meanwhile an edit every ``--edit-every`` s, from before the
+ramp until ``--after`` s after it; the projector's time to each new total gives its p50/p95/max.
+The last edit whose new total was not already on the delegates' page (it also shows parts of a
+province's score) is timed for every admitted delegate and every visitor sent to ``/live``.
+``/metrics`` is polled every 2 s (sessions, visitors sent to ``/live``).
+
+Server CPU (100 % = one core) and RSS from ``/proc``; raw results go to
+``benchmarks/results/mixed-<time>-….json`` and ``overload-<time>-….json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from benchmarks import sse
+from benchmarks.harness import Backend, dashboards, snapshot
+from benchmarks.load import summary, wait_until, warm_up
+from benchmarks.procstat import Sampler, machine
+from benchmarks.scenario import Change, plan_change, scratch_config
+from benchmarks.stclient import Viewer
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SCORES = [str(Decimal("7.25") - Decimal("0.25") * i) for i in range(29)]
+"""Values criterion 1.1 of province 51 takes, one per edit (it starts at 7.5): each total is new."""
+
+
+# -- the server and the edits ------------------------------------------------------------------
+
+
+def plan_series(config: Path, workbook: Path, scratch: Path, count: int) -> list[Change]:
+    """``count`` successive edits whose new totals all differ from every total shown before."""
+    chain = scratch / "chain.xlsx"
+    shutil.copy(workbook, chain)
+    changes: list[Change] = []
+    shown: set[bytes] = set()
+    for value in SCORES:
+        if len(changes) == count:
+            break
+        try:
+            change = plan_change(config, chain, "51", "1.1", Decimal(value), scratch)
+        except SystemExit:  # that total is another province's
+            continue
+        if any(text in shown for text in change.new_texts):
+            continue
+        shown.update(change.shown_texts)
+        shown.update(change.new_texts)
+        change.apply()  # onto the chain copy; the real workbook follows the same steps
+        changes.append(dataclasses.replace(change, workbook=workbook))
+    if len(changes) < count:
+        raise SystemExit(f"only {len(changes)} distinct edits could be planned")
+    return changes
+
+
+@contextlib.contextmanager
+def server(args: argparse.Namespace, edits: int) -> Iterator[tuple[Backend, list[Change], dict[str, Any]]]:
+    """One server of a snapshot of the app, with ``[server] max_sessions`` set; and its edits."""
+    scratch = Path(tempfile.mkdtemp(prefix="thidua-mixed-"))
+    try:
+        info = snapshot(args.app, scratch / "app")
+        config, workbook = scratch_config(scratch / "app", scratch, args.interval, args.screen)
+        text = config.read_text(encoding="utf-8")
+        if "max_sessions = 500\n" not in text:
+            raise RuntimeError("the shipped config no longer says max_sessions = 500")
+        config.write_text(text.replace("max_sessions = 500\n", f"max_sessions = {args.max_sessions}\n"),
+                          encoding="utf-8")
+        changes = plan_series(config, workbook, scratch, edits)
+        with dashboards(scratch / "app", config, 1, scratch / "logs") as backends:
+            yield backends[0], changes, info
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+async def apply(change: Change) -> tuple[float, float]:
+    """Make one edit (in a thread, the viewers keep running); its start and end time."""
+    started = time.monotonic()
+    await asyncio.to_thread(change.apply)
+    return started, time.monotonic()
+
+
+# -- HTTP and /metrics ---------------------------------------------------------------------
+
+
+async def http_get(port: int, target: str, timeout: float = 30.0) -> tuple[int, str | None]:
+    """``GET target`` without following redirects: the status and the ``Location`` header."""
+    async def go() -> tuple[int, str | None]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+            data = await reader.read()
+        finally:
+            writer.close()
+        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        location = next((line.split(":", 1)[1].strip() for line in head[1:] if line.lower().startswith("location:")),
+                        None)
+        return int(head[0].split()[1]), location
+
+    return await asyncio.wait_for(go(), timeout)
+
+
+async def metrics(port: int) -> dict[str, float]:
+    """The server's ``/metrics`` as name → value."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(f"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        body = (await asyncio.wait_for(reader.read(), 30)).split(b"\r\n\r\n", 1)[1].decode()
+    finally:
+        writer.close()
+    return {line.split()[0]: float(line.split()[1]) for line in body.splitlines() if line and line[0] != "#"}
+
+
+async def poll_metrics(port: int, into: list[dict[str, float]], stop: asyncio.Event) -> None:
+    """``/metrics`` every 2 s until ``stop`` (a failed poll is skipped)."""
+    while not stop.is_set():
+        with contextlib.suppress(OSError, TimeoutError, IndexError, ValueError):
+            into.append({"at": time.monotonic(), **await metrics(port)})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 2.0)
+
+
+# -- figures -------------------------------------------------------------------------------
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def streamlit_figures(viewers: list[Viewer], text: bytes, since: float) -> dict[str, Any]:
+    """Streamlit viewers: rendered, received ``text`` (after ``since``), failures, latency."""
+    records = [v.record for v in viewers]
+    late = [r.seen[text] - since for r in records if text in r.seen and r.seen[text] >= since and not r.dropped]
+    return {
+        "viewers": len(records),
+        "rendered": sum(r.rendered_at is not None for r in records),
+        "received": len(late),
+        "dropped": sum(r.dropped for r in records),
+        "errored": sum(bool(r.errors) for r in records),
+        "missed": sum(r.rendered_at is not None and not r.dropped and text not in r.seen for r in records),
+        "seen_before_edit": sum(text in r.seen and r.seen[text] < since for r in records),
+        "drop_reasons": sorted({r.connect_error or r.closed_by_server or "" for r in records if r.dropped})[:5],
+        "error_samples": sorted({e for r in records for e in r.errors})[:5],
+        "latency_s": summary(late),
+        "latencies_s": sorted(round(x, 3) for x in late),
+    }
+
+
+def sse_figures(viewers: list[sse.Viewer], since: float) -> dict[str, Any]:
+    """SSE viewers: the first frame of a version newer than the last one seen before ``since``."""
+    late: list[float] = []
+    for viewer in viewers:
+        before = max((v for v, at in viewer.frames if at < since), default=None)
+        after = next((at for v, at in viewer.frames if at >= since and before is not None and v > before), None)
+        if after is not None:
+            late.append(after - since)
+    return {
+        "viewers": len(viewers),
+        "connected": sum(bool(v.frames) for v in viewers),
+        "received": len(late),
+        "dropped": len(viewers) - len(late),
+        "failed": sum(v.error is not None for v in viewers),
+        "errors": sorted({v.error for v in viewers if v.error})[:5],
+        "latency_s": summary(late),
+        "latencies_s": sorted(round(x, 3) for x in late),
+    }
+
+
+def resources(sampler: Sampler, windows: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """Mean CPU % per window, the 5 s peak and the largest RSS (MiB) per process group."""
+    start = min(a for a, _ in windows.values())
+    end = max(b for _, b in windows.values())
+    return {
+        "cpu_percent": {name: sampler.cpu_percent(a - 0.5, b + 0.5) for name, (a, b) in windows.items()},
+        "cpu_percent_peak_5s": sampler.cpu_peak(start, end),
+        "rss_mib_max": {k: round(v / 2**20, 1) for k, v in sampler.rss_max().items()},
+    }
+
+
+# -- mixed ----------------------------------------------------------------------------------
+
+
+async def open_sse(port: int, count: int, done: asyncio.Event) -> tuple[list[sse.Viewer], list[asyncio.Task[None]]]:
+    """``count`` SSE streams, opened in batches (each batch waits for its first frames)."""
+    viewers = [sse.Viewer() for _ in range(count)]
+    tasks: list[asyncio.Task[None]] = []
+    for i in range(0, count, sse.BATCH):
+        batch = viewers[i:i + sse.BATCH]
+        tasks += [asyncio.create_task(v.run(port, done)) for v in batch]
+        await asyncio.wait_for(asyncio.gather(*(v.first_seen.wait() for v in batch)), 60)
+    return viewers, tasks
+
+
+async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> dict[str, Any]:
+    """``args.streamlit`` projector viewers and ``args.sse`` SSE viewers, one edit."""
+    url = f"ws://127.0.0.1:{backend.port}"
+    await warm_up([backend], argparse.Namespace(page="", query="view=projector"), change)
+    sampler = Sampler({"server": [backend.pid], "loadgen": [os.getpid()]}, period=0.5)
+    sampler.start()
+    done = asyncio.Event()
+    t_start = time.monotonic()
+    projectors = [Viewer(i, url, "", "view=projector", change.shown_texts, change.new_texts,
+                         watched=change.new_texts[:1]) for i in range(args.streamlit)]
+    st_tasks = []
+    for i, viewer in enumerate(projectors):
+        await asyncio.sleep(max(0.0, t_start + i / args.ramp - time.monotonic()))
+        st_tasks.append(asyncio.create_task(viewer.run()))
+    await wait_until(lambda: all(v.record.rendered_at or v.record.dropped for v in projectors), args.render_timeout)
+    t_rendered = time.monotonic()
+    print(f"  {sum(v.record.rendered_at is not None for v in projectors)}/{args.streamlit} projectors rendered "
+          f"in {t_rendered - t_start:.1f} s; opening {args.sse} SSE streams …", flush=True)
+    streams, sse_tasks = await open_sse(backend.port, args.sse, done)
+    t_streams = time.monotonic()
+    print(f"  {sum(bool(v.frames) for v in streams)}/{args.sse} streams open in {t_streams - t_rendered:.1f} s",
+          flush=True)
+    before = await metrics(backend.port)
+    await asyncio.sleep(args.steady)
+    t_steady = t_streams
+    load_at_edit = load_average()
+    t_edit, t_written = await apply(change)
+    text = change.new_texts[0]
+
+    def delivered() -> bool:
+        return (all(text in v.record.seen or v.record.dropped or v.record.rendered_at is None for v in projectors)
+                and all(v.got_at is not None or v.error is not None for v in streams))
+
+    await wait_until(delivered, args.timeout, step=0.05)
+    t_delivered = time.monotonic()
+    after = await metrics(backend.port)
+    sampler.stop()
+    done.set()
+    await asyncio.gather(*(v.close() for v in projectors), return_exceptions=True)
+    for task in sse_tasks:
+        task.cancel()
+    await asyncio.gather(*st_tasks, *sse_tasks, return_exceptions=True)
+    return {
+        "streamlit": streamlit_figures(projectors, text, t_edit),
+        "sse": sse_figures(streams, t_edit),
+        "write_s": round(t_written - t_edit, 3),
+        "phases_s": {"projectors_rendered": round(t_rendered - t_start, 1),
+                     "sse_opened": round(t_streams - t_rendered, 1),
+                     "edit_to_all_delivered": round(t_delivered - t_edit, 3)},
+        "load_average_at_edit": load_at_edit,
+        **resources(sampler, {"steady": (t_steady, t_edit), "fanout": (t_edit, t_delivered),
+                              "whole": (t_start, t_delivered)}),
+        "metrics_before_edit": before, "metrics_after": after,
+    }
+
+
+# -- overload -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Visitor:
+    """One arriving visitor: what the page load answered, and the session or stream it became."""
+
+    status: int | None = None
+    location: str | None = None
+    live_status: int | None = None
+    error: str | None = None
+    session: Viewer | None = None
+    stream: sse.Viewer | None = None
+
+
+async def visit(visitor: Visitor, index: int, port: int, query: str, texts: tuple[bytes, ...],
+                watched: tuple[bytes, ...], done: asyncio.Event) -> None:
+    """Load the page; join Streamlit on 200, or follow the 307 to ``/live`` and open its stream."""
+    try:
+        visitor.status, visitor.location = await http_get(port, f"/?{query}")
+        if visitor.status == 307 and (visitor.location or "").startswith("/live"):
+            visitor.live_status, _ = await http_get(port, visitor.location or "/live")
+            visitor.stream = sse.Viewer()
+            await visitor.stream.run(port, done)
+        elif visitor.status == 200:
+            visitor.session = Viewer(index, f"ws://127.0.0.1:{port}", "", query, texts, (), watched=watched)
+            await visitor.session.run()
+    except (OSError, TimeoutError, ValueError, IndexError) as exc:
+        visitor.error = f"{type(exc).__name__}: {exc}"
+
+
+async def overload(args: argparse.Namespace, backend: Backend, changes: list[Change]) -> dict[str, Any]:
+    """One projector, ``args.arrivals`` delegate visitors arriving, an edit every ``args.edit_every`` s."""
+    port = backend.port
+    url = f"ws://127.0.0.1:{port}"
+    shown = tuple(t for c in changes for t in c.shown_texts)  # any total of province 51 means rendered
+    watched = tuple(c.new_texts[0] for c in changes)
+    await warm_up([backend], argparse.Namespace(page="", query="view=projector"), changes[0])
+    # The delegates' page shows more figures than the totals (a waterfall of 51's score): a new total
+    # that already stands there cannot time an edit, so the last edit timed for them is one that does not.
+    probe = Viewer(-2, url, "", args.query, shown, (), watched=watched)
+    probe_task = asyncio.create_task(probe.run())
+    await wait_until(lambda: probe.record.rendered_at is not None or probe.record.dropped, 60)
+    await probe.close()
+    await probe_task
+    usable = set(watched) - set(probe.record.seen)
+    sampler = Sampler({"server": [backend.pid], "loadgen": [os.getpid()]}, period=0.5)
+    sampler.start()
+    polls: list[dict[str, float]] = []
+    stop, done = asyncio.Event(), asyncio.Event()
+    poller = asyncio.create_task(poll_metrics(port, polls, stop))
+    projector_page = await http_get(port, "/?view=projector")
+    projector = Viewer(-1, url, "", "view=projector", shown, (), watched=watched)
+    projector_task = asyncio.create_task(projector.run())
+    await wait_until(lambda: projector.record.rendered_at is not None or projector.record.dropped, 60)
+
+    edits: list[tuple[float, float, Change]] = []
+    ramp_over = asyncio.Event()
+
+    async def editor() -> None:
+        for change in changes:
+            started, written = await apply(change)
+            edits.append((started, written, change))
+            if ramp_over.is_set() and time.monotonic() > ramp_end + args.after:
+                return
+            await asyncio.sleep(max(0.0, started + args.edit_every - time.monotonic()))
+
+    ramp_end = float("inf")
+    load_at_start = load_average()
+    t_start = time.monotonic()
+    edit_task = asyncio.create_task(editor())
+    visitors = [Visitor() for _ in range(args.arrivals)]
+    tasks = []
+    for i, visitor in enumerate(visitors):
+        await asyncio.sleep(max(0.0, t_start + args.lead + i / args.ramp - time.monotonic()))
+        tasks.append(asyncio.create_task(visit(visitor, i, port, args.query, shown, watched, done)))
+    ramp_end = time.monotonic()
+    ramp_over.set()
+    print(f"  {args.arrivals} visitors arrived in {ramp_end - t_start - args.lead:.1f} s", flush=True)
+    await edit_task
+    t_last, _, last = next(e for e in reversed(edits) if e[2].new_texts[0] in usable)
+    await asyncio.sleep(args.settle)
+    t_end = time.monotonic()
+    stop.set()
+    await poller
+    after = await metrics(port)
+    sampler.stop()
+    done.set()
+    sessions = [v.session for v in visitors if v.session is not None]
+    await asyncio.gather(projector.close(), *(s.close() for s in sessions), return_exceptions=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(projector_task, *tasks, return_exceptions=True)
+
+    per_edit = []
+    for started, written, change in edits:
+        seen = projector.record.seen.get(change.new_texts[0])
+        seen = None if seen is None or seen < started else seen  # on the screen before the edit: not timed
+        per_edit.append({"at_s": round(started - t_start, 1), "during_ramp": started < ramp_end,
+                         "write_s": round(written - started, 3),
+                         "projector_s": None if seen is None else round(seen - started, 3)})
+    got = [e["projector_s"] for e in per_edit if e["projector_s"] is not None]
+    during = [e["projector_s"] for e in per_edit if e["during_ramp"] and e["projector_s"] is not None]
+    statuses: dict[str, int] = {}
+    for v in visitors:
+        key = str(v.status) if v.error is None or v.status is not None else "error"
+        statuses[key] = statuses.get(key, 0) + 1
+    return {
+        "projector_page_status": projector_page[0],
+        "projector": {"rendered": projector.record.rendered_at is not None, "dropped": projector.record.dropped,
+                      "edits": len(per_edit), "received": len(got), "latency_s": summary(got),
+                      "latency_during_ramp_s": summary(during), "per_edit": per_edit},
+        "visitors": {"arrived": len(visitors), "page_status": statuses,
+                     "admitted": sum(v.status == 200 for v in visitors),
+                     "sent_to_live": sum(v.status == 307 for v in visitors),
+                     "live_page_ok": sum(v.live_status == 200 for v in visitors),
+                     "errors": sorted({v.error for v in visitors if v.error})[:5]},
+        "last_edit": {"at_s": round(t_last - t_start, 1), "total": last.new_texts[0].decode(),
+                      "admitted_delegates": streamlit_figures(sessions, last.new_texts[0], t_last),
+                      "sent_to_live_sse": sse_figures([v.stream for v in visitors if v.stream], t_last)},
+        "metrics_after": after,
+        "sessions_max": max((p.get("thidua_streamlit_sessions", 0) for p in polls), default=None),
+        "metrics_polls": [{k: (round(v - t_start, 1) if k == "at" else v) for k, v in p.items()
+                           if k in ("at", "thidua_streamlit_sessions", "thidua_sent_to_live_total",
+                                    "thidua_live_subscribers")} for p in polls],
+        "phases_s": {"ramp": round(ramp_end - t_start - args.lead, 1), "whole": round(t_end - t_start, 1)},
+        "load_average_at_start": load_at_start, "load_average_at_end": load_average(),
+        **resources(sampler, {"ramp": (t_start + args.lead, ramp_end), "after_ramp": (ramp_end, t_end),
+                              "whole": (t_start, t_end)}),
+    }
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("mode", choices=["mixed", "overload"])
+    p.add_argument("--sse", type=int, default=10000, help="mixed: SSE viewers")
+    p.add_argument("--streamlit", type=int, nargs="+", default=[300],
+                   help="mixed: projector viewers; one run (one server) per value")
+    p.add_argument("--arrivals", type=int, default=1500, help="overload: delegate visitors arriving")
+    p.add_argument("--query", default="view=delegate", help="overload: what the visitors open (without '?')")
+    p.add_argument("--max-sessions", type=int, default=500, help="[server] max_sessions of the scratch config")
+    p.add_argument("--ramp", type=float, default=25.0, help="Streamlit viewers / visitors per second")
+    p.add_argument("--lead", type=float, default=8.0, help="overload: seconds of edits before the ramp")
+    p.add_argument("--edit-every", type=float, default=5.0, help="overload: seconds between edits")
+    p.add_argument("--after", type=float, default=30.0, help="overload: seconds of edits after the ramp")
+    p.add_argument("--settle", type=float, default=15.0, help="overload: seconds after the last edit")
+    p.add_argument("--steady", type=float, default=10.0, help="mixed: seconds of load before the edit")
+    p.add_argument("--timeout", type=float, default=60.0, help="mixed: seconds to wait for every viewer")
+    p.add_argument("--render-timeout", type=float, default=120.0, help="mixed: seconds to wait for first renders")
+    p.add_argument("--interval", type=int, default=15, help="data read interval (s), as shipped")
+    p.add_argument("--screen", type=float, default=2.0, help="screen refresh (s), as shipped")
+    p.add_argument("--app", choices=["head", "worktree"], default="head")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; one raw JSON file per run in ``benchmarks/results``."""
+    args = parse_args(argv)
+    wanted = (args.sse + max(args.streamlit) if args.mode == "mixed" else 2 * args.arrivals) * 2 + 2048
+    limit = sse.raise_fd_limit(wanted)  # the server, a child, inherits it
+    RESULTS.mkdir(exist_ok=True)
+    sizes = args.streamlit if args.mode == "mixed" else [args.arrivals]
+    for size in sizes:
+        run_args = argparse.Namespace(**{**vars(args), "streamlit": size})
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        print(f"== {args.mode} {size}, load average {load_average()}", flush=True)
+        edits = 1 if args.mode == "mixed" else \
+            math.ceil((args.lead + args.arrivals / args.ramp + args.after) / args.edit_every) + 1
+        with server(run_args, edits) as (backend, changes, info):
+            if args.mode == "mixed":
+                result = asyncio.run(mixed(run_args, backend, changes[0]))
+                name = f"mixed-{stamp}-sse{args.sse}-st{size}.json"
+            else:
+                result = asyncio.run(overload(run_args, backend, changes))
+                name = f"overload-{stamp}-{size}-max{args.max_sessions}.json"
+        args_out = {k: v for k, v in vars(run_args).items()}
+        out = {"benchmark": args.mode, "machine": machine(), "fd_limit": limit, "app": info, "args": args_out,
+               **result}
+        path = RESULTS / name
+        path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        brief = {k: v for k, v in result.items() if k in ("phases_s", "load_average_at_edit", "cpu_percent",
+                                                          "rss_mib_max", "visitors", "sessions_max")}
+        for key in ("streamlit", "sse", "projector", "last_edit"):
+            if key in result:
+                brief[key] = _brief(result[key])
+        print(json.dumps(brief, ensure_ascii=False), f"\n  -> {path}", flush=True)
+    return 0
+
+
+def _brief(value: Any) -> Any:
+    """``value`` without the long per-viewer lists (for the console)."""
+    if isinstance(value, dict):
+        return {k: _brief(v) for k, v in value.items() if k not in ("latencies_s", "per_edit")}
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())
