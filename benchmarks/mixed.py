@@ -143,6 +143,14 @@ async def metrics(port: int) -> dict[str, float]:
     return {line.split()[0]: float(line.split()[1]) for line in body.splitlines() if line and line[0] != "#"}
 
 
+async def metrics_or_error(port: int) -> dict[str, Any]:
+    """``/metrics``, or why it could not be read (an overloaded server may not answer in 30 s)."""
+    try:
+        return await metrics(port)
+    except (OSError, TimeoutError, IndexError, ValueError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
 async def poll_metrics(port: int, into: list[dict[str, float]], stop: asyncio.Event) -> None:
     """``/metrics`` every 2 s until ``stop`` (a failed poll is skipped)."""
     while not stop.is_set():
@@ -246,7 +254,7 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
     t_streams = time.monotonic()
     print(f"  {sum(bool(v.frames) for v in streams)}/{args.sse} streams open in {t_streams - t_rendered:.1f} s",
           flush=True)
-    before = await metrics(backend.port)
+    before = await metrics_or_error(backend.port)
     await asyncio.sleep(args.steady)
     t_steady = t_streams
     load_at_edit = load_average()
@@ -259,7 +267,7 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
 
     await wait_until(delivered, args.timeout, step=0.05)
     t_delivered = time.monotonic()
-    after = await metrics(backend.port)
+    after = await metrics_or_error(backend.port)
     sampler.stop()
     done.set()
     await asyncio.gather(*(v.close() for v in projectors), return_exceptions=True)
@@ -365,7 +373,7 @@ async def overload(args: argparse.Namespace, backend: Backend, changes: list[Cha
     t_end = time.monotonic()
     stop.set()
     await poller
-    after = await metrics(port)
+    after = await metrics_or_error(port)
     sampler.stop()
     done.set()
     sessions = [v.session for v in visitors if v.session is not None]
