@@ -2,12 +2,13 @@
 
 import streamlit as st
 
+from lib.core.model import Role
 from lib.core.review import agree_as_self, pending_adjustments, review_rows, what_if
 from lib.core.scoring import Rules
 from lib.present.catalogue import t
 from lib.present.review_editor import editor_frame, edits_from_frame
 from web import state
-from web.auth import grant
+from web.auth import require
 from web.data import config_or_stop, snapshot_or_stop
 from web.review_widgets import (
     editor_columns,
@@ -24,10 +25,7 @@ from web.widgets import freshness, language
 lang = language()
 config = config_or_stop(lang)
 st.title(t("page.review", lang))
-me = grant()
-if me is None:
-    st.warning(t("login.intro", lang), icon=":material/lock:")
-    st.stop()
+me = require(Role.SECRETARY, lang, "/tru-bi")
 snap = snapshot_or_stop(lang)
 evaluation = snap.value
 freshness(snap, lang)

@@ -9,9 +9,6 @@ from __future__ import annotations
 LANG = "lang"
 """The UI language of the session: ``"vi"`` (default) or ``"en"`` (the language switch's key)."""
 
-GRANT = "grant"
-"""The secretary's or admin's ``Grant`` after signing in."""
-
 REVIEW_PROVINCE = "review-province"
 """The province under review on the preliminary meeting's page."""
 
