@@ -1,4 +1,10 @@
-"""The preliminary meeting's pages under AppTest: sign-in, review and save, freeze, history."""
+"""The preliminary meeting's pages under AppTest: sign-in, review and save, freeze, history.
+
+AppTest has no browser, so it cannot carry the sign-in cookie: ``signed_in`` mints the cookie
+the ``/auth/sign-in`` route would set (the same token, signed with the test's server key) and
+hands it to ``web.auth.cookies``, which the app reads instead of ``st.context.cookies``. The
+route itself is tested over HTTP in ``tests/test_signin.py`` and in a browser.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,24 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.core.auth import hash_passcode
+import web.auth
+from lib.core.auth import Grant, LoginGuard, authenticate, hash_passcode, load_auth_settings
 from lib.core.config import load_config
 from lib.core.evaluation import evaluate
+from lib.core.grant_token import encode
 from lib.edge.sources.xlsx import XlsxSource
 from tests.test_pages import ROOT, make_config
 
 SECRETARY, ADMIN = "thu-ky-2020", "quan-tri-2020"
 HASHES = {"secretary": hash_passcode(SECRETARY), "admin": hash_passcode(ADMIN)}
+JAR: dict[str, str] = {}
+"""The cookies the browser of the current test would send (see ``use_cookie_jar``)."""
+
+
+def use_cookie_jar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the app under AppTest read its cookies from ``JAR`` (empty: a viewer)."""
+    JAR.clear()
+    monkeypatch.setattr(web.auth, "cookies", lambda: dict(JAR))
 
 
 @pytest.fixture
@@ -24,6 +40,7 @@ def meeting(tmp_path, monkeypatch) -> Path:
     shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
     monkeypatch.setenv("THIDUA_CONFIG", str(make_config(tmp_path, workbook)))
     monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    use_cookie_jar(monkeypatch)
     return workbook
 
 
@@ -35,11 +52,11 @@ def app() -> AppTest:
 
 
 def signed_in(passcode: str, name: str = "Nguyễn Văn A") -> AppTest:
+    """The app as a browser holding the cookie that signing in with ``passcode`` sets."""
+    grant = authenticate(passcode, load_auth_settings(HASHES), LoginGuard(), "test", web.auth.now(), name)
+    assert isinstance(grant, Grant), grant
+    JAR[web.auth.COOKIE] = encode(grant, web.auth.cookie_key())
     at = app()
-    at.switch_page("pages/login.py").run()
-    at.text_input(key="login-name").input(name)
-    at.text_input(key="login-passcode").input(passcode)
-    at.button[0].click().run()
     assert not at.exception, at.exception
     return at
 
@@ -52,11 +69,39 @@ def evaluated(workbook: Path):
     return evaluate(XlsxSource(workbook).read(), load_config(make_config(workbook.parent, workbook)))
 
 
-def test_a_viewer_sees_no_review_page_and_a_wrong_passcode_is_refused(meeting):
-    at = signed_in("sai-ma")
-    assert any("không đúng" in e.value for e in at.error)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/review.py")  # not registered for a viewer
+def test_a_viewer_opening_a_restricted_page_is_told_to_sign_in_first(meeting):
+    at = app()
+    at.switch_page("pages/review.py").run()  # registered for every session: no "page not found"
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập trước (thư ký hoặc quản trị)."]
+    assert not at.get("arrow_data_frame") and not [b for b in at.button if b.key == "review-save"]
+    at.switch_page("pages/freeze.py").run()
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập trước bằng mã của quản trị."]
+    assert not [b for b in at.button if b.key == "freeze"]
+
+
+def test_a_secretary_is_told_the_freeze_page_needs_the_admin(meeting):
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/freeze.py").run()
+    assert any("quản trị" in w.value for w in at.warning) and not [b for b in at.button if b.key == "freeze"]
+
+
+def test_a_tampered_or_expired_cookie_counts_as_none(meeting):
+    at = signed_in(SECRETARY)
+    JAR[web.auth.COOKIE] = JAR[web.auth.COOKIE][:-2] + "AA"
+    at.switch_page("pages/review.py").run()
+    assert any("đăng nhập trước" in w.value for w in at.warning)
+
+
+def test_the_sign_in_page_posts_a_plain_form_to_the_route(meeting):
+    at = app()
+    at.switch_page("pages/login.py").run()
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert 'action="/auth/sign-in"' in html and 'name="passcode"' in html and 'value="/dang-nhap"' in html
+    at = signed_in(SECRETARY, "Thư ký Cụm")
+    at.switch_page("pages/login.py").run()
+    assert any("Thư ký Cụm (thư ký)" in s.value for s in at.success)
+    assert 'action="/auth/sign-out"' in " ".join(h.proto.body for h in at.get("html"))
 
 
 def test_secretary_agrees_a_province_as_self_scored_sees_the_what_if_and_saves(meeting):
