@@ -136,7 +136,7 @@ def _cookie(headers) -> SimpleCookie:
 
 
 def test_the_right_passcode_sets_a_signed_http_only_strict_cookie_and_sends_back(server: str) -> None:
-    status, headers, _ = post(f"{server}/auth/sign-in", {"name": "Thư ký Cụm", "passcode": PASSCODE,
+    status, headers, _ = post(f"{server}/auth/sign-in", {"user": "Thư ký Cụm", "passcode": PASSCODE,
                                                         "next": "/tru-bi"}, {"X-Forwarded-For": "203.0.113.1"})
     assert status == 303 and headers["location"] == "/tru-bi"
     raw = headers["set-cookie"]
@@ -163,7 +163,7 @@ def test_a_foreign_next_is_replaced_by_the_sign_in_page(server: str) -> None:
 
 def test_a_wrong_passcode_is_refused_without_a_cookie_and_then_throttled(server: str) -> None:
     me = {"X-Forwarded-For": "198.51.100.20"}
-    status, headers, body = post(f"{server}/auth/sign-in", {"passcode": "sai-ma", "lang": "en"}, me)
+    status, headers, body = post(f"{server}/auth/sign-in", {"passcode": "sai-ma", "ui_lang": "en"}, me)
     assert status == 429 and "set-cookie" not in headers  # wrong, and the address now waits 1 s
     assert "Wrong passcode" in body and "Try again in 1 s" in body and headers["retry-after"] == "1"
     status, headers, body = post(f"{server}/auth/sign-in", {"passcode": PASSCODE}, me)  # too soon, even if right
@@ -175,7 +175,7 @@ def test_sixty_wrong_passcodes_from_other_addresses_do_not_stop_the_right_one(se
         status, headers, _ = post(f"{server}/auth/sign-in", {"passcode": f"doan-{i}"},
                                   {"X-Forwarded-For": f"192.0.2.{i + 1}"})
         assert status in (401, 429) and "set-cookie" not in headers
-    status, headers, _ = post(f"{server}/auth/sign-in", {"name": "Thư ký", "passcode": PASSCODE},
+    status, headers, _ = post(f"{server}/auth/sign-in", {"user": "Thư ký", "passcode": PASSCODE},
                               {"X-Forwarded-For": "203.0.113.77"})
     assert status == 303 and "thidua_grant=" in headers["set-cookie"]
 

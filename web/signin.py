@@ -1,7 +1,7 @@
 """The sign-in routes of ``serve.py``: a passcode in, a signed ``HttpOnly`` cookie out.
 
 ``GET /auth/sign-in`` serves a small sign-in page (the Streamlit page **Đăng nhập** embeds the
-same form); ``POST /auth/sign-in`` (form fields ``name``, ``passcode``, ``next``, ``lang``) checks
+same form); ``POST /auth/sign-in`` (form fields ``user``, ``passcode``, ``next``, ``ui_lang``) checks
 the passcode with ``lib.core.auth.authenticate`` and the process's ``LoginGuard``, keyed by the
 client's address as the proxy reports it. Right: the grant as a signed cookie (``HttpOnly``,
 ``SameSite=Strict``, ``Path=/``, ``Secure`` over https, ``Max-Age`` = ``session_minutes``) and
@@ -86,8 +86,8 @@ async def sign_in(request: Request) -> Response:
     if _foreign(request):
         return Response("cross-site sign-in refused", status_code=403)
     form = await _form(request)
-    lang, next_path = _lang(form.get("lang")), safe_next(form.get("next"), LOGIN_PATH)
-    name = form.get("name", "").strip()[:200]
+    lang, next_path = _lang(form.get("ui_lang")), safe_next(form.get("next"), LOGIN_PATH)
+    name = form.get("user", "").strip()[:200]
     settings = _settings()
     if isinstance(settings, Refusal):
         return _page(lang, next_path, word(settings.code, settings.params, lang), name, 500)

@@ -2,7 +2,8 @@
 
 The forms post to the routes of ``web.signin`` (``/auth/sign-in``, ``/auth/sign-out``) as an
 ordinary browser form, so the answer can set the ``HttpOnly`` cookie and send the browser back.
-Every value is escaped; nothing here runs script.
+Every value is escaped; nothing here runs script. Field names avoid the properties of a form
+element (``name``, ``lang`` …): Streamlit's sanitiser (DOMPurify) drops such ``name`` attributes.
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ def signin_form(lang: str, next_path: str, error: str | None = None, name: str =
     return (f"<style>{_FORM_CSS}</style>"
             f'<form class="signin" method="post" action="{SIGN_IN}">{problem}'
             f'<label for="signin-name">{_e(t("login.name", lang))}</label>'
-            f'<input id="signin-name" type="text" name="name" autocomplete="name" maxlength="200" value="{_e(name)}">'
+            f'<input id="signin-name" type="text" name="user" autocomplete="name" maxlength="200" value="{_e(name)}">'
             f'<label for="signin-passcode">{_e(t("login.passcode", lang))}</label>'
             f'<input id="signin-passcode" type="password" name="passcode" autocomplete="current-password" '
             f'maxlength="1024" required>'
             f'<input type="hidden" name="next" value="{_e(next_path)}">'
-            f'<input type="hidden" name="lang" value="{_e(lang)}">'
+            f'<input type="hidden" name="ui_lang" value="{_e(lang)}">'
             f'<button type="submit">{_e(t("login.submit", lang))}</button>'
             f'<p class="note">{_e(t("login.lasts", lang))}</p></form>')
 
