@@ -1,6 +1,6 @@
 """Entry point: page configuration and navigation only (every page for every session).
 
-The restricted pages (review, freeze) are registered for everybody, so their URL always opens;
+The restricted pages (review, freeze, ceremony) are registered for everybody, so their URL always opens;
 each says "sign in first" itself when the session's grant does not allow it (``web.auth.require``).
 
 ``?view=projector``, ``?view=delegate`` and ``?view=print`` open one read-only screen without menu.
@@ -36,5 +36,7 @@ pages = [
 pages.insert(1, st.Page("pages/review.py", title=t("page.review", lang), icon=":material/edit_note:",
                         url_path="tru-bi"))
 pages.insert(2, st.Page("pages/freeze.py", title=t("page.freeze", lang), icon=":material/lock:", url_path="chot"))
+pages.insert(3, st.Page("pages/ceremony.py", title=t("page.ceremony", lang), icon=":material/co_present:",
+                        url_path="dieu-hanh"))
 pages.append(st.Page("pages/login.py", title=t("page.login", lang), icon=":material/login:", url_path="dang-nhap"))
 st.navigation(pages).run()

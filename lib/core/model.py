@@ -153,6 +153,26 @@ class Vote:
         return frozenset(code for code, _ in self.votes)
 
 
+LEADER, DEPUTY = "leader", "deputy"
+"""The two posts nominated for next year: the cluster leader (Cụm trưởng) and deputy (Cụm phó)."""
+PROPOSAL, ELECTION = "proposal", "election"
+"""The preliminary meeting's proposal (dự kiến) and the official session's vote (chính thức)."""
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """One nomination of next year's leader or deputy: a proposal, or the session's vote on it."""
+
+    id: str
+    time: str
+    recorder: str
+    post: str  # LEADER or DEPUTY
+    stage: str  # PROPOSAL or ELECTION
+    present: int
+    ballots: int
+    votes: tuple[tuple[str, int], ...]  # (candidate province code, votes), in the order recorded
+
+
 FROZE, UNFROZE = "chốt", "mở chốt"
 """The two actions of a ``Chot`` row, as written in the sheet."""
 
@@ -224,6 +244,7 @@ class Scoresheet:
     log: tuple[LogEntry, ...] = ()
     votes: tuple[Vote, ...] = ()
     freeze: FreezeState = field(default_factory=FreezeState)
+    nominations: tuple[Nomination, ...] = ()
 
     def criterion(self, code: CriterionCode) -> Criterion:
         """The criterion with this code (KeyError when absent)."""

@@ -38,7 +38,7 @@ from lib.core.model import (
     RawWorkbook,
     Scoresheet,
 )
-from lib.core.records import parse_freeze, parse_log, parse_votes
+from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
 from lib.core.text import fold
 
 
@@ -82,6 +82,7 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province], freeze_ke
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
         freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems),
+        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems),
     )
     return ParseResult(sheet, tuple(problems))
 

@@ -16,6 +16,9 @@ from lib.core.freeze import verify
 from lib.core.grammar import (
     FREEZE,
     LOG,
+    NOMINATIONS,
+    POSTS,
+    STAGES,
     VOTES,
     RecordHeaders,
     address,
@@ -31,11 +34,13 @@ from lib.core.model import (
     FreezeState,
     IgnoredFreezeRow,
     LogEntry,
+    Nomination,
     Problem,
     Province,
     RawTab,
     Vote,
 )
+from lib.core.text import fold
 
 Found = tuple[str, RawTab] | None
 
@@ -100,6 +105,49 @@ def parse_votes(found: Found, problems: list[Problem]) -> tuple[Vote, ...]:
         votes.append(Vote(vote_id, first[1], first[2], present, ballots,
                           tuple((line[5], n) for (_, line), n in zip(lines, tallies, strict=True))))
     return tuple(votes)
+
+
+def _word_of(text: str, words: dict[str, tuple[str, str]]) -> str | None:
+    folded = fold(text)
+    return next((key for key, spellings in words.items() if folded in {fold(w) for w in (key, *spellings)}), None)
+
+
+def parse_nominations(found: Found, problems: list[Problem]) -> tuple[Nomination, ...]:
+    """Every nomination in the ``DeCu`` tab, in the order first recorded (empty when there is none)."""
+    records = _records(found, NOMINATIONS)
+    if records is None:
+        return ()
+    title, index, columns, rows = records
+    fields = NOMINATIONS.fields
+    grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for row_index in range(index + 1, len(rows)):
+        row = rows[row_index]
+        cells = tuple(code_text(cell_at(row, columns[f])) if f in columns else "" for f in fields)
+        if cells[0] and cells[7]:
+            grouped.setdefault(cells[0], []).append((row_index + 1, cells))
+    found_all = []
+    for nomination_id, lines in grouped.items():
+        row_no, first = lines[0]
+        post, stage = _word_of(first[3], POSTS), _word_of(first[4], STAGES)
+        if post is None or stage is None:
+            field = "post" if post is None else "stage"
+            problems.append(Problem.error(address(title, row_no, columns.get(field, 0) + 1), "nomination.bad_word",
+                                          nomination=nomination_id, value=first[fields.index(field)]))
+            continue
+        counts: list[int] = []
+        for field, (line_no, line) in [("present", lines[0]), ("ballots", lines[0]),
+                                       *(("votes", line) for line in lines)]:
+            value = _count(line[fields.index(field)])
+            if value is None:
+                problems.append(Problem.error(address(title, line_no, columns.get(field, 0) + 1), "vote.bad_count",
+                                              vote=nomination_id, value=line[fields.index(field)]))
+                break
+            counts.append(value)
+        else:
+            present, ballots, *tallies = counts
+            found_all.append(Nomination(nomination_id, first[1], first[2], post, stage, present, ballots,
+                                        tuple((line[7], n) for (_, line), n in zip(lines, tallies, strict=True))))
+    return tuple(found_all)
 
 
 def _count(text: str) -> int | None:

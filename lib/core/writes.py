@@ -18,6 +18,9 @@ from lib.core.freeze import sign
 from lib.core.grammar import (
     FREEZE,
     LOG,
+    NOMINATIONS,
+    POSTS,
+    STAGES,
     VOTES,
     RecordHeaders,
     cell_at,
@@ -35,6 +38,7 @@ from lib.core.model import (
     ChangeSet,
     Conflict,
     FreezeEvent,
+    Nomination,
     Params,
     Province,
     ProvinceCode,
@@ -186,6 +190,27 @@ def vote_batch(raw: RawWorkbook, vote: Vote, names: dict[str, str], layout: LogL
                           "", tally, reason, vote.id])
     recorded = Vote(vote.id, stamp, user, vote.present, vote.ballots, vote.votes)
     return WriteBatch(cells=cells, appends={title: vote_rows(recorded, names), layout.tab: [log_row]},
+                      new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
+
+
+def nomination_batch(raw: RawWorkbook, nomination: Nomination, names: dict[str, str], layout: LogLayout,
+                     stamp: str, user: str) -> WriteBatch:
+    """The nomination's rows in ``DeCu`` (headers on first use) and its log row."""
+    title = title_for(raw, "DeCu")
+    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
+    if not raw.get(title):
+        cells.update({(title, 1, col): header for col, header in enumerate(NOMINATIONS.names, start=1)})
+    post, stage = POSTS[nomination.post][0], STAGES[nomination.stage][0]
+    rows = [[nomination.id, stamp, user, post, stage, nomination.present, nomination.ballots, code,
+             names.get(code, code), n] for code, n in nomination.votes]
+    tally = ", ".join(f"{names.get(code, code)} {n}" for code, n in nomination.votes)
+    if nomination.stage == "election":
+        reason = f"Bầu {post} ({stage}): {nomination.present} có mặt, {nomination.ballots} phiếu; {tally}"
+    else:
+        reason = f"{post} {stage.lower()}: " + ", ".join(names.get(c, c) for c, _ in nomination.votes)
+    log_row = layout.row([stamp, user, ", ".join(names.get(c, c) for c, _ in nomination.votes), f"Đề cử {post}",
+                          "", tally, reason, nomination.id])
+    return WriteBatch(cells=cells, appends={title: rows, layout.tab: [log_row]},
                       new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
 
 

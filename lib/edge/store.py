@@ -6,8 +6,9 @@ checks the role at the moment of writing, re-reads the workbook, and writes only
 every cell still holds the value the secretary started from; otherwise it raises
 ``ChangeSetConflict`` listing each conflict and writes nothing. Accepted changes set the
 ``ThongNhat`` cells and append one ``NhatKy`` row each in one ``source.write`` call.
-``record_vote``, ``set_frozen`` and ``import_self_scores`` (a province's returned form into
-``TuCham``/``MinhChung``) go the same way: role, re-read, rules, one write.
+``record_vote``, ``record_nomination`` (next year's leader and deputy), ``set_frozen`` and
+``import_self_scores`` (a province's returned form into ``TuCham``/``MinhChung``) go the same
+way: role, re-read, rules, one write.
 
 Each log row carries the change set's id in the ``Mã thay đổi`` column, so a retry after
 an ambiguous failure (the write may or may not have landed) finds its own rows and does
@@ -37,12 +38,14 @@ from lib.core.model import (
     WRITERS,
     ChangeSet,
     FreezeEvent,
+    Nomination,
     Province,
     Role,
     SaveResult,
     Scoresheet,
     Vote,
 )
+from lib.core.nominations import nomination_problems
 from lib.core.parse import parse_workbook
 from lib.core.votes import vote_problems
 from lib.core.writes import (
@@ -53,6 +56,7 @@ from lib.core.writes import (
     conflict,
     freeze_batch,
     import_batch,
+    nomination_batch,
     province_name,
     save_batch,
     validate,
@@ -153,6 +157,22 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     with WRITE_LOCK, locked(source):
         raw = source.read()
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
+
+
+def record_nomination(source: Source, nomination: Nomination, members: Sequence[Province], user: str, role: Role,
+                      now: dt.datetime | None = None) -> None:
+    """Record a proposal or a vote for next year's leader or deputy (secretary or admin, checked now), logged."""
+    if role not in WRITERS:
+        raise NotAllowed("role.cannot_vote", user=user)
+    names = {p.code: p.name for p in members}
+    problems = nomination_problems(nomination)
+    problems += [("nomination.not_member", (("province", code),))
+                 for code, _ in nomination.votes if code not in names]
+    if problems:
+        raise InvalidChangeSet(problems)
+    with WRITE_LOCK, locked(source):
+        raw = source.read()
+        source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user))
 
 
 def set_frozen(
