@@ -50,7 +50,7 @@ class Evaluation:
 
 def evaluate(workbook: RawWorkbook, config: ClusterConfig) -> Evaluation:
     """Parse ``workbook`` for ``config``'s members and rank them by its rules."""
-    parsed = parse_workbook(workbook, config.provinces)
+    parsed = parse_workbook(workbook, config.provinces, config.target_share)
     rules = Rules.from_config(config)
     problems = parsed.problems + tuple(rule_problems(parsed.sheet, rules))
     return Evaluation(parsed.sheet, problems, rank(parsed.sheet, rules), tuple(differences(parsed.sheet)))

@@ -10,14 +10,16 @@ address and a message code, and the rest of the workbook is still read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
 from lib.core.grammar import (
+    DIRECTIONS,
     HEADERS,
     KINDS,
+    METHODS,
     NON_PROVINCE_HEADERS,
     TABS,
     address,
@@ -38,6 +40,7 @@ from lib.core.model import (
     RawWorkbook,
     Scoresheet,
 )
+from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, compute, criterion_problems
 from lib.core.records import parse_freeze, parse_log, parse_votes
 from lib.core.text import fold
 
@@ -55,8 +58,14 @@ class ParseResult:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseResult:
-    """Read every contract tab of ``workbook`` for the cluster's ``members``."""
+def parse_workbook(
+    workbook: RawWorkbook, members: Sequence[Province], target_share: Decimal = DEFAULT_TARGET_SHARE
+) -> ParseResult:
+    """Read every contract tab of ``workbook`` for the cluster's ``members``.
+
+    ``target_share`` is the config's ``[scoring] target_share``: the share of a target
+    criterion's points for meeting the target where its ``Hệ số`` is blank.
+    """
     problems: list[Problem] = [
         Problem.error(canonical, "tab.duplicate", tab=canonical, titles=", ".join(titles))
         for canonical in TABS
@@ -64,22 +73,82 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province]) -> ParseR
     ]
     criteria, unusable = _criteria(workbook, problems)
     by_code = {c.code: c for c in criteria}
-    self_scores, _ = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
+    computed = _computed(workbook, criteria, by_code, unusable, members, problems, target_share)
+    self_scores, self_places = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
+    own = {k: v for k, v in self_scores.items() if isinstance(v, Decimal)}
+    problems.extend(_claims_differing(own, self_places, computed.scores, members))
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
     votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems)
     sheet = Scoresheet(
         criteria=tuple(criteria),
         provinces=tuple(members),
-        self_scores={k: v for k, v in self_scores.items() if isinstance(v, Decimal)},
+        self_scores=own,
         agreed={k: v for k, v in agreed.items() if isinstance(v, Decimal)},
         evidence={k: str(v) for k, v in evidence.items()},
         agreed_places=places,
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
         freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members),
+        targets=computed.targets,
+        results=computed.results,
+        computed=computed.scores,
+        workings=computed.workings,
+        target_places=computed.target_places,
+        result_places=computed.result_places,
     )
     return ParseResult(sheet, tuple(problems))
+
+
+@dataclass
+class _Computed:
+    targets: dict[CellKey, Decimal]
+    results: dict[CellKey, Decimal]
+    scores: dict[CellKey, Decimal]
+    workings: dict
+    target_places: dict[CellKey, CellPlace]
+    result_places: dict[CellKey, CellPlace]
+
+
+def _computed(
+    workbook: RawWorkbook,
+    criteria: list[Criterion],
+    by_code: dict[str, Criterion],
+    unusable: set[str],
+    members: Sequence[Province],
+    problems: list[Problem],
+    target_share: Decimal,
+) -> _Computed:
+    """Read ``KeHoach``/``KetQua`` (only when some criterion is computed) and compute the scores."""
+    if not any(c.computed for c in criteria):
+        return _Computed({}, {}, {}, {}, {}, {})
+    tabs: list[str] = []
+    cells: list[dict[CellKey, Cell]] = []
+    all_places: list[dict[CellKey, CellPlace]] = []
+    for canonical in ("KeHoach", "KetQua"):
+        values, places = _score_tab(workbook, canonical, by_code, unusable, members, problems, raw=True)
+        found = find_tab(workbook, canonical)
+        tabs.append(found[0] if found else canonical)
+        cells.append({key: Cell(values.get(key), address(place.tab, place.row, place.col))
+                      for key, place in places.items()})
+        all_places.append(places)
+    result = compute(criteria, members, cells[0], cells[1], target_share, (tabs[0], tabs[1]))
+    problems.extend(result.problems)
+    return _Computed(result.targets, result.results, result.scores, result.workings, *all_places)
+
+
+def _claims_differing(
+    own: dict[CellKey, Decimal], places: dict[CellKey, CellPlace], computed: dict[CellKey, Decimal],
+    members: Sequence[Province],
+) -> list[Problem]:
+    """A warning at each ``TuCham`` entry 0.01 or more away from the score computed for it."""
+    names = {p.code: p.name for p in members}
+    return [
+        Problem.warning(address(places[key].tab, places[key].row, places[key].col), "quant.self_differs",
+                        code=key[0], name=names[key[1]], self=own[key], computed=value)
+        for key, value in computed.items()
+        if key in own and abs(own[key] - value) >= Decimal("0.01")
+    ]
 
 
 def _missing_tab(workbook: RawWorkbook, canonical: str) -> bool:
@@ -134,10 +203,40 @@ def _criteria(workbook: RawWorkbook, problems: list[Problem]) -> tuple[list[Crit
         if max_points is None or kind is None:
             unusable.add(code)
             continue
-        criteria.append(Criterion(code, group, text("criterion"), max_points, kind, text("note")))
+        criterion = Criterion(code, group, text("criterion"), max_points, kind, text("note"))
+        criteria.append(_quantitative(criterion, row, columns, where, text, problems))
     if not criteria and not unusable:
         problems.append(Problem.warning(address(title, header_index + 2, 1), "criteria.none"))
     return criteria, unusable
+
+
+def _quantitative(criterion: Criterion, row: list[object], columns: dict[str, int], where, text,
+                  problems: list[Problem]) -> Criterion:
+    """``criterion`` with its ``Cách tính``/``Chiều``/``Hệ số``; typed by hand when they are unusable."""
+    if "method" not in columns or not text("method"):
+        return criterion
+    method = METHODS.get(fold(text("method"))) if fold(text("method")) else None
+    if method is None:
+        problems.append(Problem.error(where("method"), "quant.bad_method", code=criterion.code, value=text("method")))
+        return criterion
+    direction = DIRECTIONS.get(fold(text("direction"))) if fold(text("direction")) or not text("direction") else None
+    if direction is None:
+        problems.append(Problem.error(where("direction"), "quant.bad_direction", code=criterion.code,
+                                      value=text("direction")))
+        return criterion
+    factor = None
+    if "factor" in columns:
+        try:
+            factor = parse_score(cell_at(row, columns["factor"]))
+        except CellParseError as exc:
+            problems.append(Problem.error(where("factor"), "quant.factor_unreadable", code=criterion.code,
+                                          cause=(exc.code, exc.params)))
+            return criterion
+    quantitative = replace(criterion, method=method, direction=direction, factor=factor)
+    found = criterion_problems(quantitative, where("method"),
+                               where("factor") if "factor" in columns else where("method"))
+    problems.extend(found)
+    return criterion if found else quantitative
 
 
 def _max_points(value: object, cell: str, code: str, problems: list[Problem]) -> Decimal | None:
@@ -161,6 +260,7 @@ def _score_tab(
     problems: list[Problem],
     required: bool = False,
     evidence: bool = False,
+    raw: bool = False,
 ) -> tuple[dict[CellKey, object], dict[CellKey, CellPlace]]:
     found = find_tab(workbook, canonical)
     if found is None:
@@ -208,15 +308,17 @@ def _score_tab(
             value = cell_at(row, col)
             cell = address(title, row_no, col + 1)
             if value is None:
-                if canonical == "TuCham":
+                if canonical == "TuCham" and not criteria[code].computed:
                     problems.append(Problem.warning(cell, "scores.missing_self", name=names[province], code=code))
             elif evidence:
                 values[key] = str(value).strip()
+            elif raw:
+                values[key] = value
             else:
                 values[key] = _score(value, criteria[code], cell, problems)
     if canonical == "TuCham":
         for code in criteria:
-            if code not in seen:
+            if code not in seen and not criteria[code].computed:
                 problems.append(Problem.warning(title, "scores.no_row", code=code, tab=title))
     return values, places
 
