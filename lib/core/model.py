@@ -156,12 +156,12 @@ class Problem:
     params: Params = ()
 
     @classmethod
-    def error(cls, cell: str, code: str, **params: object) -> Problem:
+    def error(cls, cell: str, code: str, /, **params: object) -> Problem:
         """An error at ``cell``."""
         return cls(Severity.ERROR, cell, code, tuple(params.items()))
 
     @classmethod
-    def warning(cls, cell: str, code: str, **params: object) -> Problem:
+    def warning(cls, cell: str, code: str, /, **params: object) -> Problem:
         """A warning at ``cell``."""
         return cls(Severity.WARNING, cell, code, tuple(params.items()))
 

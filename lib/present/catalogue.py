@@ -310,6 +310,44 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "criterion {criterion}: score {value!r} outside 0–{max}"},
     "rules.unknown_tie_break_group": {"vi": "nhóm {name!r} không có trong TieuChi; bỏ qua",
                                       "en": "group {name!r} is not in TieuChi; ignored"},
+    # quantitative criteria (computed from KeHoach / KetQua)
+    "quant.bad_method": {
+        "vi": "tiêu chí {code}: cách tính {value!r} không hợp lệ (kế hoạch, so với dẫn đầu, đạt/không, theo lần)",
+        "en": "criterion {code}: method {value!r} is not valid (target, relative, pass_fail or per_count)"},
+    "quant.bad_direction": {"vi": "tiêu chí {code}: chiều {value!r} không hợp lệ (tăng hoặc giảm)",
+                            "en": "criterion {code}: direction {value!r} is not valid (higher or lower)"},
+    "quant.factor_unreadable": {"vi": "tiêu chí {code}: hệ số: {cause}", "en": "criterion {code}: factor: {cause}"},
+    "quant.method_not_for_kind": {
+        "vi": "tiêu chí {code} loại {kind}: cách tính {method!r} chỉ dùng cho tiêu chí chuẩn "
+              "(tiêu chí thưởng/trừ chỉ tính theo lần); điểm được lấy như nhập tay",
+        "en": "criterion {code} of kind {kind}: method {method!r} is for standard criteria only "
+              "(bonus and penalty criteria may only be per count); scores are taken as typed"},
+    "quant.bad_share": {
+        "vi": "tiêu chí {code}: hệ số {value:score} phải lớn hơn 0 và không quá 1 (phần điểm khi đạt kế hoạch)",
+        "en": "criterion {code}: factor {value:score} must be above 0 and at most 1 (the target share)"},
+    "quant.bad_points_per_count": {
+        "vi": "tiêu chí {code} tính theo lần cần hệ số (điểm mỗi lần) lớn hơn 0",
+        "en": "criterion {code} is per count and needs a factor (points per count) above 0"},
+    "quant.target_missing": {"vi": "{name} chưa có chỉ tiêu kế hoạch tiêu chí {code} ({tab}); chưa tính được điểm",
+                             "en": "{name} has no target for criterion {code} ({tab}); no computed score yet"},
+    "quant.result_missing": {"vi": "{name} chưa có kết quả tiêu chí {code} ({tab}); chưa tính được điểm",
+                             "en": "{name} has no result for criterion {code} ({tab}); no computed score yet"},
+    "quant.target_unreadable": {"vi": "chỉ tiêu của {name}, tiêu chí {code}: {cause}",
+                                "en": "target of {name}, criterion {code}: {cause}"},
+    "quant.result_unreadable": {"vi": "kết quả của {name}, tiêu chí {code}: {cause}",
+                                "en": "result of {name}, criterion {code}: {cause}"},
+    "quant.target_not_positive": {"vi": "chỉ tiêu của {name}, tiêu chí {code}: {value!r} phải lớn hơn 0",
+                                  "en": "target of {name}, criterion {code}: {value!r} must be above 0"},
+    "quant.bad_count": {"vi": "kết quả của {name}, tiêu chí {code}: {value!r} không phải số lần (số nguyên không âm)",
+                        "en": "result of {name}, criterion {code}: {value!r} is not a count (a whole number ≥ 0)"},
+    "quant.result_negative": {
+        "vi": "kết quả của {name}, tiêu chí {code}: {value!r} âm, không dùng được khi chiều là giảm",
+        "en": "result of {name}, criterion {code}: {value!r} is negative (not allowed when lower is better)"},
+    "quant.unknown_word": {"vi": "{value!r} không phải đạt/không đạt (đạt, có, x, 1 / không đạt, chưa đạt, không, 0)",
+                           "en": "{value!r} is not pass/fail (đạt, có, x, 1, yes, pass / không đạt, chưa đạt, "
+                                 "không, 0, no, fail)"},
+    "quant.self_differs": {"vi": "{name}, tiêu chí {code}: tự chấm {self:points}; tính theo chỉ tiêu {computed:points}",
+                           "en": "{name}, criterion {code}: self-scored {self:points}; computed {computed:points}"},
     # votes
     "vote.bad_count": {"vi": "biểu quyết {vote}: {value!r} không phải là một số đếm (số nguyên không âm)",
                        "en": "vote {vote}: {value!r} is not a count (a whole number, not negative)"},
@@ -377,6 +415,8 @@ class _Value:
     def __format__(self, spec: str) -> str:
         if spec == "score":
             return score_text(self.value) if isinstance(self.value, Decimal) else str(self.value)
+        if spec == "points":  # two decimals, decimal comma: 6,40
+            return format(self.value, ".2f").replace(".", ",") if isinstance(self.value, Decimal) else str(self.value)
         return format(self.value, spec)
 
     def __repr__(self) -> str:
