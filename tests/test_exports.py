@@ -98,7 +98,7 @@ def test_the_csv_has_a_bom_a_vietnamese_header_and_every_standing(demo):
                        "có" if s.provisional else "không", "có" if s.needs_vote else "không", s.award or "",
                        s.decided_by or ""]
     by_code = {r[1]: r for r in rows[1:]}
-    assert by_code["51"][:5] == ["1", "51", "Quảng Ngãi", "97.50", "98.75"] and by_code["51"][7] == FLAG
+    assert by_code["51"][:5] == ["1", "51", "Quảng Ngãi", "99.50", "100.50"] and by_code["51"][7] == FLAG
     assert by_code["52"][0] == by_code["66"][0] == "4" and by_code["52"][6] == by_code["66"][6] == "có"
     assert by_code["62"][4] == "79.00"
 
@@ -242,7 +242,7 @@ def test_the_minutes_record_the_meeting_adjustments_standings_and_awards(demo):
     for row, s in zip(standings[1:], demo.standings, strict=True):
         assert row[:3] == [rank_label(s), s.province.name, vn_number(s.self_total)]
         assert row[3].startswith(vn_number(s.agreed_total)) and row[4].startswith(s.award or "")
-    assert standings[1][:4] == ["1", "Quảng Ngãi", "97,50", "98,75"]
+    assert standings[1][:4] == ["1", "Quảng Ngãi", "99,50", "100,50"]
     assert "Đồng hạng 4" in standings[4][0] and standings[4][4] == f"{MERIT} (chờ biểu quyết)"
     assert ("Đề nghị Thủ tướng Chính phủ tặng Cờ thi đua của Chính phủ cho tỉnh Quảng Ngãi, "
             f"đơn vị dẫn đầu {CONFIG.name}") in text

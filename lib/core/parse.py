@@ -363,11 +363,11 @@ def _score(value: object, criterion: Criterion, cell: str, problems: list[Proble
     try:
         score = parse_score(value)
     except CellParseError as exc:
-        problems.append(Problem.error(cell, "score.unreadable", code=criterion.code,
+        problems.append(Problem.error(cell, "score.unreadable", criterion=criterion.code,
                                       cause=(exc.code, exc.params)))
         return None
     if score is not None and not 0 <= score <= criterion.max_points:
-        problems.append(Problem.error(cell, "score.out_of_range", code=criterion.code, value=value,
+        problems.append(Problem.error(cell, "score.out_of_range", criterion=criterion.code, value=value,
                                       max=criterion.max_points))
         return None
     return score
