@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.present.catalogue import t
-from lib.present.tables import difference_style, group_matrix, problems_table, province_criteria
+from lib.present.tables import claim_style, difference_style, group_matrix, problems_table, province_criteria
 from web.page import data_page
 
 page = data_page("page.scores")
@@ -18,8 +18,10 @@ st.dataframe(text.style.apply(lambda _: differences.map(difference_style), axis=
 names = {s.code: s.province.name for s in results.standings}
 code = st.selectbox(t("scores.pick", lang), list(names), format_func=names.__getitem__, key="province")
 st.subheader(t("scores.detail", lang, name=names[code]))
-st.dataframe(province_criteria(results, code, lang), hide_index=True,
-             column_config={t("col.evidence", lang): st.column_config.TextColumn(width="large")})
+detail = province_criteria(results, code, lang)
+st.dataframe(detail.style.apply(lambda frame: claim_style(frame, lang), axis=None), hide_index=True,
+             column_config={t("col.evidence", lang): st.column_config.TextColumn(width="large"),
+                            t("col.working", lang): st.column_config.TextColumn(width="large")})
 
 st.subheader(t("problems.title", lang), anchor="problems")
 st.dataframe(problems_table(results, lang), hide_index=True)

@@ -366,3 +366,40 @@ def test_cli_json_on_computed_criteria(tmp_path: Path) -> None:
     assert totals[third] == ("10.00", "10.00")
     assert totals[members[-1].code] == ("6.00", "6.00")  # no computed 1.1 (bad target): 1 + 5
     assert [s["code"] for s in document["standings"]][:2] == [second, first]
+
+
+# --- the working, as the scores page shows it -------------------------------------------------
+
+
+def test_working_text_shows_the_formula_with_its_numbers() -> None:
+    from lib.present.working import working_text
+
+    result = parse(workbook([8, None, "kế hoạch", None, None], [7.5] * 4, [8.1, 7.5, -1.2, 8.5]))
+    names = {p.code: p.name for p in MEMBERS}
+    text = {p.code: working_text(result.sheet.workings[("1.1", p.code)], names) for p in MEMBERS}
+    assert text[QN.code] == "vượt 8,00 % · dẫn đầu 13,33 % (Khánh Hòa) · 4,00 + 4,00 × 8,00/13,33 = 6,40"
+    assert text[DN.code] == "đạt đúng kế hoạch · 4,00 = 4,00"
+    assert text[GL.code] == "đạt -16,00 % kế hoạch · 4,00 × -16,00 % = -0,64 → 0,00"
+    en = working_text(result.sheet.workings[("1.1", QN.code)], names, "en")
+    assert en == "exceeded by 8,00 % · leader 13,33 % (Khánh Hòa) · 4,00 + 4,00 × 8,00/13,33 = 6,40"
+    counts = parse(workbook([3, "thưởng", "theo lần", None, "0,5"], None, [2, 0, 7, 1]))
+    assert working_text(counts.sheet.workings[("1.1", GL.code)]) == "7 lần × 0,5 = 3,50 → 3,00"
+    relative = parse(workbook([5, None, "relative", None, None], None, [12, 8, 0, 15]))
+    dn = working_text(relative.sheet.workings[("1.1", DN.code)], names)
+    assert dn == "dẫn đầu 15 (Khánh Hòa) · 5,00 × 8/15 = 2,67"
+
+
+def test_province_criteria_puts_the_claim_beside_the_computed_score() -> None:
+    from lib.core.evaluation import Evaluation
+    from lib.present.tables import claim_style, province_criteria
+
+    result = parse(workbook([5, None, "relative", None, None], None, [12, 8, 0, 15], [5, None, 0, 5]))
+    evaluation = Evaluation(result.sheet, result.problems, ())
+    qn = province_criteria(evaluation, QN.code).iloc[0]
+    shown = (qn["Tự chấm"], qn["Tính theo chỉ tiêu"], qn["Tự chấm − tính"], qn["Kết quả"])
+    assert shown == ("5", "4,00", "+1,00", "12")
+    assert qn["Cách tính điểm"] == "dẫn đầu 15 (Khánh Hòa) · 5,00 × 12/15 = 4,00"
+    dn = province_criteria(evaluation, DN.code).iloc[0]
+    assert (dn["Tự chấm"], dn["Tính theo chỉ tiêu"], dn["Tự chấm − tính"]) == ("2,67", "2,67", "")
+    frame = province_criteria(evaluation, QN.code)
+    assert claim_style(frame).loc[0, "Tự chấm − tính"].startswith("background-color")
