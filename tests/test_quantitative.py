@@ -403,3 +403,61 @@ def test_province_criteria_puts_the_claim_beside_the_computed_score() -> None:
     assert (dn["Tự chấm"], dn["Tính theo chỉ tiêu"], dn["Tự chấm − tính"]) == ("2,67", "2,67", "")
     frame = province_criteria(evaluation, QN.code)
     assert claim_style(frame).loc[0, "Tự chấm − tính"].startswith("background-color")
+
+
+# --- the meeting corrects a result; agree as computed -----------------------------------------
+
+
+def test_correcting_a_result_through_the_store_moves_every_dependent_province(tmp_path: Path) -> None:
+    import shutil
+
+    from lib.core.evaluation import evaluate
+    from lib.core.model import Adjustment, ChangeSet, Role
+    from lib.core.review import what_if
+    from lib.edge.sources.xlsx import XlsxSource
+    from lib.edge.store import save
+
+    config = load_config(ROOT / "config" / "tn-dhmt-2019.toml")
+    path = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", path)
+    before = evaluate(XlsxSource(path).read(), config)
+    # 1.1 GRDP (M = 8, s = 0,5): Quảng Ngãi leads with e = 20 %. Khánh Hòa's result 8,7 → 9,6 (T 7,5): e = 28 %,
+    # the new leader. Gia Lai (T 7,5, R 7,9, e = 5,33 %, not agreed): 4 + 4 × 5,33/20 = 5,07 → 4 + 4 × 5,33/28 = 4,76.
+    assert before.sheet.computed[("1.1", "64")] == D("5.07")
+    change = Adjustment("1.1", "56", D("8.7"), D("9.6"), "Cục Thống kê công bố lại", tab="KetQua")
+    _, moves = what_if(before.sheet, Rules.from_config(config), [change])
+    moved = {m.province.code: (m.old_total, m.new_total) for m in moves}
+    assert moved["64"][1] - moved["64"][0] == D("4.76") - D("5.07")
+    assert "56" not in moved  # Khánh Hòa's 1.1 is agreed in ThongNhat: its total does not move
+    save(XlsxSource(path), ChangeSet("Thư ký", Role.SECRETARY, (change,)), config.provinces)
+    after = evaluate(XlsxSource(path).read(), config)
+    assert after.sheet.results[("1.1", "56")] == D("9.6")
+    assert after.sheet.computed[("1.1", "56")] == D("8.00") and after.sheet.computed[("1.1", "51")] == D("6.86")
+    assert after.sheet.computed[("1.1", "64")] == D("4.76")
+    assert after.standing("64").agreed_total == moved["64"][1]
+    last = after.sheet.log[-1]
+    assert (last.criterion, last.old, last.new, last.province) == ("1.1 (KetQua)", "8,7", "9,6", "Khánh Hòa")
+    assert after.sheet.agreed == before.sheet.agreed  # no agreed cell was written
+
+
+def test_corrections_are_checked() -> None:
+    from lib.core.model import Adjustment, ChangeSet, Role
+    from lib.core.writes import validate
+
+    result = parse(workbook([5, None, "relative", None, None], None, [12, 8, 0, 15]))
+    def codes(*adjustments: Adjustment) -> list[str]:
+        return [code for code, _ in validate(ChangeSet("u", Role.SECRETARY, adjustments), result.sheet)]
+
+    assert codes(Adjustment("1.1", QN.code, D(12), D(-3), "r", tab="KetQua")) == []  # not bounded, may be negative
+    assert codes(Adjustment("1.1", QN.code, None, D(3), "r", tab="KeHoach")) == ["change.not_computed"]
+
+
+def test_agree_as_computed() -> None:
+    from lib.core.review import AGREE_AS_COMPUTED, agree_as_computed, agree_criterion_as_computed, review_rows
+
+    result = parse(workbook([5, None, "relative", None, None], None, [12, 8, None, 15], [5, None, 0, 5],
+                            [None, None, None, 5]))
+    edits = agree_as_computed(review_rows(result.sheet, QN))
+    assert [(e.criterion, e.new, e.reason) for e in edits] == [("1.1", D("4.00"), AGREE_AS_COMPUTED)]
+    adjustments = agree_criterion_as_computed(result.sheet, "1.1")
+    assert [(a.province, a.new) for a in adjustments] == [(QN.code, D("4.00")), (DN.code, D("2.67"))]

@@ -285,6 +285,7 @@ class Scoresheet:
     workings: Mapping[CellKey, Working] = field(default_factory=dict)
     target_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
     result_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
+    target_share: Decimal = Decimal("0.5")  # the config's default share, for recomputing after a correction
 
     def criterion(self, code: CriterionCode) -> Criterion:
         """The criterion with this code (KeyError when absent)."""
@@ -371,13 +372,19 @@ def _now_iso() -> str:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """One agreed cell to change: ``old`` is the value the secretary started from (None = blank)."""
+    """One cell to change: ``old`` is the value the secretary started from (None = blank).
+
+    ``tab`` is the contract tab written: ``ThongNhat`` (an agreed score, the default), or
+    ``KeHoach`` / ``KetQua`` (a correction of a computed criterion's target or result, which
+    moves every province whose computed score depends on it).
+    """
 
     criterion: str
     province: str
     old: Decimal | None
     new: Decimal | None
     reason: str
+    tab: str = "ThongNhat"
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ def parse_workbook(
         workings=computed.workings,
         target_places=computed.target_places,
         result_places=computed.result_places,
+        target_share=target_share,
     )
     return ParseResult(sheet, tuple(problems))
 

@@ -43,9 +43,9 @@ from lib.core.writes import (
     LOG_TIME_FORMAT,
     LogLayout,
     already_logged,
-    cell_key,
     conflict,
     freeze_batch,
+    place_of,
     province_name,
     save_batch,
     validate,
@@ -99,8 +99,8 @@ def save(
         if problems:
             raise InvalidChangeSet(problems)
         for adj in pending:
-            if cell_key(adj) not in sheet.agreed_places:
-                raise SourceError(f"Trang ThongNhat chưa có dòng hoặc cột cho tiêu chí {adj.criterion} – "
+            if place_of(adj, sheet) is None:
+                raise SourceError(f"Trang {adj.tab} chưa có dòng hoặc cột cho tiêu chí {adj.criterion} – "
                                   f"{province_name(sheet, adj.province)}: thêm dòng/cột đó rồi lưu lại")
         conflicts = [c for a in pending if (c := conflict(a, sheet)) is not None]
         if conflicts:
