@@ -156,7 +156,7 @@ def test_the_summary_columns_add_up_to_the_totals(demo):
 
 def test_the_summary_is_print_ready_with_frozen_headers(demo):
     wb = workbook(summary_xlsx(demo, CONFIG))
-    assert wb.sheetnames == ["Tổng hợp", "Nhật ký", "Biểu quyết"]
+    assert wb.sheetnames == ["Tổng hợp", "Tính theo chỉ tiêu", "Nhật ký", "Biểu quyết"]
     ws = wb["Tổng hợp"]
     assert ws.freeze_panes == "D7"
     assert ws.print_title_rows == "$5:$6"

@@ -58,7 +58,7 @@ def progress(results: Evaluation, config: ClusterConfig, today: dt.date) -> list
     table_due, last_due = config.self_scores_due, supplement_due(config)
     rows = []
     for province in config.provinces:
-        missing = tuple(c for c in codes if (c, province.code) not in sheet.self_scores)
+        missing = tuple(c for c in codes if sheet.own((c, province.code)) is None)
         evidence = sum(1 for c in codes if sheet.evidence.get((c, province.code)))
         status, due = _status(len(codes) - len(missing), len(missing), table_due, last_due, today)
         rows.append(Progress(province, len(codes) - len(missing), len(codes), missing, evidence, status, due,
