@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 from decimal import Decimal
+from fractions import Fraction
 from io import StringIO
 from pathlib import Path
 
@@ -461,3 +462,71 @@ def test_agree_as_computed() -> None:
     assert [(e.criterion, e.new, e.reason) for e in edits] == [("1.1", D("4.00"), AGREE_AS_COMPUTED)]
     adjustments = agree_criterion_as_computed(result.sheet, "1.1")
     assert [(a.province, a.new) for a in adjustments] == [(QN.code, D("4.00")), (DN.code, D("2.67"))]
+
+
+# --- an independent implementation of the design's rules, in exact fractions -----------------
+
+
+def _reference(method: str, lower: bool, m: Fraction, share: Fraction, factor: Fraction | None,
+               rows: list[tuple[Fraction | None, Fraction]]) -> list[Decimal]:
+    """The design's formulas read literally, with ``fractions.Fraction``; rounding half-up by hand."""
+    def rounded(x: Fraction) -> Decimal:
+        x = min(max(x, Fraction(0)), m)
+        cents = (x * 100 * 2 + 1) // 2  # half-up on a non-negative value
+        return Decimal(int(cents)) / 100
+
+    out = []
+    if method == "target":
+        es = [((t - r) if lower else (r - t)) / t for t, r in rows]
+        big = max([e for e in es if e > 0], default=None)
+        for (t, r), e in zip(rows, es, strict=True):
+            if e < 0:
+                a = t / r if lower else r / t
+                out.append(rounded(share * m * a))
+            elif e == 0:
+                out.append(rounded(share * m))
+            else:
+                out.append(rounded(share * m + (1 - share) * m * e / big))
+    elif method == "relative":
+        rs = [r for _, r in rows]
+        if lower:
+            b = min(rs)
+            out = [rounded(m if r == 0 else Fraction(0) if b == 0 else m * b / r) for r in rs]
+        else:
+            b = max(rs)
+            out = [rounded(Fraction(0) if b <= 0 else m * r / b) for r in rs]
+    else:
+        out = [rounded(min(r * factor, m)) for _, r in rows]
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["target", "relative", "count"]), st.booleans(),
+       st.lists(st.tuples(st.integers(1, 5000), st.integers(-2000, 9000)), min_size=2, max_size=11),
+       st.sampled_from(["10", "8", "7,5", "3", "0,5"]), st.sampled_from([None, "0,6", "0,25", "1", "0,333"]))
+def test_agrees_with_an_independent_implementation(method, lower, pairs, max_text, factor_text) -> None:
+    if method == "count":
+        pairs = [(t, abs(r) % 40) for t, r in pairs]
+        factor_text = factor_text or "0,5"
+    elif lower:
+        pairs = [(t, abs(r)) for t, r in pairs]
+    members = tuple(Province(ProvinceCode(str(10 + i)), f"Tỉnh {i}") for i in range(len(pairs)))
+    header = ["Mã", *(p.name for p in members)]
+    word = {"target": "kế hoạch", "relative": "so với dẫn đầu", "count": "theo lần"}[method]
+    # Targets and results typed as text with two decimals (e.g. "12,34"): exact in both implementations.
+    text = [f"{Decimal(n) / 100}".replace(".", ",") for pair in pairs for n in pair]
+    book: RawWorkbook = {
+        "TieuChi": [CRITERIA_HEADER, ["1.1", "I", "x", max_text, None, word, "giảm" if lower else None, factor_text]],
+        "TuCham": [header],
+        "KeHoach": [header, ["1.1", *text[0::2]]],
+        "KetQua": [header, ["1.1", *(text[1::2] if method != "count" else [r for _, r in pairs])]],
+    }
+    result = parse_workbook(book, members, Decimal("0.5"))
+    assert not result.errors, result.errors
+    m = Fraction(max_text.replace(",", "."))
+    factor = Fraction(factor_text.replace(",", ".")) if factor_text else None
+    share = factor if method == "target" and factor is not None else Fraction(1, 2)
+    rows = [(Fraction(t, 100), Fraction(r, 100) if method != "count" else Fraction(r)) for t, r in pairs]
+    expected = _reference(method, lower and method != "count", m, share, factor, rows)
+    got = [result.sheet.computed[("1.1", p.code)] for p in members]
+    assert got == expected
