@@ -10,16 +10,14 @@ address and a message code, and the rest of the workbook is still read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
 from lib.core.grammar import (
-    DIRECTIONS,
     HEADERS,
     KINDS,
-    METHODS,
     NON_PROVINCE_HEADERS,
     TABS,
     address,
@@ -40,7 +38,7 @@ from lib.core.model import (
     RawWorkbook,
     Scoresheet,
 )
-from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, compute, criterion_problems
+from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, claims_differing, compute, with_method
 from lib.core.records import parse_freeze, parse_log, parse_votes
 from lib.core.text import fold
 
@@ -76,7 +74,8 @@ def parse_workbook(
     computed = _computed(workbook, criteria, by_code, unusable, members, problems, target_share)
     self_scores, self_places = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
     own = {k: v for k, v in self_scores.items() if isinstance(v, Decimal)}
-    problems.extend(_claims_differing(own, self_places, computed.scores, members))
+    problems.extend(claims_differing(own, {k: address(p.tab, p.row, p.col) for k, p in self_places.items()},
+                                     computed.scores, members))
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
     votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems)
@@ -138,20 +137,6 @@ def _computed(
     return _Computed(result.targets, result.results, result.scores, result.workings, *all_places)
 
 
-def _claims_differing(
-    own: dict[CellKey, Decimal], places: dict[CellKey, CellPlace], computed: dict[CellKey, Decimal],
-    members: Sequence[Province],
-) -> list[Problem]:
-    """A warning at each ``TuCham`` entry 0.01 or more away from the score computed for it."""
-    names = {p.code: p.name for p in members}
-    return [
-        Problem.warning(address(places[key].tab, places[key].row, places[key].col), "quant.self_differs",
-                        code=key[0], name=names[key[1]], self=own[key], computed=value)
-        for key, value in computed.items()
-        if key in own and abs(own[key] - value) >= Decimal("0.01")
-    ]
-
-
 def _missing_tab(workbook: RawWorkbook, canonical: str) -> bool:
     """True when no tab names ``canonical`` (two that do are reported as a duplicate instead)."""
     return not matching_titles(workbook, canonical)
@@ -205,39 +190,16 @@ def _criteria(workbook: RawWorkbook, problems: list[Problem]) -> tuple[list[Crit
             unusable.add(code)
             continue
         criterion = Criterion(code, group, text("criterion"), max_points, kind, text("note"))
-        criteria.append(_quantitative(criterion, row, columns, where, text, problems))
+        if text("method"):
+            criterion = with_method(
+                criterion, (text("method"), text("direction"), cell_at(row, columns["factor"]) if "factor" in columns
+                            else None),
+                tuple(where(k) if k in columns else where("method") for k in ("method", "direction", "factor")),
+                problems)
+        criteria.append(criterion)
     if not criteria and not unusable:
         problems.append(Problem.warning(address(title, header_index + 2, 1), "criteria.none"))
     return criteria, unusable
-
-
-def _quantitative(criterion: Criterion, row: list[object], columns: dict[str, int], where, text,
-                  problems: list[Problem]) -> Criterion:
-    """``criterion`` with its ``Cách tính``/``Chiều``/``Hệ số``; typed by hand when they are unusable."""
-    if "method" not in columns or not text("method"):
-        return criterion
-    method = METHODS.get(fold(text("method"))) if fold(text("method")) else None
-    if method is None:
-        problems.append(Problem.error(where("method"), "quant.bad_method", code=criterion.code, value=text("method")))
-        return criterion
-    direction = DIRECTIONS.get(fold(text("direction"))) if fold(text("direction")) or not text("direction") else None
-    if direction is None:
-        problems.append(Problem.error(where("direction"), "quant.bad_direction", code=criterion.code,
-                                      value=text("direction")))
-        return criterion
-    factor = None
-    if "factor" in columns:
-        try:
-            factor = parse_score(cell_at(row, columns["factor"]))
-        except CellParseError as exc:
-            problems.append(Problem.error(where("factor"), "quant.factor_unreadable", code=criterion.code,
-                                          cause=(exc.code, exc.params)))
-            return criterion
-    quantitative = replace(criterion, method=method, direction=direction, factor=factor)
-    found = criterion_problems(quantitative, where("method"),
-                               where("factor") if "factor" in columns else where("method"))
-    problems.extend(found)
-    return criterion if found else quantitative
 
 
 def _max_points(value: object, cell: str, code: str, problems: list[Problem]) -> Decimal | None:

@@ -24,12 +24,12 @@ error at its cell.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
-from lib.core.grammar import FAIL_WORDS, PASS_WORDS
+from lib.core.grammar import DIRECTIONS, FAIL_WORDS, METHODS, PASS_WORDS
 from lib.core.model import (
     CellKey,
     Criterion,
@@ -128,6 +128,45 @@ def criterion_problems(criterion: Criterion, method_cell: str, factor_cell: str)
         problems.append(Problem.error(factor_cell, "quant.bad_points_per_count", code=criterion.code,
                                       value="" if factor is None else factor))
     return problems
+
+
+def with_method(criterion: Criterion, words: tuple[str, str, object], cells: tuple[str, str, str],
+                problems: list[Problem]) -> Criterion:
+    """``criterion`` with the ``Cách tính``/``Chiều``/``Hệ số`` of its row (words as typed, the factor cell raw).
+
+    When they are unusable, each problem names its cell and the criterion stays typed by hand.
+    """
+    (method_text, direction_text, factor_cell), (method_at, direction_at, factor_at) = words, cells
+    method = METHODS.get(fold(method_text)) if fold(method_text) else None
+    if method is None:
+        problems.append(Problem.error(method_at, "quant.bad_method", code=criterion.code, value=method_text))
+        return criterion
+    direction = DIRECTIONS.get(fold(direction_text)) if fold(direction_text) or not direction_text else None
+    if direction is None:
+        problems.append(Problem.error(direction_at, "quant.bad_direction", code=criterion.code, value=direction_text))
+        return criterion
+    try:
+        factor = parse_score(factor_cell)
+    except CellParseError as exc:
+        problems.append(Problem.error(factor_at, "quant.factor_unreadable", code=criterion.code,
+                                      cause=(exc.code, exc.params)))
+        return criterion
+    quantitative = replace(criterion, method=method, direction=direction, factor=factor)
+    found = criterion_problems(quantitative, method_at, factor_at)
+    problems.extend(found)
+    return criterion if found else quantitative
+
+
+def claims_differing(own: Mapping[CellKey, Decimal], cells: Mapping[CellKey, str],
+                     computed: Mapping[CellKey, Decimal], members: Sequence[Province]) -> list[Problem]:
+    """A warning at each ``TuCham`` entry (``cells``: its address) 0.01 or more away from its computed score."""
+    names = {p.code: p.name for p in members}
+    return [
+        Problem.warning(cells[key], "quant.self_differs", code=key[0], name=names[key[1]], self=own[key],
+                        computed=value)
+        for key, value in computed.items()
+        if key in own and abs(own[key] - value) >= CENT
+    ]
 
 
 def compute(
