@@ -530,3 +530,26 @@ def test_agrees_with_an_independent_implementation(method, lower, pairs, max_tex
     expected = _reference(method, lower and method != "count", m, share, factor, rows)
     got = [result.sheet.computed[("1.1", p.code)] for p in members]
     assert got == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0.6", D("0.6")), ('"0,75"', D("0.75")), ("1", D(1)),
+                                                 (None, D("0.5"))])
+def test_config_target_share(tmp_path: Path, value: str | None, expected: Decimal) -> None:
+    text = (ROOT / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
+    if value is not None:
+        text = text.replace("[scoring]\n", f"[scoring]\ntarget_share = {value}\n")
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace('path = "demo.xlsx"', f'path = "{ROOT / "config" / "demo.xlsx"}"'), encoding="utf-8")
+    assert load_config(path).target_share == expected
+
+
+@pytest.mark.parametrize("value", ["0", "1.5", "-0.5", '"nửa"', "true"])
+def test_config_target_share_errors_name_file_and_key(tmp_path: Path, value: str) -> None:
+    from lib.core.errors import ConfigError
+
+    text = (ROOT / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace("[scoring]\n", f"[scoring]\ntarget_share = {value}\n"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "scoring.target_share" and str(path) in str(caught.value)
