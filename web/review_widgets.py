@@ -10,7 +10,7 @@ from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
 from lib.core.model import Adjustment, ChangeSet, Params, Province, Standing
-from lib.core.review import Move, ReviewRow
+from lib.core.review import Move, ReviewRow, agree_as_computed, agree_as_self
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.formatting import escape_markdown, vn_number
@@ -38,6 +38,18 @@ def province_picker(results: Evaluation, lang: str) -> Province:
     return provinces[st.session_state["review-province"]]
 
 
+def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang: str) -> None:
+    """"Agree as self-scored" and, where the province has computed scores, "agree as computed": prefill the editor."""
+    choices = [("agree-self", "review.agree_self", agree_as_self)]
+    if any(r.computed is not None for r in rows):
+        choices.append(("agree-computed", "review.agree_computed", agree_as_computed))
+    for key, label, make in choices:
+        if st.button(t(label, lang), key=key):
+            st.session_state[f"prefill-{province.code}"] = make(rows)
+            st.session_state[f"editor-version-{province.code}"] = version + 1
+            st.rerun()
+
+
 def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     """Labels and bounds of the review editor's columns."""
     top = max((float(r.criterion.max_points) for r in rows), default=100.0)
@@ -52,6 +64,8 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
                                              step=0.01, format="%.2f"),
         "reason": st.column_config.TextColumn(t("col.reason", lang), width="medium"),
         "flag": st.column_config.TextColumn(t("review.col.flag", lang)),
+        "computed": st.column_config.NumberColumn(t("col.computed", lang), format="%.2f", width="small"),
+        "working": st.column_config.TextColumn(t("col.working", lang), width="large"),
     }
 
 

@@ -166,6 +166,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "review.agree_self": {"vi": "Thống nhất như tự chấm (các tiêu chí chưa thống nhất)",
                           "en": "Agree as self-scored (criteria not yet agreed)"},
+    "review.agree_computed": {"vi": "Thống nhất như tính theo chỉ tiêu (các tiêu chí tính điểm chưa thống nhất)",
+                              "en": "Agree as computed (computed criteria not yet agreed)"},
     "review.col.new": {"vi": "Điểm thống nhất mới", "en": "New agreed score"},
     "review.col.agreed": {"vi": "Đang thống nhất", "en": "Agreed now"},
     "review.col.flag": {"vi": "Cảnh báo", "en": "Warning"},

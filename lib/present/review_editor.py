@@ -7,7 +7,7 @@ Pure presentation: ``ReviewRow`` values in, a ``DataFrame`` out; the edited fram
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
@@ -16,13 +16,21 @@ from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
 from lib.core.review import Edit, ReviewRow
 from lib.present.catalogue import word
+from lib.present.working import working_text
 
-EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag")
+EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag", "computed",
+                  "working")
 """Column ids of the review editor; the page labels them from the UI catalogue."""
+READ_ONLY = ("code", "criterion", "max", "self", "evidence", "agreed", "flag", "computed", "working")
 
 
-def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: str = "vi") -> pd.DataFrame:
-    """The table the secretary edits: "new" starts at the agreed value (or a prefill), "reason" empty."""
+def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: str = "vi",
+                 names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The table the secretary edits: "new" starts at the agreed value (or a prefill), "reason" empty.
+
+    A computed criterion also shows its computed score and the working (``names``: province
+    names for the leader).
+    """
     filled = {e.criterion: e for e in prefill}
     records = []
     for r in rows:
@@ -38,6 +46,8 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
             "new": _float(_prefill_number(new)),
             "reason": edit.reason if edit else "",
             "flag": word(*r.unlogged, lang) if r.unlogged else "",
+            "computed": _float(r.computed),
+            "working": working_text(r.working, names, lang) if r.working else "",
         })
     return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
 
