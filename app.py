@@ -7,16 +7,20 @@ import streamlit as st
 
 from lib.present.catalogue import t
 from web.auth import can_edit, is_admin
-from web.widgets import language
+from web.widgets import language, language_switch
+from web.writes import start_drainer
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:", layout="wide")
 
+start_drainer()  # the outbox's drainer starts with the server's resources, not on the first save
 lang = language()
 view = st.query_params.get("view")
 if view in ("projector", "delegate", "print"):  # a read-only screen: no menu, no sign-in, nothing to edit
     st.navigation([st.Page(f"pages/{view}.py", title=t(f"page.{view}", lang), default=True)],
                   position="hidden").run()
     st.stop()
+with st.sidebar:
+    language_switch()
 pages = [
     st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
             url_path="xep-hang", default=True),

@@ -15,8 +15,9 @@ from pathlib import Path
 from lib.core.auth import Role
 from lib.core.config import ClusterConfig, load_config
 from lib.core.evaluation import evaluate
+from lib.core.model import Adjustment, ChangeSet
 from lib.edge.sources.xlsx import XlsxSource
-from lib.edge.store import Adjustment, ChangeSet, save
+from lib.edge.store import save
 from lib.present.catalogue import t
 from lib.present.formatting import two_decimals, vn_number
 

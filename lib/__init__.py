@@ -1,7 +1,6 @@
-"""Live scoring for an emulation cluster conference: the functional core and its I/O edges.
+"""Live scoring for an emulation cluster conference.
 
-Pure modules (no Streamlit, no network client, no file format library): ``model``,
-``text``, ``cells``, ``parse``, ``scoring``, ``config``, ``formatting``, ``i18n``,
-``charts``, ``report``. I/O edges: ``sources`` (local .xlsx, Google Sheet),
-``shared_read`` (one read per interval for the whole server) and ``cli``.
+``lib.core`` is the pure domain, ``lib.present`` pure presentation, ``lib.edge`` the I/O
+(sources, the shared reader, the store, the outbox) and ``lib.cli`` the command line; the
+README's "Architecture" draws the layers and ``tests/test_layering.py`` holds them.
 """

@@ -1,5 +1,6 @@
-"""The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]`` and
-``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
+"""The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``,
+``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE=VALUE…`` (in
+``lib.cli_adjust``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
 
 Exit codes: 0 the workbook is usable (warnings allowed), 1 it has errors, 2 it cannot
 be read (or the configuration is invalid).
@@ -54,12 +55,26 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     init.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     init.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
     init.add_argument("--xlsx", help="tạo tệp .xlsx mới ở đường dẫn này thay vì ghi vào Google Sheet")
+    adjust = commands.add_parser("adjust", help="ghi điểm thống nhất qua kho ghi (một lần lưu, mỗi ô một dòng nhật ký)")
+    adjust.add_argument("--config", help="tệp cấu hình cụm (.toml)")
+    adjust.add_argument("--user", required=True, help="tên người sửa, ghi vào nhật ký")
+    adjust.add_argument("--reason", required=True, help="lý do điều chỉnh")
+    adjust.add_argument("items", nargs="+", metavar="[WORKBOOK] CODE:PROVINCE=VALUE",
+                        help="tệp .xlsx (mặc định: nguồn trong cấu hình), rồi ví dụ 1.1:49=7,5 hoặc 1.1:49=7,25->7,5")
     hashing = commands.add_parser("hash-passcode", help="in mã băm của một mã đăng nhập để dán vào secrets.toml")
     hashing.add_argument("--stdin", action="store_true", help="đọc mã từ một dòng của stdin (cho script)")
     hashing.add_argument("--role", choices=["secretary", "admin"], default="secretary", help="khóa trong [auth]")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and (args.command != "adjust" or any(e.startswith("-") for e in extra)):
+        parser.error("unrecognized arguments: " + " ".join(extra))
     if args.command == "hash-passcode":
         return run_hash_passcode(args.stdin, args.role, out)
+    if args.command == "adjust":
+        from lib.cli_adjust import run_adjust
+
+        first, *rest = [*args.items, *extra]  # edits may follow the options too
+        workbook, edits = (None, args.items) if "=" in first else (first, rest)  # an edit always has "="
+        return run_adjust(workbook, args.config, args.user, args.reason, edits, out)
     if args.command == "init-sheet":
         return run_init(args.config, args.demo, args.xlsx, out)
     return run_check(args.workbook, args.config, args.json, out)
@@ -69,17 +84,17 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
     """Load, validate and rank; print problems and standings."""
     try:
         config = load_config(config_file)
-        results = evaluate(open_source(config, workbook).read(), config)
+        evaluation = evaluate(open_source(config, workbook).read(), config)
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
         return EXIT_UNREADABLE
-    text = json.dumps(as_document(results), ensure_ascii=False, indent=2) + "\n" if as_json else as_text(results)
+    text = json.dumps(as_document(evaluation), ensure_ascii=False, indent=2) + "\n" if as_json else as_text(evaluation)
     try:
         out.write(text)
         out.flush()
     except BrokenPipeError:  # e.g. `python -m lib check | head`: the reader has gone, not an error of ours
         _silence_stdout()
-    return EXIT_ERRORS if results.errors else EXIT_OK
+    return EXIT_ERRORS if evaluation.errors else EXIT_OK
 
 
 def _silence_stdout() -> None:
@@ -115,11 +130,11 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
     return EXIT_OK
 
 
-def as_document(results: Evaluation) -> dict:
+def as_document(evaluation: Evaluation) -> dict:
     """The JSON document of the design's command-line contract."""
     return {
         "problems": [
-            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in results.problems
+            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in evaluation.problems
         ],
         "standings": [
             {
@@ -132,25 +147,25 @@ def as_document(results: Evaluation) -> dict:
                 "needs_vote": s.needs_vote,
                 "award": s.award,
             }
-            for s in results.standings
+            for s in evaluation.standings
         ],
     }
 
 
-def as_text(results: Evaluation) -> str:
+def as_text(evaluation: Evaluation) -> str:
     """A readable Vietnamese report: problems, then the standings table."""
     lines = []
-    errors, warnings = len(results.errors), len(results.warnings)
+    errors, warnings = len(evaluation.errors), len(evaluation.warnings)
     lines.append(f"Kiểm tra bảng tính: {errors} lỗi, {warnings} cảnh báo")
-    for problem in results.problems:
+    for problem in evaluation.problems:
         tag = "LỖI     " if problem.is_error else "CẢNH BÁO"
         lines.append(f"  {tag} {problem.cell:<14} {describe(problem)}")
     lines.append("")
     lines.append("Bảng xếp hạng" + (" (tạm tính: còn điểm chưa thống nhất)" if any(
-        s.provisional for s in results.standings) else ""))
+        s.provisional for s in evaluation.standings) else ""))
     header = f"{'Hạng':<12} {'Mã':<4} {'Tỉnh':<14} {'Tự chấm':>9} {'Thống nhất':>11}  Ghi chú"
     lines += [header, "-" * len(header)]
-    for s in results.standings:
+    for s in evaluation.standings:
         notes = []
         if s.provisional:
             notes.append("tạm tính")

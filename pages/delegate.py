@@ -5,6 +5,7 @@ import streamlit as st
 from lib.present.catalogue import t
 from lib.present.charts import group_breakdown_figure, province_colour, waterfall_figure
 from lib.present.tables import province_criteria
+from web import state
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
 from web.shared_figures import ranking_chart
@@ -26,15 +27,15 @@ def live_standings() -> None:
                             selection_mode="points", config={"displayModeBar": False})
     points = event.selection.points if event and event.selection else []
     if points:
-        st.session_state["delegate-province"] = snap.value.standings[int(points[0]["y"])].code
+        st.session_state[state.DELEGATE_PROVINCE] = snap.value.standings[int(points[0]["y"])].code
 
 
 live_standings()
 
-results = snapshot_or_stop(lang).value
-names = {s.code: s.province.name for s in results.standings}
-code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key="delegate-province")
-standing = results.standing(code)
+evaluation = snapshot_or_stop(lang).value
+names = {s.code: s.province.name for s in evaluation.standings}
+code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key=state.DELEGATE_PROVINCE)
+standing = evaluation.standing(code)
 colour = province_colour(code, [p.code for p in config.provinces])
 st.subheader(t("delegate.groups", lang, name=standing.province.name))
 st.plotly_chart(group_breakdown_figure(standing, lang, colour=colour), key="delegate-groups",
@@ -43,4 +44,4 @@ st.subheader(t("delegate.waterfall", lang))
 st.plotly_chart(waterfall_figure(standing, lang), key="delegate-waterfall",
                 config={"displayModeBar": False, "staticPlot": True})
 with st.expander(t("delegate.criteria", lang)):
-    st.dataframe(province_criteria(results, code, lang), hide_index=True)
+    st.dataframe(province_criteria(evaluation, code, lang), hide_index=True)

@@ -5,27 +5,29 @@ import streamlit as st
 from lib.core.errors import NotAllowed, SourceError
 from lib.core.freeze import fingerprint, short
 from lib.present.catalogue import explain, t
+from lib.present.formatting import escape_markdown
 from lib.present.tables import differences_table
 from web.auth import grant
 from web.page import data_page
 from web.writes import freeze
 
 page = data_page("page.freeze")
-lang, config, results = page.lang, page.config, page.results
+lang, config, evaluation = page.lang, page.config, page.evaluation
 me = grant()
-state = results.freeze
+state = evaluation.freeze
 
 if state.frozen and state.last is not None:
-    st.success(t("freeze.state_frozen", lang, time=state.last.time, user=state.last.user,
-                 fingerprint=short(state.last.fingerprint)), icon=":material/lock:")
-    if results.frozen_differences:
-        st.error(t("freeze.differences", lang, count=len(results.frozen_differences)), icon=":material/difference:")
-        st.dataframe(differences_table(results, lang), hide_index=True)
+    st.success(t("freeze.state_frozen", lang, time=escape_markdown(state.last.time),
+                 user=escape_markdown(state.last.user), fingerprint=short(state.last.fingerprint)),
+               icon=":material/lock:")
+    if evaluation.frozen_differences:
+        st.error(t("freeze.differences", lang, count=len(evaluation.frozen_differences)), icon=":material/difference:")
+        st.dataframe(differences_table(evaluation, lang), hide_index=True)
     reason = st.text_input(t("freeze.reason", lang), key="unfreeze-reason")
     wanted, frozen = st.button(t("freeze.undo", lang), key="unfreeze", disabled=not reason.strip()), False
 else:
-    st.info(t("freeze.state_open", lang, fingerprint=short(fingerprint(results.sheet))), icon=":material/lock_open:")
-    provisional = sum(s.provisional for s in results.standings)
+    st.info(t("freeze.state_open", lang, fingerprint=short(fingerprint(evaluation.sheet))), icon=":material/lock_open:")
+    provisional = sum(s.provisional for s in evaluation.standings)
     if provisional:
         st.warning(t("freeze.provisional", lang, count=provisional), icon=":material/hourglass_top:")
     reason, frozen = "", True

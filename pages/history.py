@@ -8,20 +8,20 @@ from lib.present.tables import log_table
 from web.page import data_page
 
 page = data_page("page.history")
-lang, config, snap, results = page.lang, page.config, page.snap, page.results
+lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 
-names = [s.province.name for s in results.standings]
+names = [s.province.name for s in evaluation.standings]
 left, right = st.columns(2)
 provinces = left.multiselect(t("history.filter_province", lang), names, key="history-provinces")
-criteria = right.multiselect(t("history.filter_criterion", lang), [c.code for c in results.sheet.criteria],
+criteria = right.multiselect(t("history.filter_criterion", lang), [c.code for c in evaluation.sheet.criteria],
                              key="history-criteria")
-log = log_table(results, provinces, criteria, lang)
+log = log_table(evaluation, provinces, criteria, lang)
 if log.empty:
     st.caption(t("history.empty", lang))
 else:
     st.dataframe(log, hide_index=True)
 
-for standing in [s for s in results.standings if s.province.name in provinces] or results.standings[:1]:
+for standing in [s for s in evaluation.standings if s.province.name in provinces] or evaluation.standings[:1]:
     st.subheader(t("history.chart", lang, name=standing.province.name))
     st.plotly_chart(group_breakdown_figure(standing, lang), key=f"breakdown-{standing.code}",
                     config={"displayModeBar": False})

@@ -13,6 +13,6 @@ from web.widgets import language
 hide_chrome()
 lang = language()
 config = config_or_stop(lang)
-results = snapshot_or_stop(lang).value
+evaluation = snapshot_or_stop(lang).value
 day = config.conference.date() if config.conference else dt.datetime.now(VN_TIME).date()
-st.html(print_html(results, config, day))
+st.html(print_html(evaluation, config, day))

@@ -7,6 +7,7 @@ import streamlit as st
 from lib.core.freeze import short
 from lib.present.catalogue import t
 from lib.present.formatting import clock
+from lib.present.status import ranking_status
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import projector_style
 from web.shared_figures import projector_bars
@@ -22,18 +23,18 @@ st.html(f'<p class="proj-title">{html.escape(config.name)}</p>'
 @st.fragment(run_every=config.screen_seconds)
 def live() -> None:
     snap = snapshot_or_stop(lang)
-    results = snap.value
+    evaluation = snap.value
     badges = [("proj-provisional", t("illustrative", lang))] if config.illustrative else []
-    last = results.freeze.last
-    if results.freeze.frozen and last is not None:
-        badges.append(("proj-final", t("ranking.frozen", lang, time=last.time, fingerprint=short(last.fingerprint))))
-    elif any(s.provisional for s in results.standings):
+    status = ranking_status(evaluation)
+    if status.frozen is not None:
+        badges.append(("proj-final", t("ranking.frozen", lang, time=status.frozen.time,
+                                       fingerprint=short(status.frozen.fingerprint))))
+    elif status.provisional:
         badges.append(("proj-provisional", t("projector.provisional", lang)))
     else:
         badges.append(("proj-final", t("projector.final", lang)))
-    tied = [s.province.name for s in results.standings if s.needs_vote]
-    if tied:
-        badges.append(("proj-vote", "⚖ " + t("status.needs_vote", lang) + ": " + ", ".join(tied)))
+    if status.needs_vote:
+        badges.append(("proj-vote", "⚖ " + t("status.needs_vote", lang) + ": " + ", ".join(status.needs_vote)))
     badges.append(("proj-stale", t("stale.banner", lang, time=clock(snap.fetched_at))) if snap.stale
                   else ("", t("ranking.as_of", lang, time=clock(snap.fetched_at))))
     st.html("".join(f'<span class="proj-status {cls}">{html.escape(text)}</span>' for cls, text in badges))

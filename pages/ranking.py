@@ -14,12 +14,12 @@ cluster_heading(config, lang)
 @st.fragment(run_every=config.screen_seconds)
 def live_ranking() -> None:
     snap = snapshot_or_stop(lang)
-    results = snap.value
+    evaluation = snap.value
     freshness(snap, lang)
-    ranking_notices(results, lang)
+    ranking_notices(evaluation, lang)
     st.plotly_chart(ranking_chart(snap, lang), key="ranking-chart", config={"displayModeBar": False})
     st.dataframe(ranking_table(snap, lang), hide_index=True)
-    problem_summary(results, lang)
+    problem_summary(evaluation, lang)
 
 
 live_ranking()

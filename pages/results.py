@@ -11,17 +11,17 @@ from web.page import data_page
 from web.widgets import ranking_notices
 
 page = data_page("page.results")
-lang, config, snap, results = page.lang, page.config, page.snap, page.results
-ranking_notices(results, lang)
+lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
+ranking_notices(evaluation, lang)
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()
 
-st.download_button(t("results.xlsx", lang), summary_xlsx(results, config), f"{stem}-tong-hop.xlsx",
+st.download_button(t("results.xlsx", lang), summary_xlsx(evaluation, config), f"{stem}-tong-hop.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table_view:", key="download-xlsx")
-st.download_button(t("results.docx", lang), minutes_docx(results, config, today), f"{stem}-bien-ban.docx",
+st.download_button(t("results.docx", lang), minutes_docx(evaluation, config, today), f"{stem}-bien-ban.docx",
                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                    icon=":material/description:", key="download-docx")
-st.download_button(t("results.csv", lang), standings_csv(results), f"{stem}-xep-hang.csv", "text/csv",
+st.download_button(t("results.csv", lang), standings_csv(evaluation), f"{stem}-xep-hang.csv", "text/csv",
                    icon=":material/csv:", key="download-csv")
 st.link_button(t("results.print", lang), "/?view=print", icon=":material/print:")

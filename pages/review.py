@@ -6,6 +6,7 @@ from lib.core.review import pending_adjustments, review_rows, what_if
 from lib.core.scoring import Rules
 from lib.present.catalogue import t
 from lib.present.review_editor import READ_ONLY, editor_frame, edits_from_frame
+from web import state
 from web.auth import grant
 from web.data import config_or_stop, snapshot_or_stop
 from web.review_widgets import (
@@ -29,26 +30,26 @@ if me is None:
     st.warning(t("login.intro", lang), icon=":material/lock:")
     st.stop()
 snap = snapshot_or_stop(lang)
-results = snap.value
+evaluation = snap.value
 freshness(snap, lang)
 outbox_status(lang)
 show_conflicts(me, lang)
-frozen = frozen_notice(results, lang)
+frozen = frozen_notice(evaluation, lang)
 
-province = province_picker(results, lang)
-rows = review_rows(results.sheet, province)
+province = province_picker(evaluation, lang)
+rows = review_rows(evaluation.sheet, province)
 unlogged = sum(1 for r in rows if r.unlogged)
 if unlogged:
     st.warning(t("review.unlogged", lang, count=unlogged), icon=":material/report:")
 st.caption(t("review.help", lang))
 
-version = st.session_state.setdefault(f"editor-version-{province.code}", 0)
-prefill = st.session_state.get(f"prefill-{province.code}", [])
+version = st.session_state.setdefault(state.editor_version(province.code), 0)
+prefill = st.session_state.get(state.prefill(province.code), [])
 if not frozen:
     agree_buttons(province, rows, version, lang)
 pending_area = st.container()  # filled below, shown above the long table
 edited = st.data_editor(
-    editor_frame(rows, prefill, lang, {p.code: p.name for p in results.sheet.provinces}),
+    editor_frame(rows, prefill, lang, {p.code: p.name for p in evaluation.sheet.provinces}),
     key=f"editor-{province.code}-{version}", hide_index=True,
     height=35 * (len(rows) + 1) + 3,
     disabled=frozen or list(READ_ONLY),
@@ -56,7 +57,7 @@ edited = st.data_editor(
 )
 adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
 if adjustments and not frozen:
-    standings, moves = what_if(results.sheet, Rules.from_config(config), adjustments)
+    standings, moves = what_if(evaluation.sheet, Rules.from_config(config), adjustments)
     with pending_area:
         show_moves(moves, lang)
         save_block(me, province, adjustments, problems, lang)

@@ -7,21 +7,21 @@ from lib.present.tables import claim_style, difference_style, group_matrix, prob
 from web.page import data_page
 
 page = data_page("page.scores")
-lang, config, snap, results = page.lang, page.config, page.snap, page.results
+lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 
 st.subheader(t("scores.matrix", lang))
 st.caption(t("scores.matrix_help", lang))
-text, differences = group_matrix(results, lang)
+text, differences = group_matrix(evaluation, lang)
 st.dataframe(text.style.apply(lambda _: differences.map(difference_style), axis=None),
              height=36 * (len(text) + 1) + 2)
 
-names = {s.code: s.province.name for s in results.standings}
+names = {s.code: s.province.name for s in evaluation.standings}
 code = st.selectbox(t("scores.pick", lang), list(names), format_func=names.__getitem__, key="province")
 st.subheader(t("scores.detail", lang, name=names[code]))
-detail = province_criteria(results, code, lang)
+detail = province_criteria(evaluation, code, lang)
 st.dataframe(detail.style.apply(lambda frame: claim_style(frame, lang), axis=None), hide_index=True,
              column_config={t("col.evidence", lang): st.column_config.TextColumn(width="large"),
                             t("col.working", lang): st.column_config.TextColumn(width="large")})
 
 st.subheader(t("problems.title", lang), anchor="problems")
-st.dataframe(problems_table(results, lang), hide_index=True)
+st.dataframe(problems_table(evaluation, lang), hide_index=True)

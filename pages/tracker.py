@@ -11,7 +11,7 @@ from lib.present.tables import overdue_style, tracker_table
 from web.page import data_page
 
 page = data_page("page.tracker")
-lang, config, snap, results = page.lang, page.config, page.snap, page.results
+lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 st.caption(t("tracker.deadlines", lang, table=vn_date(config.self_scores_due) or "—",
              last=vn_date(supplement_due(config)) or "—"))
 

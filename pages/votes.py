@@ -8,16 +8,17 @@ from lib.core.errors import InvalidChangeSet, NotAllowed
 from lib.core.model import Vote
 from lib.core.votes import vote_order
 from lib.present.catalogue import explain, t
+from lib.present.formatting import escape_markdown
 from web.auth import grant
 from web.page import data_page
 from web.writes import record
 
 page = data_page("page.votes")
-lang, config, snap, results = page.lang, page.config, page.snap, page.results
+lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 st.caption(t("votes.rule", lang, rule=t(f"votes.rule.{config.vote_majority}", lang)))
 
 ties: dict[int, list] = {}
-for standing in results.standings:
+for standing in evaluation.standings:
     if standing.needs_vote:
         ties.setdefault(standing.rank, []).append(standing)
 if not ties:
@@ -47,9 +48,10 @@ for rank, tied in ties.items():
                 st.warning(t("votes.not_settled", lang), icon=":material/balance:")
             st.toast(t("votes.recorded", lang))
 
-if results.sheet.votes:
+if evaluation.sheet.votes:
     st.subheader(t("votes.history", lang))
-    names = {p.code: p.name for p in results.sheet.provinces}
-    for vote in results.sheet.votes:
+    names = {p.code: p.name for p in evaluation.sheet.provinces}
+    for vote in evaluation.sheet.votes:
         tally = ", ".join(f"{names.get(c, c)}: {n}" for c, n in vote.votes)
-        st.markdown(f"- {vote.time} · {vote.recorder} · {vote.present} / {vote.ballots} · {tally}")
+        line = f"{vote.time} · {vote.recorder} · {vote.present} / {vote.ballots} · {tally}"
+        st.markdown("- " + escape_markdown(line))  # sheet text is text: no link, image or HTML

@@ -17,9 +17,10 @@ values. The data is built to show every feature of the dashboard:
   of each method and direction (GRDP growth and budget revenue against the target, poverty
   rate lowered against the target, new rural communes relative to the best, a pass/fail
   drill, a bonus per initiative, a penalty per late report), with one result missing and
-  self-scores that differ from the computed ones where the meeting adjusted them. Their
-  scores are computed first by the project's own core and the typed criteria are balanced
-  around them, so the tie still holds.
+  self-scores that differ from the computed ones where the meeting adjusted them. Targets
+  and results are derived from the generated scores so that the computed score is exactly
+  the score the cluster agreed (the drill is pass/fail: full points, one province failed),
+  so every other property above still holds.
 
 ``verify_demo`` recomputes the ranking from the cells with ``Decimal`` and raises
 ``DemoCheckError`` when any of these properties fails. Run from the repository root::
@@ -46,9 +47,9 @@ if str(ROOT) not in sys.path:
 
 from lib.core.config import load_config  # noqa: E402
 from lib.core.evaluation import evaluate  # noqa: E402
-from lib.core.model import Criterion, Direction, Kind, Method, Province, ProvinceCode, RawTab, RawWorkbook  # noqa: E402
-from lib.core.quantitative import Cell, compute  # noqa: E402
+from lib.core.model import Kind, RawTab, RawWorkbook  # noqa: E402
 from lib.edge.sources.xlsx import XlsxSource, create_template  # noqa: E402
+from lib.present.catalogue import describe  # noqa: E402
 
 CONFIG = ROOT / "config" / "tn-dhmt-2019.toml"
 OUTPUT = ROOT / "config" / "demo.xlsx"
@@ -180,63 +181,65 @@ REASONS_UP = (
 
 # Quantitative criteria (ILLUSTRATIVE figures): code -> (Cách tính, Chiều, Hệ số, unit note).
 QUANT: dict[str, tuple[str, str | None, object]] = {
-    "1.1": ("kế hoạch", "tăng", None),
-    "1.2": ("kế hoạch", "tăng", "0,6"),
+    "1.1": ("kế hoạch", "tăng", 1),
+    "1.2": ("kế hoạch", "tăng", 1),
     "1.5": ("so với dẫn đầu", "tăng", None),
-    "2.1": ("kế hoạch", "giảm", None),
+    "2.1": ("kế hoạch", "giảm", "0,5"),
     "3.1": ("đạt/không", None, None),
     "6.1": ("theo lần", None, "0,5"),
     "7.2": ("theo lần", None, "0,25"),
 }
 QUANT_NOTES = {
-    "1.1": "Tính theo kế hoạch: chỉ tiêu và kết quả tăng trưởng GRDP, % (minh họa)",
-    "1.2": "Tính theo kế hoạch, hệ số 0,6: dự toán giao và số thu, tỷ đồng (minh họa)",
+    "1.1": "Tính theo kế hoạch, hệ số 1 (đủ điểm khi đạt kế hoạch): tăng trưởng GRDP, % (minh họa)",
+    "1.2": "Tính theo kế hoạch, hệ số 1: dự toán giao và số thu, tỷ đồng (minh họa)",
     "1.5": "So với tỉnh dẫn đầu: số xã đạt chuẩn trong năm (minh họa)",
-    "2.1": "Tính theo kế hoạch, chiều giảm: tỷ lệ hộ nghèo cuối năm, % (minh họa)",
-    "3.1": "Đạt/không: kết quả diễn tập khu vực phòng thủ (minh họa)",
+    "2.1": "Tính theo kế hoạch, chiều giảm, hệ số 0,5: tỷ lệ hộ nghèo cuối năm, % (minh họa)",
+    "3.1": "Đạt/không: kết quả diễn tập khu vực phòng thủ, đạt được đủ điểm (minh họa)",
     "6.1": "Theo lần: 0,5 điểm mỗi sáng kiến, cộng tối đa 3 điểm (minh họa)",
     "7.2": "Theo lần: trừ 0,25 điểm mỗi lần chậm báo cáo (minh họa)",
 }
-# province -> code -> (target, result). 52 and 66 (the tie) have the same excess on every computed criterion
-# of groups I and II (targets and results scaled), so that their group sums can still be made equal.
-PLAN: dict[str, dict[str, tuple[object, object]]] = {
-    "1.1": {"49": (7.5, 7.8), "51": (7, 8.4), "52": (7.5, 8.4), "54": (7, 6.9), "56": (7.5, 8.7), "58": (8, 8),
-            "62": (7, 6.3), "64": (7.5, 7.9), "66": (6.25, 7), "67": (7, 7.4), "68": (7.5, 8.1)},
-    "1.2": {"49": (21000, 23100), "51": (18500, 22200), "52": (9000, 9900), "54": (5000, 5100),
-            "56": (12000, 13200), "58": (3500, 3400), "62": (2800, 2900), "64": (5200, 5720), "66": (7000, 7700),
-            "67": (2500, 2600), "68": (8500, 8900)},
-    "1.5": {"49": (None, 12), "51": (None, 15), "52": (None, 9), "54": (None, 6), "56": (None, 10),
-            "58": (None, 5), "62": (None, None), "64": (None, 8), "66": (None, 9), "67": (None, 7), "68": (None, 11)},
-    "2.1": {"49": ("1,5 %", "1,2 %"), "51": (1.8, 1.26), "52": (2, 1.5), "54": (2.5, 2), "56": (1.2, 0.96),
-            "58": (3, 3.3), "62": (4, 3.2), "64": (3.5, 3), "66": (2.4, 1.8), "67": (3, 2.7), "68": (2, 1.7)},
-    "3.1": {"49": (None, "Đạt"), "51": (None, "đạt"), "52": (None, "Đạt"), "54": (None, "x"), "56": (None, "Đạt"),
-            "58": (None, "Đạt"), "62": (None, "Chưa đạt"), "64": (None, "Đạt"), "66": (None, "Đạt"),
-            "67": (None, "Đạt"), "68": (None, "Đạt")},
-    "6.1": {"49": (None, 2), "51": (None, 3), "52": (None, 1), "54": (None, 0), "56": (None, 4), "58": (None, 1),
-            "62": (None, 0), "64": (None, 2), "66": (None, 1), "67": (None, 0), "68": (None, 3)},
-    "7.2": {"49": (None, 0), "51": (None, 0), "52": (None, 1), "54": (None, 2), "56": (None, 0), "58": (None, 3),
-            "62": (None, 4), "64": (None, 1), "66": (None, 1), "67": (None, 2), "68": (None, 0)},
+QUANT_FACTORS = {"1.1": Decimal(1), "1.2": Decimal(1), "2.1": Decimal("0.5"), "6.1": Decimal("0.5"),
+                 "7.2": Decimal("0.25")}
+"""Target shares and points per count, as the ``Hệ số`` cells say."""
+TARGETS = {
+    "1.1": ("8", "7.2", "8", "6.4", "8.8", "8", "7.2", "8", "6.4", "8", "8"),  # GRDP growth, %
+    "1.2": ("21000", "18000", "9000", "4800", "12000", "3600", "2400", "5400", "7200", "2400", "8400"),  # tỷ đồng
+    "2.1": ("2", "4", "2", "4", "2", "4", "4", "2", "4", "2", "2"),  # poverty rate at year end, %
 }
+"""Illustrative targets per member (in config order); results are derived from the final scores."""
+DRILL_FAILED = ("67",)
+"""Members whose defence-zone drill (3.1, pass/fail) was not passed; everyone else passed (full points)."""
 
 
-def computed_scores(codes: Sequence[str]) -> dict[str, dict[str, Decimal | None]]:
-    """The quantitative criteria's scores per province, computed by ``lib.core.quantitative``."""
-    criteria = []
-    for code, _, _, mx, kind, _ in CRITERIA:
-        if code in QUANT:
-            method, direction, factor = QUANT[code]
-            criteria.append(Criterion(code, "", "", Decimal(mx), {None: Kind.STANDARD, "chuẩn": Kind.STANDARD,
-                                      "thưởng": Kind.BONUS, "trừ": Kind.PENALTY}[kind],
-                                      method={m.value: m for m in Method}[method],
-                                      direction=Direction.LOWER if direction == "giảm" else Direction.HIGHER,
-                                      factor=None if factor is None else Decimal(str(factor).replace(",", "."))))
-    members = [Province(ProvinceCode(p), p) for p in codes]
-    targets = {(c, ProvinceCode(p)): Cell(t, "") for c, row in PLAN.items() for p, (t, _) in row.items()}
-    results = {(c, ProvinceCode(p)): Cell(r, "") for c, row in PLAN.items() for p, (_, r) in row.items()}
-    out = compute(criteria, members, targets, results)
-    if any(problem.is_error for problem in out.problems):
-        raise DemoCheckError(f"the quantitative plan has errors: {out.problems}")
-    return {p: {c: out.scores.get((c, ProvinceCode(p))) for c in QUANT} for p in codes}
+def _figures(code: str, finals: Sequence[Decimal | None]) -> list[tuple[object, object]]:
+    """(target, result) per member such that the computed score is exactly the final score.
+
+    Target criteria whose best final score is below the max use a share of 1 (nobody beat the
+    target, R = T × f / M); the poverty rate (the max is reached) uses the leader's excess
+    E = 30 %: e = E × (f − s·M)/((1 − s)·M), R = T × (1 − e). New rural communes are relative:
+    R = 4 × f communes. Counts are f / points per count.
+    """
+    crit = next(c for c in CRITERIA if c[0] == code)
+    m = Decimal(crit[3])
+    out: list[tuple[object, object]] = []
+    for i, f in enumerate(finals):
+        if f is None:
+            out.append((None if code not in TARGETS else _as_cell(Decimal(TARGETS[code][i])), None))
+            continue
+        if code in ("1.1", "1.2"):
+            t = Decimal(TARGETS[code][i])
+            out.append((_as_cell(t), _as_cell(t * f / m)))
+        elif code == "2.1":
+            t, share, leader = Decimal(TARGETS[code][i]), QUANT_FACTORS[code], Decimal("0.3")
+            e = leader * (f - share * m) / ((1 - share) * m)
+            out.append((_as_cell(t), _as_cell(t * (1 - e))))
+        elif code == "1.5":
+            out.append((None, int(4 * f)))
+        elif code == "3.1":
+            out.append((None, "Đạt" if f == m else "Chưa đạt"))
+        else:
+            out.append((None, int(f / QUANT_FACTORS[code])))
+    return out
 
 
 class DemoCheckError(AssertionError):
@@ -367,12 +370,8 @@ def _final_scores(
         final[p] = {
             c.code: _standard_score(rng, c, STRENGTH[p]) if c.kind == STANDARD else _extra_score(rng, c) for c in crits
         }
-    every = list(crits)
     for p, crit in MISSING:
         final[p][crit] = None
-    for p, row in computed_scores(codes).items():
-        final[p].update(row)  # fixed: only the typed criteria are moved below
-    crits = [c for c in crits if c.code not in QUANT]
 
     # The tie: the second province gets the first one's group I, group II and total.
     a, b = TIE
@@ -381,14 +380,14 @@ def _final_scores(
         _shift_to(rng, final[b], [c for c in crits if c.group == group], _group_sum(final[a], crits, group))
     rest = [c for c in crits if c.kind == STANDARD and c.group not in groups[:2]]
     rest_target = sum((final[b][c.code] or ZERO for c in rest), ZERO) + (
-        _total(final[a], every, cap) - _total(final[b], every, cap)
+        _total(final[a], crits, cap) - _total(final[b], crits, cap)
     )
     _shift_to(rng, final[b], rest, rest_target)
 
     # Every other total distinct: lower the weaker province by 0.25 until unique.
     by_strength = sorted(codes, key=lambda p: (STRENGTH[p], p))
     for _ in range(200):
-        totals = {p: _total(final[p], every, cap) for p in codes}
+        totals = {p: _total(final[p], crits, cap) for p in codes}
         clash = next(
             (p for p in by_strength if p not in TIE and any(totals[p] == totals[o] for o in codes if o != p)),
             None,
@@ -460,6 +459,9 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
     by_code = {c.code: c for c in crits}
 
     final = _final_scores(rng, codes, crits, cap)
+    for p in codes:  # the drill is pass/fail: full points, or none
+        final[p]["3.1"] = ZERO if p in DRILL_FAILED else by_code["3.1"].max
+    figures = {code: dict(zip(codes, _figures(code, [final[p][code] for p in codes]), strict=True)) for code in QUANT}
 
     # Self-scores: equal to the final ones, except cells adjusted at the meeting.
     self_scores = {p: dict(final[p]) for p in codes}
@@ -508,7 +510,7 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
     def planned(tab: str, which: int) -> RawTab:
         """``KeHoach`` (which = 0) or ``KetQua`` (1): one row per computed criterion that needs it."""
         header: list[object] = ["Mã", *(HEADERS["TuCham"][p] for p in codes)]
-        body = [[code, *(PLAN[code][p][which] for p in codes)] for code in QUANT
+        body = [[code, *(figures[code][p][which] for p in codes)] for code in QUANT
                 if which == 1 or QUANT[code][0] == "kế hoạch"]
         return _trim([[title[tab]], [], header, *body])
 
@@ -557,31 +559,36 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
 def verify_demo(workbook: RawWorkbook, config: Path = CONFIG) -> list[Row]:
     """The ranking by the project's own core; raises ``DemoCheckError`` unless every promise holds."""
     cluster = load_config(config)
-    results = evaluate(workbook, cluster)
-    if results.errors:
-        raise DemoCheckError(f"the demo has errors: {[(p.cell, p.code, p.params) for p in results.errors]}")
-    standard_sum = sum((c.max_points for c in results.sheet.criteria if c.kind is Kind.STANDARD), ZERO)
+    evaluation = evaluate(workbook, cluster)
+    if evaluation.errors:
+        raise DemoCheckError(f"the demo has errors: {[(p.cell, describe(p)) for p in evaluation.errors]}")
+    standard_sum = sum((c.max_points for c in evaluation.sheet.criteria if c.kind is Kind.STANDARD), ZERO)
     if standard_sum != 100:
         raise DemoCheckError(f"standard max points sum to {standard_sum}, not 100")
-    blanks = [(p, c) for p in cluster.provinces for c in results.sheet.criteria
-              if results.sheet.own((c.code, p.code)) is None]
+    blanks = [(p, c) for p in cluster.provinces for c in evaluation.sheet.criteria
+              if evaluation.sheet.own((c.code, p.code)) is None]
     if len(blanks) != 3 or len({p.code for p, _ in blanks}) != 2:
         raise DemoCheckError(f"expected 3 blank self-scores on 2 provinces, found {len(blanks)}")
-    agreed = {code for _, code in results.sheet.agreed}
+    agreed = {code for _, code in evaluation.sheet.agreed}
     if len(agreed) != 6:
         raise DemoCheckError(f"expected agreed scores for 6 provinces, found {sorted(agreed)}")
-    computed = {code for code, _ in results.sheet.computed}
+    computed = {code for code, _ in evaluation.sheet.computed}
     if computed != set(QUANT):
         raise DemoCheckError(f"expected computed criteria {sorted(QUANT)}, found {sorted(computed)}")
-    if not any(p.code == "quant.self_differs" for p in results.problems):
+    off = [key for key, value in evaluation.sheet.computed.items()
+           if key in evaluation.sheet.agreed and evaluation.sheet.agreed[key] != value]
+    if off:
+        raise DemoCheckError(f"computed scores that differ from the agreed ones: {off}")
+    if not any(p.code == "quant.self_differs" for p in evaluation.problems):
         raise DemoCheckError("expected a self-score that differs from the computed one")
-    if not any(p.code == "quant.result_missing" for p in results.problems):
+    if not any(p.code == "quant.result_missing" for p in evaluation.problems):
         raise DemoCheckError("expected one missing result")
-    tied = [s for s in results.standings if s.shared]
+    tied = [s for s in evaluation.standings if s.shared]
     line = max(a.to_rank for a in cluster.awards)
     if len(tied) != 2 or tied[0].rank != line or not all(s.needs_vote for s in tied):
         raise DemoCheckError(f"expected one vote-needing tie at rank {line}, found {[(s.code, s.rank) for s in tied]}")
-    return [Row(s.code, s.province.name, s.agreed_total, s.rank, s.award, s.code in agreed) for s in results.standings]
+    return [Row(s.code, s.province.name, s.agreed_total, s.rank, s.award, s.code in agreed)
+            for s in evaluation.standings]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,10 +81,10 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
                                     "?.value === 'Quảng Ngãi (51)'", timeout=10_000)
         secretary.wait_for_timeout(1000)
 
-        edit_until(secretary, 0, NEW_COLUMN, "3", "Nếu lưu các thay đổi này")
+        edit_until(secretary, 0, NEW_COLUMN, "5", "Nếu lưu các thay đổi này")
         secretary.get_by_text("cần ghi lý do điều chỉnh").wait_for()  # no reason yet: cannot save
         assert secretary.get_by_role("button", name="Lưu thay đổi").is_disabled()
-        secretary.get_by_text("Quảng Ngãi: 100,50 → 95,50, hạng 1 → 2").wait_for()
+        secretary.get_by_text("Quảng Ngãi: 98,75 → 96,25, hạng 1 → 2").wait_for()
         edit_until(secretary, 0, REASON_COLUMN, "Số liệu GRDP điều chỉnh theo Cục Thống kê", "Lưu thay đổi")
         save = secretary.get_by_role("button", name="Lưu thay đổi")
         secretary.wait_for_function("() => ![...document.querySelectorAll('button')].find("

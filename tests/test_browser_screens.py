@@ -9,8 +9,9 @@ import pytest
 
 from lib.core.auth import Role
 from lib.core.config import load_config
+from lib.core.model import Adjustment, ChangeSet
 from lib.edge.sources.xlsx import XlsxSource
-from lib.edge.store import Adjustment, ChangeSet, save
+from lib.edge.store import save
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import secrets_toml, sheet_settings
 from tests.servers import ROOT, dashboard, live_config
@@ -36,9 +37,9 @@ def wait_for_top(page, label: str, timeout_s: float) -> None:
 
 
 def lower_quang_ngai(workbook) -> None:
-    """A secretary's save through the store: Quảng Ngãi 1.1 from 8 to 3 (100,50 → 95,50)."""
+    """A secretary's save through the store: Quảng Ngãi 1.1 from 7.5 to 5 (98,75 → 96,25)."""
     members = load_config(ROOT / "config" / "tn-dhmt-2019.toml").provinces
-    change = Adjustment("1.1", "51", Decimal("8"), Decimal("3"), "Điều chỉnh theo số liệu thống kê")
+    change = Adjustment("1.1", "51", Decimal("7.5"), Decimal("5"), "Điều chỉnh theo số liệu thống kê")
     save(XlsxSource(workbook), ChangeSet("Thư ký", Role.SECRETARY, (change,)), members)
 
 
@@ -62,7 +63,7 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
         lower_quang_ngai(workbook)
         wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
         assert projector_order(page)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
-        assert "95,50 (−0,33)" in " ".join(page.locator(".rk-bar").all_text_contents())
+        assert "96,25 (−1,75)" in " ".join(page.locator(".rk-bar").all_text_contents())
         assert page.locator(".rk-moved").count() == 2  # what moved is outlined
         page.screenshot(path=str(tmp_path / "projector-after.png"))
 

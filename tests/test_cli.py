@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -145,8 +146,8 @@ def test_demo_json_document(demo_document: dict) -> None:
 
 def test_demo_json_matches_the_evaluation(demo_document: dict) -> None:
     config = load_config(CONFIG)
-    results = evaluate(XlsxSource(DEMO).read(), config)
-    assert [p["cell"] for p in demo_document["problems"]] == [p.cell for p in results.problems]
+    evaluation = evaluate(XlsxSource(DEMO).read(), config)
+    assert [p["cell"] for p in demo_document["problems"]] == [p.cell for p in evaluation.problems]
     assert [
         (r["code"], r["name"], r["self_total"], r["agreed_total"], r["provisional"], r["rank"], r["needs_vote"],
          r["award"])
@@ -154,7 +155,7 @@ def test_demo_json_matches_the_evaluation(demo_document: dict) -> None:
     ] == [
         (s.code, s.province.name, two_decimals(s.self_total), two_decimals(s.agreed_total), s.provisional, s.rank,
          s.needs_vote, s.award)
-        for s in results.standings
+        for s in evaluation.standings
     ]
 
 
@@ -349,3 +350,40 @@ def test_process_reader_gone_is_not_a_crash() -> None:
         os.close(write_end)
     assert process.returncode == 0
     assert "Traceback" not in process.stderr and "BrokenPipeError" not in process.stderr
+
+
+# -- adjust -----------------------------------------------------------------------------
+def run_cmd(*argv: str) -> tuple[int, str]:
+    out = StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def _agreed(path: Path, criterion: str, code: str) -> object:
+    from lib.core.parse import parse_workbook
+
+    return parse_workbook(XlsxSource(path).read(), load_config().provinces).sheet.agreed.get((criterion, code))
+
+
+def test_adjust_writes_by_code_or_any_spelling_and_logs_each_cell(tmp_path: Path) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    code, text = run_cmd("adjust", str(book), "--user", "Thư ký", "--reason", "theo biên bản",
+                     "1.1:quang nam=7,25->7,5", "1.1:54=7", "1.2:Đắk Nông=")
+    assert code == EXIT_OK, text
+    assert _agreed(book, "1.1", "49") == Decimal("7.5") and _agreed(book, "1.1", "54") == Decimal("7")
+    assert _agreed(book, "1.2", "67") is None
+    assert text.count("Đã ghi") == 3 and "Mã thay đổi" in text
+
+
+@pytest.mark.parametrize("edit", ["1.1:49=7,0->7,5", "1.1:ZZ=1", "1.1:49=abc", "1.1:49=99", "9.9:49=1", "1.1=5",
+                                  "1.1:49=1e26"])
+def test_adjust_refusals_exit_1_and_write_nothing(tmp_path: Path, edit: str) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    before = XlsxSource(book).read()
+    assert run_cmd("adjust", str(book), "--user", "T", "--reason", "x", edit)[0] == EXIT_ERRORS
+    assert XlsxSource(book).read() == before
+
+
+def test_adjust_on_a_missing_workbook_exits_2(tmp_path: Path) -> None:
+    code, _ = run_cmd("adjust", str(tmp_path / "none.xlsx"), "--user", "T", "--reason", "x", "1.1:49=1")
+    assert code == EXIT_UNREADABLE

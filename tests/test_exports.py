@@ -25,11 +25,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lib.core.auth import Role
 from lib.core.config import load_config
 from lib.core.evaluation import Evaluation, evaluate
-from lib.core.freeze import set_frozen, short
-from lib.core.model import Criterion, LogEntry, Scoresheet
+from lib.core.freeze import short
+from lib.core.model import Criterion, LogEntry, Scoresheet, Vote
 from lib.core.scoring import VOTE, Rules, rank
-from lib.core.votes import Vote
 from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import set_frozen
 from lib.present.exports import minutes_docx, standings_csv, summary_xlsx
 from lib.present.exports.standings_csv import HEADER
 from lib.present.formatting import rank_label, two_decimals, vn_number, vn_score
@@ -98,9 +98,9 @@ def test_the_csv_has_a_bom_a_vietnamese_header_and_every_standing(demo):
                        "có" if s.provisional else "không", "có" if s.needs_vote else "không", s.award or "",
                        s.decided_by or ""]
     by_code = {r[1]: r for r in rows[1:]}
-    assert by_code["51"][:5] == ["1", "51", "Quảng Ngãi", "99.50", "100.50"] and by_code["51"][7] == FLAG
+    assert by_code["51"][:5] == ["1", "51", "Quảng Ngãi", "97.50", "98.75"] and by_code["51"][7] == FLAG
     assert by_code["52"][0] == by_code["66"][0] == "4" and by_code["52"][6] == by_code["66"][6] == "có"
-    assert by_code["62"][4] == "79.00"
+    assert by_code["62"][4] == "80.00"  # 79 before the drill became pass/fail (5 for a pass)
 
 
 def test_csv_text_that_looks_like_a_formula_is_quoted():
@@ -193,9 +193,9 @@ def test_formula_looking_text_from_the_sheet_arrives_as_text(copy):
             row[1].data_type = "s"
     wb["NhatKy"].cell(4, 7, EVIL_REASON).data_type = "s"
     wb.save(copy)
-    results = evaluate(XlsxSource(copy).read(), CONFIG)
-    assert results.sheet.criterion("1.1").text == INJECTIONS[4] and results.sheet.log[0].reason == EVIL_REASON
-    data = summary_xlsx(results, CONFIG)
+    evaluation = evaluate(XlsxSource(copy).read(), CONFIG)
+    assert evaluation.sheet.criterion("1.1").text == INJECTIONS[4] and evaluation.sheet.log[0].reason == EVIL_REASON
+    data = summary_xlsx(evaluation, CONFIG)
     out = workbook(data)
     ws = out["Tổng hợp"]
     texts = {ws.cell(r, 2).value: ws.cell(r, 2) for r in range(7, ws.max_row + 1)}
@@ -208,16 +208,16 @@ def test_formula_looking_text_from_the_sheet_arrives_as_text(copy):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
         assert sheets and not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
-    text, _ = document_text(minutes_docx(results, CONFIG, TODAY))
+    text, _ = document_text(minutes_docx(evaluation, CONFIG, TODAY))
     assert EVIL_REASON in text and INJECTIONS[6] in text
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_fatal():
     base = sheet([Criterion("1.1", "I. A\x01", "Bell\x07 text", Decimal(10))], {"51": {"1.1": 9}})
     bad = dataclasses.replace(base, log=(LogEntry("t", "u\x02", "Quảng Ngãi", "1.1", "8", "9", "lý\x0b do"),))
-    results = Evaluation(bad, (), rank(bad, Rules()))
-    assert workbook(summary_xlsx(results, CONFIG))["Nhật ký"]["H4"].value == "lý do"
-    assert "u" in document_text(minutes_docx(results, CONFIG, TODAY))[0]
+    evaluation = Evaluation(bad, (), rank(bad, Rules()))
+    assert workbook(summary_xlsx(evaluation, CONFIG))["Nhật ký"]["H4"].value == "lý do"
+    assert "u" in document_text(minutes_docx(evaluation, CONFIG, TODAY))[0]
 
 
 # -- minutes ------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_the_minutes_record_the_meeting_adjustments_standings_and_awards(demo):
     for row, s in zip(standings[1:], demo.standings, strict=True):
         assert row[:3] == [rank_label(s), s.province.name, vn_number(s.self_total)]
         assert row[3].startswith(vn_number(s.agreed_total)) and row[4].startswith(s.award or "")
-    assert standings[1][:4] == ["1", "Quảng Ngãi", "99,50", "100,50"]
+    assert standings[1][:4] == ["1", "Quảng Ngãi", "97,50", "98,75"]
     assert "Đồng hạng 4" in standings[4][0] and standings[4][4] == f"{MERIT} (chờ biểu quyết)"
     assert ("Đề nghị Thủ tướng Chính phủ tặng Cờ thi đua của Chính phủ cho tỉnh Quảng Ngãi, "
             f"đơn vị dẫn đầu {CONFIG.name}") in text
@@ -272,16 +272,16 @@ def test_without_a_meeting_date_the_minutes_are_dated_today(demo):
 
 def test_a_frozen_result_carries_its_fingerprint_into_the_minutes_and_summary(copy):
     full = set_frozen(XlsxSource(copy), CONFIG.provinces, "Quản trị", Role.ADMIN, True)
-    results = evaluate(XlsxSource(copy).read(), CONFIG)
-    assert results.freeze.frozen and results.freeze.last.fingerprint == full
-    text, _ = document_text(minutes_docx(results, CONFIG, TODAY))
-    line = (f"Kết quả đã được chốt lúc {results.freeze.last.time} bởi Quản trị; "
+    evaluation = evaluate(XlsxSource(copy).read(), CONFIG)
+    assert evaluation.freeze.frozen and evaluation.freeze.last.fingerprint == full
+    text, _ = document_text(minutes_docx(evaluation, CONFIG, TODAY))
+    line = (f"Kết quả đã được chốt lúc {evaluation.freeze.last.time} bởi Quản trị; "
             f"mã kiểm tra: {short(full)} (đầy đủ: {full})")
     assert line in text and "Chưa chốt" not in text and "khác mã đã chốt" not in text
-    status = workbook(summary_xlsx(results, CONFIG))["Tổng hợp"]["A3"].value
+    status = workbook(summary_xlsx(evaluation, CONFIG))["Tổng hợp"]["A3"].value
     assert short(full) in status and full in status
-    later = dataclasses.replace(results, sheet=dataclasses.replace(
-        results.sheet, log=(*results.sheet.log, LogEntry("t", "u", "Quảng Ngãi", "1.1", "7.5", "8", "sửa sau"))))
+    later = dataclasses.replace(evaluation, sheet=dataclasses.replace(
+        evaluation.sheet, log=(*evaluation.sheet.log, LogEntry("t", "u", "Quảng Ngãi", "1.1", "7.5", "8", "sửa sau"))))
     assert "khác mã đã chốt" in document_text(minutes_docx(later, CONFIG, TODAY))[0]
     set_frozen(XlsxSource(copy), CONFIG.provinces, "Quản trị", Role.ADMIN, False, "Sửa điểm tiêu chí 1.1")
     reopened = evaluate(XlsxSource(copy).read(), CONFIG)
@@ -303,9 +303,9 @@ def first_place_tie(votes: tuple[Vote, ...] = ()) -> Evaluation:
                                                 ("Khánh Hòa", "Quảng Ngãi", (("56", 13), ("51", 9)))])
 def test_a_vote_settles_a_tie_for_first_place_and_the_minutes_name_its_winner(winner, loser, tally):
     vote = Vote("BQ1", "13/03/2020 09:05:00", "Thư ký Cụm", 22, 22, tally)
-    results = first_place_tie((vote,))
-    assert results.standings[0].province.name == winner and results.standings[0].decided_by == VOTE
-    text, tables = document_text(minutes_docx(results, CONFIG, TODAY))
+    evaluation = first_place_tie((vote,))
+    assert evaluation.standings[0].province.name == winner and evaluation.standings[0].decided_by == VOTE
+    text, tables = document_text(minutes_docx(evaluation, CONFIG, TODAY))
     assert (f"Đề nghị Thủ tướng Chính phủ tặng {FLAG} cho tỉnh {winner}, đơn vị dẫn đầu {CONFIG.name} năm 2019 "
             "(theo kết quả biểu quyết).") in text
     assert f"cho tỉnh {loser}, đơn vị dẫn đầu" not in text
@@ -316,7 +316,7 @@ def test_a_vote_settles_a_tie_for_first_place_and_the_minutes_name_its_winner(wi
     assert f"Kết quả: {winner} xếp trên {loser}" in votes_line
     assert table_with(tables, "Hạng")[1][:2] == ["1", winner]
     assert table_with(tables, "Hạng")[2][4] == f"{MERIT} (theo kết quả biểu quyết)"
-    wb = workbook(summary_xlsx(results, CONFIG))
+    wb = workbook(summary_xlsx(evaluation, CONFIG))
     ws = wb["Tổng hợp"]
     columns = province_columns(ws)
     assert list(columns)[:2] == [winner, loser]
@@ -327,13 +327,13 @@ def test_a_vote_settles_a_tie_for_first_place_and_the_minutes_name_its_winner(wi
     assert [(r[0], r[3], r[4], r[6], r[7]) for r in rows] == [
         ("BQ1", 22, 22, {"51": "Quảng Ngãi", "56": "Khánh Hòa"}[code], n) for code, n in tally]
     assert rows[0][8].startswith(f"{winner} xếp trên {loser}")
-    assert read_csv(standings_csv(results))[1][2::6] == [winner, VOTE]
+    assert read_csv(standings_csv(evaluation))[1][2::6] == [winner, VOTE]
 
 
 def test_before_the_vote_no_province_is_named_for_the_flag():
     split = Vote("BQ0", "13/03/2020 09:00:00", "Thư ký Cụm", 22, 22, (("51", 11), ("56", 11)))
-    for results in (first_place_tie(), first_place_tie((split,))):
-        text, tables = document_text(minutes_docx(results, CONFIG, TODAY))
+    for evaluation in (first_place_tie(), first_place_tie((split,))):
+        text, tables = document_text(minutes_docx(evaluation, CONFIG, TODAY))
         assert "đơn vị dẫn đầu" not in text
         pending = "1 trong số các tỉnh Khánh Hòa và Quảng Ngãi (đồng hạng 1, chờ biểu quyết)"
         assert f"tặng {FLAG} cho {pending}" in text

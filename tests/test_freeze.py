@@ -20,20 +20,26 @@ from hypothesis import strategies as st
 from lib.core.config import load_config
 from lib.core.errors import NotAllowed
 from lib.core.evaluation import Evaluation, evaluate
-from lib.core.freeze import (
+from lib.core.freeze import fingerprint, short
+from lib.core.model import (
     FROZE,
     UNFROZE,
+    Adjustment,
+    ChangeSet,
     Difference,
     FreezeEvent,
-    fingerprint,
-    freeze_state,
-    set_frozen,
-    short,
+    LogEntry,
+    ProvinceCode,
+    RawTab,
+    RawWorkbook,
+    Role,
+    Scoresheet,
 )
-from lib.core.model import LogEntry, ProvinceCode, RawTab, RawWorkbook, Scoresheet
-from lib.edge.store import Adjustment, ChangeSet, Role, save
+from lib.core.parse import parse_workbook
+from lib.edge.store import save, set_frozen
 from tests.sheets import PROVINCES, criterion
 from tests.test_store import MEMBERS, Backend, open_backend
+from tests.wording import raises_saying
 
 CONFIG = load_config()
 D = Decimal
@@ -123,7 +129,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield b
 
 
-def results(backend: Backend) -> Evaluation:
+def evaluation(backend: Backend) -> Evaluation:
     return evaluate(backend.raw(), CONFIG)
 
 
@@ -155,7 +161,7 @@ QN_11 = Adjustment("1.1", "49", D("7.25"), D("7.5"), "Điều chỉnh theo số 
 def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(backend: Backend) -> None:
     before = backend.raw()
     assert "Chot" not in before and "ChotDiem" not in before
-    assert not results(backend).freeze.frozen
+    assert not evaluation(backend).freeze.frozen
     expected = fingerprint(backend.sheet())
 
     done = freeze(backend)
@@ -174,7 +180,7 @@ def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(
     # everything else is untouched
     assert {t: rows for t, rows in raw.items() if t not in ("Chot", "ChotDiem")} == before
 
-    now = results(backend)
+    now = evaluation(backend)
     assert now.freeze.frozen and now.freeze.last == FreezeEvent(str(time), ADMIN, FROZE, expected, "")
     assert now.freeze.frozen_values == dict(now.sheet.agreed)
     assert now.frozen_differences == ()
@@ -183,7 +189,7 @@ def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(
 
 def test_the_given_time_is_recorded(backend: Backend) -> None:
     freeze(backend, time="12/03/2020 17:30:00")
-    assert results(backend).freeze.last.time == "12/03/2020 17:30:00"  # type: ignore[union-attr]
+    assert evaluation(backend).freeze.last.time == "12/03/2020 17:30:00"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARY, Role.VIEWER])
@@ -202,7 +208,7 @@ def test_only_an_admin_may_freeze_or_unfreeze_and_nothing_is_written(
     assert backend.raw() == before
     if backend.server:
         assert writes(backend) == 0
-    assert results(backend).freeze.frozen is not frozen
+    assert evaluation(backend).freeze.frozen is not frozen
 
 
 def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend) -> None:
@@ -211,7 +217,7 @@ def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend)
     if backend.server:
         backend.server.reset_log()
     for role in (Role.SECRETARY, Role.ADMIN):
-        with pytest.raises(NotAllowed, match="chốt"):
+        with raises_saying(NotAllowed, "chốt"):
             save(backend.source, ChangeSet("Thư ký Cụm", role, (QN_11,)), MEMBERS)
     assert backend.raw() == before
     if backend.server:
@@ -223,7 +229,7 @@ def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Ba
     backend.edit_agreed("1.1", "49", 6)  # 7.25 frozen
     backend.edit_agreed("1.2", "51", "")  # 5.5 frozen, now cleared
     backend.edit_agreed("1.1", "54", "7,5")  # blank when frozen (Phú Yên not agreed yet)
-    now = results(backend)
+    now = evaluation(backend)
     assert now.freeze.frozen
     assert now.frozen_differences == (
         Difference("1.1", "49", D("7.25"), D("6")),
@@ -232,27 +238,27 @@ def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Ba
     )
     # typing the frozen value back removes the difference
     backend.edit_agreed("1.1", "49", 7.25)
-    assert [(d.criterion, d.province) for d in results(backend).frozen_differences] == [("1.1", "54"), ("1.2", "51")]
+    assert [(d.criterion, d.province) for d in evaluation(backend).frozen_differences] == [("1.1", "54"), ("1.2", "51")]
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_unfreezing_needs_a_reason(backend: Backend, reason: str) -> None:
     freeze(backend)
     before = backend.raw()
-    with pytest.raises(NotAllowed, match="lý do"):
+    with raises_saying(NotAllowed, "lý do"):
         unfreeze(backend, reason)
     assert backend.raw() == before
-    assert results(backend).freeze.frozen
+    assert evaluation(backend).freeze.frozen
 
 
 def test_unfreezing_is_recorded_and_saving_works_again(backend: Backend) -> None:
     frozen_with = freeze(backend, time="12/03/2020 17:30:00")
     backend.edit_agreed("1.1", "49", 6)  # a difference while frozen…
-    assert results(backend).frozen_differences
+    assert evaluation(backend).frozen_differences
     reason = "Sửa sai sót tiêu chí 1.1 của Quảng Nam"
     done = unfreeze(backend, reason, user="Phó Chủ tịch")
 
-    now = results(backend)
+    now = evaluation(backend)
     assert not now.freeze.frozen
     assert now.frozen_differences == ()  # …is no longer shown once unfrozen
     assert [e.action for e in now.freeze.events] == [FROZE, UNFROZE]
@@ -268,15 +274,15 @@ def test_unfreezing_is_recorded_and_saving_works_again(backend: Backend) -> None
 
 
 def test_freezing_twice_or_unfreezing_what_is_not_frozen_is_refused(backend: Backend) -> None:
-    with pytest.raises(NotAllowed, match="chưa được chốt"):
+    with raises_saying(NotAllowed, "chưa được chốt"):
         unfreeze(backend, "không có gì để mở")
     assert "Chot" not in backend.raw()
     freeze(backend)
     before = backend.raw()
-    with pytest.raises(NotAllowed, match="đã được chốt"):
+    with raises_saying(NotAllowed, "đã được chốt"):
         freeze(backend)
     assert backend.raw() == before
-    assert len(results(backend).freeze.events) == 1
+    assert len(evaluation(backend).freeze.events) == 1
 
 
 def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend) -> None:
@@ -285,7 +291,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
     backend.edit("ChotDiem", 40, 1, "9.9")
     backend.edit("ChotDiem", 40, 2, 5)
     backend.edit("ChotDiem", 3, 15, "ghi chú")
-    assert ("9.9", "49") in freeze_state(backend.raw(), MEMBERS).frozen_values
+    assert ("9.9", "49") in parse_workbook(backend.raw(), MEMBERS).sheet.freeze.frozen_values
     unfreeze(backend, "Bổ sung minh chứng")
     save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS)
 
@@ -305,7 +311,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
 
 
 def test_a_freeze_state_without_the_tabs_is_open(backend: Backend) -> None:
-    state = freeze_state(backend.raw(), MEMBERS)
+    state = parse_workbook(backend.raw(), MEMBERS).sheet.freeze
     assert not state.frozen and state.last is None and state.frozen_values == {}
 
 
@@ -315,7 +321,7 @@ def test_freeze_state_accepts_the_english_tab_names_and_headers() -> None:
                    ["12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, None]],
         "FrozenScores": [["Code", "49", 51], [1.1, 7.25, "7,5"], ["1.2", None, "#N/A"]],
     }
-    state = freeze_state(raw, MEMBERS)
+    state = parse_workbook(raw, MEMBERS).sheet.freeze
     assert state.frozen
     assert state.last == FreezeEvent("12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, "")
     assert state.frozen_values == {("1.1", "49"): D("7.25"), ("1.1", "51"): D("7.5")}

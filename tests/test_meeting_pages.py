@@ -83,8 +83,8 @@ def test_admin_freezes_then_review_is_read_only_and_ranking_shows_the_fingerprin
     at.switch_page("pages/freeze.py").run()
     at.button(key="freeze").click().run()
     assert not at.exception, at.exception
-    results = evaluated(meeting)
-    assert results.freeze.frozen and results.freeze.last.user == "Quản trị"
+    evaluation = evaluated(meeting)
+    assert evaluation.freeze.frozen and evaluation.freeze.last.user == "Quản trị"
     at.switch_page("pages/ranking.py").run()
     assert any("Đã chốt lúc" in s.value for s in at.success)
     at.switch_page("pages/review.py").run()
@@ -135,8 +135,8 @@ def test_the_secretary_records_a_vote_that_settles_the_tie(meeting):
     at.number_input(key="for-4-66").set_value(7)
     at.button[0].click().run()
     assert not at.exception, at.exception
-    results = evaluated(meeting)
-    assert (results.standing("52").rank, results.standing("66").rank) == (4, 5)
+    evaluation = evaluated(meeting)
+    assert (evaluation.standing("52").rank, evaluation.standing("66").rank) == (4, 5)
     at.switch_page("pages/ranking.py").run()
     assert any("theo kết quả biểu quyết" in i.value for i in at.info)
     assert "theo kết quả biểu quyết" in " ".join(at.dataframe[0].value["Trạng thái"])

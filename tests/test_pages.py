@@ -51,11 +51,11 @@ def test_ranking_page_shows_the_order_and_the_vote_needed(demo):
     assert list(table["Tỉnh"][:3]) == ["Quảng Ngãi", "Khánh Hòa", "Quảng Nam"]
     assert list(table["Hạng"][3:5]) == ["Đồng hạng 4", "Đồng hạng 4"]
     assert table["Đề nghị khen thưởng"][0] == "Cờ thi đua của Chính phủ"
-    assert table["Thống nhất"][0] == "100,50"
+    assert table["Thống nhất"][0] == "98,75"
     shown = texts(at)
     assert "DỮ LIỆU MINH HỌA" in shown
     assert "cần biểu quyết" in shown and "Bình Định" in shown
-    assert "0 lỗi và 7 cảnh báo" in shown
+    assert "0 lỗi và 5 cảnh báo" in shown
     assert "Hội nghị trù bị: 14h00 ngày 12/03/2020" in shown
 
 

@@ -422,22 +422,24 @@ def test_correcting_a_result_through_the_store_moves_every_dependent_province(tm
     path = tmp_path / "demo.xlsx"
     shutil.copy(ROOT / "config" / "demo.xlsx", path)
     before = evaluate(XlsxSource(path).read(), config)
-    # 1.1 GRDP (M = 8, s = 0,5): Quảng Ngãi leads with e = 20 %. Khánh Hòa's result 8,7 → 9,6 (T 7,5): e = 28 %,
-    # the new leader. Gia Lai (T 7,5, R 7,9, e = 5,33 %, not agreed): 4 + 4 × 5,33/20 = 5,07 → 4 + 4 × 5,33/28 = 4,76.
-    assert before.sheet.computed[("1.1", "64")] == D("5.07")
-    change = Adjustment("1.1", "56", D("8.7"), D("9.6"), "Cục Thống kê công bố lại", tab="KetQua")
+    # 2.1 poverty rate (M = 6, lower, s = 0,5): Quảng Ngãi leads, T 4, R 2,8: e = 30 % = E. Khánh Hòa's result
+    # 1,5 → 1,2 (T 2): e = 40 %, the new leader. Gia Lai (T 2, R 1,55, e = 22,5 %, not agreed):
+    # 3 + 3 × 22,5/30 = 5,25 → 3 + 3 × 22,5/40 = 4,6875 → 4,69; Ninh Thuận (e = 20 %): 5,00 → 4,50.
+    assert before.sheet.computed[("2.1", "64")] == D("5.25")
+    change = Adjustment("2.1", "56", D("1.5"), D("1.2"), "Cục Thống kê công bố lại", tab="KetQua")
     _, moves = what_if(before.sheet, Rules.from_config(config), [change])
     moved = {m.province.code: (m.old_total, m.new_total) for m in moves}
-    assert moved["64"][1] - moved["64"][0] == D("4.76") - D("5.07")
-    assert "56" not in moved  # Khánh Hòa's 1.1 is agreed in ThongNhat: its total does not move
+    assert moved["64"][1] - moved["64"][0] == D("4.69") - D("5.25")
+    assert moved["58"][1] - moved["58"][0] == D("4.50") - D("5.00")
+    assert "56" not in moved and "51" not in moved  # their 2.1 is agreed in ThongNhat: their totals stay
     save(XlsxSource(path), ChangeSet("Thư ký", Role.SECRETARY, (change,)), config.provinces)
     after = evaluate(XlsxSource(path).read(), config)
-    assert after.sheet.results[("1.1", "56")] == D("9.6")
-    assert after.sheet.computed[("1.1", "56")] == D("8.00") and after.sheet.computed[("1.1", "51")] == D("6.86")
-    assert after.sheet.computed[("1.1", "64")] == D("4.76")
+    assert after.sheet.results[("2.1", "56")] == D("1.2")
+    assert after.sheet.computed[("2.1", "56")] == D("6.00") and after.sheet.computed[("2.1", "51")] == D("5.25")
+    assert after.sheet.computed[("2.1", "64")] == D("4.69")
     assert after.standing("64").agreed_total == moved["64"][1]
     last = after.sheet.log[-1]
-    assert (last.criterion, last.old, last.new, last.province) == ("1.1 (KetQua)", "8,7", "9,6", "Khánh Hòa")
+    assert (last.criterion, last.old, last.new, last.province) == ("2.1 (KetQua)", "1,5", "1,2", "Khánh Hòa")
     assert after.sheet.agreed == before.sheet.agreed  # no agreed cell was written
 
 

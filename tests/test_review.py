@@ -11,22 +11,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib.core.model import LogEntry, Province, ProvinceCode, Scoresheet
+from lib.core.model import Adjustment, ChangeSet, LogEntry, Province, ProvinceCode, Role, Scoresheet
 from lib.core.review import (
     AGREE_AS_SELF,
-    EDITOR_COLUMNS,
     Edit,
     Move,
     agree_as_self,
-    editor_frame,
-    edits_from_frame,
     pending_adjustments,
     review_rows,
     what_if,
     with_adjustments,
 )
 from lib.core.scoring import Rules, rank
-from lib.edge.store import Adjustment, ChangeSet, Role, save
+from lib.edge.store import save
+from lib.present.catalogue import word
+from lib.present.review_editor import EDITOR_COLUMNS, editor_frame, edits_from_frame
 from tests.sheets import PROVINCES, criterion, sheet
 from tests.test_store import MEMBERS, Backend, open_backend
 
@@ -39,7 +38,13 @@ def log(province: str, code: str, old: str, new: str, reason: str = "lý do") ->
 
 
 def flags(s: Scoresheet, province: Province = QN) -> dict[str, str]:
-    return {r.criterion.code: r.unlogged for r in review_rows(s, province) if r.unlogged}
+    return {r.criterion.code: word(*r.unlogged) for r in review_rows(s, province) if r.unlogged}
+
+
+
+def pending_in_words(rows, edits, province):  # noqa: ANN001, ANN201 - the core's call, problems worded
+    adjustments, problems = pending_adjustments(rows, edits, province)
+    return adjustments, [word(code, params) for code, params in problems]
 
 
 CRITERIA = [criterion("1.1", max_points="10"), criterion("1.2", max_points="8"), criterion("1.3", max_points="6")]
@@ -128,11 +133,11 @@ def rows_for_edits():
 def test_unchanged_rows_are_ignored() -> None:
     edits = [Edit("1.1", D("8.50"), ""), Edit("1.2", "7,5", ""), Edit("1.3", None, ""), Edit("1.3", "  ", ""),
              Edit("1.3", float("nan"), "")]
-    assert pending_adjustments(rows_for_edits(), edits, QN) == ([], [])
+    assert pending_in_words(rows_for_edits(), edits, QN) == ([], [])
 
 
 def test_every_changed_cell_needs_a_reason_and_the_message_names_the_criterion() -> None:
-    adjustments, problems = pending_adjustments(
+    adjustments, problems = pending_in_words(
         rows_for_edits(), [Edit("1.1", D("9"), "  "), Edit("1.3", 4, "Thống nhất theo biên bản")], QN)
     assert problems == ["Tiêu chí 1.1: cần ghi lý do điều chỉnh"]
     assert adjustments == [Adjustment("1.1", "49", D("8.5"), D("9"), ""),
@@ -143,26 +148,26 @@ def test_every_changed_cell_needs_a_reason_and_the_message_names_the_criterion()
 def test_a_value_out_of_range_is_refused(value: object, shown: str) -> None:
     code = "1.2" if value == "8,25" else "1.1"
     top = "8" if code == "1.2" else "10"
-    _, problems = pending_adjustments(rows_for_edits(), [Edit(code, value, "lý do")], QN)
+    _, problems = pending_in_words(rows_for_edits(), [Edit(code, value, "lý do")], QN)
     assert problems == [f"Tiêu chí {code}: điểm {shown} ngoài khoảng 0–{top}"]
 
 
 @pytest.mark.parametrize("value", ["chín", "1.000", "#N/A", "=1+1", float("inf")])
 def test_a_value_that_is_not_a_score_is_refused_naming_the_criterion(value: object) -> None:
-    adjustments, problems = pending_adjustments(rows_for_edits(), [Edit("1.3", value, "lý do")], QN)
+    adjustments, problems = pending_in_words(rows_for_edits(), [Edit("1.3", value, "lý do")], QN)
     assert adjustments == [] and len(problems) == 1 and problems[0].startswith("Tiêu chí 1.3: ")
 
 
 @pytest.mark.parametrize("blank", [None, "", "   ", float("nan")])
 def test_a_blank_new_value_clears_the_agreed_value(blank: object) -> None:
-    adjustments, problems = pending_adjustments(rows_for_edits(), [Edit("1.1", blank, "Chưa đủ minh chứng")], QN)
+    adjustments, problems = pending_in_words(rows_for_edits(), [Edit("1.1", blank, "Chưa đủ minh chứng")], QN)
     assert problems == []
     assert adjustments == [Adjustment("1.1", "49", D("8.5"), None, "Chưa đủ minh chứng")]
 
 
 @pytest.mark.parametrize("text, value", [("9,5", "9.5"), (" 9.5 điểm ", "9.5"), ("10", "10"), (0, "0")])
 def test_text_with_a_decimal_comma_is_accepted(text: object, value: str) -> None:
-    adjustments, problems = pending_adjustments(rows_for_edits(), [Edit("1.1", text, " Theo biên bản ")], QN)
+    adjustments, problems = pending_in_words(rows_for_edits(), [Edit("1.1", text, " Theo biên bản ")], QN)
     assert problems == []
     assert adjustments == [Adjustment("1.1", "49", D("8.5"), D(value), "Theo biên bản")]
 
@@ -173,7 +178,7 @@ def test_agree_as_self_fills_only_the_criteria_not_yet_agreed() -> None:
     rows = review_rows(s, QN)
     edits = agree_as_self(rows)
     assert edits == [Edit("1.2", D("7.5"), AGREE_AS_SELF), Edit("1.3", D("5"), AGREE_AS_SELF)]
-    adjustments, problems = pending_adjustments(rows, edits, QN)
+    adjustments, problems = pending_in_words(rows, edits, QN)
     assert problems == []
     assert adjustments == [Adjustment("1.2", "49", None, D("7.5"), AGREE_AS_SELF),
                            Adjustment("1.3", "49", None, D("5"), AGREE_AS_SELF)]
@@ -259,7 +264,7 @@ def test_the_editor_frame_round_trips_to_exact_decimals() -> None:
     edits = edits_from_frame(editor_frame(rows))
     assert edits == [Edit("1.1", D("9.1"), ""), Edit("1.2", D("7.25"), ""), Edit("1.3", None, "")]
     assert str(edits[0].new) == "9.1"  # not 9.0999999999999996447286321199499070644378662109375
-    assert pending_adjustments(rows, edits, QN) == ([], [])
+    assert pending_in_words(rows, edits, QN) == ([], [])
 
 
 def test_a_prefilled_frame_gives_back_the_prefilled_edits() -> None:
@@ -267,7 +272,7 @@ def test_a_prefilled_frame_gives_back_the_prefilled_edits() -> None:
     prefill = agree_as_self(rows)
     frame = editor_frame(rows, prefill)
     assert frame["reason"].tolist() == ["", "", AGREE_AS_SELF]
-    adjustments, problems = pending_adjustments(rows, edits_from_frame(frame), QN)
+    adjustments, problems = pending_in_words(rows, edits_from_frame(frame), QN)
     assert problems == [] and adjustments == [Adjustment("1.3", "49", None, D("5"), AGREE_AS_SELF)]
 
 
@@ -283,7 +288,7 @@ def test_what_the_secretary_types_in_the_frame_comes_back() -> None:
     edits = edits_from_frame(frame)
     assert edits == [Edit("1.1", None, "Chưa đủ minh chứng"), Edit("1.2", D("7.3"), "Theo số liệu Cục Thống kê"),
                      Edit("1.3", D("0.3"), "")]
-    adjustments, problems = pending_adjustments(rows, edits, QN)
+    adjustments, problems = pending_in_words(rows, edits, QN)
     assert problems == ["Tiêu chí 1.3: cần ghi lý do điều chỉnh"]
     assert [(a.criterion, a.old, a.new) for a in adjustments] == [
         ("1.1", D("9.1"), None), ("1.2", D("7.25"), D("7.3")), ("1.3", None, D("0.3"))]
@@ -306,13 +311,13 @@ def test_a_prefill_given_as_text_is_shown_as_a_number() -> None:
 
 def test_an_infinite_number_from_the_editor_is_refused() -> None:
     frame = pd.DataFrame({"code": ["1.1"], "new": [float("inf")], "reason": ["x"]})
-    adjustments, problems = pending_adjustments(editor_rows(), edits_from_frame(frame), QN)
+    adjustments, problems = pending_in_words(editor_rows(), edits_from_frame(frame), QN)
     assert adjustments == [] and len(problems) == 1 and problems[0].startswith("Tiêu chí 1.1: ")
 
 
 def test_text_typed_in_the_editor_is_read_like_a_sheet_cell() -> None:
     frame = pd.DataFrame({"code": ["1.1", "1.2"], "new": ["9,5", " 7 "], "reason": ["a", "b"]})
     edits = edits_from_frame(frame)
-    adjustments, problems = pending_adjustments(editor_rows(), edits, QN)
+    adjustments, problems = pending_in_words(editor_rows(), edits, QN)
     assert problems == []
     assert [(a.criterion, a.new) for a in adjustments] == [("1.1", D("9.5")), ("1.2", D("7"))]

@@ -18,26 +18,28 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.cells import raw_value
 from lib.core.config import load_config
-from lib.core.errors import NotAllowed, SourceError, Unavailable, WriteConflict
+from lib.core.errors import (
+    ChangeSetConflict,
+    InvalidChangeSet,
+    LayoutError,
+    NotAllowed,
+    Unavailable,
+    WriteConflict,
+)
 from lib.core.grammar import find_tab
-from lib.core.model import Province, RawWorkbook, Scoresheet
+from lib.core.model import Adjustment, ChangeSet, Province, RawWorkbook, Role, Scoresheet
 from lib.core.parse import parse_workbook
+from lib.core.writes import validate
 from lib.edge.sources import Source, WriteBatch
 from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
 from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
 from lib.edge.sources.xlsx import XlsxSource
-from lib.edge.store import (
-    Adjustment,
-    ChangeSet,
-    ChangeSetConflict,
-    InvalidChangeSet,
-    Role,
-    raw_value,
-    save,
-    validate,
-)
+from lib.edge.store import save
+from lib.present.catalogue import explain, word
 from tests.fake_sheets import FakeSheetsServer, service_account_info
+from tests.wording import raises_saying
 
 DEMO = Path(__file__).resolve().parent.parent / "config" / "demo.xlsx"
 MEMBERS: tuple[Province, ...] = load_config().provinces
@@ -147,14 +149,14 @@ def test_a_reason_is_required(backend: Backend, reason: str) -> None:
     bad = Adjustment("1.1", "49", D("7.25"), D("7.5"), reason)
     with pytest.raises(InvalidChangeSet) as caught:
         save(backend.source, change(bad), MEMBERS)
-    assert caught.value.messages == ("Tiêu chí 1.1 – Quảng Nam: cần ghi lý do điều chỉnh",)
+    assert explain(caught.value) == "Tiêu chí 1.1 – Quảng Nam: cần ghi lý do điều chỉnh"
     assert backend.raw() == before
 
 
 @pytest.mark.parametrize("value", ["8.25", "-0.5", "NaN"])
 def test_a_value_out_of_range_is_refused(backend: Backend, value: str) -> None:
     before = backend.raw()
-    with pytest.raises(InvalidChangeSet, match="Tiêu chí 1.1 – Quảng Nam: điểm .* ngoài khoảng 0–8"):
+    with raises_saying(InvalidChangeSet, "Tiêu chí 1.1 – Quảng Nam: điểm .* ngoài khoảng 0–8"):
         save(backend.source, change(Adjustment("1.1", "49", D("7.25"), D(value), "lý do")), MEMBERS)
     assert backend.raw() == before
 
@@ -169,15 +171,20 @@ def test_validate_names_criterion_and_province_in_vietnamese(tmp_path: Path) -> 
         QN_11, QN_11,
         user=" ",
     )
-    assert validate(cs, sheet) == [
+    assert validate_in_words(cs, sheet) == [
         "Thiếu tên người sửa",
         "Tiêu chí '9.9' không có trong bảng tiêu chí (TieuChi)",
         "Tiêu chí 1.1: đơn vị mã '99' không thuộc cụm",
         "Tiêu chí 1.1 – Đắk Nông: điểm mới trùng điểm cũ, không có gì để lưu",
         "Tiêu chí 1.1 – Quảng Nam: có hai điều chỉnh cho cùng một ô",
     ]
-    assert validate(change(), sheet) == ["Không có thay đổi nào để lưu"]
-    assert validate(change(QN_11, PY_11), sheet) == []
+    assert validate_in_words(change(), sheet) == ["Không có thay đổi nào để lưu"]
+    assert validate_in_words(change(QN_11, PY_11), sheet) == []
+
+
+
+def validate_in_words(change_set: ChangeSet, sheet: Scoresheet) -> list[str]:
+    return [word(code, params) for code, params in validate(change_set, sheet)]
 
 
 # -- saving -----------------------------------------------------------------------------
@@ -222,11 +229,13 @@ def test_a_formula_like_reason_arrives_as_text(backend: Backend) -> None:
     assert row[6] == "=1+1" and row[1] == "=HYPERLINK(\"x\")"
 
 
-def test_a_missing_agreed_row_is_a_clear_source_error(tmp_path: Path) -> None:
+def test_a_missing_agreed_row_is_a_clear_layout_error(tmp_path: Path) -> None:
     with open_backend("xlsx", tmp_path) as b:
         b.edit("ThongNhat", 4, 1, "")  # the 1.1 row loses its code
-        with pytest.raises(SourceError, match="tiêu chí 1.1 – Quảng Nam"):
+        with pytest.raises(LayoutError) as caught:  # permanent: the outbox sets it aside, never retries it
             save(b.source, change(QN_11), MEMBERS)
+        assert caught.value.code == "layout.no_agreed_cell"
+        assert "tiêu chí 1.1 – Quảng Nam" in explain(caught.value)
 
 
 # -- conflicts --------------------------------------------------------------------------
@@ -240,7 +249,7 @@ def test_a_direct_sheet_edit_meanwhile_is_a_conflict_and_nothing_is_written(back
     assert (conflict.criterion, conflict.province, conflict.province_name) == ("1.1", "49", "Quảng Nam")
     assert (conflict.yours, conflict.started_from, conflict.now) == (D("7.5"), D("7.25"), D(6))
     assert conflict.by is None  # typed in the sheet: no log row explains it
-    assert "bạn sửa từ 7,25 thành 7,5, nhưng ô hiện là 6" in str(caught.value)
+    assert "bạn sửa từ 7,25 thành 7,5, nhưng ô hiện là 6" in explain(caught.value)
     sheet = backend.sheet()
     assert sheet.agreed[("1.1", "49")] == D(6)  # type: ignore[index]
     assert ("1.1", "54") not in sheet.agreed  # all or nothing: the other cell was not written either

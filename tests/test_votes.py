@@ -10,13 +10,14 @@ import pytest
 
 from lib.core.auth import Role
 from lib.core.config import Award, load_config
-from lib.core.errors import NotAllowed
+from lib.core.errors import InvalidChangeSet, NotAllowed
 from lib.core.evaluation import evaluate
-from lib.core.model import Scoresheet
+from lib.core.model import Scoresheet, Vote
+from lib.core.parse import parse_workbook
 from lib.core.scoring import VOTE, Rules, rank
-from lib.core.votes import Vote, parse_votes
+from lib.core.votes import vote_order
 from lib.edge.sources.xlsx import XlsxSource
-from lib.edge.store import InvalidChangeSet, record_vote
+from lib.edge.store import record_vote
 from tests.sheets import criterion, sheet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ RULES = Rules(awards=(FLAG, MERIT))
     ],
 )
 def test_the_majority_rule(present, votes, majority, expected):
-    assert Vote("v", "", "", present, present, votes).order(majority) == expected
+    assert vote_order(Vote("v", "", "", present, present, votes), majority) == expected
 
 
 def first_place_tie(votes=()) -> Scoresheet:
@@ -81,14 +82,14 @@ def test_recording_a_vote_settles_the_demo_tie_and_logs_it(demo):
     config = load_config()
     vote = Vote("b1", "", "Thư ký", 20, 20, (("52", 12), ("66", 8)))
     record_vote(XlsxSource(demo), vote, config.provinces, "Thư ký Cụm", Role.SECRETARY)
-    results = evaluate(XlsxSource(demo).read(), config)
-    assert parse_votes(XlsxSource(demo).read())[0].votes == (("52", 12), ("66", 8))
-    binh_dinh, dak_lak = results.standing("52"), results.standing("66")
+    evaluation = evaluate(XlsxSource(demo).read(), config)
+    assert parse_workbook(XlsxSource(demo).read(), config.provinces).sheet.votes[0].votes == (("52", 12), ("66", 8))
+    binh_dinh, dak_lak = evaluation.standing("52"), evaluation.standing("66")
     assert (binh_dinh.rank, binh_dinh.award, dak_lak.rank, dak_lak.award) == (4, MERIT.name, 5, None)
     assert not binh_dinh.needs_vote and binh_dinh.decided_by == VOTE
-    entry = results.sheet.log[-1]
+    entry = evaluation.sheet.log[-1]
     assert entry.criterion == "Biểu quyết" and entry.user == "Thư ký Cụm" and "Bình Định 12" in entry.reason
-    assert not [p for p in results.errors]
+    assert not [p for p in evaluation.errors]
 
 
 def test_a_viewer_cannot_record_a_vote_and_a_bad_record_is_refused(demo):
@@ -106,6 +107,6 @@ def test_votes_round_trip_through_the_sheet_text(demo):
     raw = {"BieuQuyet": [["Mã biểu quyết", "Thời gian", "Người ghi", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh",
                           "Phiếu"], ["a", "t", "u", 20, "20", 52, "Bình Định", "12"],
                          ["a", "t", "u", 20, 20, "66", "Đắk Lắk", 8.0]]}
-    (vote,) = parse_votes(raw)
+    (vote,) = parse_workbook(raw, load_config().provinces).sheet.votes
     assert (vote.present, vote.ballots, vote.votes) == (20, 20, (("52", 12), ("66", 8)))
     assert Decimal(vote.votes[0][1]) == 12

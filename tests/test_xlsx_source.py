@@ -63,7 +63,7 @@ def book(tmp_path: Path) -> Path:
 
 def _leftovers(directory: Path) -> list[str]:
     """Files in ``directory`` other than workbooks (temporary files left behind)."""
-    return sorted(p.name for p in directory.iterdir() if p.suffix != ".xlsx")
+    return sorted(p.name for p in directory.iterdir() if p.suffix not in (".xlsx", ".lock"))  # the lock file stays
 
 
 # --- reading -------------------------------------------------------------------------
@@ -173,14 +173,19 @@ def test_write_sets_values_of_each_type(book: Path) -> None:
     assert rows[2][1] == "9,5"
 
 
-def test_write_keeps_formulas_elsewhere(tmp_path: Path) -> None:
+def test_a_write_into_a_workbook_with_formulas_is_refused_and_keeps_them(tmp_path: Path) -> None:
+    """openpyxl would drop the formulas' cached values: the write is refused, naming the cells."""
+    from lib.core.errors import LayoutError
+
     path = tmp_path / "formula.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "TuCham"
     ws.append([1, 2, "=A1+B1"])
     wb.save(path)
-    XlsxSource(path).write(WriteBatch(cells={("TuCham", 2, 1): "x"}))
+    with pytest.raises(LayoutError, match="xlsx.formulas") as caught:
+        XlsxSource(path).write(WriteBatch(cells={("TuCham", 2, 1): "x"}))
+    assert dict(caught.value.params)["cells"] == "TuCham!C1"
     assert openpyxl.load_workbook(path)["TuCham"]["C1"].value == "=A1+B1"
 
 
@@ -372,11 +377,12 @@ def test_shipped_demo_matches_the_generator() -> None:
 def test_demo_is_labelled_illustrative() -> None:
     make_demo = _load_make_demo()
     demo = make_demo.build_demo()
-    assert set(demo) == {"TieuChi", "TuCham", "MinhChung", "ThongNhat", "NhatKy"}
+    assert set(demo) == {"TieuChi", "TuCham", "MinhChung", "ThongNhat", "NhatKy", "KeHoach", "KetQua"}
     for rows in demo.values():
         assert "MINH HỌA" in str(rows[0][0])
         assert rows[1] == []
-    assert demo["TieuChi"][2] == ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Ghi chú"]
+    assert demo["TieuChi"][2] == ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Ghi chú", "Cách tính", "Chiều",
+                                  "Hệ số"]
     assert demo["NhatKy"][2] == ["Thời gian", "Người sửa", "Đơn vị", "Mã", "Điểm cũ", "Điểm mới", "Lý do"]
 
 

@@ -14,8 +14,7 @@ import streamlit as st
 
 from lib.core.auth import AuthSettings, Grant, LoginGuard, Refusal, Role, allows, authenticate, load_auth_settings
 from lib.core.errors import ConfigError
-
-_GRANT = "grant"
+from web.state import GRANT as _GRANT
 
 
 @st.cache_resource(show_spinner=False)

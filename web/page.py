@@ -23,7 +23,7 @@ class DataPage:
     snap: Snapshot[Evaluation]
 
     @property
-    def results(self) -> Evaluation:
+    def evaluation(self) -> Evaluation:
         """The evaluated data of this snapshot."""
         return self.snap.value
 

@@ -14,28 +14,27 @@ from lib.core.review import Move, ReviewRow, agree_as_computed, agree_as_self
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.formatting import escape_markdown, vn_number
+from web import state
 from web.writes import outbox, submit
 
-_CONFLICT = "conflict"
 
-
-def province_picker(results: Evaluation, lang: str) -> Province:
+def province_picker(evaluation: Evaluation, lang: str) -> Province:
     """A select box with previous/next buttons, stepping through provinces in config order."""
-    provinces = {p.code: p for p in results.sheet.provinces}
+    provinces = {p.code: p for p in evaluation.sheet.provinces}
     codes = list(provinces)
-    if st.session_state.get("review-province") not in provinces:
-        st.session_state["review-province"] = codes[0]
+    if st.session_state.get(state.REVIEW_PROVINCE) not in provinces:
+        st.session_state[state.REVIEW_PROVINCE] = codes[0]
 
     def step(delta: int) -> None:
-        index = codes.index(st.session_state["review-province"])
-        st.session_state["review-province"] = codes[(index + delta) % len(codes)]
+        index = codes.index(st.session_state[state.REVIEW_PROVINCE])
+        st.session_state[state.REVIEW_PROVINCE] = codes[(index + delta) % len(codes)]
 
     left, middle, right = st.columns([1, 4, 1], vertical_alignment="bottom")
     left.button(t("review.prev", lang), key="review-prev", on_click=step, args=(-1,))
-    middle.selectbox(t("review.province", lang), codes, key="review-province",
+    middle.selectbox(t("review.province", lang), codes, key=state.REVIEW_PROVINCE,
                      format_func=lambda code: f"{provinces[code].name} ({code})")
     right.button(t("review.next", lang), key="review-next", on_click=step, args=(1,))
-    return provinces[st.session_state["review-province"]]
+    return provinces[st.session_state[state.REVIEW_PROVINCE]]
 
 
 def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang: str) -> None:
@@ -45,8 +44,8 @@ def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang:
         choices.append(("agree-computed", "review.agree_computed", agree_as_computed))
     for key, label, make in choices:
         if st.button(t(label, lang), key=key):
-            st.session_state[f"prefill-{province.code}"] = make(rows)
-            st.session_state[f"editor-version-{province.code}"] = version + 1
+            st.session_state[state.prefill(province.code)] = make(rows)
+            st.session_state[state.editor_version(province.code)] = version + 1
             st.rerun()
 
 
@@ -69,11 +68,12 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     }
 
 
-def frozen_notice(results: Evaluation, lang: str) -> bool:
+def frozen_notice(evaluation: Evaluation, lang: str) -> bool:
     """The read-only notice when the scores are frozen; True then."""
-    last = results.freeze.last
-    if results.freeze.frozen and last is not None:
-        st.info(t("review.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)), icon=":material/lock:")
+    last = evaluation.freeze.last
+    if evaluation.freeze.frozen and last is not None:
+        st.info(t("review.frozen", lang, time=escape_markdown(last.time), fingerprint=short(last.fingerprint)),
+                icon=":material/lock:")
         return True
     return False
 
@@ -82,12 +82,23 @@ def outbox_status(lang: str) -> None:
     """The "not yet saved to the sheet" banner while change sets wait in the outbox."""
     count, error, _ = outbox().status()
     if count:
-        st.warning(t("review.outbox", lang, count=count, error=error or ""), icon=":material/cloud_upload:")
+        st.warning(t("review.outbox", lang, count=count, error=escape_markdown(error or "")),
+                   icon=":material/cloud_upload:")
     for parked in outbox().conflicts():
         with st.expander(t("review.parked", lang) + f" — {parked.at}", expanded=True):
             st.text(word(parked.code, parked.params, lang) if parked.code else parked.message)
             if st.button(t("review.drop_mine", lang), key=f"dismiss-{parked.change_set.id}"):
                 outbox().dismiss(parked.change_set.id)
+                st.rerun()
+            if st.button(t("review.requeue", lang), key=f"requeue-{parked.change_set.id}"):
+                outbox().requeue(parked.change_set.id)
+                st.rerun()
+    for entry in outbox().quarantined():
+        with st.expander(t("review.quarantined", lang) + f" — {entry.at}", expanded=True):
+            st.text(word("outbox.quarantined", (("error", entry.message),), lang))
+            st.code(entry.text[:2000], language=None)
+            if st.button(t("review.drop_quarantined", lang), key=f"quarantine-{entry.seq}"):
+                outbox().dismiss_quarantined(entry.seq)
                 st.rerun()
 
 
@@ -125,22 +136,22 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
     try:
         outcome = submit(change_set)
     except ChangeSetConflict as exc:
-        st.session_state[_CONFLICT] = (change_set, exc.conflicts)
+        st.session_state[state.CONFLICT] = (change_set, exc.conflicts)
         st.rerun()
     except (InvalidChangeSet, NotAllowed) as exc:
         st.error(explain(exc, lang), icon=":material/block:")
         return
     if outcome.status == "saved":
-        st.session_state.pop(f"prefill-{province}", None)
-        st.session_state[f"editor-version-{province}"] = st.session_state.get(f"editor-version-{province}", 0) + 1
+        st.session_state.pop(state.prefill(province), None)
+        st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
-    st.warning(t("review.queued", lang, error=outcome.error or ""), icon=":material/cloud_off:")
+    st.warning(t("review.queued", lang, error=escape_markdown(outcome.error or "")), icon=":material/cloud_off:")
 
 
 def show_conflicts(me: Grant, lang: str) -> None:
     """The last save's conflicts, with the secretary's two choices."""
-    pending = st.session_state.get(_CONFLICT)
+    pending = st.session_state.get(state.CONFLICT)
     if not pending:
         return
     change_set, conflicts = pending
@@ -154,8 +165,8 @@ def show_conflicts(me: Grant, lang: str) -> None:
             Adjustment(a.criterion, a.province, now.get((a.criterion, a.province), a.old), a.new, a.reason)
             for a in change_set.adjustments
         )
-        del st.session_state[_CONFLICT]
+        del st.session_state[state.CONFLICT]
         _submit(ChangeSet(me.user, me.role, retried), retried[0].province, lang)
     if drop.button(t("review.drop_mine", lang), key="conflict-drop"):
-        del st.session_state[_CONFLICT]
+        del st.session_state[state.CONFLICT]
         st.rerun()

@@ -7,20 +7,21 @@ import streamlit as st
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
-from lib.core.scoring import VOTE
 from lib.edge.reader import Snapshot
 from lib.present.catalogue import t
 from lib.present.formatting import clock, vn_datetime
+from lib.present.status import ranking_status
+from web import state
 
 
 def language() -> str:
     """The UI language chosen in this session (Vietnamese by default)."""
-    return st.session_state.get("lang") or "vi"
+    return st.session_state.get(state.LANG) or "vi"
 
 
 def language_switch() -> None:
     """Tiếng Việt / English for this session's UI text."""
-    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], key="lang", default="vi",
+    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], key=state.LANG, default="vi",
                          format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__, label_visibility="collapsed")
 
 
@@ -47,29 +48,25 @@ def freshness(snap: Snapshot[Evaluation], lang: str) -> None:
         st.caption(t("ranking.as_of", lang, time=clock(snap.fetched_at)))
 
 
-def ranking_notices(results: Evaluation, lang: str) -> None:
+def ranking_notices(evaluation: Evaluation, lang: str) -> None:
     """Frozen, provisional and needs-vote notices above the ranking."""
-    last = results.freeze.last
-    if results.freeze.frozen and last is not None:
-        st.success(t("ranking.frozen", lang, time=last.time, fingerprint=short(last.fingerprint)),
+    status = ranking_status(evaluation)
+    if status.frozen is not None:
+        st.success(t("ranking.frozen", lang, time=status.frozen.time, fingerprint=short(status.frozen.fingerprint)),
                    icon=":material/lock:")
-        if results.frozen_differences:
-            st.error(t("freeze.differences", lang, count=len(results.frozen_differences)),
-                     icon=":material/difference:")
-    provisional = sum(s.provisional for s in results.standings)
-    if provisional:
-        st.info(t("ranking.provisional", lang, count=provisional), icon=":material/hourglass_top:")
-    tied = [s.province.name for s in results.standings if s.needs_vote]
-    if tied:
-        st.warning(t("ranking.vote", lang, names=", ".join(tied)), icon=":material/balance:")
-    voted = [f"{s.rank}. {s.province.name}" for s in results.standings if s.decided_by == VOTE]
-    if voted:
-        st.info(f"{', '.join(voted)} — {t('ranking.by_vote', lang)}", icon=":material/how_to_vote:")
+        if status.changed_since_freeze:
+            st.error(t("freeze.differences", lang, count=status.changed_since_freeze), icon=":material/difference:")
+    if status.provisional:
+        st.info(t("ranking.provisional", lang, count=status.provisional), icon=":material/hourglass_top:")
+    if status.needs_vote:
+        st.warning(t("ranking.vote", lang, names=", ".join(status.needs_vote)), icon=":material/balance:")
+    if status.by_vote:
+        st.info(f"{', '.join(status.by_vote)} — {t('ranking.by_vote', lang)}", icon=":material/how_to_vote:")
 
 
-def problem_summary(results: Evaluation, lang: str) -> None:
+def problem_summary(evaluation: Evaluation, lang: str) -> None:
     """The number of data problems, linking to the list on the scores page."""
-    errors, warnings = len(results.errors), len(results.warnings)
+    errors, warnings = len(evaluation.errors), len(evaluation.warnings)
     if not errors and not warnings:
         st.success(t("problems.none", lang), icon=":material/check_circle:")
         return

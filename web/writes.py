@@ -1,9 +1,12 @@
 """Saving from the app: the store behind a durable outbox, drained in the background.
 
 ``submit`` writes a change set now, or keeps it in the outbox when the sheet cannot be
-written; a daemon thread (one per server process) retries the outbox with backoff, so
-an edit made during an outage reaches the sheet once it is back, even if nobody stays
-on the page. Every write goes through ``lib.edge.store.save``, which checks the role, the
+written; a daemon thread (one per server process, started with the outbox resource, so
+a restarted server drains what an earlier one left with no page open) retries the
+outbox with backoff, so an edit made during an outage reaches the sheet once it is
+back, even if nobody stays on the page. The outbox lives in the host's SQLite database
+(``lib.edge.state``), shared by every server process; an old ``*.outbox.jsonl`` file
+is imported once. Every write goes through ``lib.edge.store.save``, which checks the role, the
 frozen state and conflicts at the moment of writing.
 """
 
@@ -17,8 +20,10 @@ from pathlib import Path
 import streamlit as st
 
 from lib.core.config import config_path
+from lib.core.errors import SourceError
 from lib.core.model import ChangeSet, Role, Vote
-from lib.edge.outbox import Outbox, Submitted
+from lib.edge.outbox import Outbox, Submitted, import_jsonl
+from lib.edge.state import DB_NAME
 from lib.edge.store import record_vote, save, set_frozen
 from web.data import cache_dir, cluster_config, shared_reader
 
@@ -33,7 +38,14 @@ def _save(change_set: ChangeSet) -> object:
 
 @st.cache_resource(show_spinner=False)
 def _outbox(path: str) -> Outbox:
-    return Outbox(cache_dir() / f"{Path(path).stem}.outbox.jsonl")
+    stem = Path(path).stem
+    box = Outbox(cache_dir() / DB_NAME, queue=stem)
+    try:
+        import_jsonl(box, cache_dir() / f"{stem}.outbox.jsonl")
+    except Exception:  # noqa: BLE001 - the old file stays where it is; the new outbox still works
+        log.exception("could not import the old outbox file")
+    _start(box)
+    return box
 
 
 def outbox() -> Outbox:
@@ -41,10 +53,7 @@ def outbox() -> Outbox:
     return _outbox(str(config_path()))
 
 
-@st.cache_resource(show_spinner=False)
-def _drainer(path: str) -> threading.Thread:
-    box = _outbox(path)
-
+def _start(box: Outbox) -> threading.Thread:
     def run() -> None:
         while True:
             time.sleep(DRAIN_EVERY)
@@ -59,14 +68,17 @@ def _drainer(path: str) -> threading.Thread:
     return thread
 
 
-def start_drainer() -> threading.Thread:
-    """The one background thread (per cluster config) that retries the outbox."""
-    return _drainer(str(config_path()))
+def start_drainer() -> Outbox | None:
+    """Make sure the outbox (and with it the one background thread that retries it) exists."""
+    try:
+        return outbox()
+    except SourceError:  # the state database cannot be opened: saving says so, the pages still show
+        log.exception("outbox unavailable")
+        return None
 
 
 def submit(change_set: ChangeSet) -> Submitted:
     """Save now or queue; conflicts, refusals and rule errors are raised to the page."""
-    start_drainer()
     return outbox().submit(_save, change_set)
 
 

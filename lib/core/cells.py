@@ -5,7 +5,9 @@ keeps (so a formula's ``0.1 + 0.2`` is ``0.3``, and cannot split a tie). Text is
 with the Vietnamese decimal comma (``9,5``) or a dot (``9.5``); surrounding spaces,
 invisible zero-width characters and a trailing ``đ``/``điểm`` are tolerated. Anything
 that could mean two things or is not a number (``1.000``, ``9 5``, ``#N/A``) is refused
-with a ``CellParseError`` that says why: we report, we never guess.
+with a ``CellParseError`` that says why: we report, we never guess. Every number accepted
+is finite and below ``MAX_MAGNITUDE`` in size, so totals of any workbook stay formattable
+(``1e26`` or ``inf`` in a cell is a cell problem, never a crash further on).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ _SUFFIX = re.compile(r"\s*(điểm|đ)\.?\s*$", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}", re.ASCII)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+MAX_MAGNITUDE = Decimal(10**9)
+"""No score, maximum or count is this large; a cell holding more is refused as absurd."""
 _SPREADSHEET_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!")
 
 
@@ -35,6 +39,13 @@ def parse_score(cell: object) -> Decimal | None:
     ...
     lib.core.errors.CellParseError: cell.ambiguous_grouping(value='1.000', decimal='1', whole=1000)
     """
+    value = _parse(cell)
+    if value is not None and abs(value) >= MAX_MAGNITUDE:
+        raise CellParseError("cell.too_large", value=cell)
+    return value
+
+
+def _parse(cell: object) -> Decimal | None:
     if cell is None:
         return None
     if isinstance(cell, (bool, dt.date, dt.time, dt.timedelta)):

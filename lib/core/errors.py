@@ -6,6 +6,7 @@
     │   ├── CellParseError   one cell cannot be read as a score (ValueError too)
     │   ├── NotAllowed       the user's role or the frozen state forbids this (checked at write time)
     │   ├── InvalidChangeSet the change set breaks a rule; ``problems`` lists each (code, params)
+    │   ├── LayoutError      the workbook's layout cannot take this write (no log header, no agreed cell)
     │   └── WriteConflict    a cell changed since the secretary saw it
     │       └── ChangeSetConflict   with the ``Conflict`` of every such cell; nothing was written
     └── SourceError          the workbook cannot be read or written (the reader's and outbox's business)
@@ -46,7 +47,7 @@ class ConfigError(ScoreboardError):
 class CodedError(ScoreboardError):
     """An error whose words live in the UI catalogue: ``code`` and its ``params``."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         self.code = code
         self.params: Params = tuple(params.items())
         super().__init__(code)
@@ -70,6 +71,10 @@ class InvalidChangeSet(CodedError, ValueError):
     def __init__(self, problems: Sequence[tuple[str, Params]]) -> None:
         self.problems = tuple(problems)
         super().__init__("change.invalid", count=len(self.problems))
+
+
+class LayoutError(CodedError):
+    """The workbook lacks what a write needs (a log header, an agreed row or column): a permanent refusal."""
 
 
 class WriteConflict(CodedError):

@@ -12,7 +12,7 @@ so ``Tiêu chí``, ``TIEU CHI`` and ``Criterion`` are one header.
     ThongNhat  Agreed         Mã × provinces: agreed scores             the store
     NhatKy     Log            one row per change                        the store
     KeHoach    Targets        Mã × provinces: assigned targets          organisers, the store
-    KetQua     Results        Mã × provinces: results achieved          organisers, the store
+    KetQua     Results        Mã × provinces: results achieved             organisers, the store
     BieuQuyet  Votes          one row per province of each vote         the store
     Chot       Freeze         freeze / unfreeze events                  the store
     ChotDiem   FrozenScores   Mã × province codes: the frozen copy      the store
@@ -133,9 +133,6 @@ DIRECTIONS = {
 PASS_WORDS = frozenset({"dat", "co", "x", "1", "yes", "pass"})
 FAIL_WORDS = frozenset({"khongdat", "chuadat", "khong", "0", "no", "fail"})
 """Folded ``KetQua`` words of a pass/fail criterion: full points, or none."""
-
-FREEZE_ACTIONS = {"chot": "chốt", "freeze": "chốt", "mochot": "mở chốt", "unfreeze": "mở chốt"}
-"""Folded action words of a ``Chot`` row -> the action as the app writes it."""
 
 # Columns of a score tab that are not provinces and are ignored rather than reported.
 NON_PROVINCE_HEADERS = {

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NewType
 
+from lib.core.text import fold
+
 VN_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
 """Vietnam time (UTC+7, no daylight saving): every time a user reads is in it."""
 
@@ -246,7 +248,7 @@ class FreezeState:
     @property
     def frozen(self) -> bool:
         """True when the latest event is a freeze."""
-        return self.last is not None and self.last.action == FROZE
+        return self.last is not None and fold(self.last.action) == fold(FROZE)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
 from lib.core.grammar import (
     FREEZE,
-    FREEZE_ACTIONS,
     LOG,
     VOTES,
     RecordHeaders,
@@ -26,7 +25,6 @@ from lib.core.grammar import (
     header_columns,
 )
 from lib.core.model import CellKey, FreezeEvent, FreezeState, LogEntry, Problem, Province, RawTab, Vote
-from lib.core.text import fold
 
 Found = tuple[str, RawTab] | None
 
@@ -116,7 +114,6 @@ def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province]) 
             cells = ["" if (v := cell_at(row, columns[f]) if f in columns else None) is None else str(v)
                      for f in FREEZE.fields]
             if cells[2].strip():
-                cells[2] = FREEZE_ACTIONS.get(fold(cells[2]), cells[2])
                 events.append(FreezeEvent(*cells))
     return FreezeState(tuple(events), _frozen_values(frozen_copy, members))
 

@@ -109,7 +109,7 @@ def pending_adjustments(
             continue
         at = (("criterion", edit.criterion),)
         try:
-            new = _number(edit.new)
+            new = edit_number(edit.new)
         except CellParseError as exc:
             problems.append(("edit.unreadable", (*at, ("cause", (exc.code, exc.params)))))
             continue
@@ -123,7 +123,8 @@ def pending_adjustments(
     return adjustments, problems
 
 
-def _number(value: object) -> Decimal | None:
+def edit_number(value: object) -> Decimal | None:
+    """What the secretary typed as a score (None when blank or NaN); ``CellParseError`` when it is not one."""
     if isinstance(value, float) and value != value:  # NaN: an emptied cell in a data editor
         return None
     try:

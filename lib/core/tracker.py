@@ -1,7 +1,7 @@
 """Who has sent what before the meeting: self-scores and evidence per province, against deadlines.
 
 The cluster config gives the deadline for the self-score tables and how many days before
-the conference criteria still without results may be supplemented. Pure: results,
+the conference criteria still without results may be supplemented. Pure: the evaluation,
 config and today's date in; one ``Progress`` per province out.
 """
 
@@ -51,9 +51,9 @@ def supplement_due(config: ClusterConfig) -> dt.date | None:
     return config.conference.date() - dt.timedelta(days=config.supplement_days_before)
 
 
-def progress(results: Evaluation, config: ClusterConfig, today: dt.date) -> list[Progress]:
+def progress(evaluation: Evaluation, config: ClusterConfig, today: dt.date) -> list[Progress]:
     """Every member's submission progress, most missing first (then by name order of the config)."""
-    sheet = results.sheet
+    sheet = evaluation.sheet
     codes = [c.code for c in sheet.criteria]
     table_due, last_due = config.self_scores_due, supplement_due(config)
     rows = []

@@ -1,17 +1,25 @@
-"""A durable local outbox: change sets that could not be written yet are kept, then retried.
+"""A durable outbox: change sets that could not be written yet are kept, then retried.
 
-When the sheet cannot be written (outage, quota), the change set is appended to a JSON
-lines file and shown as "chưa lưu lên bảng tính". ``drain`` retries the queue in order
-with exponential backoff and jitter; each retry goes through the store again, so the
-conflict check still applies and a retry after an ambiguous failure is idempotent (the
-store finds the change set's id in the log). A change set that meets a conflict, or is
-refused (role, rules), is moved to a second file, ``<name>.conflicts.jsonl``, for the
-secretary to decide; it is never dropped silently.
+The queue lives in the host's SQLite database (``lib.edge.state``, WAL), so every server
+process on the host shares one queue and every change is one transaction; a crash
+(even ``kill -9``) leaves each entry either queued or not, never half-written.
 
-Every change rewrites the file atomically (temporary file, fsync, ``os.replace``) under a
-lock shared by every ``Outbox`` on the same path in this process, and every read goes to
-the disk, so a new ``Outbox`` on the same path (a restart) sees the same items.
-Decimals are stored as strings and come back exactly.
+``submit`` is write-ahead: the change set is queued *before* the sheet is touched, then
+written and taken off the queue, so a process killed in the middle of a save leaves the
+change in the sheet or in the outbox (or both: the retry is idempotent, the store finds
+the change set's id in the log). A fresh entry carries a short lease so that a drainer
+elsewhere does not retry it while its own submit is still writing.
+
+``drain`` retries the queue in order. Only *transient* failures (``SourceError``:
+network, quota, 5xx, timeouts, a workbook briefly unreadable) wait, with exponential
+backoff and jitter, and hold back the rest of the queue. A *permanent* refusal
+(``WriteConflict``, ``InvalidChangeSet``, ``NotAllowed``, ``LayoutError``, or an
+unexpected error) is set aside at once with its code and parameters for the secretary,
+and later change sets go on. An entry that cannot be read back is moved to a quarantine
+with a message: never dropped, never blocking.
+
+Decimals are stored as strings and come back exactly. Several queues (one per cluster
+configuration) may share one database; ``queue`` names one.
 """
 
 from __future__ import annotations
@@ -19,10 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import random
-import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,14 +36,15 @@ from typing import Any, Literal
 
 from lib.core.errors import CodedError, ScoreboardError, SourceError, WriteConflict
 from lib.core.model import VN_TIME, Adjustment, ChangeSet, Conflict, Params, Role
+from lib.edge.state import cross_process_lock, reading, transaction
 
 SaveFn = Callable[[ChangeSet], object]
 """Writes one change set, e.g. ``functools.partial(store.save, source, members=...)`` adapted."""
 
+LEASE_SECONDS = 120.0
+"""How long a drainer leaves alone a change set that its own ``submit`` is writing."""
+
 _log = logging.getLogger(__name__)
-_locks: dict[Path, threading.Lock] = {}
-_drain_locks: dict[Path, threading.Lock] = {}
-_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,16 @@ class Parked:
 
 
 @dataclass(frozen=True)
+class Quarantined:
+    """An outbox entry that could not be read back: kept as it was stored, with why."""
+
+    seq: int
+    text: str
+    message: str
+    at: str
+
+
+@dataclass(frozen=True)
 class DrainReport:
     """What one ``drain`` did; ``skipped`` when it was not due yet or another drain was running."""
 
@@ -64,6 +80,7 @@ class DrainReport:
     error: str | None = None
     next_attempt_at: dt.datetime | None = None
     skipped: bool = False
+    quarantined: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,40 +92,52 @@ class Submitted:
 
 
 class Outbox:
-    """Pending change sets in a JSON lines file at ``path``, plus the parked ones beside it."""
+    """Pending change sets of ``queue`` in the SQLite database at ``path``, plus those set aside."""
 
     def __init__(self, path: Path, base_delay: float = 5.0, max_delay: float = 300.0,
-                 rng: random.Random | None = None) -> None:
-        """Use ``path`` (created on first ``add``); backoff grows from ``base_delay`` up to ``max_delay`` s."""
+                 rng: random.Random | None = None, queue: str = "default") -> None:
+        """Use the database ``path`` (created on first use); backoff grows from ``base_delay`` to ``max_delay`` s."""
         self.path = Path(path)
-        self.conflicts_path = self.path.with_suffix(".conflicts.jsonl")
+        self.queue = queue
         self.base_delay = base_delay
         self.max_delay = max_delay
         self._rng = rng or random.Random()
-        key = self.path.resolve()
-        with _guard:
-            self._lock = _locks.setdefault(key, threading.Lock())
-            self._drain_lock = _drain_locks.setdefault(key, threading.Lock())
+        self._drain_lock_path = self.path.with_name(f"{self.path.name}.{_safe(queue)}.drain.lock")
 
     # -- reading ----------------------------------------------------------------------
     def pending(self) -> list[ChangeSet]:
-        """The change sets waiting to be written, oldest first."""
-        with self._lock:
-            return [change_set_from_json(e["change_set"]) for e in _load(self.path)]
+        """The change sets waiting to be written, oldest first (unreadable ones are quarantined)."""
+        return [cs for _, cs, _ in self._entries()]
 
     def conflicts(self) -> list[Parked]:
         """The change sets parked for the secretary (conflicts and refusals), oldest first."""
-        with self._lock:
-            return [_parked_from_json(e) for e in _load(self.conflicts_path)]
+        with reading(self.path) as db:
+            rows = db.execute("SELECT body, kind, message, code, params, conflicts, at, seq FROM outbox_parked "
+                              "WHERE queue = ? ORDER BY seq", (self.queue,)).fetchall()
+        parked = []
+        for body, kind, message, code, params, conflicts, at, seq in rows:
+            try:
+                parked.append(_parked_from_row(body, kind, message, code, params, conflicts, at))
+            except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+                self._quarantine("outbox_parked", seq, body, exc)
+        return parked
+
+    def quarantined(self) -> list[Quarantined]:
+        """The entries that could not be read back, oldest first, with why."""
+        with reading(self.path) as db:
+            rows = db.execute("SELECT seq, body, message, at FROM outbox_quarantine WHERE queue = ? ORDER BY seq",
+                              (self.queue,)).fetchall()
+        return [Quarantined(*row) for row in rows]
 
     def status(self) -> tuple[int, str | None, dt.datetime | None]:
         """(number pending, last error, time of the next attempt) for a "chưa lưu" banner."""
-        with self._lock:
-            entries = _load(self.path)
-        if not entries:
+        with reading(self.path) as db:
+            (count,) = db.execute("SELECT count(*) FROM outbox_pending WHERE queue = ?", (self.queue,)).fetchone()
+            head = db.execute("SELECT last_error, next_attempt_at FROM outbox_pending WHERE queue = ? "
+                              "ORDER BY seq LIMIT 1", (self.queue,)).fetchone()
+        if not count:
             return 0, None, None
-        head = entries[0]
-        return len(entries), head.get("last_error"), _time(head.get("next_attempt_at"))
+        return count, head[0], _time(head[1])
 
     def due(self, now: dt.datetime | None = None) -> bool:
         """True when something is pending and its backoff has passed."""
@@ -118,28 +147,40 @@ class Outbox:
     # -- changing ---------------------------------------------------------------------
     def add(self, change_set: ChangeSet, error: str | None = None, now: dt.datetime | None = None) -> None:
         """Queue ``change_set`` (a second add of the same id is ignored)."""
-        with self._lock:
-            entries = _load(self.path)
-            if any(e["change_set"]["id"] == change_set.id for e in entries):
-                return
-            entries.append({"change_set": change_set_to_json(change_set), "attempts": 0, "last_error": error,
-                            "next_attempt_at": None, "queued_at": (now or _now()).isoformat()})
-            _dump(self.path, entries)
+        self._insert(change_set, error, now or _now(), lease=False)
 
     def dismiss(self, change_set_id: str) -> None:
         """Remove a parked change set once the secretary has dealt with it."""
-        with self._lock:
-            entries = _load(self.conflicts_path)
-            _dump(self.conflicts_path, [e for e in entries if e["change_set"]["id"] != change_set_id])
+        with transaction(self.path) as db:
+            db.execute("DELETE FROM outbox_parked WHERE queue = ? AND id = ?", (self.queue, change_set_id))
+
+    def requeue(self, change_set_id: str, now: dt.datetime | None = None) -> bool:
+        """Put a parked change set back at the end of the queue (e.g. after fixing the layout)."""
+        with transaction(self.path) as db:
+            row = db.execute("SELECT body FROM outbox_parked WHERE queue = ? AND id = ?",
+                             (self.queue, change_set_id)).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM outbox_parked WHERE queue = ? AND id = ?", (self.queue, change_set_id))
+            db.execute("INSERT OR IGNORE INTO outbox_pending (queue, id, body, queued_at) VALUES (?, ?, ?, ?)",
+                       (self.queue, change_set_id, row[0], (now or _now()).isoformat()))
+        return True
+
+    def dismiss_quarantined(self, seq: int) -> None:
+        """Remove a quarantined entry once someone has read it."""
+        with transaction(self.path) as db:
+            db.execute("DELETE FROM outbox_quarantine WHERE queue = ? AND seq = ?", (self.queue, seq))
 
     def submit(self, save_fn: SaveFn, change_set: ChangeSet, now: dt.datetime | None = None) -> Submitted:
         """Write ``change_set`` now, or keep it when the sheet cannot be written.
 
-        While older change sets wait, the new one queues behind them (order is kept) and
-        the queue is drained if due. A conflict or refusal of a direct save propagates.
+        The change set is queued first (write-ahead), then written and removed. While
+        older change sets wait, the new one queues behind them (order is kept) and the
+        queue is drained. A conflict or refusal of a direct save propagates (and the
+        change set leaves the queue: the page shows it to the secretary).
         """
-        if self.pending():
-            self.add(change_set, now=now)
+        now = now or _now()
+        if self._insert(change_set, None, now, lease=True):
             report = self.drain(save_fn, now=now)
             if change_set.id in report.saved:
                 return Submitted("saved")
@@ -147,48 +188,31 @@ class Outbox:
         try:
             save_fn(change_set)
         except SourceError as exc:
-            self.add(change_set, error=str(exc), now=now)
+            self._release(change_set.id, str(exc))
             return Submitted("queued", str(exc))
+        except Exception:  # a refusal: the page shows it (an interrupt leaves the entry to the drainer)
+            self._remove(change_set.id)
+            raise
+        self._remove(change_set.id)
         return Submitted("saved")
 
     def drain(self, save_fn: SaveFn, now: dt.datetime | None = None, force: bool = False) -> DrainReport:
-        """Try the pending change sets in order until one cannot be written.
+        """Try the pending change sets in order until one cannot be written for now.
 
-        Written (or found already written): removed. ``WriteConflict`` or another refusal:
-        parked. ``SourceError`` (or an unexpected error): kept with the rest, and the next
-        attempt is put off by exponential backoff with jitter. Unless ``force``, nothing is
-        tried before that time.
+        Written (or found already written): removed. ``WriteConflict``: parked as a
+        conflict; another refusal or an unexpected error: parked as rejected; either way
+        the drain goes on. ``SourceError``: kept with the rest, the drain stops, and the
+        next attempt is put off by exponential backoff with jitter. Unless ``force``,
+        nothing is tried before that time. One drain at a time per queue on the host.
         """
         now = now or _now()
-        if not self._drain_lock.acquire(blocking=False):
-            return DrainReport(remaining=len(self.pending()), skipped=True)
-        try:
+        with cross_process_lock(self._drain_lock_path, blocking=False) as held:
+            if not held:
+                return DrainReport(remaining=self.status()[0], skipped=True)
             if not force and not self.due(now):
                 count, error, at = self.status()
                 return DrainReport(remaining=count, error=error, next_attempt_at=at, skipped=count > 0)
-            saved: list[str] = []
-            parked: list[str] = []
-            for change_set in self.pending():
-                try:
-                    save_fn(change_set)
-                except WriteConflict as exc:
-                    self._park(change_set, "conflict", exc, now)
-                    parked.append(change_set.id)
-                except Exception as exc:  # anything else: keep the data, retry later
-                    if isinstance(exc, ScoreboardError) and not isinstance(exc, SourceError):
-                        self._park(change_set, "rejected", exc, now)
-                        parked.append(change_set.id)
-                        continue
-                    if not isinstance(exc, SourceError):
-                        _log.exception("outbox: unexpected error saving change set %s", change_set.id)
-                    count, at = self._failed(change_set.id, f"{exc}" or type(exc).__name__, now)
-                    return DrainReport(tuple(saved), tuple(parked), count, str(exc), at)
-                else:
-                    self._remove(change_set.id)
-                    saved.append(change_set.id)
-            return DrainReport(tuple(saved), tuple(parked))
-        finally:
-            self._drain_lock.release()
+            return self._drain(save_fn, now)
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after ``attempts`` failures: doubling, capped, with 50–100 % jitter."""
@@ -196,34 +220,134 @@ class Outbox:
         return delay * self._rng.uniform(0.5, 1.0)
 
     # -- internals --------------------------------------------------------------------
+    def _drain(self, save_fn: SaveFn, now: dt.datetime) -> DrainReport:
+        saved: list[str] = []
+        parked: list[str] = []
+        before = len(self.quarantined())
+        for seq, change_set, lease in self._entries():
+            if lease is not None and lease > now:
+                continue  # its own submit is writing it right now
+            try:
+                save_fn(change_set)
+            except SourceError as exc:
+                count, at = self._failed(seq, f"{exc}" or type(exc).__name__, now)
+                return DrainReport(tuple(saved), tuple(parked), count, str(exc), at,
+                                   quarantined=len(self.quarantined()) - before)
+            except WriteConflict as exc:
+                self._park(seq, change_set, "conflict", exc, now)
+                parked.append(change_set.id)
+            except Exception as exc:  # a permanent refusal, or a bug: set aside, go on
+                if not isinstance(exc, ScoreboardError):
+                    _log.exception("outbox: unexpected error saving change set %s", change_set.id)
+                self._park(seq, change_set, "rejected", exc, now)
+                parked.append(change_set.id)
+            else:
+                self._remove(change_set.id)
+                saved.append(change_set.id)
+        return DrainReport(tuple(saved), tuple(parked), self.status()[0],
+                           quarantined=len(self.quarantined()) - before)
+
+    def _insert(self, change_set: ChangeSet, error: str | None, now: dt.datetime, lease: bool) -> int:
+        """Queue the change set; returns how many entries wait ahead of it."""
+        body = json.dumps(change_set_to_json(change_set), ensure_ascii=False)
+        with transaction(self.path) as db:
+            (ahead,) = db.execute(  # waiting entries; another process's in-flight submit is not waiting
+                "SELECT count(*) FROM outbox_pending WHERE queue = ? AND id != ? "
+                "AND (lease_until IS NULL OR lease_until <= ?)",
+                (self.queue, change_set.id, now.astimezone(VN_TIME).isoformat())).fetchone()
+            lease_end = (now + dt.timedelta(seconds=LEASE_SECONDS)).astimezone(VN_TIME)
+            until = lease_end.isoformat() if lease and not ahead else None
+            db.execute("INSERT OR IGNORE INTO outbox_pending (queue, id, body, last_error, lease_until, queued_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (self.queue, change_set.id, body, error, until, now.isoformat()))
+        return ahead
+
+    def _entries(self) -> list[tuple[int, ChangeSet, dt.datetime | None]]:
+        with reading(self.path) as db:
+            rows = db.execute("SELECT seq, body, lease_until FROM outbox_pending WHERE queue = ? ORDER BY seq",
+                              (self.queue,)).fetchall()
+        entries = []
+        for seq, body, lease in rows:
+            try:
+                entries.append((seq, change_set_from_json(json.loads(body)), _time(lease)))
+            except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+                self._quarantine("outbox_pending", seq, body, exc)
+        return entries
+
+    def _quarantine(self, table: str, seq: int, body: str, exc: Exception) -> None:
+        _log.error("outbox: entry %s of %s is unreadable and was quarantined: %s", seq, table, exc)
+        with transaction(self.path) as db:
+            gone = db.execute(f"DELETE FROM {table} WHERE seq = ?", (seq,)).rowcount  # noqa: S608 - fixed names
+            if gone:
+                db.execute("INSERT INTO outbox_quarantine (queue, body, message, at) VALUES (?, ?, ?, ?)",
+                           (self.queue, body, f"{type(exc).__name__}: {exc}", _now().isoformat()))
+
     def _remove(self, change_set_id: str) -> None:
-        with self._lock:
-            entries = _load(self.path)
-            _dump(self.path, [e for e in entries if e["change_set"]["id"] != change_set_id])
+        with transaction(self.path) as db:
+            db.execute("DELETE FROM outbox_pending WHERE queue = ? AND id = ?", (self.queue, change_set_id))
 
-    def _park(self, change_set: ChangeSet, kind: str, exc: Exception, now: dt.datetime) -> None:
+    def _release(self, change_set_id: str, error: str) -> None:
+        """A direct save failed for now: leave the entry for the drainer, right away."""
+        with transaction(self.path) as db:
+            db.execute("UPDATE outbox_pending SET last_error = ?, lease_until = NULL WHERE queue = ? AND id = ?",
+                       (error, self.queue, change_set_id))
+
+    def _park(self, seq: int, change_set: ChangeSet, kind: str, exc: Exception, now: dt.datetime) -> None:
+        if isinstance(exc, CodedError):
+            code, params = exc.code, exc.params
+        elif isinstance(exc, ScoreboardError):
+            code, params = "", ()
+        else:
+            code, params = "outbox.unexpected", (("error", f"{type(exc).__name__}: {exc}"),)
         conflicts = getattr(exc, "conflicts", ())
-        with self._lock:
-            parked = [e for e in _load(self.conflicts_path) if e["change_set"]["id"] != change_set.id]
-            parked.append({"change_set": change_set_to_json(change_set), "kind": kind, "message": str(exc),
-                           "code": exc.code if isinstance(exc, CodedError) else "",
-                           "params": [[k, _param_json(v)] for k, v in getattr(exc, "params", ())],
-                           "conflicts": [_conflict_to_json(c) for c in conflicts], "at": now.isoformat()})
-            _dump(self.conflicts_path, parked)  # parked first: a crash in between retries, never loses
-            _dump(self.path, [e for e in _load(self.path) if e["change_set"]["id"] != change_set.id])
+        with transaction(self.path) as db:  # parked and removed in one transaction
+            db.execute(
+                "INSERT OR REPLACE INTO outbox_parked (queue, id, body, kind, message, code, params, conflicts, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.queue, change_set.id, json.dumps(change_set_to_json(change_set), ensure_ascii=False), kind,
+                 str(exc), code, json.dumps([[k, _param_json(v)] for k, v in params], ensure_ascii=False),
+                 json.dumps([_conflict_to_json(c) for c in conflicts], ensure_ascii=False), now.isoformat()))
+            db.execute("DELETE FROM outbox_pending WHERE seq = ?", (seq,))
 
-    def _failed(self, change_set_id: str, error: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
-        with self._lock:
-            entries = _load(self.path)
+    def _failed(self, seq: int, error: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+        with transaction(self.path) as db:
+            row = db.execute("SELECT attempts FROM outbox_pending WHERE seq = ?", (seq,)).fetchone()
             at = None
-            for entry in entries:
-                if entry["change_set"]["id"] == change_set_id:
-                    entry["attempts"] += 1
-                    entry["last_error"] = error
-                    at = now + dt.timedelta(seconds=self.backoff(entry["attempts"]))
-                    entry["next_attempt_at"] = at.isoformat()
-            _dump(self.path, entries)
-            return len(entries), at
+            if row is not None:
+                attempts = row[0] + 1
+                at = now + dt.timedelta(seconds=self.backoff(attempts))
+                db.execute("UPDATE outbox_pending SET attempts = ?, last_error = ?, next_attempt_at = ?, "
+                           "lease_until = NULL WHERE seq = ?", (attempts, error, at.isoformat(), seq))
+            (count,) = db.execute("SELECT count(*) FROM outbox_pending WHERE queue = ?", (self.queue,)).fetchone()
+        return count, at
+
+
+def import_jsonl(box: Outbox, path: Path) -> int:
+    """Move the entries of an old JSON lines outbox file into ``box``; returns how many were read.
+
+    A line that cannot be read is quarantined with its line number; the file is renamed
+    ``*.imported`` afterwards, so nothing is imported twice and nothing is deleted.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return 0
+    count = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            change_set = change_set_from_json(data.get("change_set", data))
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+            with transaction(box.path) as db:
+                db.execute("INSERT INTO outbox_quarantine (queue, body, message, at) VALUES (?, ?, ?, ?)",
+                           (box.queue, line, f"{path.name}:{number}: {type(exc).__name__}: {exc}",
+                            _now().isoformat()))
+            continue
+        box.add(change_set, data.get("last_error") if isinstance(data, dict) else None)
+        count += 1
+    Path(path).rename(Path(path).with_name(Path(path).name + ".imported"))
+    return count
 
 
 # -- JSON -------------------------------------------------------------------------------
@@ -258,15 +382,15 @@ def _conflict_to_json(c: Conflict) -> dict[str, Any]:
             "yours": _dec(c.yours), "started_from": _dec(c.started_from), "now": _dec(c.now), "by": c.by, "at": c.at}
 
 
-def _parked_from_json(data: dict[str, Any]) -> Parked:
-    conflicts = tuple(
+def _parked_from_row(body: str, kind: Any, message: str, code: str, params: str, conflicts: str,
+                     at: str) -> Parked:
+    found = tuple(
         Conflict(c["criterion"], c["province"], c["province_name"], _undec(c["yours"]), _undec(c["started_from"]),
                  _undec(c["now"]), c["by"], c["at"])
-        for c in data["conflicts"]
+        for c in json.loads(conflicts)
     )
-    params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in data.get("params", []))
-    return Parked(change_set_from_json(data["change_set"]), data["kind"], data["message"], conflicts, data["at"],
-                  data.get("code", ""), params)
+    values = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in json.loads(params))
+    return Parked(change_set_from_json(json.loads(body)), kind, message, found, at, code, values)
 
 
 def _param_json(value: object) -> object:
@@ -286,43 +410,5 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _load(path: Path) -> list[dict[str, Any]]:
-    """Every entry of a JSON lines file (none when it does not exist yet)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    entries = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: dòng hỏng trong hàng đợi, không đọc được: {exc}") from exc
-    return entries
-
-
-def _dump(path: Path, entries: list[dict[str, Any]]) -> None:
-    """Replace the file's content atomically: write a temporary file, fsync, ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            for entry in entries:
-                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name) or "default"

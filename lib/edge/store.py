@@ -13,8 +13,10 @@ an ambiguous failure (the write may or may not have landed) finds its own rows a
 not write twice. A cell that already holds the new value is not a conflict: it is what a
 half-applied earlier attempt, or a colleague agreeing on the same value, leaves behind.
 
-Every check-then-write of this process holds ``WRITE_LOCK``; what is checked and what is
-written is built by the pure ``lib.core.writes``.
+Every check-then-write of this process holds ``WRITE_LOCK``, and the source's own
+cross-process lock (``source.locked()``: a local workbook's lock file; nothing for the
+Google Sheet) around the re-read, the check and the write, so several processes writing
+one local workbook lose nothing. What is checked and written is built by ``lib.core.writes``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed, SourceError
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed
 from lib.core.freeze import fingerprint
 from lib.core.model import (
     FROZE,
@@ -35,6 +37,7 @@ from lib.core.model import (
     Province,
     Role,
     SaveResult,
+    Scoresheet,
     Vote,
 )
 from lib.core.parse import parse_workbook
@@ -51,10 +54,10 @@ from lib.core.writes import (
     validate,
     vote_batch,
 )
-from lib.edge.sources import Source
+from lib.edge.sources import Source, locked
 
-WRITE_LOCK = threading.Lock()
-"""Held by every check-then-write of this process: saves, votes and freezes alike."""
+WRITE_LOCK = threading.RLock()
+"""Held by every check-then-write of this process: saves, votes and freezes alike (re-entrant)."""
 
 
 def _stamp(now: dt.datetime | None) -> str:
@@ -64,7 +67,7 @@ def _stamp(now: dt.datetime | None) -> str:
 def _log_layout(raw: dict) -> LogLayout:
     layout = LogLayout.of(raw)
     if layout.unreadable:
-        raise SourceError(f"Trang {layout.tab} không có dòng tiêu đề; không ghi nhật ký được")
+        raise LayoutError("layout.no_log_header", tab=layout.tab)
     return layout
 
 
@@ -84,7 +87,7 @@ def save(
     """
     if change_set.role not in WRITERS:
         raise NotAllowed("role.cannot_edit", user=change_set.user)
-    with WRITE_LOCK:
+    with WRITE_LOCK, locked(source):
         raw = source.read()
         sheet = parse_workbook(raw, members).sheet
         if sheet.freeze.frozen:
@@ -100,8 +103,11 @@ def save(
             raise InvalidChangeSet(problems)
         for adj in pending:
             if place_of(adj, sheet) is None:
-                raise SourceError(f"Trang {adj.tab} chưa có dòng hoặc cột cho tiêu chí {adj.criterion} – "
-                                  f"{province_name(sheet, adj.province)}: thêm dòng/cột đó rồi lưu lại")
+                if adj.tab == "ThongNhat":
+                    raise LayoutError("layout.no_agreed_cell", criterion=adj.criterion,
+                                      name=province_name(sheet, adj.province))
+                raise LayoutError("layout.no_figure_cell", tab=adj.tab, criterion=adj.criterion,
+                                  name=province_name(sheet, adj.province))
         conflicts = [c for a in pending if (c := conflict(a, sheet)) is not None]
         if conflicts:
             raise ChangeSetConflict(conflicts)
@@ -109,6 +115,24 @@ def save(
     if on_saved is not None:
         on_saved()
     return SaveResult(change_set.id, pending)
+
+
+def save_built(
+    source: Source,
+    build: Callable[[Scoresheet], ChangeSet],
+    members: Sequence[Province],
+    now: dt.datetime | None = None,
+) -> SaveResult:
+    """Build the change set from the workbook as it is now, then ``save`` it, under one hold of the locks.
+
+    For a writer that gives no OLD value (``python -m lib adjust CODE:PROVINCE=VALUE``):
+    ``build`` reads the values it starts from inside the lock, so no other writer of a
+    local workbook can slip in between (the Google Sheet has no lock: a typed edit in
+    between is still caught by ``save``'s check, as a conflict).
+    """
+    with WRITE_LOCK, locked(source):
+        sheet = parse_workbook(source.read(), members).sheet
+        return save(source, build(sheet), members, now)
 
 
 def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,
@@ -120,7 +144,7 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     if problems:
         raise InvalidChangeSet(problems)
     names = {p.code: p.name for p in members}
-    with WRITE_LOCK:
+    with WRITE_LOCK, locked(source):
         raw = source.read()
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
 
@@ -134,7 +158,7 @@ def set_frozen(
         raise NotAllowed("role.cannot_freeze")
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
-    with WRITE_LOCK:
+    with WRITE_LOCK, locked(source):
         raw = source.read()
         sheet = parse_workbook(raw, members).sheet
         if sheet.freeze.frozen == frozen:

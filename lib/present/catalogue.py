@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from lib.core.cells import score_text
-from lib.core.errors import CodedError, InvalidChangeSet, ScoreboardError
+from lib.core.errors import ChangeSetConflict, CodedError, InvalidChangeSet, ScoreboardError
 from lib.core.model import Conflict, Params, Problem
 
 LANGUAGES = ("vi", "en")
@@ -203,6 +203,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Evaluation frozen at {time} (fingerprint {fingerprint}): read-only.",
     },
     "review.parked": {"vi": "Thay đổi bị từ chối khi tự lưu lại", "en": "Changes refused when retried"},
+    "review.requeue": {"vi": "Thử lưu lại", "en": "Try saving again"},
+    "review.quarantined": {"vi": "Mục hỏng trong hàng đợi (đã cách ly, không bị xóa)",
+                           "en": "Unreadable outbox entry (quarantined, not deleted)"},
+    "review.drop_quarantined": {"vi": "Đã xem, bỏ mục này", "en": "Seen, remove this entry"},
     "freeze.state_frozen": {"vi": "Đã chốt lúc {time} bởi {user} — mã {fingerprint}",
                             "en": "Frozen at {time} by {user} — fingerprint {fingerprint}"},
     "freeze.state_open": {"vi": "Chưa chốt. Mã hiện tại của điểm thống nhất: {fingerprint}",
@@ -437,6 +441,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "conflict.by": {"vi": " (do {by} sửa lúc {at})", "en": " (changed by {by} at {at})"},
     "conflict.unlogged": {"vi": " (sửa trực tiếp trên bảng tính, không có nhật ký)",
                           "en": " (typed in the sheet, not in the log)"},
+    "cell.too_large": {"vi": "{value!r} quá lớn để là một điểm số", "en": "{value!r} is far too large for a score"},
+    "xlsx.formulas": {
+        "vi": "Tệp có {count} ô công thức ({cells}); lưu bằng ứng dụng sẽ làm mất giá trị của chúng, nên chưa ghi gì. "
+              "Hãy thay công thức bằng giá trị (sao chép, dán giá trị) rồi lưu lại",
+        "en": "The file has {count} formula cells ({cells}); saving here would lose their values, so nothing was "
+              "written. Replace the formulas by their values (copy, paste values), then save again"},
+    "layout.no_log_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi nhật ký được",
+                             "en": "Tab {tab} has no header row; the log cannot be written"},
+    "layout.no_figure_cell": {
+        "vi": "Trang {tab} chưa có dòng hoặc cột cho tiêu chí {criterion} – {name}: thêm dòng/cột đó rồi lưu lại",
+        "en": "Tab {tab} has no row or column for criterion {criterion} – {name}: add it, then save again"},
+    "layout.no_agreed_cell": {
+        "vi": "Trang ThongNhat chưa có dòng hoặc cột cho tiêu chí {criterion} – {name}: thêm dòng/cột đó rồi lưu lại",
+        "en": "Tab ThongNhat has no row or column for criterion {criterion} – {name}: add it, then save again"},
+    "outbox.unexpected": {"vi": "Lỗi không lường trước khi tự lưu lại ({error}); thay đổi được giữ để xem xét",
+                          "en": "Unexpected error when retrying ({error}); the change is kept for review"},
+    "outbox.quarantined": {"vi": "Mục hỏng trong hàng đợi, không đọc được: {error}",
+                           "en": "Unreadable outbox entry: {error}"},
     "blank": {"vi": "(trống)", "en": "(blank)"},
 }
 
@@ -496,6 +518,8 @@ def explain(error: BaseException, lang: str = "vi") -> str:
     """An error in words: coded errors through the catalogue (each rule of a change set on its own line)."""
     if isinstance(error, InvalidChangeSet):
         return "; ".join(_word(code, params, lang) for code, params in error.problems)
+    if isinstance(error, ChangeSetConflict):
+        return _word(error.code, error.params, lang) + ": " + "; ".join(conflict_line(c, lang) for c in error.conflicts)
     if isinstance(error, CodedError):
         return _word(error.code, error.params, lang)
     if isinstance(error, ScoreboardError):
@@ -505,7 +529,7 @@ def explain(error: BaseException, lang: str = "vi") -> str:
 
 def conflict_line(conflict: Conflict, lang: str = "vi") -> str:
     """One line for the secretary about one conflicting cell."""
-    blank = t("blank", lang)
+    blank = _word("blank", (), lang)
 
     def show(value: Decimal | None) -> str:
         return blank if value is None else score_text(value)

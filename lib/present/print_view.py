@@ -1,4 +1,4 @@
-"""The printable final standings for the official session (pure: results in, HTML out).
+"""The printable final standings for the official session (pure: evaluation in, HTML out).
 
 A plain HTML page sized for A4 landscape: title, cluster and year, the standings with
 awards, vote and freeze notes, and the place-and-date line of Vietnamese documents.
@@ -39,17 +39,17 @@ def date_line(place: str, day: dt.date) -> str:
     return f"{place}, ngày {day.day} tháng {day.month} năm {day.year}"
 
 
-def print_html(results: Evaluation, config: ClusterConfig, day: dt.date) -> str:
+def print_html(evaluation: Evaluation, config: ClusterConfig, day: dt.date) -> str:
     """The standings as a printable HTML fragment (with its own style)."""
     rows = []
-    for s in results.standings:
+    for s in evaluation.standings:
         award = award_text(s)
         rows.append(
             f"<tr><td>{escape(rank_label(s))}</td><td>{escape(s.province.name)}</td>"
             f"<td class='num'>{vn_number(s.self_total)}</td><td class='num'>{vn_number(s.agreed_total)}</td>"
             f"<td>{escape(award)}</td></tr>"
         )
-    frozen = escape(freeze_line(results))
+    frozen = escape(freeze_line(evaluation))
     place = config.conference_place.split(",")[0].strip() or config.name
     return (
         f"<style>{STYLE}</style><div class='print-doc'>"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
-from lib.core.review import Edit, ReviewRow
+from lib.core.review import Edit, ReviewRow, edit_number
 from lib.present.catalogue import word
 from lib.present.working import working_text
 
@@ -43,7 +43,7 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
             "self": _float(r.self_score),
             "evidence": r.evidence,
             "agreed": _float(r.agreed),
-            "new": _float(_prefill_number(new)),
+            "new": _float(_prefilledit_number(new)),
             "reason": edit.reason if edit else "",
             "flag": word(*r.unlogged, lang) if r.unlogged else "",
             "computed": _float(r.computed),
@@ -87,10 +87,10 @@ def _cell(value: object) -> object:
     return value
 
 
-def _prefill_number(value: object) -> Decimal | None:
+def _prefilledit_number(value: object) -> Decimal | None:
     """A prefilled new value as a number for the editor (None when blank or not a score)."""
     try:
-        return _number(value)
+        return edit_number(value)
     except CellParseError:
         return None
 
@@ -98,11 +98,3 @@ def _prefill_number(value: object) -> Decimal | None:
 def _float(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
-
-def _number(value: object) -> Decimal | None:
-    if isinstance(value, float) and value != value:  # NaN: an emptied cell in a data editor
-        return None
-    try:
-        return parse_score(value)
-    except InvalidOperation as exc:  # pragma: no cover - parse_score reports its own errors
-        raise CellParseError("cell.not_a_number", value=value) from exc

@@ -35,7 +35,7 @@ def status_text(standing: Standing, lang: str = "vi") -> str:
     return " · ".join(parts)
 
 
-def standings_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
+def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
     """The ranking table: rank, province, self and agreed totals, status, award."""
     rows = [
         {
@@ -47,16 +47,16 @@ def standings_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
             t("col.status", lang): status_text(s, lang),
             t("col.award", lang): s.award or "",
         }
-        for s in results.standings
+        for s in evaluation.standings
     ]
     return pd.DataFrame(rows)
 
 
-def group_matrix(results: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+def group_matrix(evaluation: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Provinces × groups as "agreed (self)" text, and a same-shaped frame of differences."""
-    groups = results.sheet.groups()
+    groups = evaluation.sheet.groups()
     text_rows, diff_rows, index = [], [], []
-    for s in results.standings:
+    for s in evaluation.standings:
         index.append(f"{s.rank}. {s.province.name}")
         text_row, diff_row = {}, {}
         for group in groups:
@@ -73,14 +73,14 @@ def group_matrix(results: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame, p
     return pd.DataFrame(text_rows, index=index), pd.DataFrame(diff_rows, index=index)
 
 
-def province_criteria(results: Evaluation, code: str, lang: str = "vi") -> pd.DataFrame:
+def province_criteria(evaluation: Evaluation, code: str, lang: str = "vi") -> pd.DataFrame:
     """One province's criteria: max, self-score, agreed score, evidence.
 
     When the workbook has computed criteria, the table also shows each one's target, result,
     computed score and working, and the self-score's difference from the computed one
     (``claim_style`` highlights it).
     """
-    sheet = results.sheet
+    sheet = evaluation.sheet
     quantitative = any(c.computed for c in sheet.criteria)
     names = {p.code: p.name for p in sheet.provinces}
     rows = []
@@ -133,9 +133,9 @@ def claim_style(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     return styles
 
 
-def problems_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
+def problems_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
     """Every problem: severity, cell, message; errors first."""
-    ordered = sorted(results.problems, key=lambda p: p.severity is not Severity.ERROR)
+    ordered = sorted(evaluation.problems, key=lambda p: p.severity is not Severity.ERROR)
     return pd.DataFrame(
         [
             {
@@ -156,7 +156,7 @@ def failures_table(failures: Iterable[ReadFailure], lang: str = "vi") -> pd.Data
 
 
 def log_table(
-    results: Evaluation, provinces: Iterable[str] = (), criteria: Iterable[str] = (), lang: str = "vi"
+    evaluation: Evaluation, provinces: Iterable[str] = (), criteria: Iterable[str] = (), lang: str = "vi"
 ) -> pd.DataFrame:
     """The change log, newest first, optionally only for some provinces (names) and criteria."""
     wanted_provinces = {fold(p) for p in provinces}
@@ -165,21 +165,21 @@ def log_table(
                                     "col.reason")]
     rows = [
         dict(zip(columns, (e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason), strict=True))
-        for e in reversed(results.sheet.log)
+        for e in reversed(evaluation.sheet.log)
         if (not wanted_provinces or fold(e.province) in wanted_provinces)
         and (not wanted_criteria or e.criterion in wanted_criteria)
     ]
     return pd.DataFrame(rows, columns=columns)
 
 
-def differences_table(results: Evaluation, lang: str = "vi") -> pd.DataFrame:
+def differences_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
     """Agreed values that differ from the frozen copy."""
-    names = {p.code: p.name for p in results.sheet.provinces}
+    names = {p.code: p.name for p in evaluation.sheet.provinces}
     columns = [t("col.code", lang), t("col.province", lang), t("col.frozen", lang), t("col.now", lang)]
     rows = [
         dict(zip(columns, (d.criterion, names.get(d.province, d.province), vn_score(d.frozen, "—"),
                            vn_score(d.now, "—")), strict=True))
-        for d in results.frozen_differences
+        for d in evaluation.frozen_differences
     ]
     return pd.DataFrame(rows, columns=columns)
 

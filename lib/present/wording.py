@@ -83,20 +83,20 @@ def is_vote_entry(entry: LogEntry) -> bool:
     return fold(entry.criterion) == fold(VOTE_CRITERION)
 
 
-def adjustments(results: Evaluation) -> list[LogEntry]:
+def adjustments(evaluation: Evaluation) -> list[LogEntry]:
     """The log rows that change a score (every row but the votes' own)."""
-    return [e for e in results.sheet.log if not is_vote_entry(e)]
+    return [e for e in evaluation.sheet.log if not is_vote_entry(e)]
 
 
-def names(results: Evaluation) -> dict[str, str]:
+def names(evaluation: Evaluation) -> dict[str, str]:
     """Province code → official name, for the provinces in the sheet."""
-    return {p.code: p.name for p in results.sheet.provinces}
+    return {p.code: p.name for p in evaluation.sheet.provinces}
 
 
-def criterion_text(results: Evaluation, code: str) -> str:
+def criterion_text(evaluation: Evaluation, code: str) -> str:
     """The criterion's text, or empty when the code is not in the sheet."""
     try:
-        return results.sheet.criterion(code).text
+        return evaluation.sheet.criterion(code).text
     except KeyError:
         return ""
 
@@ -115,9 +115,9 @@ def vote_tally(vote: Vote, province_names: dict[str, str]) -> str:
     return "; ".join(f"{province_names.get(code, code)}: {n} phiếu" for code, n in vote.votes)
 
 
-def freeze_line(results: Evaluation) -> str:
+def freeze_line(evaluation: Evaluation) -> str:
     """``Kết quả đã được chốt lúc … bởi …; mã kiểm tra: … (đầy đủ: …)``, or ``Chưa chốt kết quả``."""
-    state = results.freeze
+    state = evaluation.freeze
     last = state.last
     if last is None or not state.frozen:
         reopened = f" (đã mở chốt lúc {last.time} bởi {last.user}: {last.reason})" if last else ""
@@ -126,15 +126,15 @@ def freeze_line(results: Evaluation) -> str:
             f"mã kiểm tra: {short(last.fingerprint)} (đầy đủ: {last.fingerprint})")
 
 
-def freeze_warning(results: Evaluation) -> str:
+def freeze_warning(evaluation: Evaluation) -> str:
     """A warning when the data differs from what was frozen (empty when it does not, or not frozen)."""
-    state = results.freeze
+    state = evaluation.freeze
     if not state.frozen or state.last is None:
         return ""
-    now = fingerprint(results.sheet)
+    now = fingerprint(evaluation.sheet)
     if now == state.last.fingerprint:
         return ""
-    changed = len(results.frozen_differences)
+    changed = len(evaluation.frozen_differences)
     scores = f"{changed} điểm thống nhất đã thay đổi; " if changed else ""
     return (f"Lưu ý: sau khi chốt, {scores}dữ liệu hiện tại có mã kiểm tra {short(now)}, "
             "khác mã đã chốt (nhật ký có thêm dòng mới hoặc điểm đã sửa).")

@@ -13,9 +13,10 @@ that says what to do, e.g. the service account's e-mail to share the sheet with.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +104,11 @@ class GoogleSheetSource:
     def label(self) -> str:
         """The sheet's title (once known) and key."""
         return f"Google Sheet “{self.title}” ({self.key})" if self.title else f"Google Sheet {self.key}"
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Nothing to hold: the Sheets API has no lock; the store's in-process lock and the log's ids remain."""
+        yield
 
     def read(self) -> RawWorkbook:
         """Every contract tab, in one ``values:batchGet`` (metadata fetched once)."""

@@ -4,22 +4,30 @@ Reads take the cached results of formulas (``data_only``), so a cell showing ``9
 arrives as ``9.5`` whatever formula produced it. Writes load the workbook with its
 formulas, set the cells (text always stays text, even ``=1+1``), append rows, and save
 atomically: a temporary file in the same directory is written, flushed, fsynced and
-then moved onto the target with ``os.replace``, so a crash leaves either the old or the
-new workbook, never half of one. Writes to the same file are serialised within the
-process by one lock per resolved path; each write re-reads the file inside the lock,
-so two concurrent writes are applied one after the other and neither is lost.
+then moved onto the target with ``os.replace``, so a crash (even ``kill -9``) leaves
+either the old or the new workbook, never half of one.
 
-Known limit of openpyxl: a workbook saved here keeps its formulas but not their cached
-results; a formula cell reads as blank until a spreadsheet program recalculates it.
+Writes to one file are serialised across threads *and processes* by an advisory lock
+file beside it (``.<name>.lock``, ``fcntl.flock``; the kernel drops it if the holder
+dies). ``locked()`` holds that lock for a whole check-then-write: the store re-reads,
+checks and writes inside it, so its conflict check sees every other process's writes.
+Each write also re-reads the file inside the lock, so no write undoes another.
+
+Formula cells: openpyxl saves a workbook's formulas but not their cached results, so
+after a save every formula cell would read as blank (a self total silently falling from
+95,75 to 88,50). Rather than that, or than computing Excel formulas ourselves, a write
+into a workbook holding any formula is refused with ``LayoutError("xlsx.formulas")``
+naming the cells (the outbox sets it aside; nothing is written). Replace the formulas
+by their values in a spreadsheet program (copy, paste values), or use the Google Sheet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -27,27 +35,23 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lib.core.errors import NotAWorkbook, SourceError
+from lib.core.errors import LayoutError, NotAWorkbook, SourceError
 from lib.core.model import RawTab, RawWorkbook
 from lib.edge.sources import WriteBatch
+from lib.edge.state import cross_process_lock
 
 __all__ = ["XlsxSource", "create_template"]
 
 _HEADER_SEARCH_ROWS = 10
 """``create_template`` looks for the header row within this many rows."""
 
-_locks: dict[Path, threading.Lock] = {}
-_locks_guard = threading.Lock()
+LOCK_TIMEOUT = 60.0
+"""Seconds a write waits for another process's write before giving up (a ``SourceError``: retry)."""
 
 
-def _lock_for(path: Path) -> threading.Lock:
-    """The process-wide lock serialising writes to the file at ``path``."""
-    key = path.resolve()
-    with _locks_guard:
-        lock = _locks.get(key)
-        if lock is None:
-            lock = _locks[key] = threading.Lock()
-        return lock
+def _lock_for(path: Path) -> contextlib.AbstractContextManager[bool]:
+    """The cross-process lock serialising writes to the file at ``path`` (re-entrant per thread)."""
+    return cross_process_lock(path.parent / f".{path.name}.lock", timeout=LOCK_TIMEOUT)
 
 
 def _trim_row(values: Iterable[object]) -> list[object]:
@@ -103,6 +107,16 @@ def _last_filled_row(ws: Worksheet) -> int:
             if cell.value is not None and cell.value != "":
                 return row
     return 0
+
+
+_FORMULAS_NAMED = 5
+"""How many formula cells a refusal names (then "…")."""
+
+
+def _formula_cells(wb: Workbook) -> list[str]:
+    """Every cell holding a formula, as ``Tab!A1``."""
+    return [f"{ws.title}!{cell.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+            if cell.data_type == "f"]
 
 
 def _sheet(wb: Workbook, tab: str, path: Path) -> Worksheet:
@@ -183,6 +197,12 @@ class XlsxSource:
         """The file's modification time in nanoseconds: a change probe that costs one ``stat``."""
         return self.path.stat().st_mtime_ns
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's cross-process write lock for a check-then-write (re-entrant)."""
+        with _lock_for(self.path):
+            yield
+
     def read(self) -> RawWorkbook:
         """Every worksheet as trimmed rows of cached cell values."""
         wb = _open(self.path, data_only=True, read_only=True)
@@ -199,6 +219,10 @@ class XlsxSource:
         """Set the batch's cells and append its rows, then save atomically."""
         with _lock_for(self.path):
             wb = _open(self.path, data_only=False, read_only=False)
+            formulas = _formula_cells(wb)
+            if formulas:  # saving would blank their cached results: refuse, naming them
+                named = ", ".join(formulas[:_FORMULAS_NAMED]) + (", …" if len(formulas) > _FORMULAS_NAMED else "")
+                raise LayoutError("xlsx.formulas", cells=named, count=len(formulas))
             for title in batch.new_tabs:
                 if title not in wb.sheetnames:
                     wb.create_sheet(title)

@@ -5,9 +5,9 @@ built in memory; nothing is read or written on disk::
 
     from lib.present.exports import minutes_docx, standings_csv, summary_xlsx
 
-    summary_xlsx(results, config)         # .xlsx, "Bảng tổng hợp kết quả chấm điểm thi đua"
-    minutes_docx(results, config, today)  # .docx, draft "Biên bản hội nghị trù bị"
-    standings_csv(results)                # .csv, UTF-8 with BOM
+    summary_xlsx(evaluation, config)         # .xlsx, "Bảng tổng hợp kết quả chấm điểm thi đua"
+    minutes_docx(evaluation, config, today)  # .docx, draft "Biên bản hội nghị trù bị"
+    standings_csv(evaluation)                # .csv, UTF-8 with BOM
 
 This package sits at the edge (its modules import openpyxl and python-docx). The wording
 the three files share with the print view lives in ``lib.present.wording``.

@@ -122,7 +122,7 @@ def _setup(doc: DocumentObject, config: ClusterConfig) -> None:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
-def minutes_docx(results: Evaluation, config: ClusterConfig, today: dt.date) -> bytes:
+def minutes_docx(evaluation: Evaluation, config: ClusterConfig, today: dt.date) -> bytes:
     """The draft minutes as .docx bytes, dated the preliminary meeting's day (``today`` when unset)."""
     doc = Document()
     _setup(doc, config)
@@ -155,11 +155,11 @@ def minutes_docx(results: Evaluation, config: ClusterConfig, today: dt.date) -> 
         para(doc, f"+ Tỉnh {province.name}: {DOTS}", indent=True, after=0)
     para(doc, f"- Đại diện Ban Thi đua - Khen thưởng Trung ương: {DOTS}", indent=True)
     para(doc, f"- Thư ký hội nghị: {DOTS}", indent=True)
-    _content(doc, results, config)
-    _awards(doc, results, config)
+    _content(doc, evaluation, config)
+    _awards(doc, evaluation, config)
     para(doc, "IV. XÁC NHẬN SỐ LIỆU", bold=True)
-    para(doc, freeze_line(results) + ".", indent=True)
-    if warning := freeze_warning(results):
+    para(doc, freeze_line(evaluation) + ".", indent=True)
+    if warning := freeze_warning(evaluation):
         para(doc, warning, italic=True, indent=True)
     para(doc, "Hội nghị kết thúc lúc …… giờ …… phút cùng ngày. Biên bản đã được đọc lại trước hội nghị "
               "và các thành viên dự hội nghị thống nhất thông qua.", indent=True)
@@ -169,16 +169,16 @@ def minutes_docx(results: Evaluation, config: ClusterConfig, today: dt.date) -> 
     return buffer.getvalue()
 
 
-def _content(doc: DocumentObject, results: Evaluation, config: ClusterConfig) -> None:
-    province_names = names(results)
+def _content(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig) -> None:
+    province_names = names(evaluation)
     para(doc, "II. NỘI DUNG", bold=True)
-    para(doc, f"Hội nghị đã xem xét bảng tự chấm điểm và tài liệu minh chứng của {len(results.standings)} tỉnh, "
+    para(doc, f"Hội nghị đã xem xét bảng tự chấm điểm và tài liệu minh chứng của {len(evaluation.standings)} tỉnh, "
               "thảo luận và thống nhất như sau:", indent=True)
-    changes = adjustments(results)
+    changes = adjustments(evaluation)
     para(doc, "1. Điều chỉnh điểm tự chấm", bold=True, indent=True)
     if changes:
         para(doc, f"Hội nghị thống nhất điều chỉnh {len(changes)} điểm, cụ thể:", indent=True)
-        rows = [[str(i), e.province, " ".join(filter(None, (e.criterion, criterion_text(results, e.criterion)))),
+        rows = [[str(i), e.province, " ".join(filter(None, (e.criterion, criterion_text(evaluation, e.criterion)))),
                  log_score_text(e.old), log_score_text(e.new), e.reason] for i, e in enumerate(changes, start=1)]
         grid(doc, ["TT", "Tỉnh", "Tiêu chí", "Điểm cũ", "Điểm mới", "Lý do"], rows, [10, 26, 50, 16, 16, 47])
     else:
@@ -186,18 +186,18 @@ def _content(doc: DocumentObject, results: Evaluation, config: ClusterConfig) ->
     para(doc, "2. Kết quả chấm điểm, xếp hạng đã thống nhất", bold=True, indent=True)
     rows = [[rank_label(s), s.province.name, vn_number(s.self_total),
              vn_number(s.agreed_total) + (" (tạm tính)" if s.provisional else ""), award_text(s)]
-            for s in results.standings]
+            for s in evaluation.standings]
     grid(doc, ["Hạng", "Tỉnh", "Tự chấm", "Thống nhất", "Đề nghị khen thưởng"], rows, [24, 32, 22, 27, 60])
     para(doc, "3. Kết quả biểu quyết", bold=True, indent=True)
-    for vote in results.sheet.votes:
+    for vote in evaluation.sheet.votes:
         para(doc, f"Biểu quyết {vote.id} ({vote.time}): có mặt {vote.present}, số phiếu phát ra {vote.ballots}; "
                   f"{vote_tally(vote, province_names)}. Kết quả: "
                   f"{vote_outcome(vote, province_names, config.vote_majority)}.", indent=True)
-    pending = _ties(results.standings)
+    pending = _ties(evaluation.standings)
     for tie in pending:
         para(doc, f"Các tỉnh {_names(tie)} đồng hạng {tie[0].rank}, bằng điểm ở ranh giới xét khen thưởng, "
                   "chưa phân định được theo các tiêu chí phụ: chờ biểu quyết.", indent=True)
-    if not results.sheet.votes and not pending:
+    if not evaluation.sheet.votes and not pending:
         para(doc, "Không có trường hợp phải biểu quyết.", indent=True)
 
 
@@ -216,11 +216,11 @@ def _names(standings: list[Standing]) -> str:
     return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " và " + found[-1]
 
 
-def _awards(doc: DocumentObject, results: Evaluation, config: ClusterConfig) -> None:
+def _awards(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig) -> None:
     para(doc, "III. ĐỀ NGHỊ KHEN THƯỞNG", bold=True)
     cluster = config.name if config.name.lower().startswith("cụm thi đua") else f"Cụm thi đua {config.name}"
     for award in config.awards:
-        para(doc, _award_sentence(award, results.standings, cluster, config.year), indent=True)
+        para(doc, _award_sentence(award, evaluation.standings, cluster, config.year), indent=True)
 
 
 def _award_sentence(award: Award, standings: tuple[Standing, ...], cluster: str, year: int) -> str:

@@ -46,12 +46,12 @@ def safe_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def standings_csv(results: Evaluation) -> bytes:
+def standings_csv(evaluation: Evaluation) -> bytes:
     """The standings as UTF-8-with-BOM CSV bytes (see the module docstring for the format)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for s in results.standings:
+    for s in evaluation.standings:
         writer.writerow([
             s.rank,
             s.code,

@@ -94,28 +94,28 @@ def _title(ws: Worksheet, lines: list[str], width: int) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def summary_xlsx(results: Evaluation, config: ClusterConfig) -> bytes:
+def summary_xlsx(evaluation: Evaluation, config: ClusterConfig) -> bytes:
     """The summary workbook as .xlsx bytes."""
     wb = Workbook()
     wb.properties.title = f"Bảng tổng hợp kết quả chấm điểm thi đua năm {config.year} – {config.name}"
     wb.properties.creator, wb.properties.language = config.name, "vi-VN"
     ws = wb.active
     ws.title = "Tổng hợp"
-    _summary(ws, results, config)
-    if results.sheet.workings:
-        _computed(wb.create_sheet("Tính theo chỉ tiêu"), results)
-    _log(wb.create_sheet("Nhật ký"), results)
-    _votes(wb.create_sheet("Biểu quyết"), results, config)
+    _summary(ws, evaluation, config)
+    if evaluation.sheet.workings:
+        _computed(wb.create_sheet("Tính theo chỉ tiêu"), evaluation)
+    _log(wb.create_sheet("Nhật ký"), evaluation)
+    _votes(wb.create_sheet("Biểu quyết"), evaluation, config)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _summary(ws: Worksheet, results: Evaluation, config: ClusterConfig) -> None:
-    sheet, standings = results.sheet, results.standings
+def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> None:
+    sheet, standings = evaluation.sheet, evaluation.standings
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {config.year}"
     width = FIRST_DATA_COLUMN - 1 + 2 * len(standings)
-    status = freeze_line(results) + (" · Số liệu minh họa" if config.illustrative else "")
+    status = freeze_line(evaluation) + (" · Số liệu minh họa" if config.illustrative else "")
     _title(ws, [title, config.name, status], width)
     for col, head in enumerate(("Mã", "Tiêu chí", "Điểm chuẩn"), start=1):
         put(ws, HEADER_ROW, col, head, bold=True, align=_CENTER)
@@ -220,10 +220,10 @@ def _table(ws: Worksheet, title: str, headers: list[str], rows: list[list[object
     _print_setup(ws, title, "3:3")
 
 
-def _computed(ws: Worksheet, results: Evaluation) -> None:
+def _computed(ws: Worksheet, evaluation: Evaluation) -> None:
     """One row per computed score: target, result, the self-score claimed, the score and its working."""
-    sheet = results.sheet
-    province_names = names(results)
+    sheet = evaluation.sheet
+    province_names = names(evaluation)
     rows: list[list[object]] = []
     for c in (c for c in sheet.criteria if c.computed):
         for p in sheet.provinces:
@@ -237,11 +237,11 @@ def _computed(ws: Worksheet, results: Evaluation) -> None:
            rows, [8, 40, 16, 10, 10, 9, 10, 80])
 
 
-def _log(ws: Worksheet, results: Evaluation) -> None:
+def _log(ws: Worksheet, evaluation: Evaluation) -> None:
     rows: list[list[object]] = []
-    for e in results.sheet.log:
+    for e in evaluation.sheet.log:
         old, new = log_score(e.old), log_score(e.new)
-        rows.append([e.time, e.user, e.province, e.criterion, criterion_text(results, e.criterion),
+        rows.append([e.time, e.user, e.province, e.criterion, criterion_text(evaluation, e.criterion),
                      e.old if old is None else old, e.new if new is None else new, e.reason])
     if not rows:
         rows.append(["Chưa có điều chỉnh nào", "", "", "", "", "", "", ""])
@@ -249,10 +249,10 @@ def _log(ws: Worksheet, results: Evaluation) -> None:
                                           "Điểm mới", "Lý do"], rows, [17, 22, 16, 8, 40, 9, 9, 50])
 
 
-def _votes(ws: Worksheet, results: Evaluation, config: ClusterConfig) -> None:
-    province_names = names(results)
+def _votes(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> None:
+    province_names = names(evaluation)
     rows: list[list[object]] = []
-    for vote in results.sheet.votes:
+    for vote in evaluation.sheet.votes:
         outcome = vote_outcome(vote, province_names, config.vote_majority)
         rows.extend([vote.id, vote.time, vote.recorder, vote.present, vote.ballots, code,
                      province_names.get(code, code), n, outcome] for code, n in vote.votes)

@@ -1,0 +1,43 @@
+"""What the ranking's status line says, decided once for every screen.
+
+The ranking page, the projector and the delegates' view all show the same decisions:
+frozen or provisional, how many provinces are still provisional, which ties need a vote,
+which places a vote settled, whether the frozen copy was changed since. They are made
+here, from the evaluation, so no two screens can disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.core.evaluation import Evaluation
+from lib.core.model import FreezeEvent
+from lib.core.scoring import VOTE
+
+
+@dataclass(frozen=True)
+class RankingStatus:
+    """The facts a status line shows about one data version."""
+
+    frozen: FreezeEvent | None  # the freeze in force, if any
+    changed_since_freeze: int  # agreed values that differ from the frozen copy
+    provisional: int  # provinces with a not-yet-agreed score
+    needs_vote: tuple[str, ...]  # names of provinces in an unbroken tie on an award line
+    by_vote: tuple[str, ...]  # "rank. name" of places a recorded vote settled
+
+    @property
+    def final(self) -> bool:
+        """True when every score is agreed, nothing awaits a vote, and nothing changed since a freeze."""
+        return not self.provisional and not self.needs_vote and not self.changed_since_freeze
+
+
+def ranking_status(evaluation: Evaluation) -> RankingStatus:
+    """The status of ``evaluation``'s ranking."""
+    last = evaluation.freeze.last
+    return RankingStatus(
+        frozen=last if evaluation.freeze.frozen else None,
+        changed_since_freeze=len(evaluation.frozen_differences),
+        provisional=sum(s.provisional for s in evaluation.standings),
+        needs_vote=tuple(s.province.name for s in evaluation.standings if s.needs_vote),
+        by_vote=tuple(f"{s.rank}. {s.province.name}" for s in evaluation.standings if s.decided_by == VOTE),
+    )

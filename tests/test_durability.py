@@ -1,0 +1,181 @@
+"""Faults between processes, with real processes: many writers at once, ``kill -9`` mid-save, restarts.
+
+Writers are ``tests.durability_worker`` (the outbox + store path of a dashboard process)
+and ``python -m lib adjust``; they share one copy of the demo workbook and one state
+database. Every test is bounded: processes get a timeout, and the whole file runs in
+well under a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from lib.core.config import CONFIG_ENV, load_config
+from lib.core.grammar import find_tab
+from lib.core.model import Adjustment, ChangeSet, Role
+from lib.core.parse import parse_workbook
+from lib.edge.outbox import Outbox
+from lib.edge.sources.xlsx import XlsxSource
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "config" / "demo.xlsx"
+MEMBERS = load_config().provinces
+TIMEOUT = 40
+ENV = {k: v for k, v in os.environ.items() if k != CONFIG_ENV}
+
+
+def cells(book: Path, count: int) -> list[list[str | None]]:
+    """``count`` distinct agreed cells as [criterion, province, old, new], each new value different and in range."""
+    sheet = parse_workbook(XlsxSource(book).read(), MEMBERS).sheet
+    found: list[list[str | None]] = []
+    for criterion in sheet.criteria:
+        for province in sheet.provinces:
+            key = (criterion.code, province.code)
+            if key not in sheet.agreed_places:
+                continue
+            old = sheet.agreed.get(key)
+            new = Decimal("0.25") if old != Decimal("0.25") else Decimal("0.5")
+            found.append([criterion.code, province.code, None if old is None else str(old), str(new)])
+    assert len(found) >= count, "the demo workbook has too few agreed cells for this test"
+    return found[:count]
+
+
+def worker(mode: str, book: Path, db: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "tests.durability_worker", mode, str(book), str(db), *args],
+                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def adjust(book: Path, edits: list[list[str | None]], user: str) -> subprocess.Popen[str]:
+    specs = [f"{c}:{p}={(o or '').replace('.', ',')}->{n.replace('.', ',')}" for c, p, o, n in edits]  # type: ignore[union-attr]
+    return subprocess.Popen([sys.executable, "-m", "lib", "adjust", str(book), "--user", user, "--reason",
+                             "kiểm thử nhiều tiến trình", *specs],
+                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def log_ids(book: Path) -> list[str]:
+    """The change-set id of every ``NhatKy`` row."""
+    found = find_tab(XlsxSource(book).read(), "NhatKy")
+    assert found is not None
+    return [str(r[7]) for r in found[1][3:] if len(r) > 7 and r[7]]
+
+
+def agreed(book: Path) -> dict:
+    return dict(parse_workbook(XlsxSource(book).read(), MEMBERS).sheet.agreed)
+
+
+def test_two_writer_processes_and_eight_adjust_processes_lose_nothing(tmp_path: Path) -> None:
+    book, db = Path(shutil.copy(DEMO, tmp_path / "book.xlsx")), tmp_path / "state.sqlite3"
+    todo = cells(book, 32)
+    writer_cells, adjust_cells = [todo[0:8], todo[8:16]], [todo[16 + 2 * i: 18 + 2 * i] for i in range(8)]
+    rows_before = len(log_ids(book))
+    procs = [worker("write", book, db, json.dumps(w), str(i)) for i, w in enumerate(writer_cells)]
+    procs += [adjust(book, a, f"adjust-{i}") for i, a in enumerate(adjust_cells)]
+    results = [(p, *p.communicate(timeout=TIMEOUT)) for p in procs]
+
+    accepted: dict[str, list[list[str | None]]] = {}
+    for (proc, out, err), given in zip(results[:2], writer_cells, strict=True):
+        assert proc.returncode == 0, err
+        lines = [line.split() for line in out.splitlines() if not line.startswith("start")]
+        assert [line[0] for line in lines] == ["saved"] * len(given), out  # nothing queued, refused or lost
+        accepted.update({line[1]: [cell] for line, cell in zip(lines, given, strict=True)})
+    for (proc, out, err), given in zip(results[2:], adjust_cells, strict=True):
+        assert proc.returncode == 0, err
+        (change_id,) = [line.split()[-1] for line in out.splitlines() if line.startswith("Mã thay đổi")]
+        accepted[change_id] = given
+
+    ids, values = log_ids(book), agreed(book)
+    assert len(ids) == rows_before + 32  # one row per cell, none twice
+    for change_id, given in accepted.items():
+        assert ids.count(change_id) == len(given)
+        for criterion, province, _, new in given:
+            assert values[(criterion, province)] == Decimal(new)  # type: ignore[arg-type]
+    assert Outbox(db, queue="durability").pending() == []
+
+
+def test_concurrent_outbox_adds_from_two_processes_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    code = ("import sys; from lib.edge.outbox import Outbox; from lib.core.model import Adjustment, ChangeSet, Role;"
+            "box = Outbox(sys.argv[1], queue='q');"
+            "[box.add(ChangeSet('u', Role.SECRETARY, (Adjustment('1.1', '49', None, None, 'x'),))) for _ in range(40)]")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=ROOT, env=ENV) for _ in range(2)]
+    assert [p.wait(timeout=TIMEOUT) for p in procs] == [0, 0]
+    assert len({cs.id for cs in Outbox(db, queue="q").pending()}) == 80
+
+
+def test_kill_9_in_the_middle_of_saves_leaves_a_whole_workbook_and_nothing_lost(tmp_path: Path) -> None:
+    book, db = Path(shutil.copy(DEMO, tmp_path / "book.xlsx")), tmp_path / "state.sqlite3"
+    todo = cells(book, 40)
+    rng = random.Random(12)
+    started: dict[str, tuple[str, str, str]] = {}  # change id -> (criterion, province, new)
+
+    def note(line: str) -> None:
+        if line.startswith("start"):
+            _, change_id, criterion, province, new = line.split()
+            started[change_id] = (criterion, province, new)
+
+    kills = 0
+    for round_cells in (todo[0:10], todo[10:20], todo[20:30], todo[30:40]):
+        proc = worker("write", book, db, json.dumps(round_cells))
+        assert proc.stdout is not None
+        saved = 0
+        deadline = time.monotonic() + TIMEOUT
+        while saved < 2 and time.monotonic() < deadline:  # let a couple land, then kill at a random moment
+            line = proc.stdout.readline()
+            note(line)
+            saved += line.startswith("saved")
+        time.sleep(rng.uniform(0.0, 0.15))
+        os.kill(proc.pid, signal.SIGKILL)
+        kills += 1
+        rest, _ = proc.communicate(timeout=TIMEOUT)
+        for line in rest.splitlines():
+            note(line)
+        assert proc.returncode == -signal.SIGKILL
+        parse_workbook(XlsxSource(book).read(), MEMBERS)  # the workbook opens and parses after every kill
+    assert kills == 4
+    ids = set(log_ids(book))
+    pending = {cs.id for cs in Outbox(db, queue="durability").pending()}
+    assert all(i in ids or i in pending for i in started), "a started change set is neither saved nor queued"
+    restart = worker("drain", book, db)  # a restart drains the outbox, with no page open
+    out, err = restart.communicate(timeout=TIMEOUT)
+    assert restart.returncode == 0, err
+    report = json.loads(out)
+    assert report["remaining"] == 0 and report["parked"] == []
+    ids, values = log_ids(book), agreed(book)
+    assert all(ids.count(i) == 1 for i in started)  # every started change landed exactly once
+    assert all(values[(c, p)] == Decimal(n) for c, p, n in started.values())
+
+
+def test_a_permanent_refusal_then_valid_saves_all_land_after_a_restart(tmp_path: Path) -> None:
+    book, db = Path(shutil.copy(DEMO, tmp_path / "book.xlsx")), tmp_path / "state.sqlite3"
+    (good1, good2) = cells(book, 2)
+    box = Outbox(db, queue="durability")
+    bad = ChangeSet("T", Role.SECRETARY, (Adjustment(good1[0], good1[1], None, Decimal("999"), "quá điểm"),))  # type: ignore[arg-type]
+    sets = [bad, *(ChangeSet("T", Role.SECRETARY, (Adjustment(c, p, None if o is None else Decimal(o), Decimal(n),  # type: ignore[arg-type]
+                                                               "hợp lệ"),)) for c, p, o, n in (good1, good2))]
+    for cs in sets:
+        box.add(cs)  # as an outage leaves them
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO outbox_pending (queue, id, body, queued_at) VALUES ('durability', 'torn', ?, '')",
+                     ('{"id":',))
+    restart = worker("drain", book, db)
+    out, err = restart.communicate(timeout=TIMEOUT)
+    assert restart.returncode == 0, err
+    report = json.loads(out)
+    assert report["parked"] == [bad.id] and report["saved"] == [sets[1].id, sets[2].id]
+    assert report["quarantined"] == 1 and report["remaining"] == 0
+    (parked,) = box.conflicts()
+    assert parked.code == "change.invalid"
+    (entry,) = box.quarantined()
+    assert entry.text == '{"id":' and entry.message
+    ids = log_ids(book)
+    assert ids.count(sets[1].id) == ids.count(sets[2].id) == 1 and bad.id not in ids

@@ -1,0 +1,32 @@
+"""Every key this app keeps in ``st.session_state``, in one place.
+
+A page or widget never spells a session key itself: it uses the names here, so two
+screens can't collide on a key and a reader can see at a glance what a session holds.
+"""
+
+from __future__ import annotations
+
+LANG = "lang"
+"""The UI language of the session: ``"vi"`` (default) or ``"en"`` (the language switch's key)."""
+
+GRANT = "grant"
+"""The secretary's or admin's ``Grant`` after signing in."""
+
+REVIEW_PROVINCE = "review-province"
+"""The province under review on the preliminary meeting's page."""
+
+DELEGATE_PROVINCE = "delegate-province"
+"""The province whose breakdown the delegates' view shows."""
+
+CONFLICT = "conflict"
+"""The last save's (change set, conflicts), until the secretary chooses."""
+
+
+def editor_version(province: str) -> str:
+    """The counter that gives the review editor of ``province`` a fresh key (drops unsaved edits)."""
+    return f"editor-version-{province}"
+
+
+def prefill(province: str) -> str:
+    """The edits "agree as self-scored" prefilled into the editor of ``province``."""
+    return f"prefill-{province}"
