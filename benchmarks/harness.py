@@ -58,7 +58,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @dataclass(frozen=True)
 class Backend:
-    """One running ``streamlit run app.py``."""
+    """One running ``streamlit run serve.py``."""
 
     port: int
     process: subprocess.Popen[bytes]
@@ -112,7 +112,7 @@ def dashboards(app: Path, config: Path, count: int, logs: Path, profile: Path | 
             launcher = ["-m", "streamlit"] if profile is None else [
                 str(Path(__file__).resolve().parent / "profile_server.py"), f"{profile}-{port}.txt", "--"]
             process = subprocess.Popen(
-                [sys.executable, *launcher, "run", str(app / "app.py"), "--server.port", str(port),
+                [sys.executable, *launcher, "run", str(app / "serve.py"), "--server.port", str(port),
                  "--server.address", "127.0.0.1", "--server.headless", "true"],
                 cwd=app, env=env, stdout=out, stderr=subprocess.STDOUT,
             )
@@ -142,6 +142,7 @@ def nginx(prefix: Path, backend_ports: list[int], balance: str = PER_CONNECTION)
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise RuntimeError("nginx is not installed (apt-get install -y nginx-light)")
+    (prefix / "cache" / "standings").mkdir(parents=True, exist_ok=True)
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
     port = free_port()

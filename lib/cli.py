@@ -1,6 +1,7 @@
 """The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``,
 ``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE=VALUE…`` (in
-``lib.cli_adjust``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
+``lib.cli_adjust``), ``python -m lib forms OUTDIR`` and ``python -m lib import FORM… [WORKBOOK] --user NAME``
+(in ``lib.cli_forms``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
 
 Exit codes: 0 the workbook is usable (warnings allowed), 1 it has errors, 2 it cannot
 be read (or the configuration is invalid).
@@ -24,7 +25,8 @@ from lib.core.template import is_blank, template_workbook
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
 from lib.present.catalogue import describe
-from lib.present.formatting import rank_label, two_decimals, vn_number
+from lib.present.formatting import rank_label, vn_number
+from lib.present.standings_json import as_document
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "config" / "demo.xlsx"
 
@@ -61,6 +63,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     adjust.add_argument("--reason", required=True, help="lý do điều chỉnh")
     adjust.add_argument("items", nargs="+", metavar="[WORKBOOK] CODE:PROVINCE=VALUE",
                         help="tệp .xlsx (mặc định: nguồn trong cấu hình), rồi ví dụ 1.1:49=7,5 hoặc 1.1:49=7,25->7,5")
+    forms = commands.add_parser("forms", help="tạo biểu mẫu tự chấm cho từng tỉnh thành viên (OUTDIR/<mã>-<tên>.xlsx)")
+    forms.add_argument("outdir", help="thư mục ghi các biểu mẫu")
+    forms.add_argument("--config", help="tệp cấu hình cụm (.toml)")
+    imports = commands.add_parser("import", help="nhập các biểu mẫu tự chấm đã điền vào TuCham và MinhChung")
+    imports.add_argument("paths", nargs="+", metavar="FORM… [WORKBOOK]",
+                         help="các biểu mẫu đã điền, rồi tệp .xlsx (mặc định: nguồn trong cấu hình)")
+    imports.add_argument("--config", help="tệp cấu hình cụm (.toml)")
+    imports.add_argument("--user", required=True, help="tên người nhập, ghi vào nhật ký")
     hashing = commands.add_parser("hash-passcode", help="in mã băm của một mã đăng nhập để dán vào secrets.toml")
     hashing.add_argument("--stdin", action="store_true", help="đọc mã từ một dòng của stdin (cho script)")
     hashing.add_argument("--role", choices=["secretary", "admin"], default="secretary", help="khóa trong [auth]")
@@ -75,6 +85,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         first, *rest = [*args.items, *extra]  # edits may follow the options too
         workbook, edits = (None, args.items) if "=" in first else (first, rest)  # an edit always has "="
         return run_adjust(workbook, args.config, args.user, args.reason, edits, out)
+    if args.command in ("forms", "import"):
+        from lib.cli_forms import run_forms, run_import
+
+        if args.command == "forms":
+            return run_forms(args.outdir, args.config, out)
+        return run_import(args.paths, args.config, args.user, out)
     if args.command == "init-sheet":
         return run_init(args.config, args.demo, args.xlsx, out)
     return run_check(args.workbook, args.config, args.json, out)
@@ -128,28 +144,6 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
         return EXIT_UNREADABLE
     print(f"Đã ghi {', '.join(content)} vào {source.label}", file=out)
     return EXIT_OK
-
-
-def as_document(evaluation: Evaluation) -> dict:
-    """The JSON document of the design's command-line contract."""
-    return {
-        "problems": [
-            {"severity": p.severity.value, "cell": p.cell, "message": describe(p)} for p in evaluation.problems
-        ],
-        "standings": [
-            {
-                "code": s.code,
-                "name": s.province.name,
-                "self_total": two_decimals(s.self_total),
-                "agreed_total": two_decimals(s.agreed_total),
-                "provisional": s.provisional,
-                "rank": s.rank,
-                "needs_vote": s.needs_vote,
-                "award": s.award,
-            }
-            for s in evaluation.standings
-        ],
-    }
 
 
 def as_text(evaluation: Evaluation) -> str:

@@ -8,14 +8,15 @@ from lib.present.tables import province_criteria
 from web import state
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
-from web.shared_figures import ranking_chart
-from web.widgets import cluster_heading, freshness, language, language_switch, ranking_notices
+from web.shared_figures import margins_table, ranking_chart
+from web.widgets import cluster_heading, freshness, language, language_switch, live_url, ranking_notices
 
 hide_chrome()
 language_switch()
 lang = language()
 config = config_or_stop(lang)
 cluster_heading(config, lang)
+st.markdown(t("delegate.live", lang, url=f"[/live]({live_url(config)})"))
 
 
 @st.fragment(run_every=config.screen_seconds)
@@ -25,9 +26,15 @@ def live_standings() -> None:
     ranking_notices(snap.value, lang)
     event = st.plotly_chart(ranking_chart(snap, lang, "phone"), key="delegate-chart", on_select="rerun",
                             selection_mode="points", config={"displayModeBar": False})
+    st.dataframe(margins_table(snap, lang), hide_index=True)
     points = event.selection.points if event and event.selection else []
-    if points:
-        st.session_state[state.DELEGATE_PROVINCE] = snap.value.standings[int(points[0]["y"])].code
+    tapped = snap.value.standings[int(points[0]["y"])].code if points else None
+    # The breakdown below lives outside this fragment: a new tap must rerun the whole page, and the
+    # choice is kept in the session so the next refresh (and the select box) follows it.
+    if tapped is not None and tapped != st.session_state.get(state.DELEGATE_TAPPED):
+        st.session_state[state.DELEGATE_TAPPED] = tapped
+        st.session_state[state.DELEGATE_PROVINCE] = tapped
+        st.rerun(scope="app")
 
 
 live_standings()

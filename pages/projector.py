@@ -7,16 +7,21 @@ import streamlit as st
 from lib.core.freeze import short
 from lib.present.catalogue import t
 from lib.present.formatting import clock
+from lib.present.qr import qr_data_uri
 from lib.present.status import ranking_status
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import projector_style
 from web.shared_figures import projector_bars
-from web.widgets import language
+from web.widgets import language, live_url
 
 lang = language()
 projector_style()
 config = config_or_stop(lang)
-st.html(f'<p class="proj-title">{html.escape(config.name)}</p>'
+url = live_url(config)
+st.html(f'<div class="proj-qr" data-testid="live-qr" title="{html.escape(url)}">'
+        f'<img alt="QR /live" src="{qr_data_uri(url)}">'
+        f'<span>{html.escape(t("projector.qr", lang))}<br>{html.escape(url)}</span></div>'
+        f'<p class="proj-title">{html.escape(config.name)}</p>'
         f'<p class="proj-sub">{html.escape(t("year", lang, year=config.year))}</p>')
 
 

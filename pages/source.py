@@ -20,11 +20,12 @@ st.subheader(t("source.live", lang))
 st.markdown(f"**{t('source.kind.' + config.source.kind, lang)}** — `{reader.source.label}`")
 st.caption(t("source.interval", lang, seconds=config.refresh_seconds))
 freshness(snap, lang)
-last, since, per_minute, total = st.columns(4)
+last, since, per_minute, total, probes = st.columns(5)
 last.metric(t("source.last_read", lang), clock(snap.fetched_at))
 since.metric(t("source.age", lang), t("source.age_value", lang, seconds=snap.age_seconds()))
 per_minute.metric(t("source.reads_minute", lang), reader.stats.reads_last_minute(time.monotonic()))
 total.metric(t("source.reads_total", lang), reader.stats.reads)
+probes.metric(t("source.probes", lang), reader.stats.probes)
 
 st.subheader(t("source.errors", lang))
 if reader.stats.failures:

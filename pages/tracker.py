@@ -1,13 +1,20 @@
-"""Tiến độ nộp: who has sent which self-scores and evidence, against the deadlines."""
+"""Tiến độ nộp: who has sent which self-scores and evidence, the forms out and the returned forms in."""
 
 import datetime as dt
+import uuid
+from collections import Counter
 
 import streamlit as st
 
+from lib.core.errors import CodedError, SourceError
+from lib.core.forms import WRITTEN, Status, form_changes, read_form
 from lib.core.tracker import progress, supplement_due
-from lib.present.catalogue import t
+from lib.edge.forms import read_form_file
+from lib.present.catalogue import describe, explain, t
 from lib.present.formatting import VN_TIME, vn_date
-from lib.present.tables import overdue_style, tracker_table
+from lib.present.tables import form_changes_table, overdue_style, problems_table, tracker_table
+from web import auth
+from web.forms import forms_of, run_import
 from web.page import data_page
 
 page = data_page("page.tracker")
@@ -21,4 +28,57 @@ if late:
     st.error(t("tracker.overdue", lang, count=len(late), names=", ".join(late)), icon=":material/schedule:")
 table = tracker_table(rows, lang)
 status = t("tracker.col.status", lang)
-st.dataframe(table.style.map(lambda v: overdue_style(v, lang), subset=[status]), hide_index=True)
+st.dataframe(table.style.map(lambda v: overdue_style(v, lang), subset=[status]), hide_index=True,
+             height=36 * (len(table) + 1) + 2)  # every province visible, no scrolling box
+
+st.subheader(t("forms.title", lang))
+forms, archive = forms_of(snap)
+st.download_button(t("forms.download_all", lang), archive, file_name=f"bieu-mau-tu-cham-{config.year}.zip",
+                   mime="application/zip", key="forms-all", icon=":material/folder_zip:")
+names = {p.code: p.name for p in config.provinces}
+files = dict(zip([p.code for p in config.provinces], forms, strict=True))
+chosen = st.selectbox(t("forms.download_one", lang), list(files), format_func=lambda c: f"{c} – {names[c]}",
+                      key="forms-province")
+st.download_button(t("forms.download", lang, name=names[chosen]), files[chosen][1], file_name=files[chosen][0],
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="forms-one")
+
+me = auth.grant()
+if me is None:
+    st.caption(t("forms.upload_help", lang))
+    st.stop()
+upload = st.file_uploader(t("forms.upload", lang), type=["xlsx"], key="forms-upload")
+if upload is None:
+    st.stop()
+data = upload.getvalue()
+try:
+    raw = read_form_file(data, upload.name)
+except SourceError as exc:
+    st.error(t("forms.unreadable", lang, error=str(exc)))
+    st.stop()
+reading = read_form(raw, config.name, config.year, config.provinces, evaluation.sheet.criteria)
+if reading.problems:
+    st.dataframe(problems_table(reading.problems, lang), hide_index=True)
+if reading.province is None:
+    st.error(t("forms.refused", lang) + ": " + "; ".join(describe(p, lang) for p in reading.problems))
+    st.stop()
+st.markdown(t("forms.of", lang, name=reading.province.name, when=reading.generated_at or "—"))
+changes = form_changes(reading, evaluation.sheet)
+counts = Counter(c.status for c in changes)
+st.info(t("forms.summary", lang, **{s.value: counts[s] for s in Status}))
+if changes:
+    st.dataframe(form_changes_table(changes, lang), hide_index=True)
+todo = [c for c in changes if c.status in WRITTEN]
+if not todo:
+    st.caption(t("forms.nothing", lang))
+    st.stop()
+key = f"forms-import-id-{upload.file_id}"  # one id per uploaded file: a second click writes nothing twice
+import_id = st.session_state.setdefault(key, uuid.uuid4().hex)
+if st.button(t("forms.import", lang, count=len(todo)), type="primary", key="forms-import"):
+    try:
+        result = run_import(reading, changes, me.user, me.role, import_id)
+    except CodedError as exc:
+        st.error(explain(exc, lang))
+    except SourceError as exc:
+        st.error(t("forms.not_written", lang, error=str(exc)))
+    else:
+        st.success(t("forms.imported", lang, count=len(result.written), name=reading.province.name))

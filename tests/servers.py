@@ -30,12 +30,12 @@ def free_port() -> int:
 def dashboard(
     config: Path, env: dict[str, str] | None = None, log: Path | None = None, secrets: Path | None = None
 ) -> Iterator[str]:
-    """Run ``streamlit run app.py`` for ``config`` (and a secrets file); yields its base URL."""
+    """Run ``streamlit run serve.py`` for ``config`` (and a secrets file); yields its base URL."""
     port = free_port()
     environment = {**os.environ, "THIDUA_CONFIG": str(config), **(env or {})}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          *(["--secrets.files", str(secrets)] if secrets else [])],
         cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,

@@ -88,8 +88,8 @@ def test_shipped_leader_and_deputy(shipped: ClusterConfig) -> None:
 
 def test_shipped_awards(shipped: ClusterConfig) -> None:
     assert shipped.awards == (
-        Award("Cờ thi đua của Chính phủ", 1, 1),
-        Award("Bằng khen của Thủ tướng Chính phủ", 2, 4),
+        Award("Cờ thi đua của Chính phủ", 1, 1, "Government Emulation Flag"),
+        Award("Bằng khen của Thủ tướng Chính phủ", 2, 4, "Prime Minister's Certificate of Merit"),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -253,10 +252,10 @@ def test_the_editor_frame_starts_at_the_agreed_values_with_empty_reasons() -> No
     frame = editor_frame(editor_rows())
     assert list(frame.columns) == list(EDITOR_COLUMNS)
     assert frame["code"].tolist() == ["1.1", "1.2", "1.3"]
-    assert frame["new"].tolist()[:2] == [9.1, 7.25] and math.isnan(frame["new"].tolist()[2])
+    assert frame["new"].tolist() == ["9,1", "7,25", ""]  # the decimal comma, as everywhere in the app
     assert frame["reason"].tolist() == ["", "", ""]
     assert frame["evidence"].tolist()[0] == "https://drive.google.com/minh-chung"
-    assert frame["max"].tolist() == [10.0, 8.0, 6.0]
+    assert frame["max"].tolist() == ["10,00", "8,00", "6,00"]
 
 
 def test_the_editor_frame_round_trips_to_exact_decimals() -> None:
@@ -281,9 +280,9 @@ def test_what_the_secretary_types_in_the_frame_comes_back() -> None:
     frame = editor_frame(rows)
     frame.loc[0, "new"] = float("nan")  # emptied
     frame.loc[0, "reason"] = "Chưa đủ minh chứng"
-    frame.loc[1, "new"] = 7.3
+    frame.loc[1, "new"] = "7,3"
     frame.loc[1, "reason"] = "Theo số liệu Cục Thống kê"
-    frame.loc[2, "new"] = 0.1 + 0.2  # float noise from the editor: the 0.3 the secretary sees
+    frame.loc[2, "new"] = "0.3"  # a dot is read too
     frame.loc[2, "reason"] = None  # a cleared reason cell is no reason (it read as the reason "nan")
     edits = edits_from_frame(frame)
     assert edits == [Edit("1.1", None, "Chưa đủ minh chứng"), Edit("1.2", D("7.3"), "Theo số liệu Cục Thống kê"),
@@ -304,8 +303,8 @@ def test_an_editor_column_of_blanks_and_missing_values_comes_back_as_none() -> N
 def test_a_prefill_given_as_text_is_shown_as_a_number() -> None:
     frame = editor_frame(editor_rows(), [Edit("1.3", "4,5", AGREE_AS_SELF), Edit("1.2", "chín", "x")])
     first, second, third = frame["new"].tolist()
-    assert (first, third) == (9.1, 4.5)
-    assert math.isnan(second)  # not a score: left blank for the secretary to type
+    assert (first, third) == ("9,1", "4,5")
+    assert second == ""  # not a score: left blank for the secretary to type
     assert frame["reason"].tolist() == ["", "x", AGREE_AS_SELF]
 
 
@@ -321,3 +320,8 @@ def test_text_typed_in_the_editor_is_read_like_a_sheet_cell() -> None:
     adjustments, problems = pending_in_words(editor_rows(), edits, QN)
     assert problems == []
     assert [(a.criterion, a.new) for a in adjustments] == [("1.1", D("9.5")), ("1.2", D("7"))]
+
+
+def test_float_noise_from_a_numeric_cell_is_the_number_the_secretary_sees() -> None:
+    frame = pd.DataFrame({"code": ["1.3"], "new": [0.1 + 0.2], "reason": ["x"]})
+    assert edits_from_frame(frame) == [Edit("1.3", D("0.3"), "x")]

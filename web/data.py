@@ -1,12 +1,13 @@
 """Process-wide resources for every Streamlit session: the config and the shared reader.
 
-``st.cache_resource`` makes one ``SharedReader`` per server process, so all sessions
+One ``SharedReader`` per server process (and config), so all sessions
 share one read of the workbook per refresh interval and one evaluation per data version.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -40,9 +41,22 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_DIR_ENV) or Path(__file__).resolve().parent.parent / ".cache")
 
 
-@st.cache_resource(show_spinner=False)
+_READERS: dict[str, SharedReader[Evaluation]] = {}
+_READERS_LOCK = threading.Lock()
+
+
 def _reader(path: str) -> SharedReader[Evaluation]:
-    config = _config(path)
+    """The process's one reader for this config (a plain registry: serve.py's publisher and the
+    Streamlit sessions share it, inside a script run or not)."""
+    with _READERS_LOCK:
+        reader = _READERS.get(path)
+        if reader is None:
+            reader = _READERS[path] = _new_reader(path)
+        return reader
+
+
+def _new_reader(path: str) -> SharedReader[Evaluation]:
+    config = load_config(path)
     cache_file = None
     if config.source.kind != "xlsx":
         cache_file = cache_dir() / f"{Path(path).stem}.last-good.json"

@@ -21,6 +21,8 @@ _PROJECTOR = """
                display: inline-block; margin-right: 0.6rem; }
 .proj-final { background: #1e6b34; } .proj-provisional { background: #8a5a00; } .proj-stale { background: #a4262c; }
 .proj-vote { background: #5b3d99; }
+.proj-qr { float: right; display: flex; gap: 0.6rem; align-items: center; font-size: 0.95rem; opacity: 0.9; }
+.proj-qr img { background: #fff; padding: 4px; border-radius: 4px; width: 7.5rem; height: 7.5rem; }
 """
 
 

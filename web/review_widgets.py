@@ -50,20 +50,18 @@ def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang:
 
 
 def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
-    """Labels and bounds of the review editor's columns."""
-    top = max((float(r.criterion.max_points) for r in rows), default=100.0)
+    """Labels of the review editor's columns (bounds are checked when the edits are read)."""
     return {
         "code": st.column_config.TextColumn(t("col.code", lang), width="small"),
         "criterion": st.column_config.TextColumn(t("col.criterion", lang), width="medium"),
-        "max": st.column_config.NumberColumn(t("col.max", lang), format="%.2f", width="small"),
-        "self": st.column_config.NumberColumn(t("col.self", lang), format="%.2f", width="small"),
+        "max": st.column_config.TextColumn(t("col.max", lang), width="small"),
+        "self": st.column_config.TextColumn(t("col.self", lang), width="small"),
         "evidence": st.column_config.TextColumn(t("col.evidence", lang)),
-        "agreed": st.column_config.NumberColumn(t("review.col.agreed", lang), format="%.2f", width="small"),
-        "new": st.column_config.NumberColumn(t("review.col.new", lang), min_value=0.0, max_value=top,
-                                             step=0.01, format="%.2f"),
+        "agreed": st.column_config.TextColumn(t("review.col.agreed", lang), width="small"),
+        "new": st.column_config.TextColumn(t("review.col.new", lang), width="small"),  # "8,5": read like a cell
         "reason": st.column_config.TextColumn(t("col.reason", lang), width="medium"),
         "flag": st.column_config.TextColumn(t("review.col.flag", lang)),
-        "computed": st.column_config.NumberColumn(t("col.computed", lang), format="%.2f", width="small"),
+        "computed": st.column_config.TextColumn(t("col.computed", lang), width="small"),
         "working": st.column_config.TextColumn(t("col.working", lang), width="large"),
     }
 

@@ -14,6 +14,7 @@ import streamlit as st
 from lib.core.config import config_path
 from lib.core.evaluation import Evaluation
 from lib.edge.reader import Snapshot
+from lib.present.catalogue import award_label, t
 from lib.present.charts import PHONE, SCREEN, ranking_figure
 from lib.present.projector_html import ranking_html
 from lib.present.tables import standings_table
@@ -37,7 +38,7 @@ def ranking_chart(snap: Snapshot[Evaluation], lang: str, theme: str = "screen") 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _table(config: str, version: int, lang: str, _snap: Snapshot[Evaluation]) -> pd.DataFrame:
-    return standings_table(_snap.value, lang)
+    return standings_table(_snap.value, lang, cluster_config().awards)
 
 
 def ranking_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
@@ -48,9 +49,17 @@ def ranking_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _ranking_html(config: str, version: int, lang: str, _snap: Snapshot[Evaluation]) -> str:
     previous = _snap.previous.standings if _snap.previous is not None else None
-    return ranking_html(_snap.value.standings, [a.name for a in cluster_config().awards], lang, previous)
+    awards = cluster_config().awards
+    labels = {a.name: award_label(a.name, lang, awards) for a in awards}
+    return ranking_html(_snap.value.standings, [a.name for a in awards], lang, previous, labels)
 
 
 def projector_bars(snap: Snapshot[Evaluation], lang: str) -> str:
     """The projector's HTML ranking of this data version (built once for all screens)."""
     return _ranking_html(str(config_path()), snap.version, lang, snap)
+
+
+def margins_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
+    """Rank, province, total and the margin to the award line: the phone's compact table."""
+    table = ranking_table(snap, lang)
+    return table[[t(key, lang) for key in ("col.rank", "col.province", "col.agreed", "col.margin")]]

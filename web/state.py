@@ -18,6 +18,9 @@ REVIEW_PROVINCE = "review-province"
 DELEGATE_PROVINCE = "delegate-province"
 """The province whose breakdown the delegates' view shows."""
 
+DELEGATE_TAPPED = "delegate-tapped"
+"""The bar last tapped on the delegates' chart (a new tap moves ``DELEGATE_PROVINCE``)."""
+
 CONFLICT = "conflict"
 """The last save's (change set, conflicts), until the secretary chooses."""
 

@@ -9,7 +9,7 @@ from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
 from lib.edge.reader import Snapshot
 from lib.present.catalogue import t
-from lib.present.formatting import clock, vn_datetime
+from lib.present.formatting import clock, when_text
 from lib.present.status import ranking_status
 from web import state
 
@@ -30,9 +30,9 @@ def cluster_heading(config: ClusterConfig, lang: str) -> None:
     st.title(config.name)
     parts = [t("year", lang, year=config.year)]
     if config.preliminary:
-        parts.append(t("meeting.preliminary", lang, when=vn_datetime(config.preliminary)))
+        parts.append(t("meeting.preliminary", lang, when=when_text(config.preliminary, lang)))
     if config.conference:
-        parts.append(t("meeting.conference", lang, when=vn_datetime(config.conference)))
+        parts.append(t("meeting.conference", lang, when=when_text(config.conference, lang)))
     st.caption(" · ".join(parts))
     if config.illustrative:
         st.warning(t("illustrative", lang), icon=":material/science:")
@@ -73,3 +73,14 @@ def problem_summary(evaluation: Evaluation, lang: str) -> None:
     icon = ":material/error:" if errors else ":material/warning:"
     st.markdown(f"{icon} {t('problems.count', lang, errors=errors, warnings=warnings)}")
     st.page_link("pages/scores.py", label=t("problems.see", lang), icon=":material/table_chart:")
+
+
+def live_url(config: ClusterConfig) -> str:
+    """The public address of /live: ``[server] public_url``, else the address this browser used."""
+    base = config.public_url
+    if not base:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(st.context.url or "")
+        base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return f"{base}/live"

@@ -18,6 +18,9 @@ from lib.core.model import Province, ProvinceCode
 from lib.core.text import fold
 from lib.core.votes import MAJORITIES
 
+DEFAULT_MAX_SESSIONS = 500
+"""Streamlit sessions per process before read-only visitors are sent to /live (measured: 500 hold,
+1,000 collapse one process on a 2-core machine)."""
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "tn-dhmt-2019.toml"
 CONFIG_ENV = "THIDUA_CONFIG"
 
@@ -29,6 +32,7 @@ class Award:
     name: str
     from_rank: int
     to_rank: int
+    name_en: str = ""  # the English form, shown beside the Vietnamese name on English screens
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class ClusterConfig:
     conference: dt.datetime | None = None
     conference_place: str = ""
     target_share: Decimal = Decimal("0.5")
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+    public_url: str = ""  # the address phones use, e.g. https://thidua.example.vn (for /live's QR code)
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -75,13 +81,15 @@ class ClusterConfig:
 
 
 _SCHEMA: dict[str, set[str]] = {
-    "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting"},
+    "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting",
+         "server"},
+    "server": {"max_sessions", "public_url"},
     "deadlines": {"self_scores", "supplement_days_before"},
     "voting": {"majority"},
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
     "meetings": {"preliminary", "preliminary_place", "conference", "conference_place"},
     "scoring": {"bonus_cap", "tie_break_groups", "target_share"},
-    "awards": {"name", "from_rank", "to_rank"},
+    "awards": {"name", "name_en", "from_rank", "to_rank"},
     "refresh": {"interval_seconds", "screen_seconds"},
     "source": {"kind", "path", "key"},
     "provinces": {"code", "name", "aliases"},
@@ -187,6 +195,14 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     days = check.value(deadlines, "supplement_days_before", "deadlines", int, required=False) or 0
     if days < 0:
         raise check.fail("deadlines.supplement_days_before", "không được âm")
+    server = check.table(data, "server", required=False)
+    max_sessions = check.value(server, "max_sessions", "server", int, required=False)
+    max_sessions = DEFAULT_MAX_SESSIONS if max_sessions is None else max_sessions
+    if max_sessions < 1:
+        raise check.fail("server.max_sessions", "phải từ 1 trở lên")
+    public_url = (check.value(server, "public_url", "server", str, required=False) or "").strip().rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise check.fail("server.public_url", f"{public_url!r}: phải bắt đầu bằng http:// hoặc https://")
     return ClusterConfig(
         file=file,
         name=check.value(cluster, "name", "cluster", str),
@@ -209,6 +225,8 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         conference=_when(check, meetings, "conference"),
         conference_place=check.value(meetings, "conference_place", "meetings", str, False) or "",
         target_share=Decimal("0.5") if share is None else share,
+        max_sessions=max_sessions,
+        public_url=public_url,
     )
 
 
@@ -261,7 +279,8 @@ def _awards(check: _Checker, rows: object) -> tuple[Award, ...]:
             raise check.fail(f"{where}.to_rank", "cần 1 ≤ from_rank ≤ to_rank")
         if any(a.from_rank <= last and first <= a.to_rank for a in awards):
             raise check.fail(where, "khoảng hạng chồng lên một giải khác")
-        awards.append(Award(check.value(row, "name", where, str), first, last))
+        english = check.value(row, "name_en", where, str, required=False) or ""
+        awards.append(Award(check.value(row, "name", where, str), first, last, english))
     return tuple(awards)
 
 

@@ -317,6 +317,12 @@ def _province_columns(
     return code_col, columns
 
 
+def province_columns(title: str, header_index: int, header: Sequence[object],
+                     members: Sequence[Province]) -> tuple[int, dict[int, ProvinceCode]]:
+    """The 0-based ``Mã`` column and each member's column of a score tab's header row (as parse reads them)."""
+    return _province_columns(title, header_index, header, members, [])
+
+
 def _without_prefix(key: str) -> str:
     """``tinhgialai`` -> ``gialai``: a header may carry the word "Tỉnh"."""
     return key.removeprefix("tinh")

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
-from lib.core.model import Province
+from lib.core.forms import IMPORT_REASON
+from lib.core.model import Province, Scoresheet
+from lib.core.text import fold
 
 
 class Status(enum.Enum):
@@ -37,6 +39,7 @@ class Progress:
     status: Status
     due: dt.date | None
     days_left: int | None
+    last_import: str | None = None  # when its last form was imported (the log's time), None: never
 
     @property
     def overdue(self) -> bool:
@@ -56,13 +59,14 @@ def progress(evaluation: Evaluation, config: ClusterConfig, today: dt.date) -> l
     sheet = evaluation.sheet
     codes = [c.code for c in sheet.criteria]
     table_due, last_due = config.self_scores_due, supplement_due(config)
+    imported = last_imports(sheet)
     rows = []
     for province in config.provinces:
         missing = tuple(c for c in codes if sheet.own((c, province.code)) is None)
         evidence = sum(1 for c in codes if sheet.evidence.get((c, province.code)))
         status, due = _status(len(codes) - len(missing), len(missing), table_due, last_due, today)
         rows.append(Progress(province, len(codes) - len(missing), len(codes), missing, evidence, status, due,
-                             (due - today).days if due else None))
+                             (due - today).days if due else None, imported.get(province.code)))
     order = {p.code: i for i, p in enumerate(config.provinces)}
     return sorted(rows, key=lambda r: (-len(r.missing), order[r.province.code]))
 
@@ -78,3 +82,14 @@ def _status(scored: int, missing: int, table_due: dt.date | None, last_due: dt.d
     if last_due is not None and today <= last_due:
         return Status.SUPPLEMENTING, last_due
     return Status.OVERDUE, last_due or table_due
+
+
+def last_imports(sheet: Scoresheet) -> dict[str, str]:
+    """Province code -> the time of the last log row written by importing its form."""
+    keys = {fold(s): p.code for p in sheet.provinces for s in (p.code, p.name, *p.aliases)}
+    found: dict[str, str] = {}
+    for entry in sheet.log:
+        code = keys.get(fold(entry.province))
+        if code is not None and entry.reason.startswith(IMPORT_REASON):
+            found[code] = entry.time
+    return found

@@ -12,8 +12,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from lib.core.cells import parse_score, raw_value, score_text
-from lib.core.errors import CellParseError
-from lib.core.grammar import FREEZE, LOG, VOTES, cell_at, code_text, find_header, find_tab, header_columns, title_for
+from lib.core.errors import CellParseError, LayoutError
+from lib.core.forms import FormChange
+from lib.core.grammar import (
+    FREEZE,
+    LOG,
+    VOTES,
+    cell_at,
+    code_text,
+    find_header,
+    find_header_row,
+    find_tab,
+    header_columns,
+    title_for,
+)
 from lib.core.model import (
     FROZE,
     Adjustment,
@@ -25,12 +37,14 @@ from lib.core.model import (
     FreezeEvent,
     Method,
     Params,
+    Province,
     ProvinceCode,
     RawWorkbook,
     Scoresheet,
     Vote,
     WriteBatch,
 )
+from lib.core.parse import province_columns
 from lib.core.text import fold
 from lib.core.votes import vote_rows
 
@@ -240,3 +254,71 @@ def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent) -> Wri
 def cell_key(adj: Adjustment) -> CellKey:
     """(criterion, province) of an adjustment."""
     return adj.criterion, ProvinceCode(adj.province)
+
+
+@dataclass
+class _Grid:
+    """Where a score-shaped tab keeps each criterion's row and each member's column (1-based), and what is free."""
+
+    title: str
+    header_row: int
+    code_col: int
+    columns: dict[str, int]
+    rows: dict[str, int]
+    next_row: int
+    next_col: int
+
+
+def _grid(raw: RawWorkbook, canonical: str, members: Sequence[Province], cells: dict) -> _Grid:
+    found = find_tab(raw, canonical)
+    if found is None:  # e.g. no MinhChung yet: created with its header
+        title = title_for(raw, canonical)
+        cells[(title, 1, 1)] = "Mã"
+        return _Grid(title, 1, 1, {}, {}, 2, 2)
+    title, rows = found
+    index = find_header_row(rows)
+    if index is None:
+        raise LayoutError("layout.no_code_header", tab=title)
+    code_col, columns = province_columns(title, index, rows[index], members)
+    codes = {}
+    for r in range(index + 1, len(rows)):
+        code = code_text(cell_at(rows[r], code_col))
+        if code and code not in codes:
+            codes[code] = r + 1
+    width = max([len(rows[index]), code_col + 1])
+    return _Grid(title, index + 1, code_col + 1, {p: c + 1 for c, p in columns.items()}, codes,
+                 max(len(rows), index + 1) + 1, width + 1)
+
+
+def import_batch(raw: RawWorkbook, sheet: Scoresheet, province: Province, changes: Sequence[FormChange],
+                 user: str, reason: str, change_id: str, layout: LogLayout, stamp: str) -> WriteBatch:
+    """The ``TuCham``/``MinhChung`` cells of an import and one log row per cell.
+
+    A missing row (criterion) or column (the province) is added after the last one; a
+    missing ``MinhChung`` tab is created. Codes are written as text.
+    """
+    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
+    grids: dict[str, _Grid] = {}
+    new_tabs = list(layout.new_tabs)
+    rows: list[list[object]] = []
+    for change in changes:
+        if change.tab not in grids:
+            grids[change.tab] = _grid(raw, change.tab, sheet.provinces, cells)
+            if find_tab(raw, change.tab) is None:
+                new_tabs.append(grids[change.tab].title)
+        grid = grids[change.tab]
+        if province.code not in grid.columns:
+            grid.columns[province.code], grid.next_col = grid.next_col, grid.next_col + 1
+            cells[(grid.title, grid.header_row, grid.columns[province.code])] = province.name
+        if change.criterion not in grid.rows:
+            grid.rows[change.criterion], grid.next_row = grid.next_row, grid.next_row + 1
+            cells[(grid.title, grid.rows[change.criterion], grid.code_col)] = change.criterion
+        value = raw_value(change.new) if isinstance(change.new, Decimal) else change.new
+        cells[(grid.title, grid.rows[change.criterion], grid.columns[province.code])] = value
+
+        def text(v: object) -> str:
+            return score_text(v) if isinstance(v, Decimal) or v is None else str(v)
+
+        rows.append(layout.row([stamp, user, province.name, change.criterion, text(change.old), text(change.new),
+                                f"{reason} — {grid.title}", change_id]))
+    return WriteBatch(cells=cells, appends={layout.tab: rows} if rows else {}, new_tabs=tuple(new_tabs))

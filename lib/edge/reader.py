@@ -63,6 +63,7 @@ class ReadStats:
     """Counters for the source page: reads made, failures, recent read times."""
 
     reads: int = 0
+    probes: int = 0  # cheap change probes (a file's mtime, a Drive file's modifiedTime)
     failures: deque[ReadFailure] = field(default_factory=lambda: deque(maxlen=50))
     read_times: deque[float] = field(default_factory=lambda: deque(maxlen=500))
 
@@ -96,13 +97,18 @@ class SharedReader(Generic[T]):
         self._failures_in_row = 0
         self._version: object = None
         self._next_probe = 0.0
-        self.probe_every = 0.5
+        self._probed: object = None  # the probe's answer that made us read, used as the read's version
+        self.probe_every = float(getattr(source, "probe_seconds", 0.5))
+        self.background = False  # set by a Publisher: then only it reads, and ``get`` never does
+        self.wake = threading.Event()  # set by ``invalidate`` so that a publisher reads at once
         self.stats = ReadStats()
         self._load_from_disk()
 
     def get(self) -> Snapshot[T]:
         """The current snapshot, reading the source if the interval has passed (or it changed)."""
         snapshot = self._snapshot
+        if self.background and snapshot is not None:
+            return snapshot  # the publisher keeps it fresh; viewers never drive reads
         changed = snapshot is not None and self._changed()
         if snapshot is not None and self._clock() < self._next_read and not changed:
             return snapshot
@@ -122,6 +128,27 @@ class SharedReader(Generic[T]):
             raise NoDataYet(failure)
         return self._snapshot
 
+    @property
+    def current(self) -> Snapshot[T] | None:
+        """The snapshot as it is now, never reading (None before the first good read)."""
+        return self._snapshot
+
+    def seconds_to_next_read(self) -> float:
+        """How long until the interval's read is due (0 when due now)."""
+        return max(0.0, self._next_read - self._clock())
+
+    def poll(self) -> Snapshot[T] | None:
+        """Read the source if it is due (interval passed, invalidated, or the probe saw a change).
+
+        Called by the publisher's thread; blocks while another read is in flight. Returns the
+        current snapshot (None while there has never been good data).
+        """
+        changed = self._snapshot is not None and self._changed()
+        with self._lock:
+            if self._clock() >= self._next_read or changed:  # also before any good data: backoff holds
+                self._refresh()
+        return self._snapshot
+
     def _changed(self) -> bool:
         """Whether a cheap probe says the source changed since the last read (local files only).
 
@@ -138,14 +165,22 @@ class SharedReader(Generic[T]):
 
     def _differs(self) -> bool:
         probe = getattr(self.source, "version", None)
-        try:
-            return probe is not None and probe() != self._version
-        except OSError:
+        if probe is None:
             return False
+        self.stats.probes += 1
+        try:
+            answer = probe()
+        except (OSError, SourceError):
+            return False  # the probe could not tell; the interval read still comes
+        if answer != self._version:
+            self._probed = answer
+            return True
+        return False
 
     def invalidate(self) -> None:
-        """Make the next ``get`` read the source (after a save)."""
+        """Make the next ``get`` (or the publisher, at once) read the source (after a save)."""
         self._next_read = 0.0
+        self.wake.set()
 
     def _refresh(self) -> None:
         started = self._clock()
@@ -155,10 +190,15 @@ class SharedReader(Generic[T]):
         previous = self._snapshot
         try:
             probe = getattr(self.source, "version", None)
-            try:
-                self._version = probe() if probe is not None else None
-            except OSError:
-                self._version = None  # the file is away: the read below says why
+            if self._probed is not None:
+                self._version, self._probed = self._probed, None  # just probed: no second call
+            else:
+                try:
+                    self._version = probe() if probe is not None else None
+                    if probe is not None:
+                        self.stats.probes += 1
+                except (OSError, SourceError):
+                    self._version = None  # the source is away: the read below says why
             raw = self.source.read()
         except SourceError as exc:  # the source is away: keep the last good data, marked stale
             self._failed(now, exc)

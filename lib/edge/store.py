@@ -6,7 +6,8 @@ checks the role at the moment of writing, re-reads the workbook, and writes only
 every cell still holds the value the secretary started from; otherwise it raises
 ``ChangeSetConflict`` listing each conflict and writes nothing. Accepted changes set the
 ``ThongNhat`` cells and append one ``NhatKy`` row each in one ``source.write`` call.
-``record_vote`` and ``set_frozen`` go the same way: role, re-read, rules, one write.
+``record_vote``, ``set_frozen`` and ``import_self_scores`` (a province's returned form into
+``TuCham``/``MinhChung``) go the same way: role, re-read, rules, one write.
 
 Each log row carries the change set's id in the ``Mã thay đổi`` column, so a retry after
 an ambiguous failure (the write may or may not have landed) finds its own rows and does
@@ -23,9 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed, WriteConflict
+from lib.core.forms import WRITTEN, FormChange, FormReading, ImportResult, form_changes, import_reason
 from lib.core.freeze import fingerprint
 from lib.core.model import (
     FROZE,
@@ -48,6 +51,7 @@ from lib.core.writes import (
     already_logged,
     conflict,
     freeze_batch,
+    import_batch,
     place_of,
     province_name,
     save_batch,
@@ -167,3 +171,58 @@ def set_frozen(
         event = FreezeEvent(stamp, user, FROZE if frozen else UNFROZE, fingerprint(sheet), reason)
         source.write(freeze_batch(raw, sheet, event))
     return fingerprint(sheet)
+
+
+def import_self_scores(
+    source: Source,
+    reading: FormReading,
+    members: Sequence[Province],
+    user: str,
+    role: Role | None,
+    seen: Sequence[FormChange] | None = None,
+    now: dt.datetime | None = None,
+    on_saved: Callable[[], None] | None = None,
+    import_id: str | None = None,
+) -> ImportResult:
+    """Write a returned form's new and changed cells into ``TuCham``/``MinhChung``, one log row per cell.
+
+    ``seen`` is the diff the secretary was shown (``form_changes`` then): each cell it would
+    write must still hold the value shown, or ``WriteConflict("import.conflict")`` is raised
+    and nothing is written. Without ``seen`` (the command line) the diff is taken inside the
+    locks. Cells changed in the sheet since the form was made are never written. A retry with
+    the same ``import_id`` after an ambiguous failure finds its own log rows and writes nothing.
+    Raises ``NotAllowed`` (role, frozen, a refused form), ``InvalidChangeSet`` (no user),
+    ``LayoutError`` or ``SourceError`` (the sheet cannot be read or written: nothing is queued,
+    the form itself is the copy to import again).
+    """
+    if role not in WRITERS:
+        raise NotAllowed("role.cannot_import", user=user)
+    if not user.strip():
+        raise InvalidChangeSet([("change.no_user", ())])
+    if reading.province is None:
+        raise NotAllowed("form.refused")
+    import_id = import_id or uuid.uuid4().hex
+    with WRITE_LOCK, locked(source):
+        raw = source.read()
+        sheet = parse_workbook(raw, members).sheet
+        if sheet.freeze.frozen:
+            raise NotAllowed("frozen.cannot_edit")
+        layout = _log_layout(raw)
+        if any(e.change_id == import_id for e in sheet.log):
+            if on_saved is not None:
+                on_saved()
+            return ImportResult(import_id, (), already_saved=True)
+        fresh = form_changes(reading, sheet)
+        pending = [c for c in (fresh if seen is None else seen) if c.status in WRITTEN]
+        now_by_cell = {(c.criterion, c.tab): c.old for c in fresh}
+        moved = [c for c in pending if now_by_cell.get((c.criterion, c.tab), c.old) != c.old]
+        if moved:
+            raise WriteConflict("import.conflict", count=len(moved),
+                                cells=", ".join(f"{c.criterion} ({c.tab})" for c in moved))
+        if pending:
+            reason = import_reason(reading.province, reading.generated_at)
+            source.write(import_batch(raw, sheet, reading.province, pending, user.strip(), reason, import_id,
+                                      layout, _stamp(now)))
+    if on_saved is not None and pending:
+        on_saved()
+    return ImportResult(import_id, tuple(pending))

@@ -8,10 +8,11 @@ refusals as codes with parameters (``Problem``, ``CodedError``); ``describe`` an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from lib.core.cells import score_text
+from lib.core.config import Award
 from lib.core.errors import ChangeSetConflict, CodedError, InvalidChangeSet, ScoreboardError
 from lib.core.model import Conflict, Params, Problem
 
@@ -37,6 +38,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.status": {"vi": "Trạng thái", "en": "Status"},
     "col.award": {"vi": "Đề nghị khen thưởng", "en": "Proposed award"},
     "col.group": {"vi": "Nhóm", "en": "Group"},
+    "col.margin": {"vi": "Khoảng cách tới vạch giải", "en": "Margin to the award line"},
     "col.criterion": {"vi": "Tiêu chí", "en": "Criterion"},
     "col.max": {"vi": "Điểm chuẩn", "en": "Max"},
     "col.kind": {"vi": "Loại", "en": "Kind"},
@@ -231,6 +233,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.delegate": {"vi": "Đại biểu", "en": "Delegates"},
     "projector.provisional": {"vi": "TẠM TÍNH — còn điểm chưa thống nhất", "en": "PROVISIONAL — scores not all agreed"},
     "projector.final": {"vi": "Đã thống nhất toàn bộ điểm", "en": "All scores agreed"},
+    "source.probes": {"vi": "Lượt kiểm tra thay đổi", "en": "Change probes"},
+    "delegate.live": {"vi": "Bảng xếp hạng trực tiếp, nhẹ cho điện thoại: {url}",
+                      "en": "Light live ranking for phones: {url}"},
+    "projector.qr": {"vi": "Xem trực tiếp trên điện thoại", "en": "Follow live on your phone"},
+    "live.title": {"vi": "Xếp hạng trực tiếp", "en": "Live ranking"},
+    "live.total": {"vi": "Điểm", "en": "Total"},
+    "live.gap": {"vi": "Kém hạng trên", "en": "Behind"},
+    "live.moved": {"vi": "Thay đổi", "en": "Moved"},
+    "live.provisional": {"vi": "tạm tính", "en": "provisional"},
+    "live.needs_vote": {"vi": "cần biểu quyết", "en": "needs a vote"},
+    "live.frozen": {"vi": "Đã chốt điểm", "en": "Scores frozen"},
+    "live.as_of": {"vi": "Dữ liệu lúc", "en": "Data as of"},
+    "live.stale": {"vi": "Dữ liệu có thể đã cũ — đang kết nối lại…", "en": "Data may be out of date — reconnecting…"},
+    "live.no_data": {"vi": "Chưa có dữ liệu, đang chờ…", "en": "No data yet, waiting…"},
+    "live.switch": {"vi": "English", "en": "Tiếng Việt"},
+    "live.new": {"vi": "mới", "en": "new"},
+    "live.needs": {"vi": "cần thêm {points} điểm để vào hạng {place}",
+                   "en": "needs {points} more to reach place {place}"},
+    "live.leads": {"vi": "hơn hạng {place}: {points}", "en": "ahead of place {place} by {points}"},
+    "live.level": {"vi": "bằng điểm hạng {place}", "en": "level with place {place}"},
     "delegate.pick": {"vi": "Chạm vào một tỉnh trên biểu đồ, hoặc chọn ở đây",
                       "en": "Tap a province on the chart, or choose it here"},
     "delegate.groups": {"vi": "Điểm theo nhóm — {name}", "en": "Points by group — {name}"},
@@ -254,9 +276,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tracker.col.status": {"vi": "Tình trạng", "en": "Status"},
     "tracker.col.days": {"vi": "Số ngày còn lại", "en": "Days left"},
     "tracker.status.complete": {"vi": "Đủ", "en": "Complete"},
+    "tracker.overdue_since": {"vi": "quá hạn từ {date}", "en": "overdue since {date}"},
+    "tracker.days": {"vi": "còn {days} ngày", "en": "{days} days left"},
     "tracker.status.pending": {"vi": "Đang chờ", "en": "Pending"},
     "tracker.status.supplementing": {"vi": "Đang bổ sung", "en": "Supplementing"},
     "tracker.status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
+    "tracker.col.imported": {"vi": "Nhập biểu mẫu gần nhất", "en": "Last form imported"},
+    "forms.title": {"vi": "Biểu mẫu tự chấm", "en": "Self-scoring forms"},
+    "forms.download_all": {"vi": "Tải tất cả biểu mẫu (.zip)", "en": "Download all forms (.zip)"},
+    "forms.download_one": {"vi": "Tải biểu mẫu của một tỉnh", "en": "Download one province's form"},
+    "forms.download": {"vi": "Tải biểu mẫu {name}", "en": "Download the form of {name}"},
+    "forms.upload": {"vi": "Nhập biểu mẫu đã điền (.xlsx)", "en": "Import a filled-in form (.xlsx)"},
+    "forms.upload_help": {"vi": "Chỉ thư ký đã đăng nhập mới nhập được biểu mẫu",
+                          "en": "Only a signed-in secretary can import forms"},
+    "forms.of": {"vi": "Biểu mẫu của {name}, tạo lúc {when}", "en": "Form of {name}, made {when}"},
+    "forms.refused": {"vi": "Biểu mẫu bị từ chối, chưa nhập gì", "en": "The form is refused; nothing imported"},
+    "forms.unreadable": {"vi": "Không đọc được tệp: {error}", "en": "The file cannot be read: {error}"},
+    "forms.summary": {"vi": "{new} ô mới, {changed} ô thay đổi, {unchanged} ô không đổi, "
+                            "{sheet_changed} ô bảng tính đã sửa sau khi tạo biểu mẫu (không nhập)",
+                      "en": "{new} new, {changed} changed, {unchanged} unchanged, {sheet_changed} changed in the "
+                            "sheet since the form was made (not imported)"},
+    "forms.import": {"vi": "Nhập {count} ô vào bảng tính", "en": "Import {count} cells into the sheet"},
+    "forms.imported": {"vi": "Đã nhập {count} ô của {name}", "en": "Imported {count} cells of {name}"},
+    "forms.nothing": {"vi": "Không có ô nào để nhập", "en": "Nothing to import"},
+    "forms.not_written": {"vi": "Chưa nhập gì: không ghi được vào bảng tính ({error}). Biểu mẫu không bị mất: "
+                                "hãy nhập lại tệp này khi kết nối trở lại",
+                          "en": "Nothing imported: the sheet cannot be written ({error}). The form is not lost: "
+                                "import this file again once the connection is back"},
+    "forms.col.tab": {"vi": "Trang", "en": "Tab"},
+    "forms.col.sheet": {"vi": "Bảng tính hiện tại", "en": "Sheet now"},
+    "forms.col.form": {"vi": "Biểu mẫu", "en": "Form"},
+    "forms.status.new": {"vi": "mới", "en": "new"},
+    "forms.status.changed": {"vi": "thay đổi", "en": "changed"},
+    "forms.status.unchanged": {"vi": "không đổi", "en": "unchanged"},
+    "forms.status.sheet_changed": {"vi": "bảng tính đã sửa sau khi tạo biểu mẫu",
+                                   "en": "changed in the sheet since the form was made"},
     "tracker.overdue": {"vi": "{count} tỉnh quá hạn: {names}", "en": "{count} provinces overdue: {names}"},
     "votes.none": {"vi": "Không có trường hợp bằng điểm nào cần biểu quyết.",
                    "en": "No tie needs a vote."},
@@ -447,6 +501,45 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Hãy thay công thức bằng giá trị (sao chép, dán giá trị) rồi lưu lại",
         "en": "The file has {count} formula cells ({cells}); saving here would lose their values, so nothing was "
               "written. Replace the formulas by their values (copy, paste values), then save again"},
+    "form.no_identity": {"vi": "Không phải biểu mẫu tự chấm của ứng dụng: thiếu trang ẩn {tab}; chưa nhập gì",
+                         "en": "Not a form made by the app: the hidden tab {tab} is missing; nothing imported"},
+    "form.other_cluster": {"vi": "Biểu mẫu của cụm khác ({found!r}, cần {expected!r}); chưa nhập gì",
+                           "en": "A form of another cluster ({found!r}, expected {expected!r}); nothing imported"},
+    "form.other_year": {"vi": "Biểu mẫu của năm khác ({found}, cần {expected}); chưa nhập gì",
+                        "en": "A form of another year ({found}, expected {expected}); nothing imported"},
+    "form.not_member": {"vi": "Biểu mẫu của đơn vị mã {code!r} ({name}) không thuộc cụm; chưa nhập gì",
+                        "en": "A form of unit {code!r} ({name}), not a member of the cluster; nothing imported"},
+    "form.no_table": {"vi": "Không tìm thấy bảng có cột «Mã» và «Tự chấm» (trang {tab}); chưa nhập gì",
+                      "en": "No table with «Mã» and «Tự chấm» columns (tab {tab}); nothing imported"},
+    "form.two_tables": {"vi": "Có nhiều bảng tự chấm ({titles}); không biết lấy bảng nào, chưa nhập gì",
+                        "en": "Several self-score tables ({titles}); which one is meant is unclear, nothing imported"},
+    "form.refused": {"vi": "Biểu mẫu bị từ chối; chưa nhập gì", "en": "The form was refused; nothing imported"},
+    "form.extra_column": {"vi": "cột thêm {header!r} không thuộc biểu mẫu; bỏ qua",
+                          "en": "added column {header!r} is not part of the form; ignored"},
+    "form.unheaded_column": {"vi": "cột không có tiêu đề nhưng có giá trị; bỏ qua",
+                             "en": "a column without a header holds values; ignored"},
+    "form.row_without_code": {"vi": "dòng có điểm hoặc minh chứng nhưng không có mã tiêu chí; bỏ qua",
+                              "en": "a row with a score or evidence but no criterion code; ignored"},
+    "form.unknown_criterion": {"vi": "mã {code!r} không có trong bộ tiêu chí; dòng này không được nhập",
+                               "en": "code {code!r} is not a criterion; this row is not imported"},
+    "form.duplicate_row": {"vi": "mã {code!r} lặp lại (đã có ở {first}); dòng này không được nhập",
+                           "en": "code {code!r} repeated (first at {first}); this row is not imported"},
+    "form.empty_row": {"vi": "tiêu chí {code} chưa tự chấm (ô trống không xóa điểm đang có)",
+                       "en": "criterion {code} has no self-score (a blank cell never clears the sheet)"},
+    "form.cleared": {"vi": "tiêu chí {code}: ô tự chấm đã bị xóa; bảng tính giữ điểm {value:score} "
+                           "(nhập không xóa điểm)",
+                     "en": "criterion {code}: the self-score was cleared; the sheet keeps {value:score} (an import "
+                           "never clears)"},
+    "form.missing_row": {"vi": "biểu mẫu không có dòng cho tiêu chí {code}",
+                         "en": "the form has no row for criterion {code}"},
+    "role.cannot_import": {"vi": "{user} không có quyền nhập bảng tự chấm (chỉ thư ký hoặc quản trị)",
+                           "en": "{user} may not import self-scoring forms (secretary or admin only)"},
+    "import.conflict": {"vi": "Bảng tính đã thay đổi sau khi xem trước ({count} ô: {cells}); chưa nhập gì, "
+                              "hãy xem lại rồi nhập",
+                        "en": "The sheet changed after the preview ({count} cells: {cells}); nothing imported, "
+                              "review again, then import"},
+    "layout.no_code_header": {"vi": "Trang {tab} không có dòng tiêu đề với cột «Mã»; không ghi được",
+                              "en": "Tab {tab} has no header row with a «Mã» column; nothing can be written"},
     "layout.no_log_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi nhật ký được",
                              "en": "Tab {tab} has no header row; the log cannot be written"},
     "layout.no_figure_cell": {
@@ -497,6 +590,19 @@ def _word(code: str, params: Params | Mapping[str, object], lang: str) -> str:
 
 def _format(template: str, values: Mapping[str, object]) -> str:
     return template.format(**{k: _Value(v) for k, v in values.items()})
+
+
+def award_label(name: str | None, lang: str = "vi", awards: Sequence[Award] = ()) -> str:
+    """An award's name for the screen: Vietnamese, and on English screens its English form beside it.
+
+    >>> flag = Award("Cờ thi đua của Chính phủ", 1, 1, "Government Emulation Flag")
+    >>> award_label(flag.name, "en", [flag]), award_label(flag.name, "vi", [flag]), award_label(None, "en")
+    ('Cờ thi đua của Chính phủ (Government Emulation Flag)', 'Cờ thi đua của Chính phủ', '')
+    """
+    if not name:
+        return ""
+    english = next((a.name_en for a in awards if a.name == name and a.name_en), "")
+    return f"{name} ({english})" if lang == "en" and english else name
 
 
 def describe(problem: Problem, lang: str = "vi") -> str:

@@ -18,10 +18,9 @@ import plotly.graph_objects as go
 from lib.core.model import Standing
 from lib.present.catalogue import t
 from lib.present.formatting import vn_number
+from lib.present.palette import AWARD_COLOURS, NO_AWARD_COLOUR, text_colour
 
-AWARD_COLOURS = ("#c8102e", "#1f5fae", "#2a9d8f", "#7b5ea7")
 """Bar colour per award, in the order awards are configured (Flag red, Certificate blue)."""
-NO_AWARD_COLOUR = "#8a8f98"
 PROVINCE_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                     "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 SELF_COLOUR = "#9aa5b1"
@@ -80,13 +79,13 @@ def ranking_figure(
             text=[bar_text(standings, i, lang) for i in rows],
             textposition="inside",
             insidetextanchor="end",
-            textfont={"color": "white", "size": theme.font_size},
+            textfont={"color": text_colour(colours[award]), "size": theme.font_size},
             marker={
                 "color": colours[award],
                 "line": {"color": [theme.highlight if m else colours[award] for m in moved],
                          "width": [max(3, theme.font_size // 5) if m else 0 for m in moved]},
                 "pattern": {"shape": ["/" if standings[i].provisional else "" for i in rows],
-                            "fgcolor": "rgba(255,255,255,0.45)", "fillmode": "overlay"},
+                            "fgcolor": "rgba(128,128,128,0.55)", "fillmode": "overlay"},
             },
             name=award or t("chart.no_award", lang),
             customdata=[[standings[i].province.name, vn_number(standings[i].agreed_total)] for i in rows],
@@ -98,10 +97,11 @@ def ranking_figure(
     low, high = min(totals), max(totals)
     fig.update_layout(
         barmode="overlay",
-        height=max(240, theme.bar_height * len(standings) + 110),
-        margin={"l": 10, "r": 20, "t": 10, "b": 40},
+        height=max(240, theme.bar_height * len(standings) + 130),
+        margin={"l": 10, "r": 20, "t": 50, "b": 40},
         font={"size": theme.font_size, "color": theme.text},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
+        # Above the bars: below them the legend sat on the axis title.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
         plot_bgcolor=theme.background,
         paper_bgcolor=theme.background,
         xaxis={"title": t("chart.total", lang),

@@ -81,6 +81,24 @@ def vn_datetime(value: dt.datetime | None) -> str:
     return f"{value:%H}h{value:%M} ngày {value:%d/%m/%Y}" if value else ""
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def when_text(value: dt.datetime | None, lang: str = "vi") -> str:
+    """A meeting's time in the screen's language.
+
+    >>> when = dt.datetime(2020, 3, 12, 14, 0)
+    >>> when_text(when), when_text(when, "en")
+    ('14h00 ngày 12/03/2020', '12 March 2020, 14:00')
+    """
+    if value is None:
+        return ""
+    if lang == "en":
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}, {value:%H:%M}"
+    return vn_datetime(value)
+
+
 def clock(value: dt.datetime) -> str:
     """``hh:mm:ss`` in Vietnam's time for "data as of" stamps (naive times are taken as local)."""
     return (value.astimezone(VN_TIME) if value.tzinfo else value).strftime("%H:%M:%S")

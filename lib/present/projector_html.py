@@ -9,12 +9,13 @@ ties that need a vote, ▲▼ and an outline for what moved since the previous v
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from lib.core.model import Standing
 from lib.present.catalogue import t
 from lib.present.charts import award_colours, bar_label, bar_text
+from lib.present.palette import text_colour
 
 STYLE = """
 .rk { font-family: 'Source Sans Pro', 'Segoe UI', sans-serif; color: #fff; }
@@ -38,7 +39,7 @@ STYLE = """
 
 
 def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str = "vi",
-                 previous: Sequence[Standing] | None = None) -> str:
+                 previous: Sequence[Standing] | None = None, labels: Mapping[str, str] | None = None) -> str:
     """The ranking as HTML bars (with its style), best at the top."""
     colours = award_colours(awards)
     before = {s.code: s for s in previous or ()}
@@ -57,9 +58,11 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
             f'<div class="rk-row" style="background:{band}">'
             f'<div class="rk-label">{escape(bar_label(s, old))}</div>'
             f'<div class="rk-track"><div class="{classes}" style="width:{width:.2f}%;background-color:'
-            f'{colours[s.award]}">{escape(bar_text(standings, index, lang))}</div></div></div>'
+            f'{colours[s.award]};color:{text_colour(colours[s.award])}">{escape(bar_text(standings, index, lang))}'
+            '</div></div></div>'
         )
-    legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(a)}</span>' for a in awards)
+    shown = labels or {}
+    legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(shown.get(a, a))}</span>' for a in awards)
     legend += f'<span><i style="background:{colours[None]}"></i>{escape(t("chart.no_award", lang))}</span>'
     return (f'<style>{STYLE}</style><div class="rk" style="--rows:{max(len(standings), 1)}">{"".join(rows)}'
             f'<div class="rk-legend">{legend}</div></div>')

@@ -16,6 +16,7 @@ from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
 from lib.core.review import Edit, ReviewRow, edit_number
 from lib.present.catalogue import word
+from lib.present.formatting import vn_number, vn_score
 from lib.present.working import working_text
 
 EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag", "computed",
@@ -30,6 +31,9 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
 
     A computed criterion also shows its computed score and the working (``names``: province
     names for the leader).
+
+    Numbers are text with the decimal comma, as everywhere else in the app ("8,00"); what the
+    secretary types in "new" is read like a sheet cell (``8,5`` or ``8.5``).
     """
     filled = {e.criterion: e for e in prefill}
     records = []
@@ -39,14 +43,14 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
         records.append({
             "code": r.criterion.code,
             "criterion": r.criterion.text,
-            "max": float(r.criterion.max_points),
-            "self": _float(r.self_score),
+            "max": vn_number(r.criterion.max_points),
+            "self": vn_number(r.self_score),
             "evidence": r.evidence,
-            "agreed": _float(r.agreed),
-            "new": _float(_prefilledit_number(new)),
+            "agreed": vn_number(r.agreed),
+            "new": vn_score(_prefill_number(new)),  # as a score is typed, with the decimal comma: "8,5"
             "reason": edit.reason if edit else "",
             "flag": word(*r.unlogged, lang) if r.unlogged else "",
-            "computed": _float(r.computed),
+            "computed": vn_number(r.computed),
             "working": working_text(r.working, names, lang) if r.working else "",
         })
     return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
@@ -74,11 +78,15 @@ def _blank(value: object) -> bool:
 def _cell(value: object) -> object:
     """The "new" cell as ``pending_adjustments`` reads it: None when blank, a number as the sheet keeps it
     (15 significant digits: 9.1 is ``Decimal("9.1")``, float noise like 0.30000000000000004 is 0.3), text
-    as typed (parsed later with the decimal comma, its problems reported)."""
+    read with the decimal comma (``"9,1"`` is ``Decimal("9.1")``), or kept as typed when it is not a score
+    (``pending_adjustments`` reports it)."""
     if _blank(value):
         return None
     if isinstance(value, str):
-        return value
+        try:
+            return parse_score(value)
+        except CellParseError:
+            return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
             return parse_score(float(value))
@@ -87,14 +95,10 @@ def _cell(value: object) -> object:
     return value
 
 
-def _prefilledit_number(value: object) -> Decimal | None:
+def _prefill_number(value: object) -> Decimal | None:
     """A prefilled new value as a number for the editor (None when blank or not a score)."""
     try:
         return edit_number(value)
     except CellParseError:
         return None
-
-
-def _float(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lib.core.evaluation import Evaluation
+from lib.core.margins import Margin
 from lib.core.model import FreezeEvent
 from lib.core.scoring import VOTE
+from lib.present.catalogue import t
+from lib.present.formatting import vn_number
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,20 @@ def ranking_status(evaluation: Evaluation) -> RankingStatus:
         needs_vote=tuple(s.province.name for s in evaluation.standings if s.needs_vote),
         by_vote=tuple(f"{s.rank}. {s.province.name}" for s in evaluation.standings if s.decided_by == VOTE),
     )
+
+
+def margin_text(margin: Margin, has_award: bool, lang: str = "vi") -> str:
+    """The margin in words: a holder's lead over the line below, anyone else's distance to the line above.
+
+    >>> from decimal import Decimal
+    >>> from lib.core.margins import Gap
+    >>> margin_text(Margin("52", Gap(4, Decimal("1.25")), None), False)
+    'cần thêm 1,25 điểm để vào hạng 4'
+    >>> margin_text(Margin("56", Gap(1, Decimal(3)), Gap(5, Decimal("0.5"))), True, "en")
+    'ahead of place 5 by 0,50'
+    """
+    gap = margin.leads if has_award else margin.needs
+    if gap is None:
+        return ""
+    key = "live.level" if gap.points == 0 else "live.leads" if has_award else "live.needs"
+    return t(key, lang, place=gap.place, points=vn_number(gap.points))

@@ -5,18 +5,22 @@ Numbers are formatted here, Vietnamese style, so a page only lays tables out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import pandas as pd
 
+from lib.core.config import Award
 from lib.core.evaluation import Evaluation
-from lib.core.model import Kind, ReadFailure, Severity, Standing
+from lib.core.forms import FormChange
+from lib.core.margins import margins
+from lib.core.model import Kind, Problem, ReadFailure, Severity, Standing
 from lib.core.scoring import VOTE
 from lib.core.text import fold
 from lib.core.tracker import Progress
-from lib.present.catalogue import describe, t
-from lib.present.formatting import clock, rank_label, signed, vn_number, vn_score
+from lib.present.catalogue import award_label, describe, t
+from lib.present.formatting import clock, rank_label, signed, vn_date, vn_number, vn_score
+from lib.present.status import margin_text
 from lib.present.working import method_label, working_text
 
 CENT = Decimal("0.01")
@@ -35,8 +39,8 @@ def status_text(standing: Standing, lang: str = "vi") -> str:
     return " · ".join(parts)
 
 
-def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
-    """The ranking table: rank, province, self and agreed totals, status, award."""
+def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[Award] = ()) -> pd.DataFrame:
+    """The ranking table: rank, province, self and agreed totals, status, award, margin to the award line."""
     rows = [
         {
             t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
@@ -45,9 +49,10 @@ def standings_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
             t("col.agreed", lang): vn_number(s.agreed_total),
             t("col.diff", lang): signed(s.agreed_total - s.self_total),
             t("col.status", lang): status_text(s, lang),
-            t("col.award", lang): s.award or "",
+            t("col.award", lang): award_label(s.award, lang, awards),
+            t("col.margin", lang): margin_text(m, s.award is not None, lang),
         }
-        for s in evaluation.standings
+        for s, m in zip(evaluation.standings, margins(evaluation.standings, awards), strict=True)
     ]
     return pd.DataFrame(rows)
 
@@ -133,9 +138,10 @@ def claim_style(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     return styles
 
 
-def problems_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
-    """Every problem: severity, cell, message; errors first."""
-    ordered = sorted(evaluation.problems, key=lambda p: p.severity is not Severity.ERROR)
+def problems_table(evaluation: Evaluation | Iterable[Problem], lang: str = "vi") -> pd.DataFrame:
+    """Every problem (of an evaluation, or a returned form's): severity, cell, message; errors first."""
+    problems = evaluation.problems if isinstance(evaluation, Evaluation) else evaluation
+    ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
     return pd.DataFrame(
         [
             {
@@ -193,10 +199,28 @@ def tracker_table(rows: Iterable[Progress], lang: str = "vi") -> pd.DataFrame:
             t("tracker.col.missing", lang): ", ".join(r.missing),
             t("tracker.col.evidence", lang): f"{r.with_evidence}/{r.total}",
             t("tracker.col.status", lang): t(f"tracker.status.{r.status.value}", lang),
-            t("tracker.col.days", lang): "" if r.days_left is None else r.days_left,
+            t("tracker.col.days", lang): days_left_text(r, lang),
+            t("tracker.col.imported", lang): r.last_import or "—",
         }
         for r in rows
     ])
+
+
+def days_left_text(row: Progress, lang: str = "vi") -> str:
+    """Days left to the deadline that applies, or "quá hạn từ 05/02/2020" once it has passed.
+
+    >>> import datetime as dt
+    >>> from lib.core.model import Province
+    >>> from lib.core.tracker import Status
+    >>> late = Progress(Province("49", "Quảng Nam"), 3, 5, ("1.1",), 0, Status.OVERDUE, dt.date(2020, 2, 5), -2458)
+    >>> days_left_text(late), days_left_text(late, "en")
+    ('quá hạn từ 05/02/2020', 'overdue since 05/02/2020')
+    """
+    if row.days_left is None:
+        return ""
+    if row.days_left < 0:
+        return t("tracker.overdue_since", lang, date=vn_date(row.due))
+    return t("tracker.days", lang, days=row.days_left)
 
 
 def overdue_style(status_text: str, lang: str = "vi") -> str:
@@ -213,3 +237,27 @@ def difference_style(value: float) -> str:
         return "background-color: #fdecea; color: #a4262c"
     return ""
 
+
+
+FORM_STATUS_KEYS = {"new": "forms.status.new", "changed": "forms.status.changed",
+                    "unchanged": "forms.status.unchanged", "sheet_changed": "forms.status.sheet_changed"}
+
+
+def form_changes_table(changes: Iterable[FormChange], lang: str = "vi") -> pd.DataFrame:
+    """A returned form against the sheet: cell in the form, criterion, tab, sheet now, form, status."""
+    def show(value: object) -> str:
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else vn_score(value)  # type: ignore[arg-type]
+
+    return pd.DataFrame([
+        {
+            t("col.cell", lang): c.cell,
+            t("col.criterion", lang): c.criterion,
+            t("forms.col.tab", lang): c.tab,
+            t("forms.col.sheet", lang): show(c.old),
+            t("forms.col.form", lang): show(c.new),
+            t("col.status", lang): t(FORM_STATUS_KEYS[c.status.value], lang),
+        }
+        for c in changes
+    ])

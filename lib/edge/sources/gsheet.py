@@ -110,6 +110,23 @@ class GoogleSheetSource:
         """Nothing to hold: the Sheets API has no lock; the store's in-process lock and the log's ids remain."""
         yield
 
+    probe_seconds = 2.0
+    """Seconds between change probes (one Drive ``files.get`` each) between full reads."""
+
+    def version(self) -> str:
+        """The Drive file's ``modifiedTime``: a cheap probe of whether anything changed.
+
+        One Drive ``files.get`` (what gspread's ``Spreadsheet.get_lastUpdateTime`` calls), no
+        retries: a failed probe only means the interval's full read decides.
+        """
+        try:
+            meta = self._http.get_file_drive_metadata(self.key)
+        except gspread.exceptions.APIError as exc:
+            raise self._translate(exc) from exc
+        except (requests.RequestException, google.auth.exceptions.GoogleAuthError) as exc:
+            raise Unavailable(f"không hỏi được Google Drive thời điểm sửa bảng tính: {exc}") from exc
+        return str(meta.get("modifiedTime", ""))
+
     def read(self) -> RawWorkbook:
         """Every contract tab, in one ``values:batchGet`` (metadata fetched once)."""
         return self._batch_get(self._contract_titles(), _READ_PARAMS)

@@ -22,22 +22,25 @@ from requests.adapters import HTTPAdapter
 from lib.core.errors import Unavailable
 from lib.edge.sources.gsheet import DEFAULT_TIMEOUT, GoogleSheetSource, RetryPolicy
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# Drive metadata (read-only): the change probe's files.get of modifiedTime.
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.metadata.readonly")
 API_ORIGIN = "https://sheets.googleapis.com"
+DRIVE_ORIGIN = "https://www.googleapis.com"  # /drive/v3/files/<key>
 _SERVICE_ACCOUNT_FIELDS = ("type", "client_email", "private_key", "token_uri")
 
 
 class _RewriteAdapter(HTTPAdapter):
     """Sends requests for the Sheets API origin to another endpoint (an emulator or test server)."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, origin: str = API_ORIGIN) -> None:
         super().__init__()
         self.endpoint = endpoint.rstrip("/")
+        self.origin = origin
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         assert request.url is not None
         request = request.copy()
-        request.url = self.endpoint + request.url[len(API_ORIGIN):]
+        request.url = self.endpoint + request.url[len(self.origin):]
         # Proxies were chosen for the Google URL; the rewritten address is reached directly.
         kwargs["proxies"] = {}
         return super().send(request, **kwargs)
@@ -71,6 +74,7 @@ def authorized_session(credentials: Credentials, api_endpoint: str | None = None
     session = AuthorizedSession(credentials)
     if api_endpoint:
         session.mount(API_ORIGIN, _RewriteAdapter(api_endpoint))
+        session.mount(DRIVE_ORIGIN + "/drive/", _RewriteAdapter(api_endpoint, DRIVE_ORIGIN))
     return session
 
 

@@ -26,9 +26,11 @@ from docx.text.paragraph import Paragraph
 
 from lib.core.config import Award, ClusterConfig
 from lib.core.evaluation import Evaluation
+from lib.core.margins import margins
 from lib.core.model import Standing
 from lib.core.scoring import VOTE
 from lib.present.formatting import rank_label, vn_number
+from lib.present.status import margin_text
 from lib.present.wording import (
     BY_VOTE,
     adjustments,
@@ -185,9 +187,11 @@ def _content(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig)
         para(doc, "Hội nghị thống nhất giữ nguyên điểm tự chấm của các tỉnh.", indent=True)
     para(doc, "2. Kết quả chấm điểm, xếp hạng đã thống nhất", bold=True, indent=True)
     rows = [[rank_label(s), s.province.name, vn_number(s.self_total),
-             vn_number(s.agreed_total) + (" (tạm tính)" if s.provisional else ""), award_text(s)]
-            for s in evaluation.standings]
-    grid(doc, ["Hạng", "Tỉnh", "Tự chấm", "Thống nhất", "Đề nghị khen thưởng"], rows, [24, 32, 22, 27, 60])
+             vn_number(s.agreed_total) + (" (tạm tính)" if s.provisional else ""), award_text(s),
+             margin_text(m, s.award is not None)]
+            for s, m in zip(evaluation.standings, margins(evaluation.standings, config.awards), strict=True)]
+    grid(doc, ["Hạng", "Tỉnh", "Tự chấm", "Thống nhất", "Đề nghị khen thưởng", "Khoảng cách tới vạch giải"], rows,
+         [20, 28, 18, 22, 45, 32])
     para(doc, "3. Kết quả biểu quyết", bold=True, indent=True)
     for vote in evaluation.sheet.votes:
         para(doc, f"Biểu quyết {vote.id} ({vote.time}): có mặt {vote.present}, số phiếu phát ra {vote.ballots}; "

@@ -1,0 +1,168 @@
+"""One background reader per process, and the broadcast of each new data version.
+
+``Publisher`` owns a daemon thread that keeps a ``SharedReader`` fresh: it reads the source
+once per interval, at once after a save (``reader.invalidate`` sets ``reader.wake``) and as
+soon as the source's cheap change probe (a file's mtime, a Drive file's ``modifiedTime``)
+says something changed. Viewers no longer drive reads: Streamlit screens keep reading the
+reader's current snapshot, and the live subscribers (Server-Sent Events) are woken through
+a ``Broadcast`` on the server's event loop, one wake-up per new message for all of them.
+
+Each message is rendered once per version (``render``) and its bytes are shared by every
+subscriber, so ten thousand phones cost ten thousand socket writes and nothing more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from lib.edge.reader import SharedReader, Snapshot
+
+KEEPALIVE_SECONDS = 15.0
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One published state: the live JSON document of one data version, and its freshness."""
+
+    version: int
+    stale: bool
+    fetched_at: dt.datetime
+    body: bytes  # the JSON document (also what /api/standings answers)
+    etag: str
+
+    @property
+    def event(self) -> bytes:
+        """The SSE frame of this version: ``event: standings``, ``id``, ``data``."""
+        return b"event: standings\nid: %d\ndata: %s\n\n" % (self.version, self.body)
+
+    @property
+    def status(self) -> bytes:
+        """A small SSE frame saying only whether the data is stale (no new version)."""
+        stale = b"true" if self.stale else b"false"
+        return b'event: status\nid: %d\ndata: {"version":%d,"stale":%s,"fetched_at":"%s"}\n\n' % (
+            self.version, self.version, stale, self.fetched_at.isoformat(timespec="seconds").encode())
+
+
+class Broadcast:
+    """The latest message and a wake-up for everyone waiting on it; lives on one event loop."""
+
+    def __init__(self) -> None:
+        self.current: Message | None = None
+        self._changed = asyncio.Event()
+        self.subscribers = 0
+        self.sent = 0
+
+    def publish(self, message: Message) -> None:
+        """Make ``message`` current and wake every subscriber (call on the loop's thread)."""
+        self.current = message
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def frames(self, last_event_id: str | None = None,
+                     keepalive: float = KEEPALIVE_SECONDS) -> AsyncIterator[bytes]:
+        """The SSE byte frames for one subscriber, until it goes away.
+
+        The current version first (unless ``last_event_id`` says the client has it), then each
+        new version once, a status frame when only the staleness changed, and a comment line
+        every ``keepalive`` seconds of silence.
+        """
+        self.subscribers += 1
+        try:
+            sent = self.current
+            yield b"retry: 2000\n\n"
+            if sent is not None:
+                # A client that has this version gets only its freshness (it may have shown "stale").
+                yield sent.event if last_event_id != str(sent.version) else sent.status
+            while True:
+                changed = self._changed
+                message = self.current
+                if message is sent or message is None:
+                    try:
+                        await asyncio.wait_for(changed.wait(), keepalive)
+                    except TimeoutError:
+                        yield b": keepalive\n\n"
+                    continue
+                if sent is None or message.version != sent.version:
+                    yield message.event
+                    self.sent += 1
+                elif message.stale != sent.stale:
+                    yield message.status
+                sent = message
+        finally:
+            self.subscribers -= 1
+
+
+class Publisher:
+    """The one thread per process that reads the source and publishes each new version."""
+
+    def __init__(self, reader: SharedReader, render: Callable[[Snapshot], Message],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.reader = reader
+        self._render = render
+        self._clock = clock
+        self._loops: list[tuple[asyncio.AbstractEventLoop, Broadcast]] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.current: Message | None = None
+        self.published = 0
+        self.errors = 0
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> Broadcast:
+        """A broadcast on ``loop`` that receives every message from now on (and the current one)."""
+        broadcast = Broadcast()
+        if self.current is not None:
+            broadcast.current = self.current
+        self._loops.append((loop, broadcast))
+        return broadcast
+
+    def start(self) -> None:
+        """Start the thread (once); from then on viewers never read the source themselves."""
+        if self._thread is not None:
+            return
+        self.reader.background = True
+        self._thread = threading.Thread(target=self._run, name="live-publisher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread and let viewers read on their own again."""
+        self._stop.set()
+        self.reader.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.reader.background = False
+        self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                snapshot = self.reader.poll()
+                if snapshot is not None:
+                    self._offer(snapshot)
+            except Exception:  # noqa: BLE001 - a bug must not stop the screens' data
+                self.errors += 1
+                _log.exception("the live publisher failed to read or publish")
+            wait = min(self.reader.probe_every, self.reader.seconds_to_next_read())
+            self.reader.wake.wait(timeout=max(0.05, wait))
+            self.reader.wake.clear()
+
+    def _offer(self, snapshot: Snapshot) -> None:
+        current = self.current
+        if current is not None and current.version == snapshot.version and current.stale == snapshot.stale:
+            if current.fetched_at != snapshot.fetched_at:  # the same data read again: fresher, not new
+                self.current = self._render(snapshot)
+            return
+        message = self._render(snapshot)
+        self.current = message
+        self.published += 1
+        for loop, broadcast in list(self._loops):
+            try:
+                loop.call_soon_threadsafe(broadcast.publish, message)
+            except RuntimeError:  # the loop is closed (the server stopped)
+                self._loops.remove((loop, broadcast))

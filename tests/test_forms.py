@@ -1,0 +1,372 @@
+"""Self-scoring forms: generated for the demo, filled in code, imported into a copy of the demo."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lib.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, main
+from lib.core.config import load_config
+from lib.core.errors import NotAllowed, WriteConflict
+from lib.core.forms import FORM_TAB, IMPORT_REASON, META_TAB, Status, form_changes, read_form
+from lib.core.model import Role
+from lib.core.parse import parse_workbook
+from lib.core.tracker import last_imports
+from lib.edge.forms import read_form_file
+from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.store import import_self_scores
+from lib.present.forms_xlsx import HEADER_ROW, file_name, form_bytes
+from tests.test_meeting_pages import SECRETARY, app, signed_in
+from tests.test_pages import ROOT, make_config
+
+KON_TUM = "62"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> tuple[Path, Path]:
+    """(workbook copy, config reading it)."""
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
+    return workbook, make_config(tmp_path, workbook)
+
+
+def cli(*argv: str) -> tuple[int, str]:
+    out = StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+def sheet_of(workbook: Path, config: Path):
+    return parse_workbook(XlsxSource(workbook).read(), load_config(config).provinces).sheet
+
+
+def generate(tmp_path: Path, config: Path) -> Path:
+    out = tmp_path / "forms"
+    code, text = cli("forms", str(out), "--config", str(config))
+    assert code == EXIT_OK, text
+    return out
+
+
+def rows_by_code(ws) -> dict[str, int]:
+    return {str(ws.cell(r, 1).value): r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value}
+
+
+def fill(form: Path, edits: dict[str, dict[str, object]], extra_rows=(), extra_column=None, links=()) -> dict:
+    """Type into the form like a province: ``edits[code] = {"self": …, "evidence": …}``; returns cell addresses."""
+    wb = openpyxl.load_workbook(form)
+    ws = wb[FORM_TAB]
+    rows = rows_by_code(ws)
+    for code, values in edits.items():
+        if "self" in values:
+            ws.cell(rows[code], 6).value = values["self"]
+        if "evidence" in values:
+            ws.cell(rows[code], 7).value = values["evidence"]
+    for code, text, target in links:
+        ws.cell(rows[code], 7).value = text
+        ws.cell(rows[code], 7).hyperlink = target
+    at = {}
+    for offset, (code, score) in enumerate(extra_rows, start=1):
+        row = ws.max_row + 1
+        ws.cell(row, 1).value, ws.cell(row, 6).value = code, score
+        at[code or f"blank{offset}"] = row
+    if extra_column:
+        ws.cell(HEADER_ROW, 8).value = extra_column
+        ws.cell(HEADER_ROW + 1, 8).value = "tỉnh ghi thêm"
+    wb.save(form)
+    return {"rows": rows, "extra": at}
+
+
+def test_one_form_per_member_with_heading_validation_protection_and_identity(tmp_path, demo):
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    cfg = load_config(config)
+    assert sorted(p.name for p in out.iterdir()) == sorted(file_name(p) for p in cfg.provinces)
+    assert (out / "62-Kon-Tum.xlsx").exists() and (out / "66-Dak-Lak.xlsx").exists()
+    wb = openpyxl.load_workbook(out / "62-Kon-Tum.xlsx")
+    ws = wb[FORM_TAB]
+    heading = " ".join(str(ws.cell(r, 1).value) for r in range(1, 5))
+    for expected in (cfg.name, "2019", "Kon Tum", "62", "05/02/2020", "10/03/2020"):
+        assert expected in heading
+    assert "Hướng dẫn" in str(ws["A5"].value)
+    assert [ws.cell(HEADER_ROW, c).value for c in range(1, 7)] == [
+        "Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Tự chấm"]
+    sheet = sheet_of(workbook, config)
+    rows = rows_by_code(ws)
+    assert list(rows) == [c.code for c in sheet.criteria]
+    assert ws.protection.sheet
+    for criterion in sheet.criteria:
+        row = rows[criterion.code]
+        assert ws.cell(row, 1).protection.locked and ws.cell(row, 4).protection.locked
+        assert not ws.cell(row, 6).protection.locked and not ws.cell(row, 7).protection.locked
+        expected = sheet.self_scores.get((criterion.code, KON_TUM))
+        value = ws.cell(row, 6).value
+        assert (None if value is None else Decimal(str(value))) == expected  # pre-filled (supplement round)
+        assert ws.cell(row, 7).value == sheet.evidence.get((criterion.code, KON_TUM))
+        assert ws.cell(row, 5).value == criterion.kind.value
+    rules = {str(cell): dv for dv in ws.data_validations.dataValidation for cell in dv.sqref.ranges}
+    for criterion in sheet.criteria:
+        rule = rules[f"F{rows[criterion.code]}"]
+        assert (rule.type, rule.operator, rule.formula1) == ("decimal", "between", "0")
+        assert Decimal(rule.formula2) == criterion.max_points
+    meta = wb[META_TAB]
+    assert meta.sheet_state == "hidden"
+    keys = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 8)}
+    assert (keys["cluster"], keys["year"], keys["province"]) == (cfg.name, 2019, "62")
+
+
+def test_filled_forms_import_what_is_recognisable_and_name_the_rest(tmp_path, demo):
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    form = out / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 9}, "1.1": {"self": " 7,5 điểm"},
+                "3.3": {"self": "ba"}, "1.4": {"evidence": "https://drive.example/62/1.4"}},
+                 extra_rows=[("9.9", 1), (None, 2)], extra_column="Ghi chú của tỉnh",
+                 links=[("2.1", "Báo cáo 5", "https://drive.example/62/2.1")])
+    before = sheet_of(workbook, config)
+    code, text = cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký cụm")
+    assert code == EXIT_ERRORS  # cells in error: the rest is written all the same
+    after = sheet_of(workbook, config)
+    assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5")
+    assert after.self_scores[("1.1", KON_TUM)] == Decimal("7.5")
+    assert ("3.2", KON_TUM) not in after.self_scores and after.self_scores[("3.3", KON_TUM)] == Decimal("2.5")
+    assert after.evidence[("1.4", KON_TUM)] == "https://drive.example/62/1.4"
+    assert after.evidence[("2.1", KON_TUM)] == "Báo cáo 5 <https://drive.example/62/2.1>"
+    new_rows = after.log[len(before.log):]
+    assert len(new_rows) == 4
+    assert {(e.criterion, e.old, e.new) for e in new_rows} == {
+        ("1.5", "", "4,5"), ("1.1", "7", "7,5"), ("1.4", "", "https://drive.example/62/1.4"),
+        ("2.1", "", "Báo cáo 5 <https://drive.example/62/2.1>")}
+    assert all(e.reason.startswith(f"{IMPORT_REASON} Kon Tum") and e.user == "Thư ký cụm" for e in new_rows)
+    assert len({e.change_id for e in new_rows}) == 1
+    assert "đã nhập 4 ô (3 mới, 1 thay đổi)" in text
+    # Other provinces untouched.
+    assert {k: v for k, v in after.self_scores.items() if k[1] != KON_TUM} == {
+        k: v for k, v in before.self_scores.items() if k[1] != KON_TUM}
+    # The tracker finds the import.
+    assert last_imports(after)[KON_TUM] == new_rows[-1].time
+
+
+def test_problems_name_the_forms_own_cells(tmp_path, demo):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    where = fill(form, {"3.2": {"self": 9}, "3.3": {"self": "ba"}, "1.2": {"self": "1.000"}},
+                 extra_rows=[("9.9", 1), (None, 2)], extra_column="Ghi chú của tỉnh")
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    found = {(p.cell, p.code, p.severity.value) for p in reading.problems}
+    rows = where["rows"]
+    assert (f"BangTuCham!F{rows['3.2']}", "score.out_of_range", "error") in found
+    assert (f"BangTuCham!F{rows['3.3']}", "score.unreadable", "error") in found
+    assert (f"BangTuCham!F{rows['1.2']}", "score.unreadable", "error") in found  # 1.000: ambiguous, not guessed
+    assert (f"BangTuCham!A{where['extra']['9.9']}", "form.unknown_criterion", "error") in found
+    assert (f"BangTuCham!A{where['extra']['blank2']}", "form.row_without_code", "warning") in found
+    assert (f"BangTuCham!H{HEADER_ROW}", "form.extra_column", "warning") in found
+    assert (f"BangTuCham!F{rows['1.5']}", "form.empty_row", "warning") in found
+
+
+def test_a_cell_changed_in_the_sheet_since_the_form_was_made_is_not_written(tmp_path, demo):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.1": {"self": 6}, "1.2": {"self": 5}})
+    wb = openpyxl.load_workbook(workbook)  # an organiser types into TuCham meanwhile
+    ws = wb["TuCham"]
+    row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value) == "1.1")
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "Kon Tum")
+    ws.cell(row, col).value = 8
+    wb.save(workbook)
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    statuses = {(c.criterion, c.tab): c.status for c in form_changes(reading, sheet)}
+    assert statuses[("1.1", "TuCham")] is Status.SHEET_CHANGED
+    assert statuses[("1.2", "TuCham")] is Status.CHANGED
+    assert statuses[("1.3", "TuCham")] is Status.UNCHANGED
+    code, _ = cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")
+    assert code == EXIT_ERRORS
+    after = sheet_of(workbook, config)
+    assert after.self_scores[("1.1", KON_TUM)] == 8 and after.self_scores[("1.2", KON_TUM)] == 5
+
+
+def test_preview_then_import_conflicts_when_the_sheet_moved_and_a_retry_writes_once(tmp_path, demo):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+    cfg, source = load_config(config), XlsxSource(workbook)
+    sheet = sheet_of(workbook, config)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    seen = form_changes(reading, sheet)
+    with pytest.raises(NotAllowed):
+        import_self_scores(source, reading, cfg.provinces, "Khách", Role.VIEWER, seen)
+    first = import_self_scores(source, reading, cfg.provinces, "Thư ký", Role.SECRETARY, seen, import_id="abc")
+    again = import_self_scores(source, reading, cfg.provinces, "Thư ký", Role.SECRETARY, seen, import_id="abc")
+    assert len(first.written) == 1 and again.already_saved
+    assert sum(1 for e in sheet_of(workbook, config).log if e.change_id == "abc") == 1
+    fill(form, {"1.5": {"self": 3}})  # a second preview goes stale before the import
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    stale = form_changes(reading, sheet)  # against the sheet before the first import
+    with pytest.raises(WriteConflict):
+        import_self_scores(source, reading, cfg.provinces, "Thư ký", Role.SECRETARY, stale)
+
+
+@pytest.mark.parametrize("key, value, code", [
+    ("year", 2018, "form.other_year"),
+    ("cluster", "Cụm thi đua các tỉnh Tây Bắc", "form.other_cluster"),
+    ("province", "01", "form.not_member"),
+])
+def test_a_form_of_another_cluster_year_or_province_is_refused(tmp_path, demo, key, value, code):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+    wb = openpyxl.load_workbook(form)
+    meta = wb[META_TAB]
+    row = next(r for r in range(1, 10) if meta.cell(r, 1).value == key)
+    meta.cell(row, 2).value = value
+    wb.save(form)
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    assert reading.refused and [p.code for p in reading.problems] == [code]
+    assert reading.problems[0].cell == f"{META_TAB}!B{row}"
+    before = workbook.read_bytes()
+    assert cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")[0] == EXIT_ERRORS
+    assert workbook.read_bytes() == before
+
+
+def test_not_a_form_and_not_a_workbook(tmp_path, demo):
+    workbook, config = demo
+    garbage = tmp_path / "bang-tu-cham.xlsx"
+    garbage.write_text("không phải tệp Excel", encoding="utf-8")
+    assert cli("import", str(garbage), str(workbook), "--config", str(config), "--user", "T")[0] == EXIT_UNREADABLE
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(XlsxSource(workbook).read(), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    assert reading.refused and reading.problems[0].code == "form.no_identity"
+
+
+def test_a_province_that_renames_the_tab_and_moves_columns_still_imports(tmp_path, demo):
+    workbook, config = demo
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    form = tmp_path / "f.xlsx"
+    form.write_bytes(form_bytes(cfg, sheet, cfg.province(KON_TUM), "01/02/2020 08:00:00"))
+    wb = openpyxl.load_workbook(form)
+    ws = wb[FORM_TAB]
+    ws.title = "Tự chấm Kon Tum"
+    ws.insert_cols(2)  # a column the province added before Nhóm
+    ws.cell(HEADER_ROW, 2).value = "STT"
+    rows = rows_by_code(ws)
+    ws.cell(rows["1.5"], 7).value = "4,25"
+    wb.save(form)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    assert [c.new for c in form_changes(reading, sheet) if c.status is Status.NEW] == [Decimal("4.25")]
+    assert [p.code for p in reading.problems if p.is_error] == []
+    assert "form.extra_column" in {p.code for p in reading.problems}
+
+
+def test_eleven_forms_import_round_and_the_tracker(tmp_path, demo):
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    fill(out / "58-Ninh-Thuan.xlsx", {"2.4": {"self": "3,5"}})
+    fill(out / "62-Kon-Tum.xlsx", {"1.5": {"self": 4}, "3.2": {"self": "3"}})
+    code, text = cli("import", *sorted(map(str, out.iterdir())), str(workbook), "--config", str(config),
+                     "--user", "Thư ký")
+    assert code == EXIT_OK, text
+    after = sheet_of(workbook, config)
+    assert len(after.self_scores) == len(after.criteria) * len(after.provinces)
+    assert set(last_imports(after)) == {"58", "62"}  # the others changed nothing: no log row
+
+
+def test_libreoffice_round_trip(tmp_path, demo):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: scripts/setup.sh dev installs libreoffice-calc")
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 3}, "1.4": {"evidence": "https://drive.example/x"}})
+    converted = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to",
+                    "xlsx", "--outdir", str(converted), str(form)], check=True, capture_output=True, timeout=180)
+    back = converted / form.name
+    wb = openpyxl.load_workbook(back)
+    assert wb[META_TAB].sheet_state == "hidden" and wb[FORM_TAB].protection.sheet
+    assert not wb[FORM_TAB]["F10"].protection.locked
+    assert cli("import", str(back), str(workbook), "--config", str(config), "--user", "Thư ký")[0] == EXIT_OK
+    after = sheet_of(workbook, config)
+    assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5") and after.self_scores[("3.2", KON_TUM)] == 3
+    assert after.evidence[("1.4", KON_TUM)] == "https://drive.example/x"
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A copy of the demo that the app under AppTest reads and writes."""
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
+    config = make_config(tmp_path, workbook)
+    monkeypatch.setenv("THIDUA_CONFIG", str(config))
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    return workbook, config
+
+
+def test_the_secretary_uploads_a_form_sees_the_diff_and_imports_it(tmp_path, served):
+    meeting, config = served
+    viewer = app()
+    viewer.switch_page("pages/tracker.py").run()
+    assert not viewer.exception, viewer.exception
+    assert not viewer.file_uploader and [b.label for b in viewer.get("download_button")]  # downloads for all
+    form = tmp_path / "62-Kon-Tum.xlsx"
+    cfg = load_config(config)
+    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), "01/02/2020 08:00:00"))
+    fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 9}, "1.4": {"evidence": "https://drive.example/62"}})
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/tracker.py").run()
+    at.file_uploader(key="forms-upload").set_value((form.name, form.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    assert any("2 ô mới, 0 ô thay đổi" in i.value for i in at.info)
+    shown = at.dataframe[-1].value
+    assert set(shown["Trạng thái"]) >= {"mới", "không đổi"}
+    assert "BangTuCham!F23" in set(at.dataframe[-2].value["Ô"])  # the out-of-range cell, by its address
+    at.button(key="forms-import").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã nhập 2 ô của Kon Tum" in s.value for s in at.success)
+    after = sheet_of(meeting, config)
+    assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5")
+    assert after.evidence[("1.4", KON_TUM)] == "https://drive.example/62"
+    assert after.log[-1].user == "Nguyễn Văn A" and after.log[-1].reason.startswith(IMPORT_REASON)
+    at.run()  # the tracker now shows when Kon Tum's form was imported
+    tracker = at.dataframe[0].value
+    assert tracker.loc[tracker["Tỉnh"] == "Kon Tum", "Nhập biểu mẫu gần nhất"].item() == after.log[-1].time
+
+
+def test_formulas_blanks_and_duplicates_are_named_not_guessed(tmp_path, demo):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    where = fill(form, {"1.1": {"self": "=4+3"}, "1.2": {"self": None}, "1.3": {"self": "#N/A"}},
+                 extra_rows=[("1.4", 1)])
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    found = {p.cell: (p.code, p.args.get("cause", ("",))[0]) for p in reading.problems}
+    rows = where["rows"]
+    assert found[f"BangTuCham!F{rows['1.1']}"] == ("score.unreadable", "cell.formula")  # never computed: not blank
+    assert found[f"BangTuCham!F{rows['1.2']}"][0] == "form.cleared"  # a blank never clears the sheet
+    assert found[f"BangTuCham!F{rows['1.3']}"] == ("score.unreadable", "cell.spreadsheet_error")
+    assert found[f"BangTuCham!A{where['extra']['1.4']}"][0] == "form.duplicate_row"
+    assert [c for c in form_changes(reading, sheet) if c.status is not Status.UNCHANGED] == []
+
+
+def test_a_sheet_that_cannot_be_written_is_said_plainly_and_nothing_is_queued(tmp_path, demo, monkeypatch, capsys):
+    from lib.core.errors import Unavailable
+
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+
+    def down(self, batch):
+        raise Unavailable("mất kết nối (giả lập)")
+
+    monkeypatch.setattr(XlsxSource, "write", down)
+    before = workbook.read_bytes()
+    code, _ = cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")
+    assert code == EXIT_UNREADABLE and workbook.read_bytes() == before
+    assert "không ghi được vào bảng tính" in capsys.readouterr().err

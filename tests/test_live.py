@@ -1,0 +1,311 @@
+"""The live endpoints over real HTTP against a started ``serve.py``, and /live in a browser."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import json
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from lib.edge.publisher import Broadcast, Message
+from lib.edge.reader import SharedReader
+from lib.edge.sources import WriteBatch
+from lib.edge.sources.xlsx import XlsxSource
+from lib.present.live_page import live_page
+from tests.servers import dashboard, live_config
+
+INTERVAL = 2
+KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "fingerprint", "standings"]
+ROW_KEYS = {"code", "name", "self_total", "agreed_total", "provisional", "rank", "needs_vote", "award"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    tmp = tmp_path_factory.mktemp("live")
+    config, workbook = live_config(tmp, INTERVAL)
+    env = {"THIDUA_CACHE_DIR": str(tmp / "cache")}
+    with dashboard(config, env=env, log=tmp / "server.log") as url:
+        deadline = time.monotonic() + 30
+        while get(url + "/api/standings")[0] != 200:
+            assert time.monotonic() < deadline, "no data within 30 s"
+            time.sleep(0.2)
+        yield url, workbook
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+class Stream:
+    """A raw SSE client on a socket: the frames as dicts (event, id, data), comments skipped."""
+
+    def __init__(self, url: str, last_event_id: str | None = None) -> None:
+        parts = urlsplit(url)
+        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=15)
+        extra = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id else ""
+        # HTTP/1.0: no chunked encoding, so the body is the event stream as it is.
+        self.sock.sendall(f"GET /api/events HTTP/1.0\r\nHost: x\r\nAccept: text/event-stream\r\n{extra}\r\n".encode())
+        self.buffer = b""
+        head = self._until(b"\r\n\r\n")
+        assert b" 200 " in head.split(b"\r\n")[0], head
+
+    def _until(self, marker: bytes) -> bytes:
+        while marker not in self.buffer:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError
+            self.buffer += data
+        head, _, self.buffer = self.buffer.partition(marker)
+        return head
+
+    def frame(self, timeout: float = 15) -> dict[str, str]:
+        """The next frame that carries an event."""
+        self.sock.settimeout(timeout)
+        while True:
+            fields: dict[str, str] = {}
+            for line in self._until(b"\n\n").decode("utf-8").splitlines():
+                if line and not line.startswith(":"):
+                    key, _, value = line.partition(": ")
+                    fields[key] = value
+            if "event" in fields:
+                return fields
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def lower_leader(workbook: Path, value: int) -> None:
+    """An organiser sets Quảng Ngãi's agreed score for criterion 1.1 in the workbook."""
+    sheet = XlsxSource(workbook).read()["ThongNhat"]
+    header = next(i for i, row in enumerate(sheet) if row and row[0] == "Mã")
+    column = next(i for i, cell in enumerate(sheet[header]) if str(cell).strip() in {"51", "Quảng Ngãi"}) + 1
+    row = next(i for i, r in enumerate(sheet) if r and str(r[0]) == "1.1") + 1
+    XlsxSource(workbook).write(WriteBatch(cells={("ThongNhat", row, column): value}))
+
+
+def test_standings_json_has_the_design_shape_and_an_etag(server):
+    url, _ = server
+    status, headers, body = get(url + "/api/standings")
+    assert status == 200 and headers["content-type"].startswith("application/json")
+    document = json.loads(body)
+    assert list(document) == KEYS
+    assert document["year"] == 2019 and document["stale"] is False and document["frozen"] is False
+    assert re.fullmatch(r"[0-9a-f]{64}", document["fingerprint"])
+    dt.datetime.fromisoformat(document["fetched_at"])
+    assert all(set(row) == ROW_KEYS for row in document["standings"])
+    assert all(re.fullmatch(r"\d+\.\d\d", row["agreed_total"]) for row in document["standings"])
+    assert re.fullmatch(r"public, max-age=\d", headers["cache-control"])
+    again = get(url + "/api/standings", {"If-None-Match": headers["etag"]})
+    assert again[0] == 304 and again[2] == b"" and again[1]["etag"] == headers["etag"]
+    assert get(url + "/api/standings", {"If-None-Match": '"other"'})[0] == 200
+
+
+def test_events_send_the_current_version_then_each_new_one(server):
+    url, workbook = server
+    stream = Stream(url)
+    try:
+        first = stream.frame()
+        assert first["event"] == "standings"
+        document = json.loads(first["data"])
+        assert first["id"] == str(document["version"])
+        assert document == json.loads(get(url + "/api/standings")[2])
+        lower_leader(workbook, int(time.time()) % 5)  # a value that differs from the last run's
+        started = time.monotonic()
+        second = stream.frame(timeout=INTERVAL * 3 + 10)
+        assert second["event"] == "standings" and int(second["id"]) > int(first["id"])
+        assert time.monotonic() - started < INTERVAL + 3  # the file probe, not the interval, found it
+    finally:
+        stream.close()
+
+
+def test_a_client_that_has_the_version_gets_only_its_freshness(server):
+    url, _ = server
+    version = json.loads(get(url + "/api/standings")[2])["version"]
+    stream = Stream(url, last_event_id=str(version))
+    try:
+        frame = stream.frame()
+        assert frame["event"] == "status" and json.loads(frame["data"]) == {
+            "version": version, "stale": False, "fetched_at": json.loads(frame["data"])["fetched_at"]}
+    finally:
+        stream.close()
+    stream = Stream(url, last_event_id=str(version - 1))
+    try:
+        assert stream.frame()["event"] == "standings"
+    finally:
+        stream.close()
+
+
+def test_health_metrics_and_the_live_page(server):
+    url, _ = server
+    status, _, body = get(url + "/healthz")
+    assert status == 200 and body.startswith(b"ok")
+    metrics = get(url + "/metrics")[2].decode()
+    for name in ("thidua_source_reads_total", "thidua_source_probes_total", "thidua_source_failures_total",
+                 "thidua_data_age_seconds", "thidua_live_subscribers", "thidua_streamlit_sessions",
+                 "thidua_outbox_depth"):
+        assert re.search(rf"^{name} [0-9.e+-]+$", metrics, re.M), name
+    status, headers, page = get(url + "/live")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert len(page) < 30_000
+    assert not re.search(rb"""(src|href)=["']?(https?:)?//""", page)  # nothing from elsewhere
+    assert "Quảng Ngãi".encode() in page  # the current standings are embedded: never blank
+    assert get(url + "/?view=projector")[0] == 200
+
+
+def test_healthz_is_503_when_the_data_is_older_than_three_intervals(tmp_path):
+    config, workbook = live_config(tmp_path, INTERVAL)
+    with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "c")}) as url:
+        deadline = time.monotonic() + 30
+        while get(url + "/healthz")[0] != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        workbook.rename(workbook.with_suffix(".away"))
+        deadline = time.monotonic() + INTERVAL * 3 + 15
+        while get(url + "/healthz")[0] != 503:
+            assert time.monotonic() < deadline, "healthz stayed 200 through the outage"
+            time.sleep(0.5)
+        assert json.loads(get(url + "/api/standings")[2])["stale"] is True
+
+
+def test_the_live_page_is_small_and_embeds_safely():
+    document = json.dumps({"version": 1, "standings": [{"name": "</script><b>x"}]})
+    page = live_page(document, title="Cụm <1>", year=2019, interval=15)
+    assert len(page.encode()) < 30_000
+    assert "</script><b>" not in page and "Cụm &lt;1&gt;" in page
+    assert live_page(None, title="t", year=2019, interval=15).count('id="data"') == 1
+
+
+def _message(version: int, stale: bool = False) -> Message:
+    return Message(version, stale, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), b'{"v":%d}' % version, f'"{version}"')
+
+
+def test_broadcast_sends_each_version_once_and_keeps_alive():
+    async def run() -> list[bytes]:
+        hub = Broadcast()
+        hub.publish(_message(1))
+        frames = hub.frames(keepalive=0.05)
+        got = [await frames.__anext__(), await frames.__anext__()]
+        hub.publish(_message(1))  # the same version again: nothing
+        hub.publish(_message(2))
+        got.append(await frames.__anext__())
+        hub.publish(_message(2, stale=True))
+        got.append(await frames.__anext__())
+        got.append(await frames.__anext__())  # silence: a comment
+        assert hub.subscribers == 1
+        await frames.aclose()
+        assert hub.subscribers == 0
+        return got
+
+    got = asyncio.run(run())
+    assert got[0].startswith(b"retry:")
+    assert got[1] == b'event: standings\nid: 1\ndata: {"v":1}\n\n'
+    assert got[2] == b'event: standings\nid: 2\ndata: {"v":2}\n\n'
+    assert got[3].startswith(b"event: status\nid: 2\n") and b'"stale":true' in got[3]
+    assert got[4] == b": keepalive\n\n"
+
+
+@pytest.mark.browser
+def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
+    config, workbook = live_config(tmp_path, INTERVAL)
+    with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "c")}, log=tmp_path / "s.log") as url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(url + "/live")
+        first = page.locator("li.row").first
+        first.wait_for(timeout=30_000)
+        assert "Quảng Ngãi" in first.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        lower_leader(workbook, 0)
+        page.wait_for_function("() => !document.querySelector('li.row').textContent.includes('Quảng Ngãi')",
+                               timeout=(INTERVAL * 3 + 10) * 1000)
+        assert "▲1" in page.locator("li.row").first.inner_text()  # what moved
+        page.screenshot(path=str(tmp_path / "live-updated.png"))
+        away = workbook.with_suffix(".away")
+        workbook.rename(away)
+        page.wait_for_function("() => document.body.classList.contains('stale')", timeout=(INTERVAL * 3 + 15) * 1000)
+        assert page.locator("#stale").is_visible() and page.locator("li.row").count() > 0  # never blank
+        page.screenshot(path=str(tmp_path / "live-stale.png"))
+        away.rename(workbook)
+        page.wait_for_function("() => !document.body.classList.contains('stale')", timeout=(INTERVAL * 3 + 40) * 1000)
+        page.get_by_role("button", name="English").click()
+        assert page.locator("h1").inner_text() == "Live ranking"
+
+
+@pytest.mark.browser
+def test_projector_shows_the_qr_code_of_the_live_page(browser, tmp_path):
+    config, _ = live_config(tmp_path, INTERVAL)
+    text = config.read_text(encoding="utf-8").replace("# public_url =", "public_url =")
+    config.write_text(text.replace("max_sessions = 500", "max_sessions = 1"), encoding="utf-8")
+    with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "c")}) as url:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(url + "/?view=projector")
+        qr = page.locator('[data-testid="live-qr"]')
+        qr.wait_for(timeout=30_000)
+        assert qr.locator("img").get_attribute("src").startswith("data:image/svg+xml")
+        assert "https://thidua.example.vn/live" in qr.inner_text()
+        # The projector holds the one session allowed: a new read-only visitor is sent to /live,
+        # while the projector and the sign-in page are still admitted.
+        opener = urllib.request.build_opener(NoRedirect)
+        for path, expected in [("/", 307), ("/?view=delegate", 307), ("/?view=projector", 200),
+                               ("/dang-nhap", 200)]:
+            try:
+                status, location = opener.open(url + path, timeout=10).status, None
+            except urllib.error.HTTPError as exc:
+                status, location = exc.code, exc.headers.get("Location")
+            assert status == expected, path
+            if expected == 307:
+                assert location == "/live"
+        assert "thidua_sent_to_live_total 2" in get(url + "/metrics")[2].decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - see the 307 itself
+        return None
+
+
+def test_the_drive_probe_reads_the_sheet_only_when_it_changed():
+    from lib.core.config import load_config
+    from lib.core.evaluation import evaluate
+    from tests.fake_sheets import serve
+    from tests.test_gsheet_source import demo, open_sheet
+
+    config = load_config()
+    for server in serve():
+        key = server.create_spreadsheet("Thi đua (probe)", demo())
+        source = open_sheet(server, key)
+        assert source.probe_seconds == 2.0
+        now = [0.0]
+        reader = SharedReader(source, lambda raw: evaluate(raw, config), ttl=15,
+                              clock=functools.partial(now.__getitem__, 0))
+        reader.probe_every = 0.0
+        first = reader.poll()
+        assert first is not None and reader.stats.reads == 1
+        stamp = source.version()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamp)
+        now[0] = 1.0
+        reader.poll()  # probed, unchanged: no full read
+        assert reader.stats.reads == 1 and reader.stats.probes >= 2
+        time.sleep(0.01)
+        row = next(i for i, r in enumerate(demo()["ThongNhat"]) if r and str(r[0]) == "1.1") + 1
+        source.write(WriteBatch(cells={("ThongNhat", row, 3): 0}))
+        assert source.version() != stamp
+        now[0] = 2.0
+        changed = reader.poll()  # the probe saw modifiedTime move: one batchGet, a new version
+        assert reader.stats.reads == 2 and changed is not None and changed.version == first.version + 1
+        now[0] = 20.0
+        reader.poll()  # the interval's full read comes whatever the probe says
+        assert reader.stats.reads == 3

@@ -1,0 +1,205 @@
+"""The live endpoints served by ``serve.py`` beside the Streamlit pages, without a Streamlit session.
+
+``/live`` (the light page for phones), ``/api/standings`` (JSON with an ETag), ``/api/events``
+(Server-Sent Events), ``/healthz`` and ``/metrics``; and ``Overflow``, the middleware that sends a
+new read-only visitor to ``/live`` once the process has ``[server] max_sessions`` sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import time
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from lib.core.config import ClusterConfig
+from lib.edge.publisher import Broadcast, Message, Publisher
+from lib.edge.reader import Snapshot
+from lib.present.live_page import live_page
+from lib.present.standings_json import encode, etag, live_document
+from web.data import cluster_config, shared_reader
+
+MAX_AGE = 2  # seconds a cache (nginx, a CDN, a phone) may keep /api/standings
+_lock = threading.Lock()
+_publisher: Publisher | None = None
+_broadcast: Broadcast | None = None
+_redirected = 0
+
+
+def publisher() -> Publisher:
+    """The process's one publisher (created on first use, started by ``start``)."""
+    global _publisher
+    with _lock:
+        if _publisher is None:
+            config = cluster_config()
+            _publisher = Publisher(shared_reader(), lambda snap: render(snap, config))
+        return _publisher
+
+
+def render(snap: Snapshot, config: ClusterConfig) -> Message:
+    """The message of one snapshot: the live JSON document, encoded once."""
+    body = encode(live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
+                                fetched_at=snap.fetched_at, stale=snap.stale))
+    return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body))
+
+
+def start() -> None:
+    """Start the publisher and attach this event loop's broadcast (the server's lifespan)."""
+    global _broadcast
+    live = publisher()
+    _broadcast = live.attach(asyncio.get_running_loop())
+    live.start()
+
+
+def stop() -> None:
+    """Stop the publisher (the server is shutting down)."""
+    if _publisher is not None:
+        _publisher.stop()
+
+
+def sessions() -> int | None:
+    """Streamlit sessions of this process (None when the runtime is not there)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        return Runtime.instance()._session_mgr.num_active_sessions()  # noqa: SLF001 - no public count
+    except Exception:  # noqa: BLE001 - no runtime (tests, a plain ASGI mount)
+        return None
+
+
+async def standings(request: Request) -> Response:
+    """``GET /api/standings``: the current document, an ETag, 304 when the client has it."""
+    message = publisher().current
+    if message is None:
+        return PlainTextResponse("no data yet", status_code=503, headers={"Retry-After": "2"})
+    headers = {"ETag": message.etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
+    if message.etag in _tags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return Response(message.body, media_type="application/json; charset=utf-8", headers=headers)
+
+
+def _tags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+async def events(request: Request) -> Response:
+    """``GET /api/events``: Server-Sent Events of every new version (Last-Event-ID honoured)."""
+    if _broadcast is None:
+        return PlainTextResponse("the live publisher is not running", status_code=503)
+    last = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    return StreamingResponse(_broadcast.frames(last), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+async def live(request: Request) -> Response:
+    """``GET /live``: the light live page, with the current document embedded (never blank)."""
+    config = cluster_config()
+    message = publisher().current
+    lang = "en" if request.query_params.get("lang") == "en" else "vi"
+    page = live_page(message.body.decode() if message else None, title=config.name, year=config.year,
+                     interval=config.refresh_seconds, lang=lang,
+                     award_places=[(a.from_rank, a.to_rank) for a in config.awards])
+    return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+
+def _age(config: ClusterConfig) -> float | None:
+    snap = shared_reader().current
+    if snap is None:
+        return None
+    return (dt.datetime.now(dt.UTC) - snap.fetched_at).total_seconds()
+
+
+async def healthz(request: Request) -> Response:
+    """``GET /healthz``: 200 while the data is no older than three intervals, else 503."""
+    config = cluster_config()
+    age = _age(config)
+    if age is None or age > 3 * config.refresh_seconds:
+        return PlainTextResponse(f"stale: data age {age if age is None else round(age)} s", status_code=503)
+    return PlainTextResponse(f"ok: data age {round(age)} s")
+
+
+async def metrics(request: Request) -> Response:
+    """``GET /metrics``: Prometheus text of reads, probes, failures, data age, subscribers, sessions."""
+    from web.writes import outbox
+
+    config = cluster_config()
+    reader = shared_reader()
+    stats = reader.stats
+    live_pub = publisher()
+    age = _age(config)
+    try:
+        depth = outbox().status()[0]
+    except Exception:  # noqa: BLE001 - an unreadable outbox file must not hide the other figures
+        depth = -1
+    rows = [
+        ("thidua_source_reads_total", "counter", "Full reads of the workbook", stats.reads),
+        ("thidua_source_probes_total", "counter", "Cheap change probes (mtime, Drive modifiedTime)",
+         stats.probes),
+        ("thidua_source_failures_total", "counter", "Failed reads (last 50 kept)", len(stats.failures)),
+        ("thidua_source_reads_last_minute", "gauge", "Full reads in the last 60 s",
+         stats.reads_last_minute(time.monotonic())),
+        ("thidua_data_age_seconds", "gauge", "Seconds since the last good read", -1 if age is None else age),
+        ("thidua_data_version", "gauge", "The current data version",
+         live_pub.current.version if live_pub.current else 0),
+        ("thidua_data_stale", "gauge", "1 while the latest read failed", int(bool(
+            live_pub.current and live_pub.current.stale))),
+        ("thidua_live_published_total", "counter", "Messages published to live subscribers", live_pub.published),
+        ("thidua_live_subscribers", "gauge", "Open /api/events streams", _broadcast.subscribers if _broadcast else 0),
+        ("thidua_streamlit_sessions", "gauge", "Streamlit sessions of this process", sessions() or 0),
+        ("thidua_sent_to_live_total", "counter", "Visitors sent to /live over max_sessions", _redirected),
+        ("thidua_outbox_depth", "gauge", "Change sets waiting in the outbox", depth),
+    ]
+    lines = []
+    for name, kind, text, value in rows:
+        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name} {value:g}"]
+    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+
+ROUTES = [
+    Route("/live", live),
+    Route("/api/standings", standings),
+    Route("/api/events", events),
+    Route("/healthz", healthz),
+    Route("/metrics", metrics),
+]
+
+_READ_ONLY_PATHS = {"/", "/xep-hang"}
+
+
+class Overflow:
+    """Sends a new read-only visitor of the ranking or delegates' view to ``/live`` when full.
+
+    Only the page load itself is turned away (before any Streamlit session exists); the projector
+    (``?view=projector``), the sign-in page and every other page are always admitted.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Redirect (307) or pass the request on."""
+        global _redirected
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in _READ_ONLY_PATHS:
+            view = parse_qs(scope.get("query_string", b"").decode()).get("view", [""])[0]
+            if view in ("", "delegate") and _full():
+                _redirected += 1
+                lang = "?lang=en" if "lang=en" in scope.get("query_string", b"").decode() else ""
+                response = Response(status_code=307, headers={"Location": "/live" + lang, "Cache-Control": "no-store"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _full() -> bool:
+    count = sessions()
+    try:
+        limit = cluster_config().max_sessions
+    except Exception:  # noqa: BLE001 - a bad config is shown by the pages themselves
+        return False
+    return count is not None and count >= limit
