@@ -74,8 +74,8 @@ def parse_workbook(
     computed = _computed(workbook, criteria, by_code, unusable, members, problems, target_share)
     self_scores, self_places = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
     own = {k: v for k, v in self_scores.items() if isinstance(v, Decimal)}
-    problems.extend(claims_differing(own, {k: address(p.tab, p.row, p.col) for k, p in self_places.items()},
-                                     computed.scores, members))
+    claimed = {k: address(p.tab, p.row, p.col) for k, p in self_places.items() if k in computed.scores and k in own}
+    problems.extend(claims_differing(own, claimed, computed.scores, members))
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
     votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems)
@@ -129,8 +129,7 @@ def _computed(
         values, places = _score_tab(workbook, canonical, by_code, unusable, members, problems, raw=True)
         found = find_tab(workbook, canonical)
         tabs.append(found[0] if found else canonical)
-        cells.append({key: Cell(values.get(key), address(place.tab, place.row, place.col))
-                      for key, place in places.items()})
+        cells.append({key: Cell(values.get(key), place) for key, place in places.items()})
         all_places.append(places)
     result = compute(criteria, members, cells[0], cells[1], target_share, (tabs[0], tabs[1]))
     problems.extend(result.problems)

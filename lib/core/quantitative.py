@@ -29,9 +29,10 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
-from lib.core.grammar import DIRECTIONS, FAIL_WORDS, METHODS, PASS_WORDS
+from lib.core.grammar import DIRECTIONS, FAIL_WORDS, METHODS, PASS_WORDS, address
 from lib.core.model import (
     CellKey,
+    CellPlace,
     Criterion,
     Direction,
     Kind,
@@ -51,10 +52,17 @@ PRECISION = 60
 
 @dataclass(frozen=True)
 class Cell:
-    """One raw cell of ``KeHoach`` or ``KetQua`` and its address."""
+    """One raw cell of ``KeHoach`` or ``KetQua`` and where it is (an A1 address, or its place)."""
 
     value: object
-    address: str
+    where: str | CellPlace
+
+    @property
+    def address(self) -> str:
+        """The cell's A1 address, e.g. ``KetQua!D7`` (formatted only when a problem needs it)."""
+        if isinstance(self.where, str):
+            return self.where
+        return address(self.where.tab, self.where.row, self.where.col)
 
 
 @dataclass
