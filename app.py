@@ -34,6 +34,8 @@ pages = [
 if can_edit():
     pages.insert(1, st.Page("pages/review.py", title=t("page.review", lang), icon=":material/edit_note:",
                             url_path="tru-bi"))
+    pages.insert(2, st.Page("pages/ceremony.py", title=t("page.ceremony", lang), icon=":material/co_present:",
+                            url_path="dieu-hanh"))
 if is_admin():
     pages.insert(2, st.Page("pages/freeze.py", title=t("page.freeze", lang), icon=":material/lock:",
                             url_path="chot"))

@@ -20,8 +20,10 @@ from typing import Protocol, TextIO, runtime_checkable
 from lib.core.config import load_config
 from lib.core.errors import ConfigError, SourceError
 from lib.core.evaluation import Evaluation, evaluate
+from lib.core.grammar import FREEZE, find_tab
 from lib.core.model import RawWorkbook
 from lib.core.template import is_blank, template_workbook
+from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
 from lib.present.catalogue import describe
@@ -39,7 +41,7 @@ class GoogleSheetLike(Protocol):
 
     def read_all(self) -> RawWorkbook: ...
 
-    def write_workbook(self, workbook: RawWorkbook) -> None: ...
+    def write_workbook(self, workbook: RawWorkbook, protect: Sequence[str] = ()) -> None: ...
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -100,7 +102,8 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
     """Load, validate and rank; print problems and standings."""
     try:
         config = load_config(config_file)
-        evaluation = evaluate(open_source(config, workbook).read(), config)
+        raw = open_source(config, workbook).read()
+        evaluation = evaluate(raw, config, key_for(raw))
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
         return EXIT_UNREADABLE
@@ -122,6 +125,20 @@ def _silence_stdout() -> None:
         pass
 
 
+PROTECTED_TABS = ("NhatKy", "Chot", "ChotDiem")
+"""The tabs only the app writes: the log, the freeze record and the frozen copy (protected by init-sheet)."""
+
+
+def with_record_tabs(content: RawWorkbook) -> RawWorkbook:
+    """``content`` with the freeze tabs added (headers only), so that init-sheet can protect them now."""
+    added = dict(content)
+    if not find_tab(added, "Chot"):
+        added["Chot"] = [list(FREEZE.names)]
+    if not find_tab(added, "ChotDiem"):
+        added["ChotDiem"] = []
+    return added
+
+
 def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO) -> int:
     """Write the template (or the demo) into an empty Google Sheet or a new .xlsx; never overwrite."""
     try:
@@ -138,7 +155,8 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
         if not is_blank(source.read_all()):
             print(f"Lỗi: {source.label} không trống; không ghi đè. Hãy dùng một bảng tính mới.", file=sys.stderr)
             return EXIT_ERRORS
-        source.write_workbook(content)
+        content = with_record_tabs(content)
+        source.write_workbook(content, protect=PROTECTED_TABS)
     except (ConfigError, SourceError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

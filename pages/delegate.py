@@ -3,9 +3,11 @@
 import streamlit as st
 
 from lib.present.catalogue import t
+from lib.present.ceremony import agenda_line
 from lib.present.charts import group_breakdown_figure, province_colour, waterfall_figure
+from lib.present.formatting import escape_markdown
 from lib.present.tables import province_criteria
-from web import state
+from web import ceremony, state
 from web.data import config_or_stop, snapshot_or_stop
 from web.projector_style import hide_chrome
 from web.shared_figures import margins_table, ranking_chart
@@ -22,6 +24,9 @@ st.markdown(t("delegate.live", lang, url=f"[/live]({live_url(config)})"))
 @st.fragment(run_every=config.screen_seconds)
 def live_standings() -> None:
     snap = snapshot_or_stop(lang)
+    line = agenda_line(config, ceremony.current(), lang)  # the official session's current item, if any
+    if line:
+        st.markdown(f"**▶ {escape_markdown(line)}**")
     freshness(snap, lang)
     ranking_notices(snap.value, lang)
     event = st.plotly_chart(ranking_chart(snap, lang, "phone"), key="delegate-chart", on_select="rerun",

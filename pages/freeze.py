@@ -6,7 +6,7 @@ from lib.core.errors import NotAllowed, SourceError
 from lib.core.freeze import fingerprint, short
 from lib.present.catalogue import explain, t
 from lib.present.formatting import escape_markdown
-from lib.present.tables import differences_table
+from lib.present.tables import differences_table, ignored_freeze_table
 from web.auth import grant
 from web.page import data_page
 from web.writes import freeze
@@ -15,6 +15,10 @@ page = data_page("page.freeze")
 lang, config, evaluation = page.lang, page.config, page.evaluation
 me = grant()
 state = evaluation.freeze
+
+if state.ignored:
+    st.warning(t("freeze.ignored", lang, count=len(state.ignored)), icon=":material/gpp_bad:")
+    st.dataframe(ignored_freeze_table(evaluation, lang), hide_index=True)
 
 if state.frozen and state.last is not None:
     st.success(t("freeze.state_frozen", lang, time=escape_markdown(state.last.time),

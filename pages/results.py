@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from lib.present.catalogue import t
-from lib.present.exports import minutes_docx, standings_csv, summary_xlsx
+from lib.present.exports import conference_minutes_docx, minutes_docx, standings_csv, summary_xlsx
 from lib.present.formatting import VN_TIME
 from web.page import data_page
 from web.widgets import ranking_notices
@@ -22,6 +22,10 @@ st.download_button(t("results.xlsx", lang), summary_xlsx(evaluation, config), f"
 st.download_button(t("results.docx", lang), minutes_docx(evaluation, config, today), f"{stem}-bien-ban.docx",
                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                    icon=":material/description:", key="download-docx")
+st.download_button(t("results.conference_docx", lang), conference_minutes_docx(evaluation, config, today),
+                   f"{stem}-bien-ban-hoi-nghi-chinh-thuc.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   icon=":material/description:", key="download-conference-docx")
 st.download_button(t("results.csv", lang), standings_csv(evaluation), f"{stem}-xep-hang.csv", "text/csv",
                    icon=":material/csv:", key="download-csv")
 st.link_button(t("results.print", lang), "/?view=print", icon=":material/print:")

@@ -5,13 +5,15 @@ import uuid
 import streamlit as st
 
 from lib.core.errors import InvalidChangeSet, NotAllowed
-from lib.core.model import Vote
+from lib.core.model import DEPUTY, ELECTION, LEADER, PROPOSAL, Nomination, Vote
+from lib.core.nominations import outcome
 from lib.core.votes import vote_order
 from lib.present.catalogue import explain, t
+from lib.present.ceremony import nomination_lines
 from lib.present.formatting import escape_markdown
 from web.auth import grant
 from web.page import data_page
-from web.writes import record
+from web.writes import nominate, record
 
 page = data_page("page.votes")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
@@ -47,6 +49,57 @@ for rank, tied in ties.items():
             if vote_order(vote, config.vote_majority) is None:
                 st.warning(t("votes.not_settled", lang), icon=":material/balance:")
             st.toast(t("votes.recorded", lang))
+
+
+
+def save_nomination(nomination: Nomination) -> bool:
+    try:
+        nominate(nomination, me.user, me.role)
+    except (NotAllowed, InvalidChangeSet) as exc:
+        st.error(explain(exc, lang), icon=":material/block:")
+        return False
+    st.toast(t("nomination.recorded", lang))
+    return True
+
+
+# Next year's leader and deputy: the preliminary meeting's proposal, then the session's vote.
+st.subheader(t("nomination.heading", lang, year=config.year + 1))
+nominations = evaluation.sheet.nominations
+lines = nomination_lines(nominations, config, lang)
+st.markdown("\n".join("- " + escape_markdown(line) for line in lines) if lines else t("nomination.none", lang))
+names = {p.code: p.name for p in config.provinces}
+codes = list(names)
+if me is not None:
+    with st.expander(t("nomination.proposal", lang), expanded=not nominations):
+        with st.form("nomination-proposal"):
+            picks = {post: st.selectbox(t(f"nomination.post.{post}", lang), codes, format_func=names.__getitem__,
+                                        key=f"propose-{post}", index=None)
+                     for post in (LEADER, DEPUTY)}
+            proposed = st.form_submit_button(t("nomination.propose", lang))
+        if proposed:
+            if picks[LEADER] is not None and picks[LEADER] == picks[DEPUTY]:
+                st.error(t("nomination.same", lang), icon=":material/block:")
+            else:
+                for post, code in picks.items():
+                    if code is not None:
+                        save_nomination(Nomination(uuid.uuid4().hex, "", me.user, post, PROPOSAL, 0, 0, ((code, 0),)))
+    for post in (LEADER, DEPUTY):
+        label = t(f"nomination.post.{post}", lang)
+        proposal = outcome(nominations, post, config.vote_majority).proposed
+        candidates = st.multiselect(t("nomination.candidates", lang, post=label), codes,
+                                    default=[proposal] if proposal else [], format_func=names.__getitem__,
+                                    key=f"candidates-{post}")
+        if not candidates:
+            continue
+        with st.form(f"nomination-{post}"):
+            present = st.number_input(t("votes.present", lang), min_value=1, step=1, key=f"n-present-{post}")
+            ballots = st.number_input(t("votes.ballots", lang), min_value=0, step=1, key=f"n-ballots-{post}")
+            counts = {code: st.number_input(t("votes.for", lang, name=names[code]), min_value=0, step=1,
+                                            key=f"n-for-{post}-{code}") for code in candidates}
+            submitted = st.form_submit_button(t("nomination.record", lang, post=label))
+        if submitted:
+            save_nomination(Nomination(uuid.uuid4().hex, "", me.user, post, ELECTION, int(present), int(ballots),
+                                       tuple((code, int(n)) for code, n in counts.items())))
 
 if evaluation.sheet.votes:
     st.subheader(t("votes.history", lang))

@@ -1,5 +1,8 @@
 """A writer process for the fault tests: ``python -m tests.durability_worker MODE BOOK DB [CELLS]``.
 
+BOOK is a local workbook, or ``gsheet:SETTINGS.json`` for a Google Sheet (the local Sheets API
+server of the tests): a ``[connections.gsheets]`` table as JSON.
+
 ``write``: for each cell of CELLS (JSON: ``[[criterion, province, old, new], ...]``) submit one
 change set through the outbox and the store, as a dashboard process does, printing
 ``start <id>`` before and ``<status> <id>`` after each (flushed, so a ``kill -9`` cannot
@@ -18,6 +21,7 @@ from pathlib import Path
 from lib.core.config import load_config
 from lib.core.model import VN_TIME, Adjustment, ChangeSet, Role
 from lib.edge.outbox import Outbox
+from lib.edge.sources import Source
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import save
 
@@ -26,10 +30,18 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def _source(book: str) -> Source:
+    if book.startswith("gsheet:"):
+        from lib.edge.sources.gsheet_settings import source_from_settings
+
+        return source_from_settings(json.loads(Path(book.removeprefix("gsheet:")).read_text(encoding="utf-8")))
+    return XlsxSource(Path(book))
+
+
 def main(argv: list[str]) -> int:
-    mode, book, db = argv[0], Path(argv[1]), Path(argv[2])
+    mode, db = argv[0], Path(argv[2])
     members = load_config().provinces
-    source = XlsxSource(book)
+    source = _source(argv[1])
     box = Outbox(db, queue="durability")
 
     def save_fn(cs: ChangeSet) -> object:

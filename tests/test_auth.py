@@ -9,7 +9,7 @@ import sys
 import threading
 import tomllib
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from io import StringIO
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from lib.core.auth import (
     Role,
     allows,
     authenticate,
+    client_address,
     grant_valid,
     hash_passcode,
     load_auth_settings,
@@ -34,6 +35,7 @@ from lib.core.auth import (
     verify_passcode,
 )
 from lib.core.errors import ConfigError
+from tests.wording import said
 
 ROOT = Path(__file__).resolve().parents[1]
 VN = timezone(timedelta(hours=7))
@@ -171,7 +173,7 @@ def test_growing_delay_then_lock_out_then_unlock(settings: AuthSettings, verific
     for second, message in steps:
         result = authenticate("sai", settings, guard, "phiên-1", at(second))
         assert isinstance(result, Refusal) and result.reason == "wrong"
-        assert result.message == "Mã đăng nhập không đúng. " + message
+        assert said(result) == "Mã đăng nhập không đúng. " + message
         refusal = guard.check("phiên-1", at(second + 0.5))
         assert refusal is not None and refusal.reason == "delay"
         # an attempt during the delay is refused without checking, even with the right passcode
@@ -181,12 +183,12 @@ def test_growing_delay_then_lock_out_then_unlock(settings: AuthSettings, verific
     # 5th consecutive failure (at +15 s): locked for 15 minutes
     locked = authenticate("sai", settings, guard, "phiên-1", at(15))
     assert isinstance(locked, Refusal) and locked.until == at(15) + timedelta(minutes=15)
-    assert "Tạm khóa đăng nhập đến 10:45" in locked.message
+    assert "Tạm khóa đăng nhập đến 10:45" in said(locked)
     checked = len(verifications)
     for second in (16, 60, 15 + 15 * 60 - 1):
         refusal = authenticate(SECRETARY, settings, guard, "phiên-1", at(second))
         assert isinstance(refusal, Refusal) and refusal.reason == "locked"
-        assert refusal.message == "Sai mã nhiều lần. Tạm khóa đăng nhập đến 10:45"
+        assert said(refusal) == "Sai mã nhiều lần. Tạm khóa đăng nhập đến 10:45"
     assert len(verifications) == checked
     # another key is not affected
     assert isinstance(authenticate(SECRETARY, settings, guard, "phiên-2", at(16)), Grant)
@@ -203,7 +205,7 @@ def test_success_resets_the_streak() -> None:
     guard.record_success("k", at(15))
     guard.record_failure("k", at(16))
     refusal = guard.check("k", at(16))
-    assert refusal is not None and refusal.message == "Thử lại sau 1 giây"  # back to the first delay
+    assert refusal is not None and said(refusal) == "Thử lại sau 1 giây"  # back to the first delay
     assert guard.check("k", at(17)) is None
 
 
@@ -213,7 +215,7 @@ def test_the_streak_is_forgotten_after_the_window() -> None:
         guard.record_failure("k", at(second))
     guard.record_failure("k", at(7 + 15 * 60 + 1))  # counts as the first failure again, not the fifth
     refusal = guard.check("k", at(7 + 15 * 60 + 1))
-    assert refusal is not None and refusal.reason == "delay" and refusal.message == "Thử lại sau 1 giây"
+    assert refusal is not None and refusal.reason == "delay" and said(refusal) == "Thử lại sau 1 giây"
 
 
 def test_the_delay_is_capped() -> None:
@@ -224,18 +226,78 @@ def test_the_delay_is_capped() -> None:
         refusal = guard.check("k", now)
         assert refusal is not None and refusal.until is not None and refusal.until - now <= timedelta(seconds=30)
         now = refusal.until
-    assert refusal.message == "Thử lại sau 30 giây"
+    assert said(refusal) == "Thử lại sau 30 giây"
 
 
-def test_global_cap_across_keys() -> None:
+def test_many_failing_addresses_never_lock_out_a_new_one_but_tighten_the_failing_ones() -> None:
     guard = LoginGuard(global_failures=3)
     for i in range(3):
         assert guard.check(f"phiên-{i}", at(i)) is None
         guard.record_failure(f"phiên-{i}", at(i))
-    refusal = guard.check("phiên-mới", at(10))
-    assert refusal is not None and refusal.reason == "locked" and refusal.until == at(0) + timedelta(minutes=15)
-    assert guard.check("phiên-mới", at(15 * 60 + 1)) is None  # the oldest failure has left the window
+    assert guard.under_attack(at(10))
+    assert guard.check("phiên-mới", at(10)) is None  # an address that never failed is always admitted
+    # during the attack, an address that fails again is locked at once (not at its 5th failure)
+    guard.record_failure("phiên-0", at(10))
+    refusal = guard.check("phiên-0", at(11))
+    assert refusal is not None and refusal.reason == "locked" and refusal.until == at(10) + timedelta(minutes=15)
+    assert not guard.under_attack(at(15 * 60 + 11))  # the failures have left the window
     assert LoginGuard(global_failures=None).check("k", T0) is None
+
+
+def test_sixty_wrong_passcodes_from_other_addresses_do_not_stop_the_right_one(settings: AuthSettings) -> None:
+    guard = LoginGuard()  # the shipped limits: 5 per address, attack mode from 50 failures overall
+    wrong = 0
+    for i in range(60):  # 60 wrong passcodes, each really checked, from 60 other addresses
+        result = authenticate("sai", settings, guard, f"203.0.113.{i}", at(i * 0.5))
+        assert isinstance(result, Refusal)
+        wrong += result.reason == "wrong"
+    assert wrong == 60 and guard.under_attack(at(30))
+    grant = authenticate(SECRETARY, settings, guard, "198.51.100.7", at(30))
+    assert isinstance(grant, Grant) and grant.role is Role.SECRETARY
+    assert isinstance(authenticate(ADMIN, settings, guard, "198.51.100.8", at(31)), Grant)
+    # the failing addresses stay throttled: one of them trying again is locked at once
+    assert authenticate("sai", settings, guard, "203.0.113.0", at(40)).reason == "wrong"  # type: ignore[union-attr]
+    assert guard.check("203.0.113.0", at(41)).reason == "locked"  # type: ignore[union-attr]
+
+
+def test_lock_out_times_are_in_vietnam_time_in_both_languages(settings: AuthSettings) -> None:
+    guard = LoginGuard(max_failures=1)
+    utc = datetime(2026, 5, 17, 3, 30, tzinfo=UTC)  # 10:30 in Hà Nội
+    authenticate("sai", settings, guard, "k", utc)
+    refusal = guard.check("k", utc)
+    assert refusal is not None
+    assert said(refusal) == "Sai mã nhiều lần. Tạm khóa đăng nhập đến 10:45"
+    assert said(refusal, "en") == "Too many wrong passcodes. Sign-in from this address is locked until 10:45"
+    assert said(authenticate("", settings, guard, "k2", utc), "en") == "Enter the passcode"
+
+
+def test_the_admin_clears_every_lock_out() -> None:
+    guard = LoginGuard(max_failures=1)
+    guard.record_failure("a", T0)
+    guard.record_failure("b", T0)
+    assert set(guard.locked(at(1))) == {"a", "b"}
+    assert guard.clear() == 2 and guard.locked(at(1)) == {} and guard.check("a", at(1)) is None
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [
+    ("127.0.0.1", "203.0.113.9", ["127.0.0.1"], "203.0.113.9"),
+    ("127.0.0.1", "6.6.6.6, 203.0.113.9", ["127.0.0.1"], "203.0.113.9"),  # a forged left part is ignored
+    ("10.1.2.3", "203.0.113.9, 10.0.0.5", ["10.0.0.0/8"], "203.0.113.9"),  # two trusted hops
+    ("198.51.100.7", "203.0.113.9", ["127.0.0.1"], "198.51.100.7"),  # not from the proxy: header ignored
+    ("127.0.0.1", None, ["127.0.0.1"], "127.0.0.1"),
+    ("127.0.0.1", "203.0.113.9", [], "127.0.0.1"),  # no trusted proxy configured
+    ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),
+    (None, None, [], "unknown"),
+])
+def test_client_address(peer: str | None, forwarded: str | None, trusted: list[str], client: str) -> None:
+    assert client_address(peer, forwarded, trusted) == client
+
+
+def test_trusted_proxies_are_checked_at_load() -> None:
+    assert load_auth_settings({"trusted_proxies": ["127.0.0.1", "10.0.0.0/8"]}).trusted_proxies == (
+        "127.0.0.1", "10.0.0.0/8")
+    with pytest.raises(ConfigError, match="auth.trusted_proxies"):
+        load_auth_settings({"trusted_proxies": ["không phải địa chỉ"]})
 
 
 def test_a_key_being_checked_refuses_a_concurrent_attempt() -> None:
@@ -281,7 +343,7 @@ def test_authenticate_names_the_user_and_uses_session_minutes(settings: AuthSett
 def test_authenticate_without_configured_passcodes_or_with_an_empty_one(settings: AuthSettings) -> None:
     guard = LoginGuard()
     unset = authenticate(SECRETARY, AuthSettings(), guard, "k", T0)
-    assert isinstance(unset, Refusal) and unset.reason == "unset" and "[auth]" in unset.message
+    assert isinstance(unset, Refusal) and unset.reason == "unset" and "[auth]" in said(unset)
     empty = authenticate("", settings, guard, "k", T0)
     assert isinstance(empty, Refusal) and empty.reason == "empty"
     assert guard.check("k", T0) is None  # neither counts as a failure

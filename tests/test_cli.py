@@ -387,3 +387,26 @@ def test_adjust_refusals_exit_1_and_write_nothing(tmp_path: Path, edit: str) -> 
 def test_adjust_on_a_missing_workbook_exits_2(tmp_path: Path) -> None:
     code, _ = run_cmd("adjust", str(tmp_path / "none.xlsx"), "--user", "T", "--reason", "x", "1.1:49=1")
     assert code == EXIT_UNREADABLE
+
+
+def test_check_reports_a_typed_freeze_row_with_the_server_secret(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from lib.core.config import load_config as load
+    from lib.core.model import Role
+    from lib.edge.store import set_frozen
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nfreeze_secret = "cli-test-secret-0123456789"\n', encoding="utf-8")
+    monkeypatch.setenv("THIDUA_SECRETS", str(secrets))
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    book = tmp_path / "book.xlsx"
+    shutil.copyfile(DEMO, book)
+    set_frozen(XlsxSource(book), load().provinces, "Quản trị", Role.ADMIN, True)  # signed with the configured secret
+    wb = openpyxl.load_workbook(book)
+    wb["Chot"].append(["13/03/2020 08:00:00", "Đại biểu", "mở chốt", "x", "tự mở"])  # typed by an editor
+    wb.save(book)
+    code, out = run(str(book), "--json")
+    document = json.loads(out)
+    unsigned = [p for p in document["problems"] if p["cell"] == "Chot!F3"]
+    assert code == EXIT_OK and len(unsigned) == 1 and "chữ ký" in unsigned[0]["message"]
+    assert not (tmp_path / "cache" / "freeze.secret").exists()  # the configured secret was used, none generated

@@ -351,3 +351,29 @@ def test_outage_restart_and_locale(server: FakeSheetsServer) -> None:
         sh.values_get("TuCham")
     server.start()  # same port, same data
     assert sh.values_get("TuCham!A1")["values"] == [["Mã"]]
+
+
+def test_add_protected_range_follows_the_api_reference(book: tuple[FakeSheetsServer, gspread.Spreadsheet]) -> None:
+    """No cassette records ``addProtectedRange``; the shape below is the API reference's
+    ``AddProtectedRangeResponse`` (the request's ``ProtectedRange`` echoed with its new id)."""
+    server, sh = book
+    log_id = sh.worksheet("Nhật ký").id
+    protected = {"range": {"sheetId": log_id}, "description": "log", "warningOnly": False,
+                 "editors": {"users": ["bot@x.iam.gserviceaccount.com"]}}
+    answer = sh.batch_update({"requests": [{"addProtectedRange": {"protectedRange": protected}}]})
+    (reply,) = answer["replies"]
+    got = reply["addProtectedRange"]["protectedRange"]
+    assert isinstance(got["protectedRangeId"], int) and got["range"] == {"sheetId": log_id}
+    assert got["editors"] == {"users": ["bot@x.iam.gserviceaccount.com"]} and got["description"] == "log"
+    meta = sh.fetch_sheet_metadata()
+    listed = next(s for s in meta["sheets"] if s["properties"]["sheetId"] == log_id)["protectedRanges"]
+    assert listed == [got]
+    # refused as Google refuses them, and the batch is all or nothing
+    before = len(sh.worksheets())
+    for bad in ({"range": {"sheetId": 987654}},
+                {"range": {"sheetId": log_id}, "warningOnly": True, "editors": {"users": ["a@b.c"]}}):
+        with pytest.raises(gspread.exceptions.APIError) as err:
+            sh.batch_update({"requests": [{"addSheet": {"properties": {"title": "X"}}},
+                                          {"addProtectedRange": {"protectedRange": bad}}]})
+        assert err.value.code == 400 and "addProtectedRange" in err.value.error["message"]
+    assert len(sh.worksheets()) == before

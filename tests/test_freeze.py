@@ -34,9 +34,11 @@ from lib.core.model import (
     RawWorkbook,
     Role,
     Scoresheet,
+    WriteBatch,
 )
 from lib.core.parse import parse_workbook
 from lib.edge.store import save, set_frozen
+from lib.present.catalogue import describe
 from tests.sheets import PROVINCES, criterion
 from tests.test_store import MEMBERS, Backend, open_backend
 from tests.wording import raises_saying
@@ -44,6 +46,7 @@ from tests.wording import raises_saying
 CONFIG = load_config()
 D = Decimal
 ADMIN = "Quản trị Cụm"
+KEY = b"tests-freeze-secret-0123456789"
 STAMP = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d")
 
 
@@ -130,7 +133,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 
 
 def evaluation(backend: Backend) -> Evaluation:
-    return evaluate(backend.raw(), CONFIG)
+    return evaluate(backend.raw(), CONFIG, KEY)
 
 
 def tab(raw: RawWorkbook, title: str) -> RawTab:
@@ -143,11 +146,11 @@ def tab(raw: RawWorkbook, title: str) -> RawTab:
 
 
 def freeze(backend: Backend, user: str = ADMIN, **kwargs: object) -> str:
-    return set_frozen(backend.source, MEMBERS, user, Role.ADMIN, True, **kwargs)  # type: ignore[arg-type]
+    return set_frozen(backend.source, MEMBERS, user, Role.ADMIN, True, freeze_key=KEY, **kwargs)  # type: ignore[arg-type]
 
 
 def unfreeze(backend: Backend, reason: str, user: str = ADMIN) -> str:
-    return set_frozen(backend.source, MEMBERS, user, Role.ADMIN, False, reason)
+    return set_frozen(backend.source, MEMBERS, user, Role.ADMIN, False, reason, freeze_key=KEY)
 
 
 def writes(backend: Backend) -> int:
@@ -169,7 +172,7 @@ def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(
     raw = backend.raw()
     assert done == expected
     chot = tab(raw, "Chot")
-    assert chot[0] == ["Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do"]
+    assert chot[0] == ["Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do", "Chữ ký"]
     assert len(chot) == 2
     time, user, action, recorded = chot[1][:4]
     assert STAMP.fullmatch(str(time)) and (user, action, recorded) == (ADMIN, "chốt", expected)
@@ -203,7 +206,7 @@ def test_only_an_admin_may_freeze_or_unfreeze_and_nothing_is_written(
     if backend.server:
         backend.server.reset_log()
     with pytest.raises(NotAllowed) as caught:
-        set_frozen(backend.source, MEMBERS, "Thư ký Cụm", role, frozen, "muốn sửa lại")
+        set_frozen(backend.source, MEMBERS, "Thư ký Cụm", role, frozen, "muốn sửa lại", freeze_key=KEY)
     assert isinstance(caught.value, PermissionError)
     assert backend.raw() == before
     if backend.server:
@@ -218,7 +221,7 @@ def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend)
         backend.server.reset_log()
     for role in (Role.SECRETARY, Role.ADMIN):
         with raises_saying(NotAllowed, "chốt"):
-            save(backend.source, ChangeSet("Thư ký Cụm", role, (QN_11,)), MEMBERS)
+            save(backend.source, ChangeSet("Thư ký Cụm", role, (QN_11,)), MEMBERS, freeze_key=KEY)
     assert backend.raw() == before
     if backend.server:
         assert writes(backend) == 0
@@ -269,7 +272,8 @@ def test_unfreezing_is_recorded_and_saving_works_again(backend: Backend) -> None
     assert tab(backend.raw(), "Chot")[1][:4] == ["12/03/2020 17:30:00", ADMIN, "chốt", frozen_with]
 
     save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY,
-                                   (Adjustment("1.1", "49", D("6"), D("7.5"), "Theo Cục Thống kê"),)), MEMBERS)
+                                   (Adjustment("1.1", "49", D("6"), D("7.5"), "Theo Cục Thống kê"),)), MEMBERS,
+         freeze_key=KEY)
     assert backend.sheet().agreed[("1.1", "49")] == D("7.5")  # type: ignore[index]
 
 
@@ -293,13 +297,13 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
     backend.edit("ChotDiem", 3, 15, "ghi chú")
     assert ("9.9", "49") in parse_workbook(backend.raw(), MEMBERS).sheet.freeze.frozen_values
     unfreeze(backend, "Bổ sung minh chứng")
-    save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS)
+    save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS, freeze_key=KEY)
 
     second = freeze(backend, user="Chủ tịch")
 
     assert second != first
     raw = backend.raw()
-    now = evaluate(raw, CONFIG)
+    now = evaluate(raw, CONFIG, KEY)
     assert now.freeze.frozen and now.frozen_differences == ()
     assert [(e.action, e.fingerprint) for e in now.freeze.events] == [
         (FROZE, first), (UNFROZE, now.freeze.events[1].fingerprint), (FROZE, second)]
@@ -326,3 +330,113 @@ def test_freeze_state_accepts_the_english_tab_names_and_headers() -> None:
     assert state.last == FreezeEvent("12/03/2020 17:30:00", "Admin", "CHỐT", "ab" * 32, "")
     assert state.frozen_values == {("1.1", "49"): D("7.25"), ("1.1", "51"): D("7.5")}
     assert dataclasses.replace(state, events=(*state.events, FreezeEvent("t", "u", "Mở chốt", "x"))).frozen is False
+
+
+# -- signed freeze records: a row typed or copied into Chot is reported and not obeyed ---------------
+def chot_rows(backend: Backend) -> list[list[object]]:
+    return tab(backend.raw(), "Chot")
+
+
+def append_chot(backend: Backend, row: list[object]) -> int:
+    """An organiser types ``row`` below the last row of ``Chot``; returns its row number."""
+    at = len(chot_rows(backend)) + 1
+    for col, value in enumerate(row, start=1):
+        backend.edit("Chot", at, col, value)
+    return at
+
+
+def test_every_row_the_app_writes_is_signed_and_verifies(backend: Backend) -> None:
+    freeze(backend)
+    unfreeze(backend, "Sửa lại")
+    rows = chot_rows(backend)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", str(r[5])) for r in rows[1:]) and rows[1][5] != rows[2][5]
+    now = evaluation(backend)
+    assert [e.action for e in now.freeze.events] == [FROZE, UNFROZE]
+    assert now.freeze.ignored == () and not [p for p in now.problems if p.code == "freeze.unsigned"]
+
+
+def test_a_typed_freeze_row_is_reported_at_its_cell_and_ignored(backend: Backend) -> None:
+    freeze(backend)
+    unfreeze(backend, "Sửa lại")
+    at = append_chot(backend, ["13/03/2020 08:00:00", ADMIN, "chốt", "ab" * 32, "", "00" * 32])
+    now = evaluation(backend)
+    assert not now.freeze.frozen and len(now.freeze.events) == 2
+    assert [(r.cell, r.event.action) for r in now.freeze.ignored] == [(f"Chot!F{at}", "chốt")]
+    unsigned = [p for p in now.problems if p.code == "freeze.unsigned"]
+    assert [(p.cell, p.is_error) for p in unsigned] == [(f"Chot!F{at}", False)]
+    assert "chữ ký" in describe(unsigned[0], "vi") and "signature" in describe(unsigned[0], "en")
+    # saving goes on: the forged freeze is not obeyed
+    save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS, freeze_key=KEY)
+    assert backend.sheet().agreed[("1.1", "49")] == D("7.5")  # type: ignore[index]
+
+
+def test_a_typed_unfreeze_row_does_not_open_saving(backend: Backend) -> None:
+    freeze(backend)
+    at = append_chot(backend, ["13/03/2020 08:00:00", "Đại biểu", "mở chốt", "cd" * 32, "muốn sửa"])
+    now = evaluation(backend)
+    assert now.freeze.frozen and [r.cell for r in now.freeze.ignored] == [f"Chot!F{at}"]
+    with raises_saying(NotAllowed, "chốt"):
+        save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS, freeze_key=KEY)
+
+
+def test_a_signed_freeze_row_copied_below_a_later_unfreeze_is_not_obeyed(backend: Backend) -> None:
+    freeze(backend)
+    unfreeze(backend, "Sửa lại")
+    first = chot_rows(backend)[1]
+    at = append_chot(backend, first)  # a replay: the signature is over the row before it, too
+    now = evaluation(backend)
+    assert not now.freeze.frozen and [r.cell for r in now.freeze.ignored] == [f"Chot!F{at}"]
+
+
+def test_rows_signed_with_another_secret_are_ignored(backend: Backend) -> None:
+    set_frozen(backend.source, MEMBERS, ADMIN, Role.ADMIN, True, freeze_key=b"another-server-secret-xyz")
+    now = evaluation(backend)
+    assert not now.freeze.frozen and [r.cell for r in now.freeze.ignored] == ["Chot!F2"]
+    freeze(backend)  # this server's own freeze is obeyed, the foreign row stays ignored
+    again = evaluation(backend)
+    assert again.freeze.frozen and [r.cell for r in again.freeze.ignored] == ["Chot!F2"]
+
+
+def test_a_chot_tab_from_before_signatures_is_reported_and_the_next_freeze_adds_the_column(backend: Backend) -> None:
+    old = [["Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do"],
+           ["12/03/2020 17:30:00", ADMIN, "chốt", "ab" * 32, ""]]
+    backend.source.write(WriteBatch(cells={("Chot", r, c): v for r, row in enumerate(old, start=1)
+                                           for c, v in enumerate(row, start=1)}, new_tabs=("Chot",)))
+    now = evaluation(backend)
+    assert not now.freeze.frozen and [r.cell for r in now.freeze.ignored] == ["Chot!F2"]
+    freeze(backend)
+    rows = chot_rows(backend)
+    assert rows[0] == [*old[0], "Chữ ký"] and rows[1] == old[1][:4]
+    assert evaluation(backend).freeze.frozen and len(evaluation(backend).freeze.events) == 1
+
+
+def test_without_a_key_signatures_are_not_checked() -> None:
+    raw: RawWorkbook = {"Chot": [["Thời gian", "Người thực hiện", "Hành động"], ["t", "u", "chốt"]]}
+    assert parse_workbook(raw, MEMBERS).sheet.freeze.frozen
+    checked = parse_workbook(raw, MEMBERS, KEY)
+    assert not checked.sheet.freeze.frozen
+    assert [p.cell for p in checked.problems if p.code == "freeze.unsigned"] == ["Chot!F2"]  # where it belongs
+
+
+# -- the server's secret -------------------------------------------------------------------
+def test_the_generated_secret_is_made_once_with_mode_0600_and_reused(tmp_path: Path) -> None:
+    from lib.edge.secret import SECRET_FILE, freeze_key
+
+    none = tmp_path / "no-secrets.toml"
+    first = freeze_key(none, tmp_path / "cache")
+    path = tmp_path / "cache" / SECRET_FILE
+    assert len(first) == 64 and (path.stat().st_mode & 0o777) == 0o600
+    assert freeze_key(none, tmp_path / "cache") == first != freeze_key(none, tmp_path / "other")
+
+
+def test_the_configured_secret_wins_and_a_short_one_is_refused(tmp_path: Path) -> None:
+    from lib.core.errors import ConfigError
+    from lib.edge.secret import freeze_key
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nfreeze_secret = "a-long-enough-server-secret"\n', encoding="utf-8")
+    assert freeze_key(secrets, tmp_path / "cache") == b"a-long-enough-server-secret"
+    assert not (tmp_path / "cache").exists()
+    secrets.write_text('[auth]\nfreeze_secret = "short"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="freeze_secret"):
+        freeze_key(secrets, tmp_path / "cache")

@@ -577,3 +577,31 @@ def test_an_outage_keeps_the_last_data_on_disk_and_recovers(server, demo_key, co
     restart_clock.now += 25
     assert not reader.get().stale
     assert not restarted.get().stale
+
+
+def test_init_sheet_protects_the_log_and_freeze_tabs_for_the_service_account_only(server, secrets, tmp_path):
+    key = server.create_spreadsheet("Bảng mới")
+    secrets(key)
+    code, text = run_cli("init-sheet", "--config", str(gsheet_config(tmp_path, key)), "--demo")
+    assert code == 0, text
+    assert server.count("batchUpdate") == 1  # tabs and protections in one batch
+    (request,) = server.requests("batchUpdate")
+    kinds = [next(iter(r)) for r in request.body["requests"]]
+    assert kinds[-3:] == ["addProtectedRange"] * 3 and set(kinds[:-3]) == {"addSheet"}
+    with server.lock:
+        book = server.spreadsheet(key)
+        protected = {s.title: s.protected_ranges for s in book.sheets if s.protected_ranges}
+        ids = {s.title: s.sheet_id for s in book.sheets}
+    assert set(protected) == {"NhatKy", "Chot", "ChotDiem"}
+    for title, (rng,) in protected.items():
+        assert rng["range"] == {"sheetId": ids[title]} and rng["editors"] == {"users": [EMAIL]}
+        assert rng["warningOnly"] is False and rng["protectedRangeId"] > 0
+    assert server.values(key, "Chot") == [["Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do",
+                                          "Chữ ký"]]
+    # the app still writes them: a freeze through the store lands in the protected tabs
+    from lib.core.model import Role
+    from lib.edge.store import set_frozen
+
+    source = source_from_settings(sheet_settings(server, key, retry={"attempts": 2, "first_wait": 0.01}))
+    set_frozen(source, load_config(CONFIG).provinces, "Quản trị", Role.ADMIN, True, freeze_key=b"k" * 16)
+    assert len(server.values(key, "Chot")) == 2 and server.values(key, "ChotDiem")[0][0] == "Mã"

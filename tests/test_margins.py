@@ -49,8 +49,8 @@ def test_a_tie_on_the_award_line_is_level_both_ways():
     m = by_code(standings)
     fourth, fifth = standings[3], standings[4]
     assert fourth.needs_vote and fifth.needs_vote
-    assert m[fourth.code].leads == Gap(5, D(0))
-    assert m[fifth.code].needs in (Gap(1, D(15)), Gap(4, D(0)))
+    assert m[fourth.code].leads == Gap(5, D(0)), "level with the province in 5th place"
+    assert m[fifth.code].leads == Gap(4, D(0)), "and that one level with the 4th: neither is ahead"
 
 
 def test_fewer_provinces_than_award_places_have_no_line_below():

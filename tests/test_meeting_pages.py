@@ -150,9 +150,10 @@ def test_a_viewer_sees_the_tie_but_no_vote_form(meeting):
     assert not at.number_input
 
 
-def test_results_page_offers_the_three_files(meeting):
+def test_results_page_offers_the_four_files(meeting):
     at = app()
     at.switch_page("pages/results.py").run()
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Bảng tổng hợp (Excel)", "Dự thảo biên bản (Word)", "Bảng xếp hạng (CSV)"]
+    assert labels == ["Bảng tổng hợp (Excel)", "Dự thảo biên bản (Word)",
+                      "Dự thảo biên bản Hội nghị chính thức (.docx)", "Bảng xếp hạng (CSV)"]

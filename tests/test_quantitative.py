@@ -53,7 +53,7 @@ def workbook(criterion: list[object], targets: list[object] | None, results: lis
 
 
 def parse(book: RawWorkbook, share: Decimal = Decimal("0.5")) -> ParseResult:
-    return parse_workbook(book, MEMBERS, share)
+    return parse_workbook(book, MEMBERS, target_share=share)
 
 
 def scores(result: ParseResult) -> list[Decimal | None]:
@@ -523,7 +523,7 @@ def test_agrees_with_an_independent_implementation(method, lower, pairs, max_tex
         "KeHoach": [header, ["1.1", *text[0::2]]],
         "KetQua": [header, ["1.1", *(text[1::2] if method != "count" else [r for _, r in pairs])]],
     }
-    result = parse_workbook(book, members, Decimal("0.5"))
+    result = parse_workbook(book, members, target_share=Decimal("0.5"))
     assert not result.errors, result.errors
     m = Fraction(max_text.replace(",", "."))
     factor = Fraction(factor_text.replace(",", ".")) if factor_text else None

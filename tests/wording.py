@@ -18,3 +18,10 @@ def raises_saying(kind: type[BaseException], pattern: str, lang: str = "vi") -> 
         yield caught
     words = explain(caught.value, lang)
     assert re.search(pattern, words), f"{pattern!r} not in {words!r}"
+
+
+def said(refusal: object, lang: str = "vi") -> str:
+    """A coded refusal (e.g. ``lib.core.auth.Refusal``) as the screen words it."""
+    from lib.present.catalogue import word
+
+    return word(refusal.code, refusal.params, lang)  # type: ignore[attr-defined]

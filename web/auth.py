@@ -1,7 +1,9 @@
 """Who this session is: viewer by default; secretary or admin after signing in.
 
 The grant lives in ``st.session_state``; the login throttle is process-wide, keyed by
-the client's address, so opening a new tab does not reset it. Pages call ``grant()``
+the client's address (``X-Forwarded-For`` when the peer is one of ``[auth] trusted_proxies``,
+else the peer), so opening a new tab does not reset it, and a failing address never locks
+out another. The admin can clear every lock-out from the sign-in page. Pages call ``grant()``
 to decide what to show, and the write path checks the role again at the moment of
 writing (``lib.edge.store.save``), so hiding a page is never the only protection.
 """
@@ -12,7 +14,17 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.core.auth import AuthSettings, Grant, LoginGuard, Refusal, Role, allows, authenticate, load_auth_settings
+from lib.core.auth import (
+    AuthSettings,
+    Grant,
+    LoginGuard,
+    Refusal,
+    Role,
+    allows,
+    authenticate,
+    client_address,
+    load_auth_settings,
+)
 from lib.core.errors import ConfigError
 from web.state import GRANT as _GRANT
 
@@ -52,12 +64,14 @@ def role() -> Role:
     return current.role if current else Role.VIEWER
 
 
-def client_key() -> str:
-    """What the login throttle counts failures against: the client's address when known."""
+def client_key(settings: AuthSettings | None = None) -> str:
+    """What the login throttle counts failures against: the client's address as the proxy reports it."""
     try:
-        return st.context.ip_address or "unknown"
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
     except AttributeError:  # older Streamlit
         return "unknown"
+    return client_address(peer, forwarded, settings.trusted_proxies if settings else ())
 
 
 def sign_in(passcode: str, name: str) -> Grant | Refusal:
@@ -65,11 +79,21 @@ def sign_in(passcode: str, name: str) -> Grant | Refusal:
     try:
         settings = auth_settings()
     except ConfigError as exc:
-        return Refusal("unset", str(exc))
-    result = authenticate(passcode, settings, login_guard(), client_key(), now(), user=name.strip() or None)
+        return Refusal("unset", "login.config_error", (("error", str(exc)),))
+    result = authenticate(passcode, settings, login_guard(), client_key(settings), now(), user=name.strip() or None)
     if isinstance(result, Grant):
         st.session_state[_GRANT] = result
     return result
+
+
+def lockouts() -> dict[str, dt.datetime]:
+    """Addresses locked out now (admin only: empty for anyone else)."""
+    return login_guard().locked(now()) if is_admin() else {}
+
+
+def clear_lockouts() -> int:
+    """Forget every failed sign-in of this process (admin only, checked now); how many addresses."""
+    return login_guard().clear() if is_admin() else 0
 
 
 def sign_out() -> None:

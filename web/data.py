@@ -6,7 +6,6 @@ share one read of the workbook per refresh interval and one evaluation per data 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +16,13 @@ import streamlit as st
 from lib.core.config import ClusterConfig, config_path, load_config
 from lib.core.errors import ConfigError, SourceError, Unavailable
 from lib.core.evaluation import Evaluation, evaluate
+from lib.edge import secret
 from lib.edge.reader import SharedReader, Snapshot
 from lib.edge.sources import Source
 from lib.edge.sources.factory import open_source
 from lib.present.catalogue import t
 
-CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
+CACHE_DIR_ENV = secret.CACHE_DIR_ENV
 T = TypeVar("T")
 
 
@@ -37,8 +37,8 @@ def cluster_config() -> ClusterConfig:
 
 
 def cache_dir() -> Path:
-    """Where the last good data and the outbox are kept ($THIDUA_CACHE_DIR, else .cache/)."""
-    return Path(os.environ.get(CACHE_DIR_ENV) or Path(__file__).resolve().parent.parent / ".cache")
+    """Where the last good data, the outbox and the freeze secret are kept ($THIDUA_CACHE_DIR, else .cache/)."""
+    return secret.cache_dir()
 
 
 _READERS: dict[str, SharedReader[Evaluation]] = {}
@@ -62,7 +62,7 @@ def _new_reader(path: str) -> SharedReader[Evaluation]:
         cache_file = cache_dir() / f"{Path(path).stem}.last-good.json"
     return SharedReader(
         _source(config),
-        lambda raw: evaluate(raw, config),
+        lambda raw: evaluate(raw, config, secret.key_for(raw)),  # freeze rows checked with the server's key
         ttl=config.refresh_seconds,
         cache_file=cache_file,
     )

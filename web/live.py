@@ -21,8 +21,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from lib.core.config import ClusterConfig
 from lib.edge.publisher import Broadcast, Message, Publisher
 from lib.edge.reader import Snapshot
+from lib.present.ceremony import agenda_line
 from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
+from web import ceremony
 from web.data import cluster_config, shared_reader
 
 MAX_AGE = 2  # seconds a cache (nginx, a CDN, a phone) may keep /api/standings
@@ -104,7 +106,8 @@ async def live(request: Request) -> Response:
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
     page = live_page(message.body.decode() if message else None, title=config.name, year=config.year,
                      interval=config.refresh_seconds, lang=lang,
-                     award_places=[(a.from_rank, a.to_rank) for a in config.awards])
+                     award_places=[(a.from_rank, a.to_rank) for a in config.awards],
+                     agenda=agenda_line(config, ceremony.current(), lang))
     return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
 

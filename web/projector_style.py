@@ -21,6 +21,10 @@ _PROJECTOR = """
                display: inline-block; margin-right: 0.6rem; }
 .proj-final { background: #1e6b34; } .proj-provisional { background: #8a5a00; } .proj-stale { background: #a4262c; }
 .proj-vote { background: #5b3d99; }
+.proj-rehearsal { background: #b3261e; outline: 0.2rem dashed #ffffff; }
+.proj-agenda { font-size: 1.7rem; font-weight: 700; margin: 0 0 0.3rem 0; color: #ffd400 !important; }
+.proj-news { font-size: 2.1rem; font-weight: 800; margin: 0.3rem 0 0 0; color: #ffd400 !important; }
+.proj-posts { font-size: 1.5rem; font-weight: 700; margin: 0.4rem 0 0 0; }
 .proj-qr { float: right; display: flex; gap: 0.6rem; align-items: center; font-size: 0.95rem; opacity: 0.9; }
 .proj-qr img { background: #fff; padding: 4px; border-radius: 4px; width: 7.5rem; height: 7.5rem; }
 """

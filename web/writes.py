@@ -21,10 +21,10 @@ import streamlit as st
 
 from lib.core.config import config_path
 from lib.core.errors import SourceError
-from lib.core.model import ChangeSet, Role, Vote
+from lib.core.model import ChangeSet, Nomination, Role, Vote
 from lib.edge.outbox import Outbox, Submitted, import_jsonl
 from lib.edge.state import DB_NAME
-from lib.edge.store import record_vote, save, set_frozen
+from lib.edge.store import record_nomination, record_vote, save, set_frozen
 from web.data import cache_dir, cluster_config, shared_reader
 
 DRAIN_EVERY = 3.0
@@ -94,4 +94,11 @@ def record(vote: Vote, user: str, role: Role) -> None:
     """Record a vote (secretary or admin, checked at write time) and refresh everyone's data."""
     reader = shared_reader()
     record_vote(reader.source, vote, cluster_config().provinces, user, role)
+    reader.invalidate()
+
+
+def nominate(nomination: Nomination, user: str, role: Role) -> None:
+    """Record a proposal or vote for next year's leader or deputy (checked at write time); refresh everyone."""
+    reader = shared_reader()
+    record_nomination(reader.source, nomination, cluster_config().provinces, user, role)
     reader.invalidate()

@@ -12,18 +12,19 @@ import base64
 import difflib
 import hashlib
 import hmac
+import ipaddress
 import math
 import re
 import secrets
 import threading
 import unicodedata
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from lib.core.errors import ConfigError
-from lib.core.model import Role
+from lib.core.model import VN_TIME, Params, Role
 
 DEFAULT_PARAMS = {"scrypt": (2**14, 8, 1), "pbkdf2_sha256": (600_000,)}  # (n, r, p) and (iterations,)
 _PARAMS_TEXT = {"scrypt": "n={},r={},p={}", "pbkdf2_sha256": "i={}"}
@@ -121,6 +122,7 @@ class AuthSettings:
     session_minutes: int = 240
     allowed_emails: frozenset[str] = frozenset()
     admin_emails: frozenset[str] = frozenset()
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) -> AuthSettings:
@@ -129,7 +131,8 @@ def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) ->
     Streamlit's own ``st.login`` keys (``cookie_secret``, provider tables …) share the table and
     are ignored; a key that looks like a misspelling of ours is refused.
     """
-    ours = ("secretary", "admin", "session_minutes", "allowed_emails", "admin_emails")
+    ours = ("secretary", "admin", "session_minutes", "allowed_emails", "admin_emails", "trusted_proxies",
+            "freeze_secret")
     for key in table:
         guess = difflib.get_close_matches(str(key), ours, n=1, cutoff=0.8)
         if key not in ours and guess:
@@ -151,7 +154,16 @@ def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) ->
         if not isinstance(value, list | tuple) or not all(isinstance(e, str) and "@" in e for e in value):
             raise ConfigError(file, f"auth.{key}", f'expected a list of addresses like ["a@x.vn"], got {value!r}')
         emails[key] = frozenset(e.strip().lower() for e in value)
-    return AuthSettings(session_minutes=minutes, **hashes, **emails)
+    proxies = table.get("trusted_proxies", [])
+    try:
+        if not isinstance(proxies, list | tuple) or not all(isinstance(p, str) for p in proxies):
+            raise ValueError
+        _networks(proxies)
+    except ValueError:
+        raise ConfigError(file, "auth.trusted_proxies",
+                          f'expected a list of addresses or networks like ["127.0.0.1", "10.0.0.0/8"], got {proxies!r}'
+                          ) from None
+    return AuthSettings(session_minutes=minutes, **hashes, **emails, trusted_proxies=tuple(p.strip() for p in proxies))
 
 
 def role_for_email(email: str | None, settings: AuthSettings) -> Role | None:
@@ -164,10 +176,15 @@ def role_for_email(email: str | None, settings: AuthSettings) -> Role | None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a sign-in is refused (``delay``, ``locked``, ``busy``, ``wrong``, ``empty``, ``unset``) and until when."""
+    """Why a sign-in is refused (``delay``, ``locked``, ``busy``, ``wrong``, ``empty``, ``unset``) and until when.
+
+    ``code`` and ``params`` are worded by the UI catalogue (``lib.present.catalogue.word``);
+    times in the params are in Vietnam time.
+    """
 
     reason: str
-    message: str
+    code: str
+    params: Params = ()
     until: datetime | None = None
 
 
@@ -206,11 +223,14 @@ class _Streak:
 
 
 class LoginGuard:
-    """A process-wide, thread-safe throttle of sign-in attempts, per client key and overall.
+    """A process-wide, thread-safe throttle of sign-in attempts, per client address.
 
-    After the k-th consecutive failure a key waits ``base_delay * 2**(k-1)`` (capped); after
-    ``max_failures`` within ``window`` it is locked for ``lockout``; a success resets it. Across
-    all keys at most ``global_failures`` failures per ``window`` are allowed (keys are cheap to change).
+    After the k-th consecutive failure an address waits ``base_delay * 2**(k-1)`` (capped); after
+    ``max_failures`` within ``window`` it is locked for ``lockout``; a success resets it. Only the
+    failing address is ever delayed or locked: an address with no failures is always admitted, so
+    nobody can keep the secretary out by failing from elsewhere. ``global_failures`` failures of all
+    addresses within ``window`` mean an attack from many addresses: while it lasts, an address is
+    locked at its first failure instead of its ``max_failures``-th (None: no such mode).
     """
 
     def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15),
@@ -221,7 +241,7 @@ class LoginGuard:
         self._lock = threading.Lock()
         self._streaks: dict[str, _Streak] = {}
         self._busy: set[str] = set()
-        self._recent: deque[datetime] = deque(maxlen=global_failures)  # failures of all keys, for the global cap
+        self._recent: deque[datetime] = deque(maxlen=global_failures)  # failures of all keys, for attack mode
 
     def check(self, key: str, now: datetime) -> Refusal | None:
         """Why an attempt from ``key`` must be refused now, without checking any passcode; else None."""
@@ -235,15 +255,21 @@ class LoginGuard:
                 self._busy.add(key)
             return refusal
 
+    def under_attack(self, now: datetime) -> bool:
+        """True while the failures of all addresses within the window reach ``global_failures``."""
+        with self._lock:
+            return self._attack(now)
+
     def record_failure(self, key: str, now: datetime) -> None:
-        """Count a wrong passcode: start the next delay, or the lock-out."""
+        """Count a wrong passcode from ``key``: start its next delay, or its lock-out."""
         with self._lock:
             self._busy.discard(key)
+            attack = self._attack(now)
             streak = self._streaks.setdefault(key, _Streak())
             if streak.last is not None and now - streak.last > self.window:
                 streak.failures = 0
             streak.failures, streak.last = streak.failures + 1, now
-            if streak.failures >= self.max_failures:
+            if streak.failures >= self.max_failures or (attack and streak.failures > 1):
                 streak.failures, streak.locked_until, streak.not_before = 0, now + self.lockout, None
             else:
                 streak.not_before = now + min(self.base_delay * 2 ** min(streak.failures - 1, 30), self.max_delay)
@@ -258,30 +284,78 @@ class LoginGuard:
             self._busy.discard(key)
             self._streaks.pop(key, None)
 
-    def _refusal(self, key: str, now: datetime) -> Refusal | None:
+    def locked(self, now: datetime) -> dict[str, datetime]:
+        """Every address locked out now, with the end of its lock-out."""
+        with self._lock:
+            return {k: s.locked_until for k, s in self._streaks.items() if s.locked_until and now < s.locked_until}
+
+    def clear(self) -> int:
+        """Forget every delay, lock-out and failure (the admin's "clear lock-outs"); returns how many addresses."""
+        with self._lock:
+            count = len(self._streaks)
+            self._streaks.clear()
+            self._recent.clear()
+            return count
+
+    def _attack(self, now: datetime) -> bool:
         while self._recent and now - self._recent[0] > self.window:
             self._recent.popleft()
+        return bool(self.global_failures) and len(self._recent) >= (self.global_failures or 0)
+
+    def _refusal(self, key: str, now: datetime) -> Refusal | None:
         streak = self._streaks.get(key, _Streak())
         locked = streak.locked_until if streak.locked_until and now < streak.locked_until else None
-        if locked is None and self.global_failures and len(self._recent) >= self.global_failures:
-            locked = self._recent[0] + self.window
         if key in self._busy:
-            return Refusal("busy", "Đang kiểm tra lần đăng nhập trước, vui lòng đợi")
+            return Refusal("busy", "login.busy")
         if locked:
-            return Refusal("locked", f"Sai mã nhiều lần. Tạm khóa đăng nhập đến {locked:%H:%M}", locked)
+            return Refusal("locked", "login.locked", (("until", locked.astimezone(VN_TIME)),), locked)
         if streak.not_before and now < streak.not_before:
             seconds = math.ceil((streak.not_before - now).total_seconds())
-            return Refusal("delay", f"Thử lại sau {seconds} giây", streak.not_before)
+            return Refusal("delay", "login.delay", (("seconds", seconds),), streak.not_before)
         return None
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: Sequence[str]) -> str:
+    """The client's address: from ``X-Forwarded-For`` when ``peer`` is a trusted proxy, else ``peer``.
+
+    The header is read from the right, skipping trusted proxies: entries further left were
+    written by the client and could be anything.
+
+    >>> client_address("10.0.0.2", "203.0.113.9, 10.0.0.1", ["10.0.0.0/8"])
+    '203.0.113.9'
+    >>> client_address("198.51.100.7", "1.2.3.4", ["10.0.0.0/8"])  # not through the proxy: the header is ignored
+    '198.51.100.7'
+    """
+    peer = (peer or "").strip()
+    networks = _networks(trusted)
+    if not peer or not _within(peer, networks) or not forwarded_for:
+        return peer or "unknown"
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _networks(trusted: Sequence[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(t.strip(), strict=False) for t in trusted]
+
+
+def _within(address: str, networks: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks if net.version == ip.version)
 
 
 def authenticate(passcode: str, settings: AuthSettings, guard: LoginGuard, key: str, now: datetime,
                  user: str | None = None) -> Grant | Refusal:
     """Sign in with a passcode: admin or secretary grant, or a refusal (every hash is always checked)."""
     if settings.admin is None and settings.secretary is None:
-        return Refusal("unset", f"Chưa cấu hình mã đăng nhập (mục [auth] trong {SECRETS_FILE})")
+        return Refusal("unset", "login.unset", (("file", SECRETS_FILE),))
     if not passcode:
-        return Refusal("empty", "Hãy nhập mã đăng nhập")
+        return Refusal("empty", "login.empty")
     refusal = guard.admit(key, now)
     if refusal is not None:
         return refusal
@@ -294,8 +368,8 @@ def authenticate(passcode: str, settings: AuthSettings, guard: LoginGuard, key: 
     if not (is_admin or is_secretary):
         guard.record_failure(key, now)
         later = guard.check(key, now)
-        wait = (" " + later.message) if later else ""
-        return Refusal("wrong", "Mã đăng nhập không đúng." + wait, later.until if later else None)
+        then = (later.code, later.params) if later else ("login.try_again", ())
+        return Refusal("wrong", "login.wrong", (("then", then),), later.until if later else None)
     guard.record_success(key, now)
     role = Role.ADMIN if is_admin else Role.SECRETARY
     return signed_in(role, user or role.value, now, settings.session_minutes)

@@ -36,6 +36,19 @@ class Award:
 
 
 @dataclass(frozen=True)
+class AgendaItem:
+    """One item of the official session's programme: when it starts and what it is."""
+
+    time: dt.time
+    title: str
+    title_en: str = ""
+
+    def heading(self, lang: str = "vi") -> str:
+        """The item's title in ``lang`` (the Vietnamese one when there is no English)."""
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+
+@dataclass(frozen=True)
 class SourceSettings:
     """Where the workbook lives: a local .xlsx path or a Google Sheet key."""
 
@@ -71,6 +84,7 @@ class ClusterConfig:
     target_share: Decimal = Decimal("0.5")
     max_sessions: int = DEFAULT_MAX_SESSIONS
     public_url: str = ""  # the address phones use, e.g. https://thidua.example.vn (for /live's QR code)
+    agenda: tuple[AgendaItem, ...] = ()  # the official session's programme, in order
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -82,7 +96,8 @@ class ClusterConfig:
 
 _SCHEMA: dict[str, set[str]] = {
     "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting",
-         "server"},
+         "server", "agenda"},
+    "agenda": {"time", "title", "title_en"},
     "server": {"max_sessions", "public_url"},
     "deadlines": {"self_scores", "supplement_days_before"},
     "voting": {"majority"},
@@ -227,6 +242,7 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         target_share=Decimal("0.5") if share is None else share,
         max_sessions=max_sessions,
         public_url=public_url,
+        agenda=_agenda(check, data.get("agenda")),
     )
 
 
@@ -282,6 +298,35 @@ def _awards(check: _Checker, rows: object) -> tuple[Award, ...]:
         english = check.value(row, "name_en", where, str, required=False) or ""
         awards.append(Award(check.value(row, "name", where, str), first, last, english))
     return tuple(awards)
+
+
+def _agenda(check: _Checker, rows: object) -> tuple[AgendaItem, ...]:
+    if rows is None:
+        return ()
+    if not isinstance(rows, list):
+        raise check.fail("agenda", "phải là [[agenda]]")
+    items: list[AgendaItem] = []
+    for i, row in enumerate(rows):
+        where = f"agenda[{i}]"
+        if not isinstance(row, dict):
+            raise check.fail(where, "phải là một bảng")
+        check.known_keys(row, "agenda", where)
+        text = check.value(row, "time", where, str)
+        try:
+            hours, minutes = text.strip().split(":")
+            if len(hours) != 2 or len(minutes) != 2 or not (hours + minutes).isdigit():
+                raise ValueError(text)
+            when = dt.time(int(hours), int(minutes))
+        except ValueError:
+            raise check.fail(f"{where}.time", f"{text!r}: phải là giờ \"HH:MM\", ví dụ \"08:30\"") from None
+        if items and when < items[-1].time:
+            raise check.fail(f"{where}.time", f"{text}: sớm hơn mục trước ({items[-1].time:%H:%M})")
+        title = check.value(row, "title", where, str).strip()
+        if not title:
+            raise check.fail(f"{where}.title", "tên mục không được để trống")
+        title_en = (check.value(row, "title_en", where, str, required=False) or "").strip()
+        items.append(AgendaItem(when, title, title_en))
+    return tuple(items)
 
 
 def _source(check: _Checker, file: Path, table: dict) -> SourceSettings:

@@ -10,6 +10,12 @@ columns in ``lib.core.grammar``):
 - ``ChotDiem`` [``FrozenScores``]: a copy of the agreed scores at the last freeze, against
   which later changes are shown as differences.
 
+Each ``Chot`` row the app writes carries a signature (``Chữ ký``): HMAC-SHA256, keyed by the
+server's secret, over the row's fields and the signature of the row before it that was obeyed,
+so a row typed into the sheet, or an old row copied below a later one, is not obeyed; it is
+reported at its cell (``freeze.unsigned``) and shown on the freeze page. The key reaches the
+pure core as a parameter (``lib.edge.secret`` finds it).
+
 Parsing the two tabs is part of the one parse pass (``lib.core.records``); writing them is
 the store's (``lib.edge.store.set_frozen``), with the rows built by ``lib.core.writes``.
 """
@@ -17,10 +23,11 @@ the store's (``lib.edge.store.set_frozen``), with the rows built by ``lib.core.w
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from decimal import Decimal
 
-from lib.core.model import Difference, Scoresheet
+from lib.core.model import Difference, FreezeEvent, Scoresheet
 
 SHORT = 12
 
@@ -46,6 +53,27 @@ def _canonical(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+SIGNED = "thidua-chot-v1"
+"""What a signature is over, first: a signature made for anything else never verifies here."""
+
+
+def sign(key: bytes, event: FreezeEvent, previous: str = "") -> str:
+    """HMAC-SHA256 (hex) of ``event``'s fields and the ``previous`` obeyed row's signature.
+
+    >>> e = FreezeEvent("12/03/2020 17:30:00", "Admin", "chốt", "ab" * 32)
+    >>> sign(b"k", e) == sign(b"k", e) != sign(b"k", e, previous="00") != sign(b"other", e)
+    True
+    """
+    fields = [SIGNED, previous, event.time, event.user, event.action, event.fingerprint, event.reason]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def verify(key: bytes, event: FreezeEvent, signature: str, previous: str = "") -> bool:
+    """True when ``signature`` is ``sign(key, event, previous)`` (compared in constant time)."""
+    return hmac.compare_digest(sign(key, event, previous), signature.strip().lower())
 
 
 def short(fingerprint_hex: str) -> str:

@@ -14,6 +14,7 @@ so ``Tiêu chí``, ``TIEU CHI`` and ``Criterion`` are one header.
     KeHoach    Targets        Mã × provinces: assigned targets          organisers, the store
     KetQua     Results        Mã × provinces: results achieved             organisers, the store
     BieuQuyet  Votes          one row per province of each vote         the store
+    DeCu       Nominations    one row per candidate of each nomination  the store
     Chot       Freeze         freeze / unfreeze events                  the store
     ChotDiem   FrozenScores   Mã × province codes: the frozen copy      the store
 """
@@ -36,11 +37,12 @@ TABS = {
     "KeHoach": ("KeHoach", "Targets"),
     "KetQua": ("KetQua", "Results"),
     "BieuQuyet": ("BieuQuyet", "Votes"),
+    "DeCu": ("DeCu", "Nominations"),
     "Chot": ("Chot", "Freeze"),
     "ChotDiem": ("ChotDiem", "FrozenScores"),
 }
 
-OPTIONAL_TABS = frozenset({"KeHoach", "KetQua", "BieuQuyet", "Chot", "ChotDiem"})
+OPTIONAL_TABS = frozenset({"KeHoach", "KetQua", "BieuQuyet", "DeCu", "Chot", "ChotDiem"})
 """Tabs a sheet normally lacks until first used: their absence is not worth a metadata re-fetch."""
 
 SCORE_TABS = ("TuCham", "MinhChung", "ThongNhat", "KeHoach", "KetQua")
@@ -91,12 +93,28 @@ VOTES = RecordHeaders(
     6,
 )
 
+NOMINATIONS = RecordHeaders(
+    ("id", "time", "recorder", "post", "stage", "present", "ballots", "province_code", "province", "votes"),
+    ("Mã đề cử", "Thời gian", "Người ghi", "Chức danh", "Bước", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh", "Phiếu"),
+    ("Nomination id", "Time", "Recorder", "Post", "Stage", "Present", "Ballots", "Province code", "Province",
+     "Votes"),
+    6,
+)
+"""``DeCu``: next year's leader and deputy, kept apart from ``BieuQuyet`` so a nomination never settles a tie."""
+
+POSTS = {"leader": ("Cụm trưởng", "Leader"), "deputy": ("Cụm phó", "Deputy")}
+"""The ``Chức danh`` words of ``DeCu`` (model.LEADER, model.DEPUTY)."""
+STAGES = {"proposal": ("Dự kiến", "Proposal"), "election": ("Chính thức", "Election")}
+"""The ``Bước`` words of ``DeCu`` (model.PROPOSAL, model.ELECTION)."""
+
 FREEZE = RecordHeaders(
-    ("time", "user", "action", "fingerprint", "reason"),
-    ("Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do"),
-    ("Time", "User", "Action", "Fingerprint", "Reason"),
+    ("time", "user", "action", "fingerprint", "reason", "signature"),
+    ("Thời gian", "Người thực hiện", "Hành động", "Dấu vân tay", "Lý do", "Chữ ký"),
+    ("Time", "User", "Action", "Fingerprint", "Reason", "Signature"),
     3,
 )
+"""``Chot``: the signature (HMAC-SHA256 keyed by the server's secret, ``lib.core.freeze.sign``) is
+added to a tab written before signatures existed on its next freeze or unfreeze."""
 
 KINDS = {
     "": Kind.STANDARD,

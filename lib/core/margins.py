@@ -52,7 +52,9 @@ def margins(standings: Sequence[Standing], awards: Sequence[Award]) -> tuple[Mar
         else:
             target = band.from_rank - 1
             below = band.to_rank  # 0-based index of the first place below the band
-            if below < len(totals):
+            if index >= below:  # placed past the band's end by a tie that straddles the line
+                leads = Gap(band.to_rank, standing.agreed_total - totals[band.to_rank - 1])
+            elif below < len(totals):
                 leads = Gap(below + 1, standing.agreed_total - totals[below])
         if target >= 1:
             needs = Gap(target, max(totals[target - 1] - standing.agreed_total, Decimal(0)))

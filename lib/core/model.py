@@ -218,6 +218,26 @@ class Vote:
         return frozenset(code for code, _ in self.votes)
 
 
+LEADER, DEPUTY = "leader", "deputy"
+"""The two posts nominated for next year: the cluster leader (Cụm trưởng) and deputy (Cụm phó)."""
+PROPOSAL, ELECTION = "proposal", "election"
+"""The preliminary meeting's proposal (dự kiến) and the official session's vote (chính thức)."""
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """One nomination of next year's leader or deputy: a proposal, or the session's vote on it."""
+
+    id: str
+    time: str
+    recorder: str
+    post: str  # LEADER or DEPUTY
+    stage: str  # PROPOSAL or ELECTION
+    present: int
+    ballots: int
+    votes: tuple[tuple[str, int], ...]  # (candidate province code, votes), in the order recorded
+
+
 FROZE, UNFROZE = "chốt", "mở chốt"
 """The two actions of a ``Chot`` row, as written in the sheet."""
 
@@ -234,11 +254,21 @@ class FreezeEvent:
 
 
 @dataclass(frozen=True)
+class IgnoredFreezeRow:
+    """A ``Chot`` row whose signature is missing or wrong (typed in the sheet): shown, never obeyed."""
+
+    cell: str
+    event: FreezeEvent
+
+
+@dataclass(frozen=True)
 class FreezeState:
     """Whether the agreed scores are frozen now, and the frozen copy to compare against."""
 
     events: tuple[FreezeEvent, ...] = ()
     frozen_values: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    ignored: tuple[IgnoredFreezeRow, ...] = ()  # rows without a valid signature: reported, not obeyed
+    signature: str = ""  # the signature of the last obeyed row: the next row signs over it
 
     @property
     def last(self) -> FreezeEvent | None:
@@ -281,6 +311,7 @@ class Scoresheet:
     log: tuple[LogEntry, ...] = ()
     votes: tuple[Vote, ...] = ()
     freeze: FreezeState = field(default_factory=FreezeState)
+    nominations: tuple[Nomination, ...] = ()
     targets: Mapping[CellKey, Decimal] = field(default_factory=dict)
     results: Mapping[CellKey, Decimal] = field(default_factory=dict)
     computed: Mapping[CellKey, Decimal] = field(default_factory=dict)

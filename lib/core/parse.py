@@ -39,7 +39,7 @@ from lib.core.model import (
     Scoresheet,
 )
 from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, claims_differing, compute, with_method
-from lib.core.records import parse_freeze, parse_log, parse_votes
+from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
 from lib.core.text import fold
 
 
@@ -57,10 +57,13 @@ class ParseResult:
 
 
 def parse_workbook(
-    workbook: RawWorkbook, members: Sequence[Province], target_share: Decimal = DEFAULT_TARGET_SHARE
+    workbook: RawWorkbook, members: Sequence[Province], freeze_key: bytes | None = None, *,
+    target_share: Decimal = DEFAULT_TARGET_SHARE,
 ) -> ParseResult:
     """Read every contract tab of ``workbook`` for the cluster's ``members``.
 
+    ``freeze_key`` is the server's secret: with it, a ``Chot`` row without a valid signature is
+    reported and not obeyed (``lib.core.records.parse_freeze``); without it, not checked.
     ``target_share`` is the config's ``[scoring] target_share``: the share of a target
     criterion's points for meeting the target where its ``Hệ số`` is blank.
     """
@@ -88,7 +91,8 @@ def parse_workbook(
         agreed_places=places,
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
-        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members),
+        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems),
+        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems),
         targets=computed.targets,
         results=computed.results,
         computed=computed.scores,

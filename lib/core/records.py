@@ -12,9 +12,13 @@ from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
+from lib.core.freeze import verify
 from lib.core.grammar import (
     FREEZE,
     LOG,
+    NOMINATIONS,
+    POSTS,
+    STAGES,
     VOTES,
     RecordHeaders,
     address,
@@ -24,7 +28,19 @@ from lib.core.grammar import (
     find_header_row,
     header_columns,
 )
-from lib.core.model import CellKey, FreezeEvent, FreezeState, LogEntry, Problem, Province, RawTab, Vote
+from lib.core.model import (
+    CellKey,
+    FreezeEvent,
+    FreezeState,
+    IgnoredFreezeRow,
+    LogEntry,
+    Nomination,
+    Problem,
+    Province,
+    RawTab,
+    Vote,
+)
+from lib.core.text import fold
 
 Found = tuple[str, RawTab] | None
 
@@ -91,6 +107,49 @@ def parse_votes(found: Found, problems: list[Problem]) -> tuple[Vote, ...]:
     return tuple(votes)
 
 
+def _word_of(text: str, words: dict[str, tuple[str, str]]) -> str | None:
+    folded = fold(text)
+    return next((key for key, spellings in words.items() if folded in {fold(w) for w in (key, *spellings)}), None)
+
+
+def parse_nominations(found: Found, problems: list[Problem]) -> tuple[Nomination, ...]:
+    """Every nomination in the ``DeCu`` tab, in the order first recorded (empty when there is none)."""
+    records = _records(found, NOMINATIONS)
+    if records is None:
+        return ()
+    title, index, columns, rows = records
+    fields = NOMINATIONS.fields
+    grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for row_index in range(index + 1, len(rows)):
+        row = rows[row_index]
+        cells = tuple(code_text(cell_at(row, columns[f])) if f in columns else "" for f in fields)
+        if cells[0] and cells[7]:
+            grouped.setdefault(cells[0], []).append((row_index + 1, cells))
+    found_all = []
+    for nomination_id, lines in grouped.items():
+        row_no, first = lines[0]
+        post, stage = _word_of(first[3], POSTS), _word_of(first[4], STAGES)
+        if post is None or stage is None:
+            field = "post" if post is None else "stage"
+            problems.append(Problem.error(address(title, row_no, columns.get(field, 0) + 1), "nomination.bad_word",
+                                          nomination=nomination_id, value=first[fields.index(field)]))
+            continue
+        counts: list[int] = []
+        for field, (line_no, line) in [("present", lines[0]), ("ballots", lines[0]),
+                                       *(("votes", line) for line in lines)]:
+            value = _count(line[fields.index(field)])
+            if value is None:
+                problems.append(Problem.error(address(title, line_no, columns.get(field, 0) + 1), "vote.bad_count",
+                                              vote=nomination_id, value=line[fields.index(field)]))
+                break
+            counts.append(value)
+        else:
+            present, ballots, *tallies = counts
+            found_all.append(Nomination(nomination_id, first[1], first[2], post, stage, present, ballots,
+                                        tuple((line[7], n) for (_, line), n in zip(lines, tallies, strict=True))))
+    return tuple(found_all)
+
+
 def _count(text: str) -> int | None:
     """A whole, finite, non-negative count (blank is 0), or None when the cell holds anything else."""
     if not text:
@@ -104,18 +163,45 @@ def _count(text: str) -> int | None:
     return int(value)
 
 
-def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province]) -> FreezeState:
-    """The freeze record (``Chot``) and the frozen copy (``ChotDiem``); empty when never frozen."""
+def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], key: bytes | None = None,
+                 problems: list[Problem] | None = None) -> FreezeState:
+    """The freeze record (``Chot``) and the frozen copy (``ChotDiem``); empty when never frozen.
+
+    With the server's ``key``, only rows with a valid signature count; any other row is kept in
+    ``FreezeState.ignored`` and reported in ``problems`` at its signature cell (``freeze.unsigned``).
+    Without a key (a tool that holds no secret) signatures are not checked.
+    """
     events: list[FreezeEvent] = []
+    ignored: list[IgnoredFreezeRow] = []
+    last = ""
     records = _records(found, FREEZE)
     if records is not None:
-        _, index, columns, rows = records
-        for row in rows[index + 1:]:
-            cells = ["" if (v := cell_at(row, columns[f]) if f in columns else None) is None else str(v)
-                     for f in FREEZE.fields]
-            if cells[2].strip():
-                events.append(FreezeEvent(*cells))
-    return FreezeState(tuple(events), _frozen_values(frozen_copy, members))
+        title, index, columns, rows = records
+        named = FREEZE.fields[:5]
+        for row_index in range(index + 1, len(rows)):
+            row = rows[row_index]
+            cells = [_text(row, columns, f) for f in FREEZE.fields]
+            if not cells[2].strip():
+                continue
+            event, signature = FreezeEvent(*cells[:5]), cells[5]
+            if key is None:
+                events.append(event)
+                last = signature
+            elif signature and verify(key, event, signature, last):
+                events.append(event)
+                last = signature.strip().lower()
+            else:
+                cell = address(title, row_index + 1, columns.get("signature", len(named)) + 1)
+                ignored.append(IgnoredFreezeRow(cell, event))
+                if problems is not None:
+                    problems.append(Problem.warning(cell, "freeze.unsigned", action=event.action, time=event.time,
+                                                    user=event.user))
+    return FreezeState(tuple(events), _frozen_values(frozen_copy, members), tuple(ignored), last)
+
+
+def _text(row: Sequence[object], columns: dict[str, int], field: str) -> str:
+    value = cell_at(row, columns[field]) if field in columns else None
+    return "" if value is None else str(value)
 
 
 def _frozen_values(found: Found, members: Sequence[Province]) -> dict[CellKey, Decimal]:

@@ -14,10 +14,15 @@ from decimal import Decimal
 from lib.core.cells import parse_score, raw_value, score_text
 from lib.core.errors import CellParseError, LayoutError
 from lib.core.forms import FormChange
+from lib.core.freeze import sign
 from lib.core.grammar import (
     FREEZE,
     LOG,
+    NOMINATIONS,
+    POSTS,
+    STAGES,
     VOTES,
+    RecordHeaders,
     cell_at,
     code_text,
     find_header,
@@ -36,6 +41,7 @@ from lib.core.model import (
     Criterion,
     FreezeEvent,
     Method,
+    Nomination,
     Params,
     Province,
     ProvinceCode,
@@ -168,19 +174,19 @@ class LogLayout:
     unreadable: bool = False  # the tab holds rows but no header: writing would mix rows up
 
     @classmethod
-    def of(cls, raw: RawWorkbook) -> LogLayout:
-        """The layout of the log in ``raw`` (a missing log tab is created; a missing id column added)."""
-        found = find_tab(raw, "NhatKy")
-        tab, rows = found if found is not None else (title_for(raw, "NhatKy"), [])
-        spellings = LOG.spellings()
-        index = find_header(rows, spellings, LOG.minimum)
+    def of(cls, raw: RawWorkbook, canonical: str = "NhatKy", headers: RecordHeaders = LOG) -> LogLayout:
+        """The layout of the log (or another records tab) in ``raw``; a missing tab or column is added."""
+        found = find_tab(raw, canonical)
+        tab, rows = found if found is not None else (title_for(raw, canonical), [])
+        spellings = headers.spellings()
+        index = find_header(rows, spellings, headers.minimum)
         unreadable = index is None and any(any(cell_at(r, c) is not None for c in range(len(r))) for r in rows)
         header = rows[index] if index is not None else []
         found_cols = header_columns(header, spellings)
         columns: list[int] = []
         cells: dict[tuple[str, int, int], object] = {}
         free = max([len(header), *(c + 1 for c in found_cols.values())])
-        for field_id, vietnamese in zip(LOG.fields, LOG.names, strict=True):
+        for field_id, vietnamese in zip(headers.fields, headers.names, strict=True):
             col = found_cols.get(field_id)
             if col is None:
                 col, free = free, free + 1
@@ -226,8 +232,31 @@ def vote_batch(raw: RawWorkbook, vote: Vote, names: dict[str, str], layout: LogL
                       new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
 
 
-def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent) -> WriteBatch:
-    """The write of a freeze event; a freeze also replaces the frozen copy with the agreed scores now."""
+def nomination_batch(raw: RawWorkbook, nomination: Nomination, names: dict[str, str], layout: LogLayout,
+                     stamp: str, user: str) -> WriteBatch:
+    """The nomination's rows in ``DeCu`` (headers on first use) and its log row."""
+    title = title_for(raw, "DeCu")
+    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
+    if not raw.get(title):
+        cells.update({(title, 1, col): header for col, header in enumerate(NOMINATIONS.names, start=1)})
+    post, stage = POSTS[nomination.post][0], STAGES[nomination.stage][0]
+    rows = [[nomination.id, stamp, user, post, stage, nomination.present, nomination.ballots, code,
+             names.get(code, code), n] for code, n in nomination.votes]
+    tally = ", ".join(f"{names.get(code, code)} {n}" for code, n in nomination.votes)
+    if nomination.stage == "election":
+        reason = f"Bầu {post} ({stage}): {nomination.present} có mặt, {nomination.ballots} phiếu; {tally}"
+    else:
+        reason = f"{post} {stage.lower()}: " + ", ".join(names.get(c, c) for c, _ in nomination.votes)
+    log_row = layout.row([stamp, user, ", ".join(names.get(c, c) for c, _ in nomination.votes), f"Đề cử {post}",
+                          "", tally, reason, nomination.id])
+    return WriteBatch(cells=cells, appends={title: rows, layout.tab: [log_row]},
+                      new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
+
+
+def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent, key: bytes) -> WriteBatch:
+    """The write of a freeze event, signed with ``key`` over the last obeyed row; a freeze also
+    replaces the frozen copy with the agreed scores now. Raises ``LayoutError`` when ``Chot``
+    holds rows but no header (a row appended there could not be read back)."""
     cells: dict[tuple[str, int, int], object] = {}
     frozen_title = None
     if event.action == FROZE:
@@ -242,13 +271,14 @@ def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent) -> Wri
             for col in range(width):
                 value = grid[r][col] if r < len(grid) and col < len(grid[r]) else ""
                 cells[(frozen_title, r + 1, col + 1)] = value
-    title = title_for(raw, "Chot")
-    new_tabs = [t for t in (title, frozen_title) if t and t not in raw]
-    if title not in raw or not raw[title]:
-        for col, header in enumerate(FREEZE.names, start=1):
-            cells[(title, 1, col)] = header
-    row = [event.time, event.user, event.action, event.fingerprint, event.reason]
-    return WriteBatch(cells=cells, appends={title: [row]}, new_tabs=tuple(new_tabs))
+    layout = LogLayout.of(raw, "Chot", FREEZE)
+    if layout.unreadable:
+        raise LayoutError("layout.no_freeze_header", tab=layout.tab)
+    cells.update(layout.header_cells)
+    new_tabs = [t for t in (layout.tab, frozen_title) if t and t not in raw]
+    signature = sign(key, event, sheet.freeze.signature)
+    row = layout.row([event.time, event.user, event.action, event.fingerprint, event.reason, signature])
+    return WriteBatch(cells=cells, appends={layout.tab: [row]}, new_tabs=tuple(new_tabs))
 
 
 def cell_key(adj: Adjustment) -> CellKey:

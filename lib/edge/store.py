@@ -6,8 +6,9 @@ checks the role at the moment of writing, re-reads the workbook, and writes only
 every cell still holds the value the secretary started from; otherwise it raises
 ``ChangeSetConflict`` listing each conflict and writes nothing. Accepted changes set the
 ``ThongNhat`` cells and append one ``NhatKy`` row each in one ``source.write`` call.
-``record_vote``, ``set_frozen`` and ``import_self_scores`` (a province's returned form into
-``TuCham``/``MinhChung``) go the same way: role, re-read, rules, one write.
+``record_vote``, ``record_nomination`` (next year's leader and deputy), ``set_frozen`` and
+``import_self_scores`` (a province's returned form into ``TuCham``/``MinhChung``) go the same
+way: role, re-read, rules, one write.
 
 Each log row carries the change set's id in the ``Mã thay đổi`` column, so a retry after
 an ambiguous failure (the write may or may not have landed) finds its own rows and does
@@ -37,12 +38,14 @@ from lib.core.model import (
     WRITERS,
     ChangeSet,
     FreezeEvent,
+    Nomination,
     Province,
     Role,
     SaveResult,
     Scoresheet,
     Vote,
 )
+from lib.core.nominations import nomination_problems
 from lib.core.parse import parse_workbook
 from lib.core.votes import vote_problems
 from lib.core.writes import (
@@ -52,12 +55,15 @@ from lib.core.writes import (
     conflict,
     freeze_batch,
     import_batch,
+    nomination_batch,
     place_of,
     province_name,
     save_batch,
     validate,
     vote_batch,
 )
+from lib.edge.secret import freeze_key as server_key
+from lib.edge.secret import key_for
 from lib.edge.sources import Source, locked
 
 WRITE_LOCK = threading.RLock()
@@ -81,6 +87,7 @@ def save(
     members: Sequence[Province],
     now: dt.datetime | None = None,
     on_saved: Callable[[], None] | None = None,
+    freeze_key: bytes | None = None,
 ) -> SaveResult:
     """Apply ``change_set`` to ``source`` if the role allows it and no cell changed meanwhile.
 
@@ -93,7 +100,7 @@ def save(
         raise NotAllowed("role.cannot_edit", user=change_set.user)
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        sheet = parse_workbook(raw, members).sheet
+        sheet = parse_workbook(raw, members, key_for(raw, freeze_key)).sheet
         if sheet.freeze.frozen:
             raise NotAllowed("frozen.cannot_edit")
         layout = _log_layout(raw)
@@ -126,6 +133,7 @@ def save_built(
     build: Callable[[Scoresheet], ChangeSet],
     members: Sequence[Province],
     now: dt.datetime | None = None,
+    freeze_key: bytes | None = None,
 ) -> SaveResult:
     """Build the change set from the workbook as it is now, then ``save`` it, under one hold of the locks.
 
@@ -135,8 +143,9 @@ def save_built(
     between is still caught by ``save``'s check, as a conflict).
     """
     with WRITE_LOCK, locked(source):
-        sheet = parse_workbook(source.read(), members).sheet
-        return save(source, build(sheet), members, now)
+        raw = source.read()
+        sheet = parse_workbook(raw, members, key_for(raw, freeze_key)).sheet
+        return save(source, build(sheet), members, now, freeze_key=freeze_key)
 
 
 def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,
@@ -153,23 +162,44 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
 
 
+def record_nomination(source: Source, nomination: Nomination, members: Sequence[Province], user: str, role: Role,
+                      now: dt.datetime | None = None) -> None:
+    """Record a proposal or a vote for next year's leader or deputy (secretary or admin, checked now), logged."""
+    if role not in WRITERS:
+        raise NotAllowed("role.cannot_vote", user=user)
+    names = {p.code: p.name for p in members}
+    problems = nomination_problems(nomination)
+    problems += [("nomination.not_member", (("province", code),))
+                 for code, _ in nomination.votes if code not in names]
+    if problems:
+        raise InvalidChangeSet(problems)
+    with WRITE_LOCK, locked(source):
+        raw = source.read()
+        source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user))
+
+
 def set_frozen(
     source: Source, members: Sequence[Province], user: str, role: Role | None, frozen: bool, reason: str = "",
-    time: str | None = None,
+    time: str | None = None, freeze_key: bytes | None = None,
 ) -> str:
-    """Freeze (or unfreeze) through ``source``; only an admin, checked now. Returns the fingerprint."""
+    """Freeze (or unfreeze) through ``source``; only an admin, checked now. Returns the fingerprint.
+
+    The row is signed with ``freeze_key`` (default: the server's secret, ``lib.edge.secret``) over
+    the last row obeyed, read with the same key.
+    """
     if role is not Role.ADMIN:
         raise NotAllowed("role.cannot_freeze")
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
     with WRITE_LOCK, locked(source):
+        key = freeze_key if freeze_key is not None else server_key()
         raw = source.read()
-        sheet = parse_workbook(raw, members).sheet
+        sheet = parse_workbook(raw, members, key).sheet
         if sheet.freeze.frozen == frozen:
             raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
         stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)
         event = FreezeEvent(stamp, user, FROZE if frozen else UNFROZE, fingerprint(sheet), reason)
-        source.write(freeze_batch(raw, sheet, event))
+        source.write(freeze_batch(raw, sheet, event, key))
     return fingerprint(sheet)
 
 

@@ -29,7 +29,7 @@ color:#3d2c00;padding:8px 14px;font-weight:600;border-bottom:2px solid #b58500}b
 #frozen{display:none;padding:6px 14px;background:#d9f2dd;font-weight:600}body.frozen #frozen{display:block}
 ol{list-style:none;margin:0;padding:6px 8px 20px}li{display:grid;grid-template-columns:3rem 1fr auto;gap:4px 8px;
 align-items:center;background:#fff;margin:6px 0;padding:8px 10px;border-radius:8px;border-left:6px solid #c9ced6}
-li.b1{border-left-color:#c8102e}li.b2{border-left-color:#e0a100}li.b3{border-left-color:#2a7ab0}
+li.b1{border-left-color:#f2c200}li.b2{border-left-color:#7fd3f7}li.b3{border-left-color:#b8e0a0}
 .rk{font-size:1.4rem;font-weight:700;text-align:center}.nm{font-weight:600}.tt{font-size:1.2rem;font-weight:700;
 text-align:right;font-variant-numeric:tabular-nums}.meta{grid-column:2/4;font-size:.82rem;color:#47505e;
 display:flex;flex-wrap:wrap;gap:4px 10px}.mk{padding:0 6px;border-radius:4px;border:1px solid currentColor}
@@ -51,7 +51,8 @@ function t(k){return L[lang][k]||k}
 function num(s){return lang==='vi'?String(s).replace('.',','):String(s)}
 var ESC={'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'};
 function esc(s){return String(s==null?'':s).replace(/[&<>"]/g,function(c){return ESC[c]})}
-function when(iso){try{return new Date(iso).toLocaleTimeString(lang==='vi'?'vi-VN':'en-GB')}catch(e){return iso}}
+var VN={timeZone:'Asia/Ho_Chi_Minh'};  // times are read in Vietnam, wherever the phone is set
+function when(iso){try{return new Date(iso).toLocaleTimeString(lang==='vi'?'vi-VN':'en-GB',VN)}catch(e){return iso}}
 // The same rule as lib.core.margins, in whole hundredths: a holder's lead over the first place
 // below its band, anyone else's distance to the place just better than its band.
 var BANDS=JSON.parse(document.body.dataset.awards||'[]');
@@ -59,6 +60,7 @@ function cents(s){return Math.round(parseFloat(s)*100)}
 function margin(i){
  var st=doc.standings,s=st[i],band=null,last=0;
  BANDS.forEach(function(b){last=Math.max(last,b[1]);if(s.award&&b[0]<=s.rank&&s.rank<=b[1])band=b});
+ if(band&&i>=band[1])return [band[1],cents(s.agreed_total)-cents(st[band[1]-1].agreed_total)];
  if(band)return band[1]<st.length?[band[1]+1,cents(s.agreed_total)-cents(st[band[1]].agreed_total)]:null;
  var to=Math.min(last,i);
  return to>=1?[to,Math.max(0,cents(st[to-1].agreed_total)-cents(s.agreed_total))]:null}
@@ -86,7 +88,7 @@ function render(){
   var band=s.award?' b'+Math.min(3,awards.indexOf(s.award)+1):'';
   var meta=[];
   if(gap)meta.push('<span class="gap">'+esc(t('live.gap'))+': '+gap+'</span>');
-  if(s.award)meta.push('<span>🏅 '+esc(s.award)+'</span>');
+  if(s.award)meta.push('<span class="aw">'+esc(s.award)+'</span>');
   var g=margin(i);
   if(g){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
    meta.push('<span class="mg">'+esc(t(k).replace('{place}',g[0])
@@ -133,8 +135,11 @@ def _json_script(text: str) -> str:
 
 
 def live_page(document: str | None, *, title: str, year: int, interval: int, lang: str = "vi",
-              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = ()) -> str:
-    """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded."""
+              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = (), agenda: str = "") -> str:
+    """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded.
+
+    ``agenda`` is the official session's current item, worded at render time ("" for none).
+    """
     lang = lang if lang in LANGUAGES else "vi"
     labels = {code: {key: CATALOGUE[key][code] for key in _KEYS} for code in LANGUAGES}
     bands = json.dumps([list(b) for b in award_places])
@@ -148,7 +153,8 @@ def live_page(document: str | None, *, title: str, year: int, interval: int, lan
         f'<div class="sub"><span>{html.escape(title)} · {int(year)}</span><button id="sw" type="button">'
         f'{html.escape(CATALOGUE["live.switch"][lang])}</button></div></header>'
         '<div id="stale" role="status" aria-live="polite"></div><div id="frozen"></div>'
-        f'{note}<ol id="list" aria-live="polite"></ol><footer id="asof"></footer>'
+        + (f'<p id="agenda"><b>▶ {html.escape(agenda)}</b></p>' if agenda else "")
+        + f'{note}<ol id="list" aria-live="polite"></ol><footer id="asof"></footer>'
         f'<script id="data" type="application/json">{_json_script(document or "null")}</script>'
         f'<script id="labels" type="application/json">{_json_script(json.dumps(labels, ensure_ascii=False))}</script>'
         f"<script>{_JS}</script></body></html>"

@@ -19,7 +19,7 @@ from lib.present.palette import text_colour
 
 STYLE = """
 .rk { font-family: 'Source Sans Pro', 'Segoe UI', sans-serif; color: #fff; }
-.rk { --row: min(3.3rem, calc((100vh - 16rem) / var(--rows))); }
+.rk { --row: min(3.3rem, calc((100vh - 16rem - var(--reserve, 0rem)) / var(--rows))); }
 .rk-row { display: flex; align-items: center; height: calc(var(--row) - 0.3rem); margin: 0.15rem 0;
           padding: 0 0.4rem; border-radius: 0.3rem; }
 .rk-label { width: 17rem; flex: none; font-size: calc(var(--row) * 0.52); text-align: right; padding-right: 0.8rem;
@@ -32,6 +32,9 @@ STYLE = """
 .rk-prov { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,0.28) 0 6px, transparent 6px 14px); }
 .rk-moved { outline: 0.3rem solid #ffd400; animation: rk-flash 1.2s ease 3; }
 @keyframes rk-flash { 50% { outline-color: transparent; } }
+.rk-covered { background: repeating-linear-gradient(90deg, #2b3444 0 1.2rem, #323d50 1.2rem 2.4rem);
+              color: #d6dbe3; justify-content: center; border: 0.12rem dashed #8b97a8; }
+.rk-revealed { outline: 0.3rem solid #ffd400; }
 .rk-legend { margin-top: 0.6rem; font-size: 1.3rem; opacity: 0.9; }
 .rk-legend span { margin-right: 1.6rem; }
 .rk-legend i { display: inline-block; width: 1rem; height: 1rem; margin-right: 0.4rem; border-radius: 0.15rem; }
@@ -39,8 +42,14 @@ STYLE = """
 
 
 def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str = "vi",
-                 previous: Sequence[Standing] | None = None, labels: Mapping[str, str] | None = None) -> str:
-    """The ranking as HTML bars (with its style), best at the top."""
+                 previous: Sequence[Standing] | None = None, labels: Mapping[str, str] | None = None,
+                 covered: frozenset[str] = frozenset(), revealed: frozenset[str] = frozenset()) -> str:
+    """The ranking as HTML bars (with its style), best at the top.
+
+    ``covered`` provinces (the ceremony's places not yet revealed) keep their row, with the rank
+    only and a placeholder bar "—": covered, not missing. ``revealed`` ones (the latest step) are
+    outlined.
+    """
     colours = award_colours(awards)
     before = {s.code: s for s in previous or ()}
     totals = [s.agreed_total for s in standings]
@@ -49,10 +58,17 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
     floor = max(low - (high - low) - 5, 0)
     rows = []
     for index, s in enumerate(standings):
+        if s.code in covered:
+            rows.append(
+                f'<div class="rk-row rk-hidden" data-covered="{s.rank}">'
+                f'<div class="rk-label">{escape(t("reveal.covered_label", lang, rank=s.rank))}</div>'
+                '<div class="rk-track"><div class="rk-bar rk-covered" style="width:100%">—</div></div></div>')
+            continue
         width = 100 * float((s.agreed_total - floor) / (high - floor + 1)) if high > floor else 100.0
         old = before.get(s.code)
         moved = old is not None and (old.rank != s.rank or old.agreed_total != s.agreed_total)
-        classes = "rk-bar" + (" rk-prov" if s.provisional else "") + (" rk-moved" if moved else "")
+        classes = ("rk-bar" + (" rk-prov" if s.provisional else "") + (" rk-moved" if moved else "")
+                   + (" rk-revealed" if s.code in revealed else ""))
         band = colours[s.award] + "38"  # the award's colour, faint, behind the whole row
         rows.append(
             f'<div class="rk-row" style="background:{band}">'

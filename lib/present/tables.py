@@ -190,6 +190,15 @@ def differences_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def ignored_freeze_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
+    """``Chot`` rows without a valid signature: where they are and what they claim (not obeyed)."""
+    columns = [t("col.cell", lang), t("freeze.col.time", lang), t("freeze.col.user", lang),
+               t("freeze.col.action", lang), t("freeze.col.reason", lang)]
+    rows = [dict(zip(columns, (r.cell, r.event.time, r.event.user, r.event.action, r.event.reason), strict=True))
+            for r in evaluation.freeze.ignored]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def tracker_table(rows: Iterable[Progress], lang: str = "vi") -> pd.DataFrame:
     """Submission progress per province: counts, missing criteria, status, days left."""
     return pd.DataFrame([

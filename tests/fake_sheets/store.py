@@ -83,6 +83,7 @@ class Sheet:
     cols: int = 26
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     merges: list[dict[str, int]] = field(default_factory=list)
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)
 
     def properties(self) -> dict[str, Any]:
         """The ``properties`` object of the tab, as in metadata and ``addSheet`` replies."""
@@ -95,12 +96,13 @@ class Sheet:
         }
 
     def entry(self) -> dict[str, Any]:
-        """The tab's entry in metadata's ``sheets``: its properties, and its merges if any."""
-        return (
-            {"properties": self.properties(), "merges": self.merges}
-            if self.merges
-            else {"properties": self.properties()}
-        )
+        """The tab's entry in metadata's ``sheets``: its properties, and its merges and protected ranges if any."""
+        entry: dict[str, Any] = {"properties": self.properties()}
+        if self.merges:
+            entry["merges"] = self.merges
+        if self.protected_ranges:
+            entry["protectedRanges"] = self.protected_ranges
+        return entry
 
     def resize(self, rows: int, cols: int) -> None:
         """Set the grid size; cells outside it are lost."""

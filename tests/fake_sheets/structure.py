@@ -4,7 +4,12 @@ Implemented requests: ``addSheet``, ``deleteSheet``, ``updateSheetProperties`` (
 index, grid size; honouring the ``fields`` mask), ``updateSpreadsheetProperties`` (title),
 ``insertDimension``, ``deleteDimension``, ``appendDimension``, ``mergeCells`` (keeps the
 first value of each merged block, as Google does, and lists the block under the tab's
-``merges`` in metadata) and ``unmergeCells``. Formatting-only
+``merges`` in metadata), ``unmergeCells`` and ``addProtectedRange`` (no recorded cassette
+covers it: built to the API reference, ``AddProtectedRangeRequest`` /
+``AddProtectedRangeResponse`` and ``ProtectedRange``; the range gets a new
+``protectedRangeId``, is listed under the tab's ``protectedRanges`` in metadata and echoed in
+the reply; editors and ``warningOnly`` together are refused, as Google refuses them; the
+fake serves one caller, so editors are recorded, not enforced). Formatting-only
 requests (``repeatCell``, ``updateBorders``, ...) are accepted and ignored. Anything else is
 a 400, as Google answers an unknown request name. The batch is atomic: when one request
 fails, none is applied.
@@ -32,7 +37,6 @@ IGNORED = frozenset(
         "addConditionalFormatRule",
         "setBasicFilter",
         "clearBasicFilter",
-        "addProtectedRange",
         "setDataValidation",
     }
 )
@@ -227,6 +231,41 @@ def _unmerge_cells(book: Spreadsheet, args: dict[str, Any], rng: random.Random) 
     return {}
 
 
+def _add_protected_range(book: Spreadsheet, args: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    wanted = args.get("protectedRange")
+    if not isinstance(wanted, dict):
+        raise ApiError(400, "protectedRange is required")
+    r = wanted.get("range")
+    if not isinstance(r, dict):
+        raise ApiError(400, "protectedRange.range is required (a namedRangeId is not supported by this fake)")
+    sheet = _sheet(book, r.get("sheetId", 0))
+    if "protectedRangeId" in wanted and any(p["protectedRangeId"] == wanted["protectedRangeId"]
+                                            for t in book.sheets for p in t.protected_ranges):
+        raise ApiError(400, f"Duplicate protected range id: {wanted['protectedRangeId']}")
+    if wanted.get("warningOnly") and wanted.get("editors"):
+        raise ApiError(400, "Cannot set editors on a warning-only protected range.")
+    editors = wanted.get("editors") or {}
+    users = editors.get("users", [])
+    if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+        raise ApiError(400, "editors.users must be a list of e-mail addresses")
+    grid = {k: int(v) for k, v in r.items() if k != "sheetId"}
+    if sheet.sheet_id:  # Google leaves out a sheetId of 0
+        grid = {"sheetId": sheet.sheet_id, **grid}
+    used = {p["protectedRangeId"] for t in book.sheets for p in t.protected_ranges}
+    new_id = wanted.get("protectedRangeId") or rng.randrange(1, 2**31)
+    while new_id in used:
+        new_id = rng.randrange(1, 2**31)
+    protected: dict[str, Any] = {"protectedRangeId": new_id, "range": grid}
+    for key in ("description", "warningOnly"):
+        if key in wanted:
+            protected[key] = wanted[key]
+    protected["requestingUserCanEdit"] = True  # the caller is always an editor of what it protects
+    if not wanted.get("warningOnly"):
+        protected["editors"] = {"users": list(users), **({k: v for k, v in editors.items() if k != "users"})}
+    sheet.protected_ranges.append(protected)
+    return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
+
+
 def _update_spreadsheet_properties(book: Spreadsheet, args: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     props = args.get("properties") or {}
     if _wants(args.get("fields") or "", "title") and "title" in props:
@@ -244,4 +283,5 @@ _HANDLERS: dict[str, Callable[[Spreadsheet, dict[str, Any], random.Random], dict
     "appendDimension": _append_dimension,
     "mergeCells": _merge_cells,
     "unmergeCells": _unmerge_cells,
+    "addProtectedRange": _add_protected_range,
 }

@@ -189,12 +189,36 @@ class GoogleSheetSource:
             self.add_tabs(missing)
             self.tab_titles()
 
-    def write_workbook(self, workbook: RawWorkbook) -> None:
-        """Create the missing tabs of ``workbook`` and write all its values, RAW, in one batch."""
-        existing = {fold(t): t for t in self.tab_titles()}
-        missing = [title for title in workbook if fold(title) not in existing]
-        if missing:
-            self.add_tabs(missing)
+    def write_workbook(self, workbook: RawWorkbook, protect: Sequence[str] = ()) -> None:
+        """Create the missing tabs of ``workbook``, protect the tabs named in ``protect``, write all values, RAW.
+
+        One ``:batchUpdate`` adds the tabs (with ids chosen here) and then one ``addProtectedRange``
+        per protected tab: the whole tab, editable by the service account only (the sheet's owner
+        can always edit, as Google allows); then one ``values:batchUpdate`` writes the values.
+        """
+        meta = self._call(lambda: self._http.fetch_sheet_metadata(self.key))
+        ids = {fold(s["properties"]["title"]): int(s["properties"].get("sheetId", 0)) for s in meta.get("sheets", [])}
+        existing = {fold(s["properties"]["title"]): s["properties"]["title"] for s in meta.get("sheets", [])}
+        requests_: list[dict[str, Any]] = []
+        free = max(ids.values(), default=0) + 1
+        for title in workbook:
+            if fold(title) not in ids:
+                ids[fold(title)], free = free, free + 1
+                requests_.append({"addSheet": {"properties": {"title": title, "sheetId": ids[fold(title)]}}})
+        for title in protect:
+            if fold(title) in ids:
+                requests_.append({"addProtectedRange": {"protectedRange": {
+                    "range": {"sheetId": ids[fold(title)]},
+                    "description": f"{title}: chỉ ứng dụng ghi / written by the app only",
+                    "warningOnly": False,
+                    "editors": {"users": [self.service_account] if self.service_account else []},
+                }}})
+        if requests_:
+            body = {"requests": requests_}
+            try:  # not idempotent (a lost answer, then a retry, would say "already exists")
+                self._call(lambda: self._http.batch_update(self.key, body), retry_quota_only=True)
+            finally:
+                self._titles = None
         data = [
             {"range": f"{quote_tab(existing.get(fold(title), title))}!A1",
              "values": [[_json_value(v) for v in row] for row in rows]}
