@@ -10,7 +10,7 @@ from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
 from lib.core.model import Adjustment, ChangeSet, Params, Province, Standing
-from lib.core.review import Move, ReviewRow
+from lib.core.review import Move, ReviewRow, agree_as_computed, agree_as_self
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.formatting import escape_markdown, vn_number
@@ -37,6 +37,18 @@ def province_picker(evaluation: Evaluation, lang: str) -> Province:
     return provinces[st.session_state[state.REVIEW_PROVINCE]]
 
 
+def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang: str) -> None:
+    """"Agree as self-scored" and, where the province has computed scores, "agree as computed": prefill the editor."""
+    choices = [("agree-self", "review.agree_self", agree_as_self)]
+    if any(r.computed is not None for r in rows):
+        choices.append(("agree-computed", "review.agree_computed", agree_as_computed))
+    for key, label, make in choices:
+        if st.button(t(label, lang), key=key):
+            st.session_state[state.prefill(province.code)] = make(rows)
+            st.session_state[state.editor_version(province.code)] = version + 1
+            st.rerun()
+
+
 def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     """Labels of the review editor's columns (bounds are checked when the edits are read)."""
     return {
@@ -49,6 +61,8 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
         "new": st.column_config.TextColumn(t("review.col.new", lang), width="small"),  # "8,5": read like a cell
         "reason": st.column_config.TextColumn(t("col.reason", lang), width="medium"),
         "flag": st.column_config.TextColumn(t("review.col.flag", lang)),
+        "computed": st.column_config.TextColumn(t("col.computed", lang), width="small"),
+        "working": st.column_config.TextColumn(t("col.working", lang), width="large"),
     }
 
 

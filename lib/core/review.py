@@ -14,11 +14,23 @@ from decimal import Decimal, InvalidOperation
 
 from lib.core.cells import parse_score, score_text
 from lib.core.errors import CellParseError
-from lib.core.model import Adjustment, Criterion, LogEntry, Params, Province, Scoresheet, Standing
+from lib.core.model import (
+    Adjustment,
+    Criterion,
+    LogEntry,
+    Params,
+    Province,
+    ProvinceCode,
+    Scoresheet,
+    Standing,
+    Working,
+)
+from lib.core.quantitative import Cell, compute
 from lib.core.scoring import Rules, rank
 from lib.core.text import fold
 
 AGREE_AS_SELF = "Thống nhất như tự chấm"
+AGREE_AS_COMPUTED = "Thống nhất như tính theo chỉ tiêu"
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class ReviewRow:
     agreed: Decimal | None
     evidence: str
     unlogged: tuple[str, Params] | None  # why the agreed value looks typed in the sheet without a log row
+    computed: Decimal | None = None  # the score computed from KeHoach/KetQua, on a computed criterion
+    working: Working | None = None
 
 
 def review_rows(sheet: Scoresheet, province: Province) -> list[ReviewRow]:
@@ -38,9 +52,10 @@ def review_rows(sheet: Scoresheet, province: Province) -> list[ReviewRow]:
     rows = []
     for c in sheet.criteria:
         key = (c.code, province.code)
-        own, agreed = sheet.self_scores.get(key), sheet.agreed.get(key)
+        own, agreed, computed = sheet.self_scores.get(key), sheet.agreed.get(key), sheet.computed.get(key)
         rows.append(ReviewRow(c, own, agreed, sheet.evidence.get(key, ""),
-                              _unlogged(agreed, own, last_logged.get(c.code, _NOT_LOGGED))))
+                              _unlogged(agreed, own, last_logged.get(c.code, _NOT_LOGGED), computed),
+                              computed, sheet.workings.get(key)))
     return rows
 
 
@@ -60,9 +75,10 @@ def last_logged_values(log: Sequence[LogEntry], province: Province) -> dict[str,
     return found
 
 
-def _unlogged(agreed: Decimal | None, own: Decimal | None, logged: object) -> tuple[str, Params] | None:
+def _unlogged(agreed: Decimal | None, own: Decimal | None, logged: object,
+              computed: Decimal | None = None) -> tuple[str, Params] | None:
     if logged is _NOT_LOGGED:
-        if agreed is not None and agreed != own:
+        if agreed is not None and agreed != own and agreed != computed:
             return "review.unlogged_no_log", ()
         return None
     if logged != agreed:
@@ -126,16 +142,44 @@ def agree_as_self(rows: Sequence[ReviewRow]) -> list[Edit]:
     ]
 
 
+def agree_as_computed(rows: Sequence[ReviewRow]) -> list[Edit]:
+    """Edits that set every not-yet-agreed computed criterion to its computed score, with the standard reason."""
+    return [
+        Edit(r.criterion.code, r.computed, AGREE_AS_COMPUTED)
+        for r in rows
+        if r.agreed is None and r.computed is not None
+    ]
+
+
+def agree_criterion_as_computed(sheet: Scoresheet, criterion: str) -> list[Adjustment]:
+    """For one computed criterion: every member not yet agreed gets its computed score (one change set)."""
+    return [
+        Adjustment(criterion, p.code, None, computed, AGREE_AS_COMPUTED)
+        for p in sheet.provinces
+        if (criterion, p.code) not in sheet.agreed and (computed := sheet.computed.get((criterion, p.code))) is not None
+    ]
+
+
 def with_adjustments(sheet: Scoresheet, adjustments: Sequence[Adjustment]) -> Scoresheet:
-    """The scoresheet as it would be once ``adjustments`` are saved."""
-    agreed = dict(sheet.agreed)
+    """The scoresheet as it would be once ``adjustments`` are saved.
+
+    A corrected target or result recomputes its criterion for every province, so a new
+    leader rescales the others.
+    """
+    values = {"ThongNhat": dict(sheet.agreed), "KeHoach": dict(sheet.targets), "KetQua": dict(sheet.results)}
     for adj in adjustments:
-        key = (adj.criterion, adj.province)
+        key = (adj.criterion, ProvinceCode(adj.province))
+        changed = values[adj.tab]
         if adj.new is None:
-            agreed.pop(key, None)
+            changed.pop(key, None)
         else:
-            agreed[key] = adj.new
-    return replace(sheet, agreed=agreed)
+            changed[key] = adj.new
+    sheet = replace(sheet, agreed=values["ThongNhat"])
+    if all(adj.tab == "ThongNhat" for adj in adjustments):
+        return sheet
+    cells = {tab: {key: Cell(value, "") for key, value in values[tab].items()} for tab in ("KeHoach", "KetQua")}
+    out = compute(sheet.criteria, sheet.provinces, cells["KeHoach"], cells["KetQua"], sheet.target_share)
+    return replace(sheet, computed=out.scores, workings=out.workings, targets=out.targets, results=out.results)
 
 
 @dataclass(frozen=True)
