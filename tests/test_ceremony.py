@@ -257,6 +257,22 @@ def test_the_control_page_steps_the_reveal_and_the_agenda_and_the_projector_foll
     assert not at.exception, at.exception
 
 
+def test_the_delegates_view_shows_next_years_posts(meeting):
+    from streamlit.testing.v1 import AppTest
+
+    config = load_config(make_config(meeting.parent, meeting))
+    record_nomination(XlsxSource(meeting), Nomination("v1", "", "", LEADER, ELECTION, 20, 20, (("64", 18), ("52", 2))),
+                      config.provinces, "Thư ký", Role.SECRETARY)
+    record_nomination(XlsxSource(meeting), Nomination("p2", "", "", DEPUTY, PROPOSAL, 0, 0, (("62", 0),)),
+                      config.provinces, "Thư ký", Role.SECRETARY)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["view"] = "delegate"
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # the markdown escapes, unescaped
+    assert "Cụm trưởng năm 2020: Gia Lai — 18/20 phiếu" in shown and "Cụm phó năm 2020 (dự kiến): Kon Tum" in shown
+
+
 def test_the_control_page_tells_a_viewer_to_sign_in_first(meeting):
     at = app()
     at.switch_page("pages/ceremony.py").run()  # registered for every session
