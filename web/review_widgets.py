@@ -132,6 +132,8 @@ def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: C
         return
     st.subheader(t("fix.title", lang))
     st.caption(t("fix.help", lang))
+    if st.session_state.pop(state.FIX_SAVED, False):  # set before the inputs exist: the browser's values give way
+        st.session_state[state.FIX_VALUE] = st.session_state[state.FIX_REASON] = ""
     code = st.selectbox(t("fix.criterion", lang), list(options), key=state.FIX_CRITERION,
                         format_func=lambda c: criterion_label(options[c][0]))
     criterion, tabs = options[code]
@@ -186,8 +188,7 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
         return
     if outcome.status == "saved":
         st.session_state.pop(state.prefill(province), None)
-        for key in (state.FIX_VALUE, state.FIX_REASON):
-            st.session_state.pop(key, None)
+        st.session_state[state.FIX_SAVED] = True  # the correction form starts empty on the rerun
         st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()

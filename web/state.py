@@ -21,6 +21,9 @@ DELEGATE_TAPPED = "delegate-tapped"
 FIX_CRITERION, FIX_TAB, FIX_VALUE, FIX_REASON = "fix-criterion", "fix-tab", "fix-value", "fix-reason"
 """The review page's correction of a target or result: criterion, tab, new value, reason (cleared once saved)."""
 
+FIX_SAVED = "fix-saved"
+"""Set when a save succeeded: the correction form's value and reason start empty on the next run."""
+
 CONFLICT = "conflict"
 """The last save's (change set, conflicts), until the secretary chooses."""
 
