@@ -12,6 +12,7 @@ from web.auth import require
 from web.data import config_or_stop, snapshot_or_stop
 from web.review_widgets import (
     agree_buttons,
+    correction_block,
     editor_columns,
     frozen_notice,
     outbox_status,
@@ -60,3 +61,5 @@ if adjustments and not frozen:
         show_moves(moves, lang)
         save_block(me, province, adjustments, problems, lang)
     what_if_chart(standings, config, lang)
+if not frozen:
+    correction_block(me, evaluation.sheet, province, config, lang)

@@ -384,6 +384,38 @@ def test_adjust_refusals_exit_1_and_write_nothing(tmp_path: Path, edit: str) -> 
     assert XlsxSource(book).read() == before
 
 
+def _figures(path: Path):  # noqa: ANN202 - the parsed sheet
+    from lib.core.parse import parse_workbook
+
+    return parse_workbook(XlsxSource(path).read(), load_config().provinces).sheet
+
+
+def test_adjust_corrects_a_result_or_a_target_and_every_dependent_province_follows(tmp_path: Path) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    before = _figures(book)
+    code, text = run_cmd("adjust", str(book), "--user", "Thư ký", "--reason", "quyết định công nhận",
+                         "1.5:Lâm Đồng@KetQua=18->22,5", "1.1:49@KeHoach=7,5", "3.1:67@kết quả=đạt")
+    assert code == EXIT_OK, text
+    assert "Đã ghi 1.5 (KetQua) – Lâm Đồng: 18 -> 22,5" in text and "Đã ghi 1.1 (KeHoach) – Quảng Nam: 8 -> 7,5" in text
+    after = _figures(book)
+    assert after.results[("1.5", "68")] == Decimal("22.5") and after.targets[("1.1", "49")] == Decimal("7.5")
+    assert after.results[("3.1", "67")] == 1 and after.computed[("3.1", "67")] == Decimal("5.00")
+    # a new leader on the relative 1.5 (B 20 → 22,5): Gia Lai's 18 now scores 4,00, not 4,50
+    assert (before.computed[("1.5", "64")], after.computed[("1.5", "64")]) == (Decimal("4.50"), Decimal("4.00"))
+    assert after.agreed == before.agreed
+    assert [e.criterion for e in after.log[-3:]] == ["1.5 (KetQua)", "1.1 (KeHoach)", "3.1 (KetQua)"]
+
+
+@pytest.mark.parametrize("edit", ["1.5:68@KeHoach=3",  # a relative criterion has no target
+                                  "1.1:49@KeHoach=0", "1.1:49@KetQua=khoảng 7", "1.5:68@KetQua=20->23",
+                                  "1.5:68@TuCham=3", "6.1:49@KetQua=1,5", "3.1:49@KetQua=có lẽ", "2.2:49@KetQua=1"])
+def test_adjust_refuses_a_bad_correction_and_writes_nothing(tmp_path: Path, edit: str) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    before = XlsxSource(book).read()
+    assert run_cmd("adjust", str(book), "--user", "T", "--reason", "x", edit)[0] == EXIT_ERRORS
+    assert XlsxSource(book).read() == before
+
+
 def test_adjust_on_a_missing_workbook_exits_2(tmp_path: Path) -> None:
     code, _ = run_cmd("adjust", str(tmp_path / "none.xlsx"), "--user", "T", "--reason", "x", "1.1:49=1")
     assert code == EXIT_UNREADABLE

@@ -9,6 +9,7 @@ route itself is tested over HTTP in ``tests/test_signin.py`` and in a browser.
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,46 @@ def test_results_page_offers_the_four_files(meeting):
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Bảng tổng hợp (Excel)", "Dự thảo biên bản (Word)",
                       "Dự thảo biên bản Hội nghị chính thức (.docx)", "Bảng xếp hạng (CSV)"]
+
+
+def test_secretary_corrects_a_result_sees_every_province_that_moves_and_saves(meeting):
+    at = signed_in(SECRETARY, "Thư ký Cụm")
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="review-province").set_value("68").run()  # Lâm Đồng
+    assert "Sửa chỉ tiêu hoặc kết quả (tiêu chí tính theo chỉ tiêu)" in [s.value for s in at.subheader]
+    at.selectbox(key="fix-criterion").set_value("1.5").run()  # relative to the cluster's best (20 now)
+    assert at.radio(key="fix-tab").options == ["Kết quả (KetQua)"]  # no target on a relative criterion
+    assert "Đang ghi: 18" in [c.value for c in at.caption]
+    at.text_input(key="fix-value").input("22,5").run()  # Lâm Đồng becomes the leader
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # as rendered, without escapes
+    assert "1.5 – Lâm Đồng: 4,50 → 5,00" in text and "1.5 – Gia Lai: 4,50 → 4,00" in text
+    assert "1.5 – Quảng Nam: 5,00 → 4,44 (đã thống nhất 5,00: tổng không đổi)" in text
+    assert "Gia Lai: 91,00 → 90,50, hạng 6 → 7" in text and "Lâm Đồng: 90,75 → 91,25, hạng 7 → 4" in text
+    assert "Tiêu chí 1.5: cần ghi lý do điều chỉnh" in [e.value for e in at.error]
+    assert at.button(key="fix-save").disabled
+    at.text_input(key="fix-reason").input("Số xã đạt chuẩn theo quyết định công nhận").run()
+    assert not at.error
+    at.button(key="fix-save").click().run()
+    assert not at.exception, at.exception
+    after = evaluated(meeting)
+    assert after.sheet.results[("1.5", "68")] == Decimal("22.5")
+    assert after.sheet.computed[("1.5", "64")] == Decimal("4.00")
+    assert (after.standing("68").rank, after.standing("64").rank) == (4, 7)
+    last = after.sheet.log[-1]
+    assert (last.criterion, last.user, last.reason) == ("1.5 (KetQua)", "Thư ký Cụm",
+                                                         "Số xã đạt chuẩn theo quyết định công nhận")
+    assert at.text_input(key="fix-value").value == ""  # cleared once saved
+
+
+def test_a_correction_that_is_not_a_number_is_named_and_cannot_be_saved(meeting):
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="fix-criterion").set_value("1.1").run()
+    at.radio(key="fix-tab").set_value("KeHoach").run()
+    assert "Đang ghi: 8" in [c.value for c in at.caption]  # Quảng Nam's GRDP target
+    at.text_input(key="fix-value").input("khoảng 7").run()
+    assert any(e.value.startswith("Tiêu chí 1.1:") for e in at.error)
+    assert not [b for b in at.button if b.key == "fix-save"]
+    at.text_input(key="fix-value").input("0").run()
+    assert any("phải lớn hơn 0" in e.value for e in at.error) and at.button(key="fix-save").disabled

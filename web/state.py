@@ -18,6 +18,12 @@ DELEGATE_PROVINCE = "delegate-province"
 DELEGATE_TAPPED = "delegate-tapped"
 """The bar last tapped on the delegates' chart (a new tap moves ``DELEGATE_PROVINCE``)."""
 
+FIX_CRITERION, FIX_TAB, FIX_VALUE, FIX_REASON = "fix-criterion", "fix-tab", "fix-value", "fix-reason"
+"""The review page's correction of a target or result: criterion, tab, new value, reason (cleared once saved)."""
+
+FIX_SAVED = "fix-saved"
+"""Set when a save succeeded: the correction form's value and reason start empty on the next run."""
+
 CONFLICT = "conflict"
 """The last save's (change set, conflicts), until the secretary chooses."""
 

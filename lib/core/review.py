@@ -18,6 +18,7 @@ from lib.core.model import (
     Adjustment,
     Criterion,
     LogEntry,
+    Method,
     Params,
     Province,
     ProvinceCode,
@@ -25,9 +26,10 @@ from lib.core.model import (
     Standing,
     Working,
 )
-from lib.core.quantitative import Cell, compute
+from lib.core.quantitative import Cell, compute, read_number, read_word
 from lib.core.scoring import Rules, rank
 from lib.core.text import fold
+from lib.core.writes import correction_problems
 
 AGREE_AS_SELF = "Thống nhất như tự chấm"
 AGREE_AS_COMPUTED = "Thống nhất như tính theo chỉ tiêu"
@@ -221,3 +223,84 @@ def by_code(standings: Sequence[Standing]) -> Mapping[str, Standing]:
 def _overtakes(before: Mapping[str, Standing], after: Mapping[str, Standing], a: str, b: str) -> bool:
     """True when ``a`` was not ahead of ``b`` (below it, or sharing its rank) and is now ahead of it."""
     return a != b and before[a].rank >= before[b].rank and after[a].rank < after[b].rank
+
+
+CORRECTION_TABS = ("KeHoach", "KetQua")
+
+
+def correctable(sheet: Scoresheet) -> list[tuple[Criterion, tuple[str, ...]]]:
+    """The computed criteria and the tabs the meeting may correct on each (a target only on ``kế hoạch``)."""
+    return [(c, CORRECTION_TABS if c.method is Method.TARGET else ("KetQua",))
+            for c in sheet.criteria if c.method is not None]
+
+
+def correction_value(criterion: Criterion, tab: str, value: object) -> Decimal | None:
+    """A corrected target or result read like its cell: decimal comma, a trailing ``%``, any sign.
+
+    On a pass/fail criterion a result may be a word (``đạt`` → 1, ``không đạt`` → 0). Raises
+    ``CellParseError`` when the text is not one.
+
+    >>> relative = Criterion("1.5", "1", "Xã nông thôn mới", Decimal(5), method=Method.RELATIVE)
+    >>> correction_value(relative, "KetQua", "22,5"), correction_value(relative, "KetQua", " ")
+    (Decimal('22.5'), None)
+    """
+    if isinstance(value, float) and value != value:
+        return None
+    if tab == "KetQua" and criterion.method is Method.PASS_FAIL:
+        passed = read_word(value)
+        return None if passed is None else Decimal(int(passed))
+    return read_number(value)
+
+
+def correction(
+    sheet: Scoresheet, criterion: str, province: ProvinceCode, tab: str, value: object, reason: str
+) -> tuple[Adjustment | None, list[tuple[str, Params]]]:
+    """The adjustment correcting one target or result (None when it changes nothing) and what is wrong with it.
+
+    The old value is the one read now (the store checks it still holds when saving).
+    """
+    c = sheet.criterion(criterion)
+    at = (("criterion", criterion),)
+    try:
+        new = correction_value(c, tab, value)
+    except CellParseError as exc:
+        return None, [("edit.unreadable", (*at, ("cause", (exc.code, exc.params))))]
+    key = (criterion, province)
+    old = (sheet.targets if tab == "KeHoach" else sheet.results).get(key)
+    if new == old:
+        return None, []
+    adjustment = Adjustment(criterion, province, old, new, reason.strip(), tab)
+    problems: list[tuple[str, Params]] = []
+    name = next((p.name for p in sheet.provinces if p.code == province), province)
+    problems.extend(correction_problems(adjustment, c, (*at, ("name", name))))
+    if not reason.strip():
+        problems.append(("edit.no_reason", at))
+    return adjustment, problems
+
+
+@dataclass(frozen=True)
+class ScoreMove:
+    """One computed score that a correction changes; ``counts`` is False when an agreed value hides it."""
+
+    criterion: str
+    province: Province
+    old: Decimal | None
+    new: Decimal | None
+    agreed: Decimal | None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the new computed score reaches the total (nothing is agreed on that cell yet)."""
+        return self.agreed is None
+
+
+def computed_moves(sheet: Scoresheet, adjustments: Sequence[Adjustment]) -> list[ScoreMove]:
+    """Every province whose computed score moves with ``adjustments`` (a new leader rescales the others)."""
+    after = with_adjustments(sheet, adjustments)
+    criteria = dict.fromkeys(a.criterion for a in adjustments if a.tab != "ThongNhat")
+    return [
+        ScoreMove(code, p, old, new, sheet.agreed.get((code, p.code)))
+        for code in criteria
+        for p in sheet.provinces
+        if (old := sheet.computed.get((code, p.code))) != (new := after.computed.get((code, p.code)))
+    ]

@@ -83,7 +83,7 @@ def validate(change_set: ChangeSet, sheet: Scoresheet) -> list[tuple[str, Params
         if not adj.reason.strip():
             found.append(("change.no_reason", at))
         if adj.tab != "ThongNhat":
-            found.extend(_correction_problems(adj, criterion, at))
+            found.extend(correction_problems(adj, criterion, at))
         elif adj.new is not None and not (adj.new.is_finite() and 0 <= adj.new <= criterion.max_points):
             found.append(("change.out_of_range", (*at, ("value", adj.new), ("max", criterion.max_points))))
         if adj.new == adj.old:
@@ -91,7 +91,7 @@ def validate(change_set: ChangeSet, sheet: Scoresheet) -> list[tuple[str, Params
     return found
 
 
-def _correction_problems(adj: Adjustment, criterion: Criterion, at: Params) -> list[tuple[str, Params]]:
+def correction_problems(adj: Adjustment, criterion: Criterion, at: Params) -> list[tuple[str, Params]]:
     """What is wrong with a correction of a target or a result (not bounded by the max)."""
     if adj.tab not in ("KeHoach", "KetQua") or criterion.method is None or (
             adj.tab == "KeHoach" and criterion.method is not Method.TARGET):
