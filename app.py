@@ -1,4 +1,7 @@
-"""Entry point: page configuration and navigation only (pages by the session's role).
+"""Entry point: page configuration and navigation only (every page for every session).
+
+The restricted pages (review, freeze, ceremony) are registered for everybody, so their URL always opens;
+each says "sign in first" itself when the session's grant does not allow it (``web.auth.require``).
 
 ``?view=projector``, ``?view=delegate`` and ``?view=print`` open one read-only screen without menu.
 """
@@ -6,7 +9,6 @@
 import streamlit as st
 
 from lib.present.catalogue import t
-from web.auth import can_edit, is_admin
 from web.widgets import language, language_switch
 from web.writes import start_drainer
 
@@ -31,13 +33,10 @@ pages = [
     st.Page("pages/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"),
     st.Page("pages/source.py", title=t("page.source", lang), icon=":material/cloud_sync:", url_path="nguon"),
 ]
-if can_edit():
-    pages.insert(1, st.Page("pages/review.py", title=t("page.review", lang), icon=":material/edit_note:",
-                            url_path="tru-bi"))
-    pages.insert(2, st.Page("pages/ceremony.py", title=t("page.ceremony", lang), icon=":material/co_present:",
-                            url_path="dieu-hanh"))
-if is_admin():
-    pages.insert(2, st.Page("pages/freeze.py", title=t("page.freeze", lang), icon=":material/lock:",
-                            url_path="chot"))
+pages.insert(1, st.Page("pages/review.py", title=t("page.review", lang), icon=":material/edit_note:",
+                        url_path="tru-bi"))
+pages.insert(2, st.Page("pages/freeze.py", title=t("page.freeze", lang), icon=":material/lock:", url_path="chot"))
+pages.insert(3, st.Page("pages/ceremony.py", title=t("page.ceremony", lang), icon=":material/co_present:",
+                        url_path="dieu-hanh"))
 pages.append(st.Page("pages/login.py", title=t("page.login", lang), icon=":material/login:", url_path="dang-nhap"))
 st.navigation(pages).run()

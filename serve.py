@@ -2,8 +2,9 @@
 
 Run with ``streamlit run serve.py`` (or any ASGI server: ``uvicorn serve:app``). Besides every
 Streamlit page it serves, without a Streamlit session, ``/live``, ``/api/standings``,
-``/api/events``, ``/healthz`` and ``/metrics`` (see ``web.live``); one background publisher per
-process reads the source, whoever watches.
+``/api/events``, ``/healthz`` and ``/metrics`` (see ``web.live``), and the sign-in routes
+``/auth/sign-in`` and ``/auth/sign-out`` that set and clear the signed cookie (``web.signin``);
+one background publisher per process reads the source, whoever watches.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from web import live
+from web import live, signin
 
 
 @asynccontextmanager
@@ -27,5 +28,5 @@ async def _lifespan(_app: object) -> AsyncIterator[None]:
         live.stop()
 
 
-app = st.App(Path(__file__).resolve().parent / "app.py", routes=live.ROUTES, lifespan=_lifespan,
+app = st.App(Path(__file__).resolve().parent / "app.py", routes=[*live.ROUTES, *signin.ROUTES], lifespan=_lifespan,
              middleware=[Middleware(live.Overflow)])

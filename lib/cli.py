@@ -1,5 +1,5 @@
 """The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``,
-``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE=VALUE…`` (in
+``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE[@TAB]=VALUE…`` (in
 ``lib.cli_adjust``), ``python -m lib forms OUTDIR`` and ``python -m lib import FORM… [WORKBOOK] --user NAME``
 (in ``lib.cli_forms``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
 
@@ -59,12 +59,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     init.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     init.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
     init.add_argument("--xlsx", help="tạo tệp .xlsx mới ở đường dẫn này thay vì ghi vào Google Sheet")
-    adjust = commands.add_parser("adjust", help="ghi điểm thống nhất qua kho ghi (một lần lưu, mỗi ô một dòng nhật ký)")
+    adjust = commands.add_parser(
+        "adjust",
+        help="ghi điểm thống nhất, hoặc sửa chỉ tiêu/kết quả, qua kho ghi (một lần lưu, mỗi ô một dòng nhật ký)",
+        description="Mỗi thay đổi: MÃ:TỈNH=GIÁ_TRỊ (điểm thống nhất), MÃ:TỈNH@KetQua=GIÁ_TRỊ (kết quả) hoặc "
+                    "MÃ:TỈNH@KeHoach=GIÁ_TRỊ (chỉ tiêu) của tiêu chí tính theo chỉ tiêu; =CŨ->MỚI kiểm tra "
+                    "ô còn giữ CŨ; giá trị trống xóa ô. TỈNH: mã hoặc tên.")
     adjust.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     adjust.add_argument("--user", required=True, help="tên người sửa, ghi vào nhật ký")
     adjust.add_argument("--reason", required=True, help="lý do điều chỉnh")
-    adjust.add_argument("items", nargs="+", metavar="[WORKBOOK] CODE:PROVINCE=VALUE",
-                        help="tệp .xlsx (mặc định: nguồn trong cấu hình), rồi ví dụ 1.1:49=7,5 hoặc 1.1:49=7,25->7,5")
+    adjust.add_argument("items", nargs="+", metavar="[WORKBOOK] CODE:PROVINCE[@TAB]=VALUE",
+                        help="tệp .xlsx (mặc định: nguồn trong cấu hình), rồi ví dụ 1.1:49=7,5, 1.1:49=7,25->7,5, "
+                             "1.5:68@KetQua=22,5 hoặc 1.1:49@KeHoach=8->7,5")
     forms = commands.add_parser("forms", help="tạo biểu mẫu tự chấm cho từng tỉnh thành viên (OUTDIR/<mã>-<tên>.xlsx)")
     forms.add_argument("outdir", help="thư mục ghi các biểu mẫu")
     forms.add_argument("--config", help="tệp cấu hình cụm (.toml)")

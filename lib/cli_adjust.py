@@ -1,6 +1,11 @@
-"""``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE=VALUE…``.
+"""``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE[@TAB]=VALUE…``.
 
 Writes agreed scores through the store: one change set, one ``NhatKy`` row per cell.
+``CODE:PROVINCE@KetQua=VALUE`` corrects a computed criterion's result instead, and
+``@KeHoach`` its target (``@Results`` / ``@Targets`` too, case and accents ignored; ``@ThongNhat``
+is the agreed score, the default): the value is read like that cell (``22,5``, ``-1,2 %``, on a
+pass/fail criterion ``đạt`` / ``không đạt``), not bounded by the max, and the log row's ``Mã``
+names the tab (``1.5 (KetQua)``); every province whose computed score depends on it follows.
 ``CODE:PROVINCE=OLD->NEW`` also checks that the cell still holds OLD (a conflict: exit 1,
 nothing written); without OLD the value the cell holds now, read inside the store's
 locks, is the one changed. ``PROVINCE`` is a code or any accepted spelling (folded like
@@ -21,8 +26,12 @@ from typing import TextIO
 from lib.core.cells import parse_score, score_text
 from lib.core.config import ClusterConfig, load_config
 from lib.core.errors import CellParseError, ChangeSetConflict, CodedError, ConfigError, SourceError
+from lib.core.grammar import TABS as TAB_NAMES
 from lib.core.model import Adjustment, ChangeSet, Province, ProvinceCode, Role, Scoresheet
+from lib.core.quantitative import read_number
+from lib.core.review import correction_value
 from lib.core.text import fold
+from lib.core.writes import current_value
 from lib.edge.sources.factory import open_source
 from lib.edge.store import save_built
 from lib.present.catalogue import conflict_line, explain
@@ -31,14 +40,34 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 _KEEP = object()
 
 
+TABS = ("ThongNhat", "KeHoach", "KetQua")
+
+
 @dataclass(frozen=True)
 class Edit:
-    """One ``CODE:PROVINCE=[OLD->]NEW`` argument, read."""
+    """One ``CODE:PROVINCE[@TAB]=[OLD->]NEW`` argument, read.
+
+    On ``KeHoach``/``KetQua`` the values are kept as typed (``new_text``, ``old_text``) until the
+    criterion is known: a pass/fail result may be a word.
+    """
 
     criterion: str
     province: ProvinceCode
     new: Decimal | None
     old: object = _KEEP  # ``_KEEP``: whatever the cell holds now; else the Decimal (or None) it must hold
+    tab: str = "ThongNhat"
+    new_text: str = ""
+    old_text: str | None = None  # None: no OLD given
+
+
+def tab_of(text: str) -> str | None:
+    """The contract tab named by ``text`` (its Vietnamese or English name, folded), None when none.
+
+    >>> tab_of("ketqua"), tab_of("Targets"), tab_of("kết quả"), tab_of("TuCham")
+    ('KetQua', 'KeHoach', 'KetQua', None)
+    """
+    key = fold(text).replace(" ", "")
+    return next((tab for tab in TABS if key in {fold(name) for name in TAB_NAMES[tab]}), None)
 
 
 def province_code(text: str, members: Sequence[Province]) -> ProvinceCode | None:
@@ -57,12 +86,20 @@ def parse_edit(arg: str, members: Sequence[Province]) -> Edit:
     """Read one argument; raises ``ValueError`` saying what is wrong with it."""
     head, eq, value = arg.partition("=")
     criterion, colon, province = head.partition(":")
+    province, at, tab_text = province.partition("@")
     if not eq or not colon or not criterion.strip() or not province.strip():
-        raise ValueError(f"{arg!r}: cần dạng MÃ_TIÊU_CHÍ:TỈNH=GIÁ_TRỊ (hoặc =CŨ->MỚI)")
+        raise ValueError(f"{arg!r}: cần dạng MÃ_TIÊU_CHÍ:TỈNH=GIÁ_TRỊ (hoặc =CŨ->MỚI; "
+                         "MÃ:TỈNH@KetQua=… hay @KeHoach=… để sửa kết quả, chỉ tiêu)")
+    tab = tab_of(tab_text) if at else "ThongNhat"
+    if tab is None:
+        raise ValueError(f"{arg!r}: {tab_text.strip()!r} không phải trang KeHoach, KetQua hay ThongNhat")
     code = province_code(province, members)
     if code is None:
         raise ValueError(f"{arg!r}: {province.strip()!r} không phải là mã hay tên của một tỉnh trong cụm")
     old_text, arrow, new_text = value.partition("->")
+    if tab != "ThongNhat":
+        return Edit(criterion.strip(), code, None, _KEEP, tab, new_text if arrow else value,
+                    old_text if arrow else None)
     try:
         if arrow:
             return Edit(criterion.strip(), code, parse_score(new_text), parse_score(old_text))
@@ -86,11 +123,7 @@ def run_adjust(workbook: str | None, config_file: str | None, user: str, reason:
         return EXIT_ERRORS
 
     def build(sheet: Scoresheet) -> ChangeSet:
-        adjustments = tuple(
-            Adjustment(e.criterion, e.province, sheet.agreed.get((e.criterion, e.province)) if e.old is _KEEP
-                       else e.old, e.new, reason)  # type: ignore[arg-type]
-            for e in edits)
-        return ChangeSet(user, Role.SECRETARY, adjustments)
+        return ChangeSet(user, Role.SECRETARY, tuple(adjustment(e, sheet, reason) for e in edits))
 
     try:
         result = save_built(open_source(config, workbook), build, config.provinces)
@@ -107,10 +140,36 @@ def run_adjust(workbook: str | None, config_file: str | None, user: str, reason:
         return EXIT_UNREADABLE
     names = {p.code: p.name for p in config.provinces}
     for adj in result.written:
-        print(f"Đã ghi {adj.criterion} – {names.get(adj.province, adj.province)}: "
+        where = "" if adj.tab == "ThongNhat" else f" ({adj.tab})"
+        print(f"Đã ghi {adj.criterion}{where} – {names.get(adj.province, adj.province)}: "
               f"{score_text(adj.old) or '(trống)'} -> {score_text(adj.new) or '(trống)'}", file=out)
     print(f"Mã thay đổi: {result.change_set_id}", file=out)
     return EXIT_OK
+
+
+def adjustment(edit: Edit, sheet: Scoresheet, reason: str) -> Adjustment:
+    """The adjustment ``edit`` makes on ``sheet`` as read now.
+
+    Raises ``CellParseError`` (``edit.unreadable``) for a value its cell would not hold.
+    """
+    if edit.tab == "ThongNhat":
+        old = sheet.agreed.get((edit.criterion, edit.province)) if edit.old is _KEEP else edit.old
+        return Adjustment(edit.criterion, edit.province, old, edit.new, reason)  # type: ignore[arg-type]
+    try:
+        criterion = sheet.criterion(edit.criterion)
+    except KeyError:  # the store names the unknown criterion
+        def read(text: str) -> Decimal | None:
+            return read_number(text)
+    else:
+        def read(text: str) -> Decimal | None:
+            return correction_value(criterion, edit.tab, text)
+    try:
+        new = read(edit.new_text)
+        start = Adjustment(edit.criterion, edit.province, None, new, reason, edit.tab)
+        old = current_value(start, sheet) if edit.old_text is None else read(edit.old_text)
+    except CellParseError as exc:
+        raise CellParseError("edit.unreadable", criterion=edit.criterion, cause=(exc.code, exc.params)) from None
+    return Adjustment(edit.criterion, edit.province, old, new, reason, edit.tab)
 
 
 def _read_edits(args: Sequence[str], config: ClusterConfig) -> tuple[list[Edit], list[str]]:

@@ -13,17 +13,16 @@ import streamlit as st
 
 from lib.core.ceremony import advance_agenda, covered, reveal_steps, step
 from lib.core.errors import NotAllowed
+from lib.core.model import Role
 from lib.present.catalogue import award_label, explain, t
 from lib.present.ceremony import agenda_line, reveal_line
 from web import ceremony
-from web.auth import can_edit
+from web.auth import require
 from web.page import data_page
 
 page = data_page("page.ceremony")
 lang, config, evaluation = page.lang, page.config, page.evaluation
-if not can_edit():
-    st.info(t("votes.sign_in", lang), icon=":material/login:")
-    st.stop()
+require(Role.SECRETARY, lang, "/dieu-hanh")
 standings = evaluation.standings
 steps = reveal_steps(standings)
 frozen = evaluation.freeze.frozen

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.present.catalogue import t
-from lib.present.ceremony import agenda_line
+from lib.present.ceremony import agenda_line, nomination_lines
 from lib.present.charts import group_breakdown_figure, province_colour, waterfall_figure
 from lib.present.formatting import escape_markdown
 from lib.present.tables import province_criteria
@@ -27,6 +27,8 @@ def live_standings() -> None:
     line = agenda_line(config, ceremony.current(), lang)  # the official session's current item, if any
     if line:
         st.markdown(f"**▶ {escape_markdown(line)}**")
+    for post in nomination_lines(snap.value.sheet.nominations, config, lang):  # next year's leader and deputy
+        st.markdown(f"🏛 {escape_markdown(post)}")
     freshness(snap, lang)
     ranking_notices(snap.value, lang)
     event = st.plotly_chart(ranking_chart(snap, lang, "phone"), key="delegate-chart", on_select="rerun",

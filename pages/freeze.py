@@ -4,16 +4,17 @@ import streamlit as st
 
 from lib.core.errors import NotAllowed, SourceError
 from lib.core.freeze import fingerprint, short
+from lib.core.model import Role
 from lib.present.catalogue import explain, t
 from lib.present.formatting import escape_markdown
 from lib.present.tables import differences_table, ignored_freeze_table
-from web.auth import grant
+from web.auth import require
 from web.page import data_page
 from web.writes import freeze
 
 page = data_page("page.freeze")
 lang, config, evaluation = page.lang, page.config, page.evaluation
-me = grant()
+me = require(Role.ADMIN, lang, "/chot")
 state = evaluation.freeze
 
 if state.ignored:
@@ -39,7 +40,7 @@ else:
 
 if wanted:
     try:
-        done = freeze(me.user if me else "", me.role if me else None, frozen, reason)
+        done = freeze(me.user, me.role, frozen, reason)
     except (NotAllowed, SourceError) as exc:
         st.error(explain(exc, lang), icon=":material/block:")
     else:

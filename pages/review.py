@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from lib.core.review import agree_as_self, pending_adjustments, review_rows, what_if
+from lib.core.model import Role
+from lib.core.review import pending_adjustments, review_rows, what_if
 from lib.core.scoring import Rules
 from lib.present.catalogue import t
-from lib.present.review_editor import editor_frame, edits_from_frame
+from lib.present.review_editor import READ_ONLY, editor_frame, edits_from_frame
 from web import state
-from web.auth import grant
+from web.auth import require
 from web.data import config_or_stop, snapshot_or_stop
 from web.review_widgets import (
+    agree_buttons,
+    correction_block,
     editor_columns,
     frozen_notice,
     outbox_status,
@@ -24,10 +27,7 @@ from web.widgets import freshness, language
 lang = language()
 config = config_or_stop(lang)
 st.title(t("page.review", lang))
-me = grant()
-if me is None:
-    st.warning(t("login.intro", lang), icon=":material/lock:")
-    st.stop()
+me = require(Role.SECRETARY, lang, "/tru-bi")
 snap = snapshot_or_stop(lang)
 evaluation = snap.value
 freshness(snap, lang)
@@ -44,15 +44,14 @@ st.caption(t("review.help", lang))
 
 version = st.session_state.setdefault(state.editor_version(province.code), 0)
 prefill = st.session_state.get(state.prefill(province.code), [])
-if not frozen and st.button(t("review.agree_self", lang), key="agree-self"):
-    st.session_state[state.prefill(province.code)] = agree_as_self(rows)
-    st.session_state[state.editor_version(province.code)] = version + 1
-    st.rerun()
+if not frozen:
+    agree_buttons(province, rows, version, lang)
 pending_area = st.container()  # filled below, shown above the long table
 edited = st.data_editor(
-    editor_frame(rows, prefill, lang), key=f"editor-{province.code}-{version}", hide_index=True,
+    editor_frame(rows, prefill, lang, {p.code: p.name for p in evaluation.sheet.provinces}),
+    key=f"editor-{province.code}-{version}", hide_index=True,
     height=35 * (len(rows) + 1) + 3,
-    disabled=frozen or ["code", "criterion", "max", "self", "evidence", "agreed", "flag"],
+    disabled=frozen or list(READ_ONLY),
     column_config=editor_columns(rows, lang),
 )
 adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
@@ -62,3 +61,5 @@ if adjustments and not frozen:
         show_moves(moves, lang)
         save_block(me, province, adjustments, problems, lang)
     what_if_chart(standings, config, lang)
+if not frozen:
+    correction_block(me, evaluation.sheet, province, config, lang)

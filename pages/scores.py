@@ -6,7 +6,7 @@ from lib.core.margins import margins
 from lib.present.catalogue import t
 from lib.present.formatting import rank_label, vn_number
 from lib.present.status import margin_text
-from lib.present.tables import difference_style, group_matrix, problems_table, province_criteria
+from lib.present.tables import claim_style, difference_style, group_matrix, problems_table, province_criteria
 from web.page import data_page
 
 page = data_page("page.scores")
@@ -25,8 +25,10 @@ margin = next(m for m in margins(evaluation.standings, config.awards) if m.code 
 standing = evaluation.standing(code)
 st.caption(f"{rank_label(standing, t('rank.shared', lang))} · {vn_number(standing.agreed_total)} · "
            f"{margin_text(margin, standing.award is not None, lang)}")
-st.dataframe(province_criteria(evaluation, code, lang), hide_index=True,
-             column_config={t("col.evidence", lang): st.column_config.TextColumn(width="large")})
+detail = province_criteria(evaluation, code, lang)
+st.dataframe(detail.style.apply(lambda frame: claim_style(frame, lang), axis=None), hide_index=True,
+             column_config={t("col.evidence", lang): st.column_config.TextColumn(width="large"),
+                            t("col.working", lang): st.column_config.TextColumn(width="large")})
 
 st.subheader(t("problems.title", lang), anchor="problems")
 st.dataframe(problems_table(evaluation, lang), hide_index=True)

@@ -12,7 +12,15 @@ values. The data is built to show every feature of the dashboard:
   adjusted at the preliminary meeting, each adjustment logged in ``NhatKy``;
 * exactly one tie, at ranks 4 and 5 (across the line between "Bằng khen" and no award),
   with equal group I and group II sums, so the configured tie-break groups cannot break
-  it and it needs a vote.
+  it and it needs a vote;
+* seven quantitative criteria computed from ``KeHoach`` targets and ``KetQua`` results, one
+  of each method and direction (GRDP growth and budget revenue against the target, poverty
+  rate lowered against the target, new rural communes relative to the best, a pass/fail
+  drill, a bonus per initiative, a penalty per late report), with one result missing and
+  self-scores that differ from the computed ones where the meeting adjusted them. Targets
+  and results are derived from the generated scores so that the computed score is exactly
+  the score the cluster agreed (the drill is pass/fail: full points, one province failed),
+  so every other property above still holds.
 
 ``verify_demo`` recomputes the ranking from the cells with ``Decimal`` and raises
 ``DemoCheckError`` when any of these properties fails. Run from the repository root::
@@ -169,6 +177,69 @@ REASONS_UP = (
     "Bổ sung minh chứng tại hội nghị trù bị, thống nhất nâng điểm",
     "Tự chấm thấp hơn kết quả thực tế, Cụm thống nhất điều chỉnh",
 )
+
+
+# Quantitative criteria (ILLUSTRATIVE figures): code -> (Cách tính, Chiều, Hệ số, unit note).
+QUANT: dict[str, tuple[str, str | None, object]] = {
+    "1.1": ("kế hoạch", "tăng", 1),
+    "1.2": ("kế hoạch", "tăng", 1),
+    "1.5": ("so với dẫn đầu", "tăng", None),
+    "2.1": ("kế hoạch", "giảm", "0,5"),
+    "3.1": ("đạt/không", None, None),
+    "6.1": ("theo lần", None, "0,5"),
+    "7.2": ("theo lần", None, "0,25"),
+}
+QUANT_NOTES = {
+    "1.1": "Tính theo kế hoạch, hệ số 1 (đủ điểm khi đạt kế hoạch): tăng trưởng GRDP, % (minh họa)",
+    "1.2": "Tính theo kế hoạch, hệ số 1: dự toán giao và số thu, tỷ đồng (minh họa)",
+    "1.5": "So với tỉnh dẫn đầu: số xã đạt chuẩn trong năm (minh họa)",
+    "2.1": "Tính theo kế hoạch, chiều giảm, hệ số 0,5: tỷ lệ hộ nghèo cuối năm, % (minh họa)",
+    "3.1": "Đạt/không: kết quả diễn tập khu vực phòng thủ, đạt được đủ điểm (minh họa)",
+    "6.1": "Theo lần: 0,5 điểm mỗi sáng kiến, cộng tối đa 3 điểm (minh họa)",
+    "7.2": "Theo lần: trừ 0,25 điểm mỗi lần chậm báo cáo (minh họa)",
+}
+QUANT_FACTORS = {"1.1": Decimal(1), "1.2": Decimal(1), "2.1": Decimal("0.5"), "6.1": Decimal("0.5"),
+                 "7.2": Decimal("0.25")}
+"""Target shares and points per count, as the ``Hệ số`` cells say."""
+TARGETS = {
+    "1.1": ("8", "7.2", "8", "6.4", "8.8", "8", "7.2", "8", "6.4", "8", "8"),  # GRDP growth, %
+    "1.2": ("21000", "18000", "9000", "4800", "12000", "3600", "2400", "5400", "7200", "2400", "8400"),  # tỷ đồng
+    "2.1": ("2", "4", "2", "4", "2", "4", "4", "2", "4", "2", "2"),  # poverty rate at year end, %
+}
+"""Illustrative targets per member (in config order); results are derived from the final scores."""
+DRILL_FAILED = ("67",)
+"""Members whose defence-zone drill (3.1, pass/fail) was not passed; everyone else passed (full points)."""
+
+
+def _figures(code: str, finals: Sequence[Decimal | None]) -> list[tuple[object, object]]:
+    """(target, result) per member such that the computed score is exactly the final score.
+
+    Target criteria whose best final score is below the max use a share of 1 (nobody beat the
+    target, R = T × f / M); the poverty rate (the max is reached) uses the leader's excess
+    E = 30 %: e = E × (f − s·M)/((1 − s)·M), R = T × (1 − e). New rural communes are relative:
+    R = 4 × f communes. Counts are f / points per count.
+    """
+    crit = next(c for c in CRITERIA if c[0] == code)
+    m = Decimal(crit[3])
+    out: list[tuple[object, object]] = []
+    for i, f in enumerate(finals):
+        if f is None:
+            out.append((None if code not in TARGETS else _as_cell(Decimal(TARGETS[code][i])), None))
+            continue
+        if code in ("1.1", "1.2"):
+            t = Decimal(TARGETS[code][i])
+            out.append((_as_cell(t), _as_cell(t * f / m)))
+        elif code == "2.1":
+            t, share, leader = Decimal(TARGETS[code][i]), QUANT_FACTORS[code], Decimal("0.3")
+            e = leader * (f - share * m) / ((1 - share) * m)
+            out.append((_as_cell(t), _as_cell(t * (1 - e))))
+        elif code == "1.5":
+            out.append((None, int(4 * f)))
+        elif code == "3.1":
+            out.append((None, "Đạt" if f == m else "Chưa đạt"))
+        else:
+            out.append((None, int(f / QUANT_FACTORS[code])))
+    return out
 
 
 class DemoCheckError(AssertionError):
@@ -388,6 +459,9 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
     by_code = {c.code: c for c in crits}
 
     final = _final_scores(rng, codes, crits, cap)
+    for p in codes:  # the drill is pass/fail: full points, or none
+        final[p]["3.1"] = ZERO if p in DRILL_FAILED else by_code["3.1"].max
+    figures = {code: dict(zip(codes, _figures(code, [final[p][code] for p in codes]), strict=True)) for code in QUANT}
 
     # Self-scores: equal to the final ones, except cells adjusted at the meeting.
     self_scores = {p: dict(final[p]) for p in codes}
@@ -429,7 +503,16 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
         "MinhChung": f"TÀI LIỆU MINH CHỨNG — {ILLUSTRATIVE}",
         "ThongNhat": f"ĐIỂM THỐNG NHẤT TẠI HỘI NGHỊ TRÙ BỊ — {ILLUSTRATIVE}",
         "NhatKy": f"NHẬT KÝ ĐIỀU CHỈNH ĐIỂM — {ILLUSTRATIVE}",
+        "KeHoach": f"CHỈ TIÊU KẾ HOẠCH ĐƯỢC GIAO NĂM 2019 — {ILLUSTRATIVE}",
+        "KetQua": f"KẾT QUẢ THỰC HIỆN NĂM 2019 — {ILLUSTRATIVE}",
     }
+
+    def planned(tab: str, which: int) -> RawTab:
+        """``KeHoach`` (which = 0) or ``KetQua`` (1): one row per computed criterion that needs it."""
+        header: list[object] = ["Mã", *(HEADERS["TuCham"][p] for p in codes)]
+        body = [[code, *(figures[code][p][which] for p in codes)] for code in QUANT
+                if which == 1 or QUANT[code][0] == "kế hoạch"]
+        return _trim([[title[tab]], [], header, *body])
 
     def shaped(tab: str, cell: Callable[[str, _Crit], object]) -> RawTab:
         """A TuCham-shaped tab: title, blank row, header, one row per criterion."""
@@ -452,10 +535,13 @@ def build_demo(seed: int = SEED, config: Path = CONFIG) -> RawWorkbook:
             [
                 [title["TieuChi"]],
                 [],
-                ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Ghi chú"],
-                *([code, group, text, mx, kind, note] for code, group, text, mx, kind, note in CRITERIA),
+                ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Ghi chú", "Cách tính", "Chiều", "Hệ số"],
+                *([code, group, text, mx, kind, QUANT_NOTES.get(code, note), *QUANT.get(code, ())]
+                  for code, group, text, mx, kind, note in CRITERIA),
             ]
         ),
+        "KeHoach": planned("KeHoach", 0),
+        "KetQua": planned("KetQua", 1),
         "TuCham": shaped("TuCham", self_cell),
         "MinhChung": shaped("MinhChung", lambda p, c: evidence[(p, c.code)]),
         "ThongNhat": shaped("ThongNhat", agreed_cell),
@@ -480,12 +566,23 @@ def verify_demo(workbook: RawWorkbook, config: Path = CONFIG) -> list[Row]:
     if standard_sum != 100:
         raise DemoCheckError(f"standard max points sum to {standard_sum}, not 100")
     blanks = [(p, c) for p in cluster.provinces for c in evaluation.sheet.criteria
-              if (c.code, p.code) not in evaluation.sheet.self_scores]
+              if evaluation.sheet.own((c.code, p.code)) is None]
     if len(blanks) != 3 or len({p.code for p, _ in blanks}) != 2:
         raise DemoCheckError(f"expected 3 blank self-scores on 2 provinces, found {len(blanks)}")
     agreed = {code for _, code in evaluation.sheet.agreed}
     if len(agreed) != 6:
         raise DemoCheckError(f"expected agreed scores for 6 provinces, found {sorted(agreed)}")
+    computed = {code for code, _ in evaluation.sheet.computed}
+    if computed != set(QUANT):
+        raise DemoCheckError(f"expected computed criteria {sorted(QUANT)}, found {sorted(computed)}")
+    off = [key for key, value in evaluation.sheet.computed.items()
+           if key in evaluation.sheet.agreed and evaluation.sheet.agreed[key] != value]
+    if off:
+        raise DemoCheckError(f"computed scores that differ from the agreed ones: {off}")
+    if not any(p.code == "quant.self_differs" for p in evaluation.problems):
+        raise DemoCheckError("expected a self-score that differs from the computed one")
+    if not any(p.code == "quant.result_missing" for p in evaluation.problems):
+        raise DemoCheckError("expected one missing result")
     tied = [s for s in evaluation.standings if s.shared]
     line = max(a.to_rank for a in cluster.awards)
     if len(tied) != 2 or tied[0].rank != line or not all(s.needs_vote for s in tied):

@@ -31,7 +31,8 @@ def wait_covered(page, count: int, seconds: float) -> float:
     return time.monotonic() - start
 
 
-def test_the_secretary_steps_the_reveal_and_the_agenda_and_the_projector_follows(tmp_path, browser):
+def test_the_secretary_steps_the_reveal_and_the_agenda_and_the_projector_follows(tmp_path, browser, monkeypatch):
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))  # sign the freeze with the server's key
     config, workbook = live_config(tmp_path, INTERVAL)
     cluster = load_config(config)
     set_frozen(XlsxSource(workbook), cluster.provinces, "Quản trị", Role.ADMIN, True)  # the official session

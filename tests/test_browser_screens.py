@@ -63,7 +63,7 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
         lower_quang_ngai(workbook)
         wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
         assert projector_order(page)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
-        assert "96,25 (−1,75)" in " ".join(page.locator(".rk-bar").all_text_contents())
+        assert "96,25 (−2,25)" in " ".join(page.locator(".rk-bar").all_text_contents())  # Khánh Hòa 98,50
         assert page.locator(".rk-moved").count() == 2  # what moved is outlined
         page.screenshot(path=str(tmp_path / "projector-after.png"))
 

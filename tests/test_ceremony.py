@@ -23,7 +23,7 @@ from lib.edge.store import record_nomination, set_frozen
 from lib.present.ceremony import agenda_line, nomination_lines
 from lib.present.exports import conference_minutes_docx
 from lib.present.projector_html import ranking_html
-from tests.test_meeting_pages import SECRETARY, signed_in
+from tests.test_meeting_pages import SECRETARY, app, signed_in, use_cookie_jar
 from tests.test_pages import ROOT, make_config
 
 DEMO = ROOT / "config" / "demo.xlsx"
@@ -43,6 +43,7 @@ def meeting(tmp_path, monkeypatch) -> Path:
     shutil.copy(DEMO, workbook)
     monkeypatch.setenv("THIDUA_CONFIG", str(make_config(tmp_path, workbook)))
     monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    use_cookie_jar(monkeypatch)
     return workbook
 
 
@@ -256,7 +257,25 @@ def test_the_control_page_steps_the_reveal_and_the_agenda_and_the_projector_foll
     assert not at.exception, at.exception
 
 
-def test_the_control_page_is_not_there_for_a_viewer(meeting):
-    at = signed_in("sai-ma")
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/ceremony.py")
+def test_the_delegates_view_shows_next_years_posts(meeting):
+    from streamlit.testing.v1 import AppTest
+
+    config = load_config(make_config(meeting.parent, meeting))
+    record_nomination(XlsxSource(meeting), Nomination("v1", "", "", LEADER, ELECTION, 20, 20, (("64", 18), ("52", 2))),
+                      config.provinces, "Thư ký", Role.SECRETARY)
+    record_nomination(XlsxSource(meeting), Nomination("p2", "", "", DEPUTY, PROPOSAL, 0, 0, (("62", 0),)),
+                      config.provinces, "Thư ký", Role.SECRETARY)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["view"] = "delegate"
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # the markdown escapes, unescaped
+    assert "Cụm trưởng năm 2020: Gia Lai — 18/20 phiếu" in shown and "Cụm phó năm 2020 (dự kiến): Kon Tum" in shown
+
+
+def test_the_control_page_tells_a_viewer_to_sign_in_first(meeting):
+    at = app()
+    at.switch_page("pages/ceremony.py").run()  # registered for every session
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập trước (thư ký hoặc quản trị)."]
+    assert not [b for b in at.button if b.key == "reveal-start"]

@@ -117,7 +117,8 @@ def test_demo_warnings_name_their_cells(demo_document: dict) -> None:
     assert len(warning_lines) == len(demo_document["problems"]) > 0
     for line, problem in zip(warning_lines, demo_document["problems"], strict=True):
         assert problem["cell"] in line and problem["message"] in line
-        assert re.fullmatch(r"TuCham![A-L]\d+", problem["cell"])  # the demo's planted blank self-scores
+        # the planted blank self-scores, the missing result, the self-scores that differ from the computed ones
+        assert re.fullmatch(r"(TuCham|KetQua)![A-L]\d+", problem["cell"])
 
 
 def test_demo_json_document(demo_document: dict) -> None:
@@ -229,11 +230,11 @@ def test_other_bad_cells_exit_1_and_are_named(tmp_path: Path, cells: dict[str, o
 
 
 def test_warnings_only_exit_0(tmp_path: Path) -> None:
-    code, text = run(str(edit_copy(tmp_path, {"TuCham!B4": None})), "--json")
+    code, text = run(str(edit_copy(tmp_path, {"TuCham!B6": None})), "--json")
     assert code == EXIT_OK
     problems = json.loads(text)["problems"]
-    assert {"severity": "warning", "cell": "TuCham!B4"}.items() <= next(
-        p for p in problems if p["cell"] == "TuCham!B4"
+    assert {"severity": "warning", "cell": "TuCham!B6"}.items() <= next(
+        p for p in problems if p["cell"] == "TuCham!B6"
     ).items()
 
 
@@ -377,6 +378,38 @@ def test_adjust_writes_by_code_or_any_spelling_and_logs_each_cell(tmp_path: Path
 @pytest.mark.parametrize("edit", ["1.1:49=7,0->7,5", "1.1:ZZ=1", "1.1:49=abc", "1.1:49=99", "9.9:49=1", "1.1=5",
                                   "1.1:49=1e26"])
 def test_adjust_refusals_exit_1_and_write_nothing(tmp_path: Path, edit: str) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    before = XlsxSource(book).read()
+    assert run_cmd("adjust", str(book), "--user", "T", "--reason", "x", edit)[0] == EXIT_ERRORS
+    assert XlsxSource(book).read() == before
+
+
+def _figures(path: Path):  # noqa: ANN202 - the parsed sheet
+    from lib.core.parse import parse_workbook
+
+    return parse_workbook(XlsxSource(path).read(), load_config().provinces).sheet
+
+
+def test_adjust_corrects_a_result_or_a_target_and_every_dependent_province_follows(tmp_path: Path) -> None:
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    before = _figures(book)
+    code, text = run_cmd("adjust", str(book), "--user", "Thư ký", "--reason", "quyết định công nhận",
+                         "1.5:Lâm Đồng@KetQua=18->22,5", "1.1:49@KeHoach=7,5", "3.1:67@kết quả=đạt")
+    assert code == EXIT_OK, text
+    assert "Đã ghi 1.5 (KetQua) – Lâm Đồng: 18 -> 22,5" in text and "Đã ghi 1.1 (KeHoach) – Quảng Nam: 8 -> 7,5" in text
+    after = _figures(book)
+    assert after.results[("1.5", "68")] == Decimal("22.5") and after.targets[("1.1", "49")] == Decimal("7.5")
+    assert after.results[("3.1", "67")] == 1 and after.computed[("3.1", "67")] == Decimal("5.00")
+    # a new leader on the relative 1.5 (B 20 → 22,5): Gia Lai's 18 now scores 4,00, not 4,50
+    assert (before.computed[("1.5", "64")], after.computed[("1.5", "64")]) == (Decimal("4.50"), Decimal("4.00"))
+    assert after.agreed == before.agreed
+    assert [e.criterion for e in after.log[-3:]] == ["1.5 (KetQua)", "1.1 (KeHoach)", "3.1 (KetQua)"]
+
+
+@pytest.mark.parametrize("edit", ["1.5:68@KeHoach=3",  # a relative criterion has no target
+                                  "1.1:49@KeHoach=0", "1.1:49@KetQua=khoảng 7", "1.5:68@KetQua=20->23",
+                                  "1.5:68@TuCham=3", "6.1:49@KetQua=1,5", "3.1:49@KetQua=có lẽ", "2.2:49@KetQua=1"])
+def test_adjust_refuses_a_bad_correction_and_writes_nothing(tmp_path: Path, edit: str) -> None:
     book = shutil.copy(DEMO, tmp_path / "b.xlsx")
     before = XlsxSource(book).read()
     assert run_cmd("adjust", str(book), "--user", "T", "--reason", "x", edit)[0] == EXIT_ERRORS

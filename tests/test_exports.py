@@ -100,7 +100,7 @@ def test_the_csv_has_a_bom_a_vietnamese_header_and_every_standing(demo):
     by_code = {r[1]: r for r in rows[1:]}
     assert by_code["51"][:5] == ["1", "51", "Quảng Ngãi", "97.50", "98.75"] and by_code["51"][7] == FLAG
     assert by_code["52"][0] == by_code["66"][0] == "4" and by_code["52"][6] == by_code["66"][6] == "có"
-    assert by_code["62"][4] == "79.00"
+    assert by_code["62"][4] == "80.00"  # 79 before the drill became pass/fail (5 for a pass)
 
 
 def test_csv_text_that_looks_like_a_formula_is_quoted():
@@ -156,7 +156,7 @@ def test_the_summary_columns_add_up_to_the_totals(demo):
 
 def test_the_summary_is_print_ready_with_frozen_headers(demo):
     wb = workbook(summary_xlsx(demo, CONFIG))
-    assert wb.sheetnames == ["Tổng hợp", "Nhật ký", "Biểu quyết"]
+    assert wb.sheetnames == ["Tổng hợp", "Tính theo chỉ tiêu", "Nhật ký", "Biểu quyết"]
     ws = wb["Tổng hợp"]
     assert ws.freeze_panes == "D7"
     assert ws.print_title_rows == "$5:$6"

@@ -22,7 +22,7 @@ from lib.edge.forms import read_form_file
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import import_self_scores
 from lib.present.forms_xlsx import HEADER_ROW, file_name, form_bytes
-from tests.test_meeting_pages import SECRETARY, app, signed_in
+from tests.test_meeting_pages import SECRETARY, app, signed_in, use_cookie_jar
 from tests.test_pages import ROOT, make_config
 
 KON_TUM = "62"
@@ -306,6 +306,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
     config = make_config(tmp_path, workbook)
     monkeypatch.setenv("THIDUA_CONFIG", str(config))
     monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    use_cookie_jar(monkeypatch)
     return workbook, config
 
 

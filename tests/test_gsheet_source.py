@@ -153,7 +153,9 @@ def test_numbers_arrive_as_numbers_and_comma_text_stays_text_for_the_core(server
     expected["TuCham"][4][1], expected["TuCham"][5][1] = 5.25, "9,5 đ"
     evaluation = evaluate(raw, config)
     assert standings(evaluation) == standings(evaluate(expected, config))
-    assert not [p for p in evaluation.problems if p.cell in ("TuCham!B4", "TuCham!B5")]
+    # read as numbers, no cell problem (1.1 and 1.2 are computed: a claim that differs is only that warning)
+    assert not [p for p in evaluation.problems
+                if p.cell in ("TuCham!B4", "TuCham!B5") and p.code != "quant.self_differs"]
 
 
 def test_a_comma_decimal_counts_like_the_number(server, config):

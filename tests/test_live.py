@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -17,10 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from lib.core.model import Role
+from lib.edge import ceremony
 from lib.edge.publisher import Broadcast, Message
 from lib.edge.reader import SharedReader
 from lib.edge.sources import WriteBatch
 from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.state import DB_NAME
 from lib.present.live_page import live_page
 from tests.servers import dashboard, live_config
 
@@ -98,6 +102,12 @@ def lower_leader(workbook: Path, value: int) -> None:
     XlsxSource(workbook).write(WriteBatch(cells={("ThongNhat", row, column): value}))
 
 
+def move_agenda(cache: Path, index: int | None) -> None:
+    """The secretary moves the official session's agenda (what the control page's PageDown does)."""
+    ceremony.update(cache / DB_NAME, "cluster", lambda state: dataclasses.replace(state, agenda=index),
+                    "Thư ký Cụm", Role.SECRETARY)
+
+
 def test_standings_json_has_the_design_shape_and_an_etag(server):
     url, _ = server
     status, headers, body = get(url + "/api/standings")
@@ -148,6 +158,40 @@ def test_a_client_that_has_the_version_gets_only_its_freshness(server):
         assert stream.frame()["event"] == "standings"
     finally:
         stream.close()
+
+
+def test_the_agenda_follows_the_secretary_over_the_event_stream(server):
+    url, workbook = server
+    cache = workbook.parent / "cache"
+    version = json.loads(get(url + "/api/standings")[2])["version"]
+    stream = Stream(url, last_event_id=str(version))
+    try:
+        assert stream.frame()["event"] == "status"  # nothing on the agenda yet: no agenda frame
+        move_agenda(cache, 4)
+        started = time.monotonic()
+        frame = stream.frame(timeout=10)
+        assert time.monotonic() - started < 4
+        assert frame["event"] == "agenda" and "id" not in frame  # the data version stays the stream's id
+        lines = json.loads(frame["data"])
+        assert lines["index"] == 4 and lines["vi"].startswith("Đang diễn ra: ") and lines["en"].startswith("Now: ")
+        assert lines["vi"].endswith("(5/9)")
+        page = get(url + "/live")[2].decode()
+        assert f"▶ {lines['vi']}" in page and "Now: " in page  # embedded for a fresh page, in both languages
+
+        late = Stream(url, last_event_id=str(version))  # a phone that connects now gets the current item
+        try:
+            assert late.frame()["event"] == "status"
+            assert json.loads(late.frame(timeout=5)["data"]) == lines
+        finally:
+            late.close()
+
+        move_agenda(cache, None)  # back before the first item: the open stream is told to clear it
+        assert json.loads(stream.frame(timeout=10)["data"]) == {"index": None, "vi": "", "en": ""}
+    finally:
+        move_agenda(cache, None)
+        stream.close()
+    status, _, body = get(url + "/api/standings")
+    assert status == 200 and list(json.loads(body)) == KEYS  # the document's keys are the design's
 
 
 def test_health_metrics_and_the_live_page(server):
@@ -219,6 +263,30 @@ def test_broadcast_sends_each_version_once_and_keeps_alive():
     assert got[4] == b": keepalive\n\n"
 
 
+def test_broadcast_sends_the_agenda_when_it_moves_and_to_newcomers_only_when_set():
+    async def run() -> tuple[list[bytes], list[bytes]]:
+        hub = Broadcast()
+        hub.publish(_message(1))
+        hub.publish_agenda(b"event: agenda\ndata: none\n\n", on_connect=False)
+        frames = hub.frames("1", keepalive=0.05)
+        got = [await frames.__anext__(), await frames.__anext__()]  # retry, status: no agenda before the first item
+        hub.publish_agenda(b"event: agenda\ndata: 5\n\n")
+        got.append(await frames.__anext__())
+        hub.publish(_message(2))
+        got.append(await frames.__anext__())
+        newcomer = hub.frames("2", keepalive=0.05)
+        late = [await newcomer.__anext__(), await newcomer.__anext__(), await newcomer.__anext__()]
+        await frames.aclose()
+        await newcomer.aclose()
+        return got, late
+
+    got, late = asyncio.run(run())
+    assert got[1].startswith(b"event: status\nid: 1\n")
+    assert got[2] == b"event: agenda\ndata: 5\n\n"
+    assert got[3].startswith(b"event: standings\nid: 2\n")
+    assert late[1].startswith(b"event: status\nid: 2\n") and late[2] == b"event: agenda\ndata: 5\n\n"
+
+
 @pytest.mark.browser
 def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
     config, workbook = live_config(tmp_path, INTERVAL)
@@ -229,6 +297,11 @@ def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
         first.wait_for(timeout=30_000)
         assert "Quảng Ngãi" in first.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not page.locator("#agenda").is_visible()
+        move_agenda(tmp_path / "c", 2)  # the secretary moves the agenda: the page follows, no reload
+        page.wait_for_function("() => document.getElementById('agenda').textContent.startsWith('▶ Đang diễn ra')",
+                               timeout=10_000)
+        assert page.locator("#agenda").inner_text().endswith("(3/9)")
         lower_leader(workbook, 0)
         page.wait_for_function("() => !document.querySelector('li.row').textContent.includes('Quảng Ngãi')",
                                timeout=(INTERVAL * 3 + 10) * 1000)
@@ -243,6 +316,7 @@ def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
         page.wait_for_function("() => !document.body.classList.contains('stale')", timeout=(INTERVAL * 3 + 40) * 1000)
         page.get_by_role("button", name="English").click()
         assert page.locator("h1").inner_text() == "Live ranking"
+        assert page.locator("#agenda").inner_text().startswith("▶ Now: ")
 
 
 @pytest.mark.browser

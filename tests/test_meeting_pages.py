@@ -1,21 +1,38 @@
-"""The preliminary meeting's pages under AppTest: sign-in, review and save, freeze, history."""
+"""The preliminary meeting's pages under AppTest: sign-in, review and save, freeze, history.
+
+AppTest has no browser, so it cannot carry the sign-in cookie: ``signed_in`` mints the cookie
+the ``/auth/sign-in`` route would set (the same token, signed with the test's server key) and
+hands it to ``web.auth.cookies``, which the app reads instead of ``st.context.cookies``. The
+route itself is tested over HTTP in ``tests/test_signin.py`` and in a browser.
+"""
 
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.core.auth import hash_passcode
+import web.auth
+from lib.core.auth import Grant, LoginGuard, authenticate, hash_passcode, load_auth_settings
 from lib.core.config import load_config
 from lib.core.evaluation import evaluate
+from lib.core.grant_token import encode
 from lib.edge.sources.xlsx import XlsxSource
 from tests.test_pages import ROOT, make_config
 
 SECRETARY, ADMIN = "thu-ky-2020", "quan-tri-2020"
 HASHES = {"secretary": hash_passcode(SECRETARY), "admin": hash_passcode(ADMIN)}
+JAR: dict[str, str] = {}
+"""The cookies the browser of the current test would send (see ``use_cookie_jar``)."""
+
+
+def use_cookie_jar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the app under AppTest read its cookies from ``JAR`` (empty: a viewer)."""
+    JAR.clear()
+    monkeypatch.setattr(web.auth, "cookies", lambda: dict(JAR))
 
 
 @pytest.fixture
@@ -24,6 +41,7 @@ def meeting(tmp_path, monkeypatch) -> Path:
     shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
     monkeypatch.setenv("THIDUA_CONFIG", str(make_config(tmp_path, workbook)))
     monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    use_cookie_jar(monkeypatch)
     return workbook
 
 
@@ -35,11 +53,11 @@ def app() -> AppTest:
 
 
 def signed_in(passcode: str, name: str = "Nguyễn Văn A") -> AppTest:
+    """The app as a browser holding the cookie that signing in with ``passcode`` sets."""
+    grant = authenticate(passcode, load_auth_settings(HASHES), LoginGuard(), "test", web.auth.now(), name)
+    assert isinstance(grant, Grant), grant
+    JAR[web.auth.COOKIE] = encode(grant, web.auth.cookie_key())
     at = app()
-    at.switch_page("pages/login.py").run()
-    at.text_input(key="login-name").input(name)
-    at.text_input(key="login-passcode").input(passcode)
-    at.button[0].click().run()
     assert not at.exception, at.exception
     return at
 
@@ -52,11 +70,39 @@ def evaluated(workbook: Path):
     return evaluate(XlsxSource(workbook).read(), load_config(make_config(workbook.parent, workbook)))
 
 
-def test_a_viewer_sees_no_review_page_and_a_wrong_passcode_is_refused(meeting):
-    at = signed_in("sai-ma")
-    assert any("không đúng" in e.value for e in at.error)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/review.py")  # not registered for a viewer
+def test_a_viewer_opening_a_restricted_page_is_told_to_sign_in_first(meeting):
+    at = app()
+    at.switch_page("pages/review.py").run()  # registered for every session: no "page not found"
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập trước (thư ký hoặc quản trị)."]
+    assert not at.get("arrow_data_frame") and not [b for b in at.button if b.key == "review-save"]
+    at.switch_page("pages/freeze.py").run()
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập trước bằng mã của quản trị."]
+    assert not [b for b in at.button if b.key == "freeze"]
+
+
+def test_a_secretary_is_told_the_freeze_page_needs_the_admin(meeting):
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/freeze.py").run()
+    assert any("quản trị" in w.value for w in at.warning) and not [b for b in at.button if b.key == "freeze"]
+
+
+def test_a_tampered_or_expired_cookie_counts_as_none(meeting):
+    at = signed_in(SECRETARY)
+    JAR[web.auth.COOKIE] = JAR[web.auth.COOKIE][:-2] + "AA"
+    at.switch_page("pages/review.py").run()
+    assert any("đăng nhập trước" in w.value for w in at.warning)
+
+
+def test_the_sign_in_page_posts_a_plain_form_to_the_route(meeting):
+    at = app()
+    at.switch_page("pages/login.py").run()
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert 'action="/auth/sign-in"' in html and 'name="passcode"' in html and 'value="/dang-nhap"' in html
+    at = signed_in(SECRETARY, "Thư ký Cụm")
+    at.switch_page("pages/login.py").run()
+    assert any("Thư ký Cụm (thư ký)" in s.value for s in at.success)
+    assert 'action="/auth/sign-out"' in " ".join(h.proto.body for h in at.get("html"))
 
 
 def test_secretary_agrees_a_province_as_self_scored_sees_the_what_if_and_saves(meeting):
@@ -157,3 +203,46 @@ def test_results_page_offers_the_four_files(meeting):
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Bảng tổng hợp (Excel)", "Dự thảo biên bản (Word)",
                       "Dự thảo biên bản Hội nghị chính thức (.docx)", "Bảng xếp hạng (CSV)"]
+
+
+def test_secretary_corrects_a_result_sees_every_province_that_moves_and_saves(meeting):
+    at = signed_in(SECRETARY, "Thư ký Cụm")
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="review-province").set_value("68").run()  # Lâm Đồng
+    assert "Sửa chỉ tiêu hoặc kết quả (tiêu chí tính theo chỉ tiêu)" in [s.value for s in at.subheader]
+    at.selectbox(key="fix-criterion").set_value("1.5").run()  # relative to the cluster's best (20 now)
+    assert at.radio(key="fix-tab").options == ["Kết quả (KetQua)"]  # no target on a relative criterion
+    assert "Đang ghi: 18" in [c.value for c in at.caption]
+    at.text_input(key="fix-value").input("22,5").run()  # Lâm Đồng becomes the leader
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # as rendered, without escapes
+    assert "1.5 – Lâm Đồng: 4,50 → 5,00" in text and "1.5 – Gia Lai: 4,50 → 4,00" in text
+    assert "1.5 – Quảng Nam: 5,00 → 4,44 (đã thống nhất 5,00: tổng không đổi)" in text
+    assert "Gia Lai: 91,00 → 90,50, hạng 6 → 7" in text and "Lâm Đồng: 90,75 → 91,25, hạng 7 → 4" in text
+    assert "Tiêu chí 1.5: cần ghi lý do điều chỉnh" in [e.value for e in at.error]
+    assert at.button(key="fix-save").disabled
+    at.text_input(key="fix-reason").input("Số xã đạt chuẩn theo quyết định công nhận").run()
+    assert not at.error
+    at.button(key="fix-save").click().run()
+    assert not at.exception, at.exception
+    after = evaluated(meeting)
+    assert after.sheet.results[("1.5", "68")] == Decimal("22.5")
+    assert after.sheet.computed[("1.5", "64")] == Decimal("4.00")
+    assert (after.standing("68").rank, after.standing("64").rank) == (4, 7)
+    last = after.sheet.log[-1]
+    assert (last.criterion, last.user, last.reason) == ("1.5 (KetQua)", "Thư ký Cụm",
+                                                         "Số xã đạt chuẩn theo quyết định công nhận")
+    assert at.text_input(key="fix-value").value == ""  # cleared once saved
+
+
+def test_a_correction_that_is_not_a_number_is_named_and_cannot_be_saved(meeting):
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="fix-criterion").set_value("1.1").run()
+    at.radio(key="fix-tab").set_value("KeHoach").run()
+    assert "Đang ghi: 8" in [c.value for c in at.caption]  # Quảng Nam's GRDP target
+    at.text_input(key="fix-value").input("khoảng 7").run()
+    assert any(e.value.startswith("Tiêu chí 1.1:") for e in at.error)
+    assert not [b for b in at.button if b.key == "fix-save"]
+    at.text_input(key="fix-value").input("0").run()
+    assert any("phải lớn hơn 0" in e.value for e in at.error) and at.button(key="fix-save").disabled

@@ -55,14 +55,14 @@ def test_ranking_page_shows_the_order_and_the_vote_needed(demo):
     shown = texts(at)
     assert "DỮ LIỆU MINH HỌA" in shown
     assert "cần biểu quyết" in shown and "Bình Định" in shown
-    assert "0 lỗi và 3 cảnh báo" in shown
+    assert "0 lỗi và 5 cảnh báo" in shown
     assert "Hội nghị trù bị: 14h00 ngày 12/03/2020" in shown
 
 
 def test_scores_page_shows_matrix_detail_and_problem_cells(demo):
     at = run("pages/scores.py")
     problems = at.dataframe[-1].value
-    assert {"TuCham!H8", "TuCham!G13", "TuCham!H17"} <= set(problems["Ô"])
+    assert {"KetQua!H6", "TuCham!G13", "TuCham!H17"} <= set(problems["Ô"])
     at.selectbox(key="province").set_value("62").run()
     detail = at.dataframe[1].value
     assert "chưa có" in set(detail["Tự chấm"])
@@ -112,7 +112,7 @@ def test_source_page_shows_the_live_source_and_the_report(demo):
     assert "Tệp Excel trên máy chủ" in shown and "demo.xlsx" in shown
     assert [m.label for m in at.metric][:2] == ["Lần đọc thành công gần nhất", "Tuổi dữ liệu"]
     assert "Chưa có lỗi đọc nào" in shown
-    assert "TuCham!H8" in set(at.dataframe[-1].value["Ô"])
+    assert "KetQua!H6" in set(at.dataframe[-1].value["Ô"])
 
 
 @pytest.mark.parametrize("view", ["projector", "delegate", "print"])

@@ -325,3 +325,90 @@ def test_text_typed_in_the_editor_is_read_like_a_sheet_cell() -> None:
 def test_float_noise_from_a_numeric_cell_is_the_number_the_secretary_sees() -> None:
     frame = pd.DataFrame({"code": ["1.3"], "new": [0.1 + 0.2], "reason": ["x"]})
     assert edits_from_frame(frame) == [Edit("1.3", D("0.3"), "x")]
+
+
+# --- correcting a target or a result (KeHoach / KetQua) ------------------------------------
+
+
+def quantitative(method: str, targets: list[object] | None, results: list[object], agreed=None):  # noqa: ANN001, ANN201
+    from tests.test_quantitative import parse, workbook
+
+    max_points = 10 if method == "target" else 5
+    factor = {"per_count": 0.5}.get(method)
+    return parse(workbook([max_points, None, method, None, factor], targets, results, agreed=agreed)).sheet
+
+
+def test_a_new_leader_on_a_relative_criterion_rescales_everyone_else() -> None:
+    from lib.core.review import computed_moves, correction
+    from tests.test_quantitative import DN, GL, KH
+    from tests.test_quantitative import QN as QUANG_NGAI
+
+    # M = 5, results 12, 8, 0, 15: B = 15 → 4,00 · 2,67 · 0,00 · 5,00. Đắk Nông 8 → 20 leads: B = 20 →
+    # 12/20 × 5 = 3,00 · 5,00 · 0,00 (unchanged, not listed) · 15/20 × 5 = 3,75 (agreed 5: hidden).
+    s = quantitative("relative", None, [12, 8, 0, 15], agreed=[None, None, None, 5])
+    adjustment, problems = correction(s, "1.1", DN.code, "KetQua", "20,0", "Quyết định công nhận")
+    assert problems == []
+    assert adjustment == Adjustment("1.1", DN.code, D(8), D(20), "Quyết định công nhận", "KetQua")
+    moves = {m.province.code: (m.old, m.new, m.counts) for m in computed_moves(s, [adjustment])}
+    assert moves == {QUANG_NGAI.code: (D("4.00"), D("3.00"), True), DN.code: (D("2.67"), D("5.00"), True),
+                     KH.code: (D("5.00"), D("3.75"), False)}
+    assert GL.code not in moves
+
+
+def test_a_corrected_target_changes_the_leaders_excess() -> None:
+    from lib.core.review import computed_moves, correction
+    from tests.test_quantitative import DN
+    from tests.test_quantitative import QN as QUANG_NGAI
+
+    # M = 10, s = 0,5, T = 10 everywhere, R = 11, 12, 9, 10: e = 10 %, 20 % (E), −10 %, 0 →
+    # 7,50 · 10,00 · 4,50 · 5,00. Đắk Nông's target 10 → 12: its e = 0 (5,00), E = 10 %: Quảng Ngãi 10,00.
+    s = quantitative("target", [10, 10, 10, 10], [11, 12, 9, 10])
+    adjustment, problems = correction(s, "1.1", DN.code, "KeHoach", "12", "Giao lại chỉ tiêu")
+    assert problems == [] and adjustment is not None and (adjustment.old, adjustment.new) == (D(10), D(12))
+    moves = {m.province.code: (m.old, m.new) for m in computed_moves(s, [adjustment])}
+    assert moves == {QUANG_NGAI.code: (D("7.50"), D("10.00")), DN.code: (D("10.00"), D("5.00"))}
+
+
+@pytest.mark.parametrize(("method", "tab", "text", "expected"), [
+    ("relative", "KetQua", "-1,2 %", D("-1.2")),  # a result may be negative; a trailing % tolerated
+    ("target", "KeHoach", "7,5", D("7.5")),
+    ("pass_fail", "KetQua", "Không đạt", D(0)),
+    ("pass_fail", "KetQua", "đạt", D(1)),
+    ("per_count", "KetQua", "3", D(3)),
+])
+def test_a_correction_is_read_like_its_cell(method: str, tab: str, text: str, expected: Decimal) -> None:
+    from lib.core.review import correction
+
+    s = quantitative(method, [10, 10, 10, 10] if method == "target" else None, [4] * 4 if method != "pass_fail"
+                     else ["không" if expected else "đạt"] * 4)
+    adjustment, problems = correction(s, "1.1", s.provinces[0].code, tab, text, "lý do")
+    assert problems == [] and adjustment is not None and adjustment.new == expected and adjustment.tab == tab
+
+
+def test_what_is_wrong_with_a_correction_is_said_before_saving() -> None:
+    from lib.core.review import correction
+
+    target = quantitative("target", [10, 10, 10, 10], [11, 12, 9, 10])
+    first = target.provinces[0].code
+    def codes(s: Scoresheet, tab: str, text: str, reason: str = "lý do") -> list[str]:
+        return [code for code, _ in correction(s, "1.1", first, tab, text, reason)[1]]
+
+    assert codes(target, "KetQua", "khoảng 11") == ["edit.unreadable"]
+    assert codes(target, "KeHoach", "0") == ["change.bad_target"]
+    assert codes(target, "KetQua", "13", " ") == ["edit.no_reason"]
+    assert correction(target, "1.1", first, "KetQua", "11,00", "") == (None, [])  # unchanged: nothing to save
+    relative = quantitative("relative", None, [12, 8, 0, 15])
+    assert codes(relative, "KeHoach", "3") == ["change.not_computed"]
+    assert codes(quantitative("per_count", None, [1, 2, 3, 4]), "KetQua", "1,5") == ["change.bad_count"]
+    assert codes(quantitative("pass_fail", None, ["đạt"] * 4), "KetQua", "có lẽ") == ["edit.unreadable"]
+    worded = word(*correction(target, "1.1", first, "KeHoach", "-2", "lý do")[1][0])
+    assert worded == "Tiêu chí 1.1 – Quảng Ngãi: chỉ tiêu -2 phải lớn hơn 0"
+
+
+def test_only_a_target_criterion_offers_its_targets() -> None:
+    from lib.core.review import correctable
+
+    assert [(c.code, tabs) for c, tabs in correctable(quantitative("target", [1] * 4, [1] * 4))] == [
+        ("1.1", ("KeHoach", "KetQua"))]
+    assert [tabs for _, tabs in correctable(quantitative("relative", None, [1] * 4))] == [("KetQua",)]
+    assert correctable(league()) == []

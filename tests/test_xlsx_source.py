@@ -377,11 +377,12 @@ def test_shipped_demo_matches_the_generator() -> None:
 def test_demo_is_labelled_illustrative() -> None:
     make_demo = _load_make_demo()
     demo = make_demo.build_demo()
-    assert set(demo) == {"TieuChi", "TuCham", "MinhChung", "ThongNhat", "NhatKy"}
+    assert set(demo) == {"TieuChi", "TuCham", "MinhChung", "ThongNhat", "NhatKy", "KeHoach", "KetQua"}
     for rows in demo.values():
         assert "MINH HỌA" in str(rows[0][0])
         assert rows[1] == []
-    assert demo["TieuChi"][2] == ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Ghi chú"]
+    assert demo["TieuChi"][2] == ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Ghi chú", "Cách tính", "Chiều",
+                                  "Hệ số"]
     assert demo["NhatKy"][2] == ["Thời gian", "Người sửa", "Đơn vị", "Mã", "Điểm cũ", "Điểm mới", "Lý do"]
 
 

@@ -1,16 +1,22 @@
-"""Who this session is: viewer by default; secretary or admin after signing in.
+"""Who this session is: viewer by default; secretary or admin while a valid sign-in cookie says so.
 
-The grant lives in ``st.session_state``; the login throttle is process-wide, keyed by
-the client's address (``X-Forwarded-For`` when the peer is one of ``[auth] trusted_proxies``,
-else the peer), so opening a new tab does not reset it, and a failing address never locks
-out another. The admin can clear every lock-out from the sign-in page. Pages call ``grant()``
-to decide what to show, and the write path checks the role again at the moment of
-writing (``lib.edge.store.save``), so hiding a page is never the only protection.
+Signing in and out happen in the routes of ``web.signin`` (``/auth/sign-in``, ``/auth/sign-out``),
+which set and clear an ``HttpOnly`` cookie carrying the grant signed with the server's key
+(``lib.edge.secret.grant_key``). The browser sends it with the page's WebSocket handshake, and
+Streamlit hands it to the script as ``st.context.cookies``: ``grant()`` verifies it on every
+call, so a reload, a new tab or a laptop waking from sleep stays signed in until the grant
+expires, and a tampered, foreign or expired cookie counts as none. The login throttle is
+process-wide, keyed by the client's address (``X-Forwarded-For`` when the peer is one of
+``[auth] trusted_proxies``, else the peer), so a failing address never locks out another; the
+admin can clear every lock-out from the sign-in page. Pages call ``grant()`` to decide what to
+show, and the write path checks the role again at the moment of writing
+(``lib.edge.store.save``), so hiding a page is never the only protection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -18,15 +24,20 @@ from lib.core.auth import (
     AuthSettings,
     Grant,
     LoginGuard,
-    Refusal,
     Role,
     allows,
-    authenticate,
-    client_address,
     load_auth_settings,
 )
 from lib.core.errors import ConfigError
-from web.state import GRANT as _GRANT
+from lib.core.grant_token import decode
+from lib.edge.secret import grant_key
+from lib.present.catalogue import t
+
+COOKIE = "thidua_grant"
+"""The name of the sign-in cookie."""
+
+LOGIN_PATH = "/dang-nhap"
+"""The sign-in page's path (``url_path`` of ``pages/login.py``)."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,41 +60,35 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def cookie_key() -> bytes:
+    """The key that signs and checks the sign-in cookie."""
+    return grant_key()
+
+
+def cookies() -> Mapping[str, str]:
+    """The cookies the browser sent with this session's connection (none outside a session)."""
+    try:
+        return st.context.cookies
+    except Exception:  # noqa: BLE001 - no session context (a bare import, a route)
+        return {}
+
+
 def grant() -> Grant | None:
-    """This session's grant while it is valid (an expired one is dropped)."""
-    current = st.session_state.get(_GRANT)
-    if current is not None and not allows(current, Role.SECRETARY, now()):
-        del st.session_state[_GRANT]
+    """This session's grant: the sign-in cookie's, while it is signed by this server and not expired."""
+    token = cookies().get(COOKIE)
+    if not token:
         return None
-    return current
+    try:
+        key = cookie_key()
+    except ConfigError:  # an unusable secret: nobody is signed in, the pages still show
+        return None
+    return decode(token, key, now())
 
 
 def role() -> Role:
     """This session's role now."""
     current = grant()
     return current.role if current else Role.VIEWER
-
-
-def client_key(settings: AuthSettings | None = None) -> str:
-    """What the login throttle counts failures against: the client's address as the proxy reports it."""
-    try:
-        peer = st.context.ip_address
-        forwarded = st.context.headers.get("X-Forwarded-For")
-    except AttributeError:  # older Streamlit
-        return "unknown"
-    return client_address(peer, forwarded, settings.trusted_proxies if settings else ())
-
-
-def sign_in(passcode: str, name: str) -> Grant | Refusal:
-    """Try a passcode; on success the session holds the grant."""
-    try:
-        settings = auth_settings()
-    except ConfigError as exc:
-        return Refusal("unset", "login.config_error", (("error", str(exc)),))
-    result = authenticate(passcode, settings, login_guard(), client_key(settings), now(), user=name.strip() or None)
-    if isinstance(result, Grant):
-        st.session_state[_GRANT] = result
-    return result
 
 
 def lockouts() -> dict[str, dt.datetime]:
@@ -96,11 +101,6 @@ def clear_lockouts() -> int:
     return login_guard().clear() if is_admin() else 0
 
 
-def sign_out() -> None:
-    """Forget this session's grant."""
-    st.session_state.pop(_GRANT, None)
-
-
 def can_edit() -> bool:
     """True while this session may change agreed scores (secretary or admin)."""
     return allows(grant(), Role.SECRETARY, now())
@@ -109,3 +109,19 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     """True while this session may freeze and unfreeze."""
     return allows(grant(), Role.ADMIN, now())
+
+
+def require(needed: Role, lang: str, here: str) -> Grant:
+    """This session's grant if it allows ``needed``; else say "sign in first" with a link, and stop.
+
+    ``here`` is the page's own path, where the sign-in sends the browser back.
+    """
+    current = grant()
+    if allows(current, needed, now()):
+        return current  # type: ignore[return-value]  # allows() is False for None
+    key = "login.first_admin" if needed is Role.ADMIN else "login.first"
+    st.warning(t(key, lang), icon=":material/lock:")
+    st.page_link("pages/login.py", label=t("login.go", lang), icon=":material/login:",
+                 query_params={"next": here})
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import logging
 import threading
 import time
 from collections import deque
@@ -30,10 +32,13 @@ from web import ceremony
 from web.data import cluster_config, shared_reader
 
 MAX_AGE = 2  # seconds a cache (nginx, a CDN, a phone) may keep /api/standings
+AGENDA_SECONDS = 1.0  # how often the process reads the ceremony's agenda row (one indexed SQLite row)
 _lock = threading.Lock()
 _publisher: Publisher | None = None
 _broadcast: Broadcast | None = None
+_agenda_task: asyncio.Task | None = None
 _redirected = 0
+_log = logging.getLogger(__name__)
 
 
 def publisher() -> Publisher:
@@ -53,16 +58,50 @@ def render(snap: Snapshot, config: ClusterConfig) -> Message:
     return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body))
 
 
+def agenda_lines(config: ClusterConfig) -> dict[str, object]:
+    """The agenda's current item in both languages: ``{"index": 4, "vi": "Đang diễn ra: …", "en": "Now: …"}``.
+
+    ``index`` is None (and the lines "") before the first item; the secretary moves it on the
+    ceremony control page (``lib.edge.ceremony``).
+    """
+    state = ceremony.current()
+    lines = {lang: agenda_line(config, state, lang) for lang in ("vi", "en")}
+    return {"index": state.agenda if lines["vi"] else None, **lines}
+
+
+def agenda_frame(lines: dict[str, object]) -> bytes:
+    """The SSE frame of the agenda: ``event: agenda`` and its JSON, no ``id`` (the data version stays the id)."""
+    return b"event: agenda\ndata: %s\n\n" % json.dumps(lines, ensure_ascii=False).encode()
+
+
+async def _follow_agenda(broadcast: Broadcast) -> None:
+    """Read the agenda once a second for the whole process; publish it to every stream when it moves."""
+    last = None
+    while True:
+        try:
+            lines = await asyncio.to_thread(agenda_lines, cluster_config())
+        except Exception:  # noqa: BLE001 - a bad read must not end the agenda for everyone
+            _log.exception("the agenda could not be read")
+        else:
+            if lines != last:
+                broadcast.publish_agenda(agenda_frame(lines), on_connect=lines["index"] is not None)
+                last = lines
+        await asyncio.sleep(AGENDA_SECONDS)
+
+
 def start() -> None:
-    """Start the publisher and attach this event loop's broadcast (the server's lifespan)."""
-    global _broadcast
+    """Start the publisher and the agenda watcher, attach this event loop's broadcast (the server's lifespan)."""
+    global _broadcast, _agenda_task
     live = publisher()
     _broadcast = live.attach(asyncio.get_running_loop())
     live.start()
+    _agenda_task = asyncio.get_running_loop().create_task(_follow_agenda(_broadcast))
 
 
 def stop() -> None:
-    """Stop the publisher (the server is shutting down)."""
+    """Stop the publisher and the agenda watcher (the server is shutting down)."""
+    if _agenda_task is not None:
+        _agenda_task.cancel()
     if _publisher is not None:
         _publisher.stop()
 
@@ -109,7 +148,7 @@ async def live(request: Request) -> Response:
     page = live_page(message.body.decode() if message else None, title=config.name, year=config.year,
                      interval=config.refresh_seconds, lang=lang,
                      award_places=[(a.from_rank, a.to_rank) for a in config.awards],
-                     agenda=agenda_line(config, ceremony.current(), lang))
+                     agenda=agenda_lines(config))
     return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib.core.auth import Grant
@@ -9,10 +11,13 @@ from lib.core.config import ClusterConfig
 from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
-from lib.core.model import Adjustment, ChangeSet, Params, Province, Standing
-from lib.core.review import Move, ReviewRow
+from lib.core.model import Adjustment, ChangeSet, Params, Province, Scoresheet, Standing
+from lib.core.review import Move, ReviewRow, agree_as_computed, agree_as_self, computed_moves, correctable, correction
+from lib.core.review import what_if as what_if_of
+from lib.core.scoring import Rules
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
+from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
 from lib.present.formatting import escape_markdown, vn_number
 from web import state
 from web.writes import outbox, submit
@@ -37,6 +42,18 @@ def province_picker(evaluation: Evaluation, lang: str) -> Province:
     return provinces[st.session_state[state.REVIEW_PROVINCE]]
 
 
+def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang: str) -> None:
+    """"Agree as self-scored" and, where the province has computed scores, "agree as computed": prefill the editor."""
+    choices = [("agree-self", "review.agree_self", agree_as_self)]
+    if any(r.computed is not None for r in rows):
+        choices.append(("agree-computed", "review.agree_computed", agree_as_computed))
+    for key, label, make in choices:
+        if st.button(t(label, lang), key=key):
+            st.session_state[state.prefill(province.code)] = make(rows)
+            st.session_state[state.editor_version(province.code)] = version + 1
+            st.rerun()
+
+
 def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
     """Labels of the review editor's columns (bounds are checked when the edits are read)."""
     return {
@@ -49,6 +66,8 @@ def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
         "new": st.column_config.TextColumn(t("review.col.new", lang), width="small"),  # "8,5": read like a cell
         "reason": st.column_config.TextColumn(t("col.reason", lang), width="medium"),
         "flag": st.column_config.TextColumn(t("review.col.flag", lang)),
+        "computed": st.column_config.TextColumn(t("col.computed", lang), width="small"),
+        "working": st.column_config.TextColumn(t("col.working", lang), width="large"),
     }
 
 
@@ -98,11 +117,53 @@ def show_moves(moves: list[Move], lang: str) -> None:
         st.markdown(f"{icon} {line}")
 
 
-def what_if_chart(standings: tuple[Standing, ...], config: ClusterConfig, lang: str) -> None:
+def what_if_chart(standings: tuple[Standing, ...], config: ClusterConfig, lang: str,
+                  key: str = "what-if-chart") -> None:
     """The ranking the pending changes would give, in the ranking page's chart style."""
     st.subheader(t("review.whatif", lang))
-    st.plotly_chart(ranking_figure(standings, [a.name for a in config.awards], lang), key="what-if-chart",
+    st.plotly_chart(ranking_figure(standings, [a.name for a in config.awards], lang), key=key,
                     config={"displayModeBar": False})
+
+
+def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: ClusterConfig, lang: str) -> None:
+    """Correct the province's target or result on a computed criterion: every score that moves, then save."""
+    options = {c.code: (c, tabs) for c, tabs in correctable(sheet)}
+    if not options:
+        return
+    st.subheader(t("fix.title", lang))
+    st.caption(t("fix.help", lang))
+    if st.session_state.pop(state.FIX_SAVED, False):  # set before the inputs exist: the browser's values give way
+        st.session_state[state.FIX_VALUE] = st.session_state[state.FIX_REASON] = ""
+    code = st.selectbox(t("fix.criterion", lang), list(options), key=state.FIX_CRITERION,
+                        format_func=lambda c: criterion_label(options[c][0]))
+    criterion, tabs = options[code]
+    if st.session_state.get(state.FIX_TAB) not in tabs:
+        st.session_state[state.FIX_TAB] = tabs[-1]  # the result, unless a target is asked for
+    tab = st.radio(t("fix.tab", lang), tabs, key=state.FIX_TAB, horizontal=True,
+                   format_func=lambda tab: tab_label(tab, lang))
+    now = (sheet.targets if tab == "KeHoach" else sheet.results).get((code, province.code))
+    st.caption(t("fix.now", lang, value=figure_text(now)))
+    value = st.text_input(t("fix.value", lang), key=state.FIX_VALUE)
+    reason = st.text_input(t("fix.reason", lang), key=state.FIX_REASON)
+    if not value.strip():
+        return
+    adjustment, problems = correction(sheet, code, province.code, tab, value, reason)
+    if adjustment is None:
+        for problem, params in problems:
+            st.error(word(problem, params, lang), icon=":material/edit_off:")
+        if not problems:
+            st.info(t("fix.no_move", lang))
+        return
+    standings, moves = what_if_of(sheet, Rules.from_config(config), [adjustment])
+    st.markdown(f"**{t('fix.scores', lang)}**")
+    lines = score_move_lines(computed_moves(sheet, [adjustment]), lang)
+    st.markdown("\n".join(f"- {escape_markdown(line)}" for line in lines) or t("fix.no_move", lang))
+    show_moves(moves, lang)
+    for problem, params in problems:
+        st.error(word(problem, params, lang), icon=":material/edit_off:")
+    if st.button(t("fix.save", lang), type="primary", disabled=bool(problems), key="fix-save"):
+        _submit(ChangeSet(me.user, me.role, (adjustment,)), province.code, lang)
+    what_if_chart(standings, config, lang, key="fix-what-if-chart")
 
 
 def save_block(me: Grant, province: Province, adjustments: list[Adjustment], problems: list[tuple[str, Params]],
@@ -127,6 +188,7 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
         return
     if outcome.status == "saved":
         st.session_state.pop(state.prefill(province), None)
+        st.session_state[state.FIX_SAVED] = True  # the correction form starts empty on the rerun
         st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
@@ -145,10 +207,7 @@ def show_conflicts(me: Grant, lang: str) -> None:
     keep, drop = st.columns(2)
     if keep.button(t("review.keep_mine", lang), key="conflict-keep"):
         now = {(c.criterion, c.province): c.now for c in conflicts}
-        retried = tuple(
-            Adjustment(a.criterion, a.province, now.get((a.criterion, a.province), a.old), a.new, a.reason)
-            for a in change_set.adjustments
-        )
+        retried = tuple(replace(a, old=now.get((a.criterion, a.province), a.old)) for a in change_set.adjustments)
         del st.session_state[state.CONFLICT]
         _submit(ChangeSet(me.user, me.role, retried), retried[0].province, lang)
     if drop.button(t("review.drop_mine", lang), key="conflict-drop"):

@@ -9,9 +9,6 @@ from __future__ import annotations
 LANG = "lang"
 """The UI language of the session: ``"vi"`` (default) or ``"en"`` (the language switch's key)."""
 
-GRANT = "grant"
-"""The secretary's or admin's ``Grant`` after signing in."""
-
 REVIEW_PROVINCE = "review-province"
 """The province under review on the preliminary meeting's page."""
 
@@ -20,6 +17,12 @@ DELEGATE_PROVINCE = "delegate-province"
 
 DELEGATE_TAPPED = "delegate-tapped"
 """The bar last tapped on the delegates' chart (a new tap moves ``DELEGATE_PROVINCE``)."""
+
+FIX_CRITERION, FIX_TAB, FIX_VALUE, FIX_REASON = "fix-criterion", "fix-tab", "fix-value", "fix-reason"
+"""The review page's correction of a target or result: criterion, tab, new value, reason (cleared once saved)."""
+
+FIX_SAVED = "fix-saved"
+"""Set when a save succeeded: the correction form's value and reason start empty on the next run."""
 
 CONFLICT = "conflict"
 """The last save's (change set, conflicts), until the secretary chooses."""

@@ -337,6 +337,11 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: Sequenc
     return hops[0] if hops else peer
 
 
+def trusted_peer(peer: str | None, trusted: Sequence[str]) -> bool:
+    """Whether ``peer`` is one of the trusted proxies (so its ``X-Forwarded-*`` headers count)."""
+    return bool(peer) and _within((peer or "").strip(), _networks(trusted))
+
+
 def _networks(trusted: Sequence[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return [ipaddress.ip_network(t.strip(), strict=False) for t in trusted]
 

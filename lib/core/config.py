@@ -81,6 +81,7 @@ class ClusterConfig:
     preliminary_place: str = ""
     conference: dt.datetime | None = None
     conference_place: str = ""
+    target_share: Decimal = Decimal("0.5")
     max_sessions: int = DEFAULT_MAX_SESSIONS
     public_url: str = ""  # the address phones use, e.g. https://thidua.example.vn (for /live's QR code)
     agenda: tuple[AgendaItem, ...] = ()  # the official session's programme, in order
@@ -102,7 +103,7 @@ _SCHEMA: dict[str, set[str]] = {
     "voting": {"majority"},
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
     "meetings": {"preliminary", "preliminary_place", "conference", "conference_place"},
-    "scoring": {"bonus_cap", "tie_break_groups"},
+    "scoring": {"bonus_cap", "tie_break_groups", "target_share"},
     "awards": {"name", "name_en", "from_rank", "to_rank"},
     "refresh": {"interval_seconds", "screen_seconds"},
     "source": {"kind", "path", "key"},
@@ -189,6 +190,10 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     if not 0.5 <= screen <= interval:
         raise check.fail("refresh.screen_seconds", "phải từ 0,5 giây đến interval_seconds")
     cap = check.value(scoring, "bonus_cap", "scoring", (int, float, str), required=False)
+    share = _decimal(check, check.value(scoring, "target_share", "scoring", (int, float, str), required=False),
+                     "scoring.target_share")
+    if share is not None and not 0 < share <= 1:
+        raise check.fail("scoring.target_share", "phải lớn hơn 0 và không quá 1 (ví dụ 0.5)")
     groups = check.value(scoring, "tie_break_groups", "scoring", list, required=False) or []
     if not all(isinstance(g, str) and g.strip() for g in groups):
         raise check.fail("scoring.tie_break_groups", "phải là danh sách tên nhóm")
@@ -234,6 +239,7 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         preliminary_place=check.value(meetings, "preliminary_place", "meetings", str, False) or "",
         conference=_when(check, meetings, "conference"),
         conference_place=check.value(meetings, "conference_place", "meetings", str, False) or "",
+        target_share=Decimal("0.5") if share is None else share,
         max_sessions=max_sessions,
         public_url=public_url,
         agenda=_agenda(check, data.get("agenda")),

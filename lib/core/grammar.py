@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from lib.core.model import Kind, RawTab, RawWorkbook
+from lib.core.model import Direction, Kind, Method, RawTab, RawWorkbook
 from lib.core.text import fold
 
 # Canonical tab name -> accepted spellings (Vietnamese first, then the English alias).
@@ -125,6 +125,32 @@ KINDS = {
     "tru": Kind.PENALTY,
     "penalty": Kind.PENALTY,
 }
+
+METHODS = {
+    "": None,
+    "kehoach": Method.TARGET,
+    "target": Method.TARGET,
+    "sovoidandau": Method.RELATIVE,
+    "relative": Method.RELATIVE,
+    "datkhong": Method.PASS_FAIL,
+    "passfail": Method.PASS_FAIL,
+    "theolan": Method.PER_COUNT,
+    "percount": Method.PER_COUNT,
+}
+"""Folded ``Cách tính`` words (``/``, spaces, case and accents ignored) -> method; blank: typed."""
+
+DIRECTIONS = {
+    "": Direction.HIGHER,
+    "tang": Direction.HIGHER,
+    "higher": Direction.HIGHER,
+    "giam": Direction.LOWER,
+    "lower": Direction.LOWER,
+}
+"""Folded ``Chiều`` words -> direction; blank means higher is better."""
+
+PASS_WORDS = frozenset({"dat", "co", "x", "1", "yes", "pass"})
+FAIL_WORDS = frozenset({"khongdat", "chuadat", "khong", "0", "no", "fail"})
+"""Folded ``KetQua`` words of a pass/fail criterion: full points, or none."""
 
 # Columns of a score tab that are not provinces and are ignored rather than reported.
 NON_PROVINCE_HEADERS = {

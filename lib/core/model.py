@@ -62,9 +62,30 @@ class Province:
     aliases: tuple[str, ...] = ()
 
 
+class Method(enum.Enum):
+    """How a quantitative criterion's score is computed (None on a criterion: typed by hand)."""
+
+    TARGET = "kế hoạch"
+    RELATIVE = "so với dẫn đầu"
+    PASS_FAIL = "đạt/không"
+    PER_COUNT = "theo lần"
+
+
+class Direction(enum.Enum):
+    """Whether more is better (growth, revenue) or less is (poverty rate, accidents)."""
+
+    HIGHER = "tăng"
+    LOWER = "giảm"
+
+
 @dataclass(frozen=True)
 class Criterion:
-    """One row of the covenant's criteria table."""
+    """One row of the covenant's criteria table.
+
+    ``method`` None means the score is typed (``TuCham``/``ThongNhat``); otherwise it is
+    computed from ``KeHoach``/``KetQua`` (``lib.core.quantitative``). ``factor`` is the
+    ``Hệ số`` cell: the target share on a target criterion, points per count on a per-count one.
+    """
 
     code: CriterionCode
     group: str
@@ -72,6 +93,50 @@ class Criterion:
     max_points: Decimal
     kind: Kind = Kind.STANDARD
     note: str = ""
+    method: Method | None = None
+    direction: Direction = Direction.HIGHER
+    factor: Decimal | None = None
+
+    @property
+    def computed(self) -> bool:
+        """True when the score comes from targets and results."""
+        return self.method is not None
+
+
+@dataclass(frozen=True)
+class Working:
+    """How one computed score came about, with every number presentation needs to show it.
+
+    ``case`` says which branch of the method applied: ``not_met``, ``met``, ``exceeded``
+    (target); ``relative``, ``no_leader`` (relative, or a target nobody exceeded);
+    ``pass`` / ``fail``; ``count``. ``ratio`` is the achievement a (target, not met) or
+    R/B, B/R (relative); ``excess`` the province's e and ``leader_value`` E (target) or B
+    (relative); ``leaders`` the provinces holding it. ``base`` = s × M and ``spread`` =
+    (1 − s) × M on a target criterion. ``raw`` is the value before clamping and rounding.
+    """
+
+    method: Method
+    direction: Direction
+    case: str
+    max_points: Decimal
+    score: Decimal
+    raw: Decimal
+    target: Decimal | None = None
+    result: Decimal | None = None
+    result_text: str = ""
+    ratio: Decimal | None = None
+    excess: Decimal | None = None
+    leader_value: Decimal | None = None
+    leaders: tuple[ProvinceCode, ...] = ()
+    share: Decimal | None = None
+    base: Decimal | None = None
+    spread: Decimal | None = None
+    factor: Decimal | None = None
+
+    @property
+    def clamped(self) -> bool:
+        """True when the formula's value lay outside 0 … M."""
+        return not 0 <= self.raw <= self.max_points
 
 
 Params = tuple[tuple[str, object], ...]
@@ -232,7 +297,9 @@ class Scoresheet:
 
     ``self_scores`` and ``agreed`` hold a value for every (criterion, province) pair that
     has one; a missing key means blank. ``agreed_places`` says where each agreed cell
-    lives (or would live) so that the store can write it back.
+    lives (or would live) so that the store can write it back. ``targets`` and
+    ``results`` are the readable ``KeHoach``/``KetQua`` values of computed criteria (a
+    pass/fail word as 1 or 0); ``computed`` and ``workings`` the scores computed from them.
     """
 
     criteria: tuple[Criterion, ...]
@@ -245,6 +312,13 @@ class Scoresheet:
     votes: tuple[Vote, ...] = ()
     freeze: FreezeState = field(default_factory=FreezeState)
     nominations: tuple[Nomination, ...] = ()
+    targets: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    results: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    computed: Mapping[CellKey, Decimal] = field(default_factory=dict)
+    workings: Mapping[CellKey, Working] = field(default_factory=dict)
+    target_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
+    result_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
+    target_share: Decimal = Decimal("0.5")  # the config's default share, for recomputing after a correction
 
     def criterion(self, code: CriterionCode) -> Criterion:
         """The criterion with this code (KeyError when absent)."""
@@ -257,10 +331,18 @@ class Scoresheet:
         """Group names in the order they first appear in the criteria table."""
         return tuple(dict.fromkeys(c.group for c in self.criteria))
 
+    def own(self, key: CellKey) -> Decimal | None:
+        """The self-score that counts: the ``TuCham`` entry, else the computed score, else None."""
+        own = self.self_scores.get(key)
+        return own if own is not None else self.computed.get(key)
+
     def score(self, key: CellKey) -> Decimal | None:
-        """The score that counts now: the agreed value, else the self-score, else None."""
-        agreed = self.agreed.get(key)
-        return agreed if agreed is not None else self.self_scores.get(key)
+        """The score that counts now: agreed, else computed, else the self-score, else None."""
+        for values in (self.agreed, self.computed, self.self_scores):
+            value = values.get(key)
+            if value is not None:
+                return value
+        return None
 
 
 @dataclass(frozen=True)
@@ -323,13 +405,19 @@ def _now_iso() -> str:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """One agreed cell to change: ``old`` is the value the secretary started from (None = blank)."""
+    """One cell to change: ``old`` is the value the secretary started from (None = blank).
+
+    ``tab`` is the contract tab written: ``ThongNhat`` (an agreed score, the default), or
+    ``KeHoach`` / ``KetQua`` (a correction of a computed criterion's target or result, which
+    moves every province whose computed score depends on it).
+    """
 
     criterion: str
     province: str
     old: Decimal | None
     new: Decimal | None
     reason: str
+    tab: str = "ThongNhat"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from lib.core.model import (
     RawWorkbook,
     Scoresheet,
 )
+from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, claims_differing, compute, with_method
 from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
 from lib.core.text import fold
 
@@ -55,11 +56,16 @@ class ParseResult:
         return tuple(p for p in self.problems if p.is_error)
 
 
-def parse_workbook(workbook: RawWorkbook, members: Sequence[Province], freeze_key: bytes | None = None) -> ParseResult:
+def parse_workbook(
+    workbook: RawWorkbook, members: Sequence[Province], freeze_key: bytes | None = None, *,
+    target_share: Decimal = DEFAULT_TARGET_SHARE,
+) -> ParseResult:
     """Read every contract tab of ``workbook`` for the cluster's ``members``.
 
     ``freeze_key`` is the server's secret: with it, a ``Chot`` row without a valid signature is
     reported and not obeyed (``lib.core.records.parse_freeze``); without it, not checked.
+    ``target_share`` is the config's ``[scoring] target_share``: the share of a target
+    criterion's points for meeting the target where its ``Hệ số`` is blank.
     """
     problems: list[Problem] = [
         Problem.error(canonical, "tab.duplicate", tab=canonical, titles=", ".join(titles))
@@ -68,14 +74,18 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province], freeze_ke
     ]
     criteria, unusable = _criteria(workbook, problems)
     by_code = {c.code: c for c in criteria}
-    self_scores, _ = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
+    computed = _computed(workbook, criteria, by_code, unusable, members, problems, target_share)
+    self_scores, self_places = _score_tab(workbook, "TuCham", by_code, unusable, members, problems, required=True)
+    own = {k: v for k, v in self_scores.items() if isinstance(v, Decimal)}
+    claimed = {k: address(p.tab, p.row, p.col) for k, p in self_places.items() if k in computed.scores and k in own}
+    problems.extend(claims_differing(own, claimed, computed.scores, members))
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
     votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems)
     sheet = Scoresheet(
         criteria=tuple(criteria),
         provinces=tuple(members),
-        self_scores={k: v for k, v in self_scores.items() if isinstance(v, Decimal)},
+        self_scores=own,
         agreed={k: v for k, v in agreed.items() if isinstance(v, Decimal)},
         evidence={k: str(v) for k, v in evidence.items()},
         agreed_places=places,
@@ -83,8 +93,51 @@ def parse_workbook(workbook: RawWorkbook, members: Sequence[Province], freeze_ke
         votes=votes,
         freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems),
         nominations=parse_nominations(find_tab(workbook, "DeCu"), problems),
+        targets=computed.targets,
+        results=computed.results,
+        computed=computed.scores,
+        workings=computed.workings,
+        target_places=computed.target_places,
+        result_places=computed.result_places,
+        target_share=target_share,
     )
     return ParseResult(sheet, tuple(problems))
+
+
+@dataclass
+class _Computed:
+    targets: dict[CellKey, Decimal]
+    results: dict[CellKey, Decimal]
+    scores: dict[CellKey, Decimal]
+    workings: dict
+    target_places: dict[CellKey, CellPlace]
+    result_places: dict[CellKey, CellPlace]
+
+
+def _computed(
+    workbook: RawWorkbook,
+    criteria: list[Criterion],
+    by_code: dict[str, Criterion],
+    unusable: set[str],
+    members: Sequence[Province],
+    problems: list[Problem],
+    target_share: Decimal,
+) -> _Computed:
+    """Read ``KeHoach``/``KetQua`` (only when some criterion is computed) and compute the scores."""
+    if not any(c.computed for c in criteria):
+        return _Computed({}, {}, {}, {}, {}, {})
+    tabs: list[str] = []
+    cells: list[dict[CellKey, Cell]] = []
+    all_places: list[dict[CellKey, CellPlace]] = []
+    for canonical in ("KeHoach", "KetQua"):
+        values, places = _score_tab(workbook, canonical, by_code, unusable, members, problems, raw=True)
+        found = find_tab(workbook, canonical)
+        tabs.append(found[0] if found else canonical)
+        cells.append({key: Cell(values.get(key), place) for key, place in places.items()})
+        all_places.append(places)
+    result = compute(criteria, members, cells[0], cells[1], target_share, (tabs[0], tabs[1]))
+    problems.extend(result.problems)
+    return _Computed(result.targets, result.results, result.scores, result.workings, *all_places)
 
 
 def _missing_tab(workbook: RawWorkbook, canonical: str) -> bool:
@@ -139,7 +192,14 @@ def _criteria(workbook: RawWorkbook, problems: list[Problem]) -> tuple[list[Crit
         if max_points is None or kind is None:
             unusable.add(code)
             continue
-        criteria.append(Criterion(code, group, text("criterion"), max_points, kind, text("note")))
+        criterion = Criterion(code, group, text("criterion"), max_points, kind, text("note"))
+        if text("method"):
+            criterion = with_method(
+                criterion, (text("method"), text("direction"), cell_at(row, columns["factor"]) if "factor" in columns
+                            else None),
+                tuple(where(k) if k in columns else where("method") for k in ("method", "direction", "factor")),
+                problems)
+        criteria.append(criterion)
     if not criteria and not unusable:
         problems.append(Problem.warning(address(title, header_index + 2, 1), "criteria.none"))
     return criteria, unusable
@@ -166,6 +226,7 @@ def _score_tab(
     problems: list[Problem],
     required: bool = False,
     evidence: bool = False,
+    raw: bool = False,
 ) -> tuple[dict[CellKey, object], dict[CellKey, CellPlace]]:
     found = find_tab(workbook, canonical)
     if found is None:
@@ -213,15 +274,17 @@ def _score_tab(
             value = cell_at(row, col)
             cell = address(title, row_no, col + 1)
             if value is None:
-                if canonical == "TuCham":
+                if canonical == "TuCham" and not criteria[code].computed:
                     problems.append(Problem.warning(cell, "scores.missing_self", name=names[province], code=code))
             elif evidence:
                 values[key] = str(value).strip()
+            elif raw:
+                values[key] = value
             else:
                 values[key] = _score(value, criteria[code], cell, problems)
     if canonical == "TuCham":
         for code in criteria:
-            if code not in seen:
+            if code not in seen and not criteria[code].computed:
                 problems.append(Problem.warning(title, "scores.no_row", code=code, tab=title))
     return values, places
 

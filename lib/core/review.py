@@ -14,11 +14,25 @@ from decimal import Decimal, InvalidOperation
 
 from lib.core.cells import parse_score, score_text
 from lib.core.errors import CellParseError
-from lib.core.model import Adjustment, Criterion, LogEntry, Params, Province, Scoresheet, Standing
+from lib.core.model import (
+    Adjustment,
+    Criterion,
+    LogEntry,
+    Method,
+    Params,
+    Province,
+    ProvinceCode,
+    Scoresheet,
+    Standing,
+    Working,
+)
+from lib.core.quantitative import Cell, compute, read_number, read_word
 from lib.core.scoring import Rules, rank
 from lib.core.text import fold
+from lib.core.writes import correction_problems
 
 AGREE_AS_SELF = "Thống nhất như tự chấm"
+AGREE_AS_COMPUTED = "Thống nhất như tính theo chỉ tiêu"
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,8 @@ class ReviewRow:
     agreed: Decimal | None
     evidence: str
     unlogged: tuple[str, Params] | None  # why the agreed value looks typed in the sheet without a log row
+    computed: Decimal | None = None  # the score computed from KeHoach/KetQua, on a computed criterion
+    working: Working | None = None
 
 
 def review_rows(sheet: Scoresheet, province: Province) -> list[ReviewRow]:
@@ -38,9 +54,10 @@ def review_rows(sheet: Scoresheet, province: Province) -> list[ReviewRow]:
     rows = []
     for c in sheet.criteria:
         key = (c.code, province.code)
-        own, agreed = sheet.self_scores.get(key), sheet.agreed.get(key)
+        own, agreed, computed = sheet.self_scores.get(key), sheet.agreed.get(key), sheet.computed.get(key)
         rows.append(ReviewRow(c, own, agreed, sheet.evidence.get(key, ""),
-                              _unlogged(agreed, own, last_logged.get(c.code, _NOT_LOGGED))))
+                              _unlogged(agreed, own, last_logged.get(c.code, _NOT_LOGGED), computed),
+                              computed, sheet.workings.get(key)))
     return rows
 
 
@@ -60,9 +77,10 @@ def last_logged_values(log: Sequence[LogEntry], province: Province) -> dict[str,
     return found
 
 
-def _unlogged(agreed: Decimal | None, own: Decimal | None, logged: object) -> tuple[str, Params] | None:
+def _unlogged(agreed: Decimal | None, own: Decimal | None, logged: object,
+              computed: Decimal | None = None) -> tuple[str, Params] | None:
     if logged is _NOT_LOGGED:
-        if agreed is not None and agreed != own:
+        if agreed is not None and agreed != own and agreed != computed:
             return "review.unlogged_no_log", ()
         return None
     if logged != agreed:
@@ -126,16 +144,44 @@ def agree_as_self(rows: Sequence[ReviewRow]) -> list[Edit]:
     ]
 
 
+def agree_as_computed(rows: Sequence[ReviewRow]) -> list[Edit]:
+    """Edits that set every not-yet-agreed computed criterion to its computed score, with the standard reason."""
+    return [
+        Edit(r.criterion.code, r.computed, AGREE_AS_COMPUTED)
+        for r in rows
+        if r.agreed is None and r.computed is not None
+    ]
+
+
+def agree_criterion_as_computed(sheet: Scoresheet, criterion: str) -> list[Adjustment]:
+    """For one computed criterion: every member not yet agreed gets its computed score (one change set)."""
+    return [
+        Adjustment(criterion, p.code, None, computed, AGREE_AS_COMPUTED)
+        for p in sheet.provinces
+        if (criterion, p.code) not in sheet.agreed and (computed := sheet.computed.get((criterion, p.code))) is not None
+    ]
+
+
 def with_adjustments(sheet: Scoresheet, adjustments: Sequence[Adjustment]) -> Scoresheet:
-    """The scoresheet as it would be once ``adjustments`` are saved."""
-    agreed = dict(sheet.agreed)
+    """The scoresheet as it would be once ``adjustments`` are saved.
+
+    A corrected target or result recomputes its criterion for every province, so a new
+    leader rescales the others.
+    """
+    values = {"ThongNhat": dict(sheet.agreed), "KeHoach": dict(sheet.targets), "KetQua": dict(sheet.results)}
     for adj in adjustments:
-        key = (adj.criterion, adj.province)
+        key = (adj.criterion, ProvinceCode(adj.province))
+        changed = values[adj.tab]
         if adj.new is None:
-            agreed.pop(key, None)
+            changed.pop(key, None)
         else:
-            agreed[key] = adj.new
-    return replace(sheet, agreed=agreed)
+            changed[key] = adj.new
+    sheet = replace(sheet, agreed=values["ThongNhat"])
+    if all(adj.tab == "ThongNhat" for adj in adjustments):
+        return sheet
+    cells = {tab: {key: Cell(value, "") for key, value in values[tab].items()} for tab in ("KeHoach", "KetQua")}
+    out = compute(sheet.criteria, sheet.provinces, cells["KeHoach"], cells["KetQua"], sheet.target_share)
+    return replace(sheet, computed=out.scores, workings=out.workings, targets=out.targets, results=out.results)
 
 
 @dataclass(frozen=True)
@@ -177,3 +223,84 @@ def by_code(standings: Sequence[Standing]) -> Mapping[str, Standing]:
 def _overtakes(before: Mapping[str, Standing], after: Mapping[str, Standing], a: str, b: str) -> bool:
     """True when ``a`` was not ahead of ``b`` (below it, or sharing its rank) and is now ahead of it."""
     return a != b and before[a].rank >= before[b].rank and after[a].rank < after[b].rank
+
+
+CORRECTION_TABS = ("KeHoach", "KetQua")
+
+
+def correctable(sheet: Scoresheet) -> list[tuple[Criterion, tuple[str, ...]]]:
+    """The computed criteria and the tabs the meeting may correct on each (a target only on ``kế hoạch``)."""
+    return [(c, CORRECTION_TABS if c.method is Method.TARGET else ("KetQua",))
+            for c in sheet.criteria if c.method is not None]
+
+
+def correction_value(criterion: Criterion, tab: str, value: object) -> Decimal | None:
+    """A corrected target or result read like its cell: decimal comma, a trailing ``%``, any sign.
+
+    On a pass/fail criterion a result may be a word (``đạt`` → 1, ``không đạt`` → 0). Raises
+    ``CellParseError`` when the text is not one.
+
+    >>> relative = Criterion("1.5", "1", "Xã nông thôn mới", Decimal(5), method=Method.RELATIVE)
+    >>> correction_value(relative, "KetQua", "22,5"), correction_value(relative, "KetQua", " ")
+    (Decimal('22.5'), None)
+    """
+    if isinstance(value, float) and value != value:
+        return None
+    if tab == "KetQua" and criterion.method is Method.PASS_FAIL:
+        passed = read_word(value)
+        return None if passed is None else Decimal(int(passed))
+    return read_number(value)
+
+
+def correction(
+    sheet: Scoresheet, criterion: str, province: ProvinceCode, tab: str, value: object, reason: str
+) -> tuple[Adjustment | None, list[tuple[str, Params]]]:
+    """The adjustment correcting one target or result (None when it changes nothing) and what is wrong with it.
+
+    The old value is the one read now (the store checks it still holds when saving).
+    """
+    c = sheet.criterion(criterion)
+    at = (("criterion", criterion),)
+    try:
+        new = correction_value(c, tab, value)
+    except CellParseError as exc:
+        return None, [("edit.unreadable", (*at, ("cause", (exc.code, exc.params))))]
+    key = (criterion, province)
+    old = (sheet.targets if tab == "KeHoach" else sheet.results).get(key)
+    if new == old:
+        return None, []
+    adjustment = Adjustment(criterion, province, old, new, reason.strip(), tab)
+    problems: list[tuple[str, Params]] = []
+    name = next((p.name for p in sheet.provinces if p.code == province), province)
+    problems.extend(correction_problems(adjustment, c, (*at, ("name", name))))
+    if not reason.strip():
+        problems.append(("edit.no_reason", at))
+    return adjustment, problems
+
+
+@dataclass(frozen=True)
+class ScoreMove:
+    """One computed score that a correction changes; ``counts`` is False when an agreed value hides it."""
+
+    criterion: str
+    province: Province
+    old: Decimal | None
+    new: Decimal | None
+    agreed: Decimal | None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the new computed score reaches the total (nothing is agreed on that cell yet)."""
+        return self.agreed is None
+
+
+def computed_moves(sheet: Scoresheet, adjustments: Sequence[Adjustment]) -> list[ScoreMove]:
+    """Every province whose computed score moves with ``adjustments`` (a new leader rescales the others)."""
+    after = with_adjustments(sheet, adjustments)
+    criteria = dict.fromkeys(a.criterion for a in adjustments if a.tab != "ThongNhat")
+    return [
+        ScoreMove(code, p, old, new, sheet.agreed.get((code, p.code)))
+        for code in criteria
+        for p in sheet.provinces
+        if (old := sheet.computed.get((code, p.code))) != (new := after.computed.get((code, p.code)))
+    ]

@@ -1,8 +1,9 @@
 """Totals, ranks, ties and awards: the cluster's scoring rules, in exact arithmetic.
 
 Province total = Σ standard + Σ bonus (capped by the config) − Σ penalty, over agreed
-scores, the self-score standing in where a score is not yet agreed (the total is then
-provisional). Ranks are shared by equal keys ("1, 2, 2, 4"); the key is the total, then
+scores, the computed score (else the self-score) standing in where a score is not yet
+agreed (the total is then provisional). The self total takes the ``TuCham`` entry, else
+the computed score. Ranks are shared by equal keys ("1, 2, 2, 4"); the key is the total, then
 the sum of each tie-break group in the configured order. A tie left after every rule
 that straddles an award line needs a vote, and that award is not final.
 """
@@ -71,9 +72,9 @@ def province_totals(sheet: Scoresheet, province: str, rules: Rules) -> Totals:
     missing = 0
     for criterion in sheet.criteria:
         key = (criterion.code, province)
-        own = sheet.self_scores.get(key)
+        own = sheet.own(key)  # the TuCham entry, else the computed score
         agreed = sheet.agreed.get(key)
-        counted = agreed if agreed is not None else own
+        counted = sheet.score(key)  # agreed, else computed, else the TuCham entry
         missing += own is None
         provisional |= agreed is None
         group_self[criterion.group] += criterion.kind.sign * (own or ZERO)

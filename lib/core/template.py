@@ -7,22 +7,28 @@ it (or the demo data) into an empty Google Sheet or a new local .xlsx.
 from __future__ import annotations
 
 from lib.core.config import ClusterConfig
-from lib.core.grammar import HEADERS, LOG
+from lib.core.grammar import HEADERS, LOG, TEMPLATE_CRITERIA_HEADERS
 from lib.core.model import RawWorkbook
 
 TITLE = "Cụm thi đua: {name} — năm {year}"
 
 
 def template_workbook(config: ClusterConfig) -> RawWorkbook:
-    """Tabs TieuChi, TuCham, MinhChung, ThongNhat, NhatKy with headers and the members' columns."""
+    """Tabs TieuChi, TuCham, MinhChung, ThongNhat, KeHoach, KetQua, NhatKy with headers and the members' columns.
+
+    ``TieuChi`` carries the optional ``Cách tính``/``Chiều``/``Hệ số`` columns (blank: typed
+    scores); ``KeHoach``/``KetQua`` hold the targets and results of computed criteria.
+    """
     title = [TITLE.format(name=config.name, year=config.year)]
     members = ["Mã", *(p.name for p in config.provinces)]
-    criteria_header = [HEADERS[key][0] for key in ("code", "group", "criterion", "max", "kind", "note")]
+    criteria_header = [HEADERS[key][0] for key in TEMPLATE_CRITERIA_HEADERS]
     return {
         "TieuChi": [title, [], criteria_header],
         "TuCham": [title, [], members],
         "MinhChung": [title, [], members],
         "ThongNhat": [title, [], members],
+        "KeHoach": [title, [], members],
+        "KetQua": [title, [], members],
         "NhatKy": [list(LOG.names[:7])],  # the change id column is added by the first save
     }
 

@@ -62,7 +62,7 @@ def progress(evaluation: Evaluation, config: ClusterConfig, today: dt.date) -> l
     imported = last_imports(sheet)
     rows = []
     for province in config.provinces:
-        missing = tuple(c for c in codes if (c, province.code) not in sheet.self_scores)
+        missing = tuple(c for c in codes if sheet.own((c, province.code)) is None)
         evidence = sum(1 for c in codes if sheet.evidence.get((c, province.code)))
         status, due = _status(len(codes) - len(missing), len(missing), table_due, last_due, today)
         rows.append(Progress(province, len(codes) - len(missing), len(codes), missing, evidence, status, due,

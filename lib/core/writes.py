@@ -35,9 +35,12 @@ from lib.core.model import (
     FROZE,
     Adjustment,
     CellKey,
+    CellPlace,
     ChangeSet,
     Conflict,
+    Criterion,
     FreezeEvent,
+    Method,
     Nomination,
     Params,
     Province,
@@ -79,11 +82,46 @@ def validate(change_set: ChangeSet, sheet: Scoresheet) -> list[tuple[str, Params
         seen.add((adj.criterion, adj.province))
         if not adj.reason.strip():
             found.append(("change.no_reason", at))
-        if adj.new is not None and not (adj.new.is_finite() and 0 <= adj.new <= criterion.max_points):
+        if adj.tab != "ThongNhat":
+            found.extend(correction_problems(adj, criterion, at))
+        elif adj.new is not None and not (adj.new.is_finite() and 0 <= adj.new <= criterion.max_points):
             found.append(("change.out_of_range", (*at, ("value", adj.new), ("max", criterion.max_points))))
         if adj.new == adj.old:
             found.append(("change.unchanged", at))
     return found
+
+
+def correction_problems(adj: Adjustment, criterion: Criterion, at: Params) -> list[tuple[str, Params]]:
+    """What is wrong with a correction of a target or a result (not bounded by the max)."""
+    if adj.tab not in ("KeHoach", "KetQua") or criterion.method is None or (
+            adj.tab == "KeHoach" and criterion.method is not Method.TARGET):
+        return [("change.not_computed", (*at, ("tab", adj.tab)))]
+    if adj.new is None:
+        return []
+    if not adj.new.is_finite() or adj.tab == "KeHoach" and adj.new <= 0:
+        return [("change.bad_target", (*at, ("value", adj.new)))]
+    if criterion.method is Method.PER_COUNT and (adj.new < 0 or adj.new != adj.new.to_integral_value()):
+        return [("change.bad_count", (*at, ("value", adj.new)))]
+    if criterion.method is Method.PASS_FAIL and adj.new not in (0, 1):
+        return [("change.bad_pass_fail", (*at, ("value", adj.new)))]
+    return []
+
+
+def log_label(adj: Adjustment) -> str:
+    """The ``Mã`` of an adjustment's log row: the criterion, with the tab for a target or result."""
+    return adj.criterion if adj.tab == "ThongNhat" else f"{adj.criterion} ({adj.tab})"
+
+
+def current_value(adj: Adjustment, sheet: Scoresheet) -> Decimal | None:
+    """What the adjustment's cell holds now (a target or result as read, an agreed score)."""
+    values = {"KeHoach": sheet.targets, "KetQua": sheet.results}.get(adj.tab, sheet.agreed)
+    return values.get((adj.criterion, ProvinceCode(adj.province)))
+
+
+def place_of(adj: Adjustment, sheet: Scoresheet) -> CellPlace | None:
+    """Where the adjustment's cell lives, None when its tab has no row or column for it."""
+    places = {"KeHoach": sheet.target_places, "KetQua": sheet.result_places}.get(adj.tab, sheet.agreed_places)
+    return places.get((adj.criterion, ProvinceCode(adj.province)))
 
 
 def province_name(sheet: Scoresheet, code: str) -> str:
@@ -100,13 +138,13 @@ def _province_keys(sheet: Scoresheet, code: str) -> set[str]:
 
 def conflict(adj: Adjustment, sheet: Scoresheet) -> Conflict | None:
     """The conflict on ``adj``'s cell, or None when it holds ``old`` (or already ``new``)."""
-    current = sheet.agreed.get((adj.criterion, ProvinceCode(adj.province)))
+    current = current_value(adj, sheet)
     if current == adj.old or current == adj.new:
         return None
     by = at = None
     keys = _province_keys(sheet, adj.province)
     for entry in reversed(sheet.log):
-        if code_text(entry.criterion) == adj.criterion and fold(entry.province) in keys:
+        if code_text(entry.criterion) == log_label(adj) and fold(entry.province) in keys:
             try:
                 logged = parse_score(entry.new or None)
             except CellParseError:
@@ -121,7 +159,7 @@ def conflict(adj: Adjustment, sheet: Scoresheet) -> Conflict | None:
 def already_logged(change_set: ChangeSet, adj: Adjustment, sheet: Scoresheet) -> bool:
     """True when a log row of ``change_set`` records ``adj``'s cell (an earlier attempt landed)."""
     keys = _province_keys(sheet, adj.province)
-    return any(e.change_id == change_set.id and code_text(e.criterion) == adj.criterion and fold(e.province) in keys
+    return any(e.change_id == change_set.id and code_text(e.criterion) == log_label(adj) and fold(e.province) in keys
                for e in sheet.log)
 
 
@@ -170,9 +208,10 @@ def save_batch(change_set: ChangeSet, pending: Sequence[Adjustment], sheet: Scor
     cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
     rows: list[list[object]] = []
     for adj in pending:
-        place = sheet.agreed_places[(adj.criterion, ProvinceCode(adj.province))]
+        place = place_of(adj, sheet)
+        assert place is not None, adj  # the store checks every place first
         cells[(place.tab, place.row, place.col)] = raw_value(adj.new)
-        rows.append(layout.row([stamp, change_set.user, province_name(sheet, adj.province), adj.criterion,
+        rows.append(layout.row([stamp, change_set.user, province_name(sheet, adj.province), log_label(adj),
                                 score_text(adj.old), score_text(adj.new), adj.reason.strip(), change_set.id]))
     return WriteBatch(cells=cells, appends={layout.tab: rows}, new_tabs=layout.new_tabs)
 

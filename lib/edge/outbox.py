@@ -365,13 +365,14 @@ def change_set_to_json(change_set: ChangeSet) -> dict[str, Any]:
         "id": change_set.id, "user": change_set.user, "role": change_set.role.value,
         "created_at": change_set.created_at,
         "adjustments": [{"criterion": a.criterion, "province": a.province, "old": _dec(a.old), "new": _dec(a.new),
-                         "reason": a.reason} for a in change_set.adjustments],
+                         "reason": a.reason, "tab": a.tab} for a in change_set.adjustments],
     }
 
 
 def change_set_from_json(data: dict[str, Any]) -> ChangeSet:
     """The inverse of ``change_set_to_json``."""
-    adjustments = tuple(Adjustment(a["criterion"], a["province"], _undec(a["old"]), _undec(a["new"]), a["reason"])
+    adjustments = tuple(Adjustment(a["criterion"], a["province"], _undec(a["old"]), _undec(a["new"]), a["reason"],
+                                   a.get("tab", "ThongNhat"))
                         for a in data["adjustments"])
     return ChangeSet(data["user"], Role(data["role"]), adjustments, data["id"], data["created_at"])
 

@@ -58,6 +58,18 @@ class Broadcast:
         self._changed = asyncio.Event()
         self.subscribers = 0
         self.sent = 0
+        self.agenda: bytes | None = None  # the ``event: agenda`` frame of the ceremony's current item
+        self._agenda_on_connect = False
+
+    def publish_agenda(self, frame: bytes, *, on_connect: bool = True) -> None:
+        """Make ``frame`` (an ``event: agenda`` frame, no id) the agenda and wake every subscriber.
+
+        ``on_connect=False`` (no current item): sent to those connected now, not to newcomers.
+        """
+        self.agenda = frame
+        self._agenda_on_connect = on_connect
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
 
     def publish(self, message: Message) -> None:
         """Make ``message`` current and wake every subscriber (call on the loop's thread)."""
@@ -71,18 +83,28 @@ class Broadcast:
 
         The current version first (unless ``last_event_id`` says the client has it), then each
         new version once, a status frame when only the staleness changed, and a comment line
-        every ``keepalive`` seconds of silence.
+        every ``keepalive`` seconds of silence. The agenda frame goes out whenever it changes
+        (and on connecting, when one is set); it carries no ``id``, so a reconnecting client's
+        ``Last-Event-ID`` stays the data version.
         """
         self.subscribers += 1
         try:
             sent = self.current
+            agenda, greet = self.agenda, self._agenda_on_connect  # both now: the yields below may wait
             yield b"retry: 2000\n\n"
             if sent is not None:
                 # A client that has this version gets only its freshness (it may have shown "stale").
                 yield sent.event if last_event_id != str(sent.version) else sent.status
+            if agenda is not None and greet:
+                yield agenda
             while True:
                 changed = self._changed
                 message = self.current
+                if self.agenda is not agenda:
+                    agenda = self.agenda
+                    if agenda is not None:
+                        yield agenda
+                    continue
                 if message is sent or message is None:
                     try:
                         await asyncio.wait_for(changed.wait(), keepalive)

@@ -1,4 +1,4 @@
-"""The server's secret that signs freeze records: from secrets.toml, else generated once.
+"""The server's secret that signs freeze records and sign-in cookies: from secrets.toml, else generated once.
 
 ``[auth] freeze_secret`` in ``.streamlit/secrets.toml`` (``$THIDUA_SECRETS``) when it is set;
 otherwise 32 random bytes written once to ``freeze.secret`` in the cache directory
@@ -9,6 +9,8 @@ checks with the same key; a second host needs the same ``freeze_secret`` in its 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import time
@@ -42,6 +44,15 @@ def freeze_key(secrets_path: Path | None = None, directory: Path | None = None) 
     if configured is not None:
         return configured
     return _generated(directory or cache_dir())
+
+
+def grant_key(secrets_path: Path | None = None, directory: Path | None = None) -> bytes:
+    """The key that signs the sign-in cookie: derived from the freeze key, so one secret serves both.
+
+    Derived (HMAC-SHA256 with a fixed label) rather than reused, so a signed ``Chot`` row can
+    never pass for a cookie or the other way round.
+    """
+    return hmac.new(freeze_key(secrets_path, directory), b"thidua sign-in cookie v1", hashlib.sha256).digest()
 
 
 def _configured(path: Path) -> bytes | None:

@@ -52,11 +52,11 @@ from lib.core.writes import (
     LOG_TIME_FORMAT,
     LogLayout,
     already_logged,
-    cell_key,
     conflict,
     freeze_batch,
     import_batch,
     nomination_batch,
+    place_of,
     province_name,
     save_batch,
     validate,
@@ -113,8 +113,11 @@ def save(
         if problems:
             raise InvalidChangeSet(problems)
         for adj in pending:
-            if cell_key(adj) not in sheet.agreed_places:
-                raise LayoutError("layout.no_agreed_cell", criterion=adj.criterion,
+            if place_of(adj, sheet) is None:
+                if adj.tab == "ThongNhat":
+                    raise LayoutError("layout.no_agreed_cell", criterion=adj.criterion,
+                                      name=province_name(sheet, adj.province))
+                raise LayoutError("layout.no_figure_cell", tab=adj.tab, criterion=adj.criterion,
                                   name=province_name(sheet, adj.province))
         conflicts = [c for a in pending if (c := conflict(a, sheet)) is not None]
         if conflicts:

@@ -52,6 +52,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "status.agreed": {"vi": "Đã thống nhất", "en": "Agreed"},
     "status.needs_vote": {"vi": "Cần biểu quyết", "en": "Needs a vote"},
     "status.decided_by": {"vi": "hơn nhờ {group}", "en": "ahead on {group}"},
+    "col.target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "col.result": {"vi": "Kết quả", "en": "Result"},
+    "col.computed": {"vi": "Tính theo chỉ tiêu", "en": "Computed"},
+    "col.claim_diff": {"vi": "Tự chấm − tính", "en": "Self − computed"},
+    "col.method": {"vi": "Cách tính", "en": "Method"},
+    "col.working": {"vi": "Cách tính điểm", "en": "Working"},
+    "method.target": {"vi": "kế hoạch", "en": "target"},
+    "method.relative": {"vi": "so với dẫn đầu", "en": "relative"},
+    "method.pass_fail": {"vi": "đạt/không", "en": "pass/fail"},
+    "method.per_count": {"vi": "theo lần", "en": "per count"},
+    "direction.lower": {"vi": "giảm", "en": "lower"},
+    "working.exceeded": {
+        "vi": "vượt {excess} % · dẫn đầu {leader} % ({who}) · {base} + {spread} × {excess}/{leader} = {score}",
+        "en": "exceeded by {excess} % · leader {leader} % ({who}) · {base} + {spread} × {excess}/{leader} = {score}"},
+    "working.met": {"vi": "đạt đúng kế hoạch · {base} = {score}", "en": "exactly on target · {base} = {score}"},
+    "working.not_met": {"vi": "đạt {ratio} % kế hoạch · {base} × {ratio} % = {score}{clamp}",
+                        "en": "{ratio} % of target · {base} × {ratio} % = {score}{clamp}"},
+    "working.relative": {"vi": "dẫn đầu {best} ({who}) · {max} × {top}/{bottom} = {score}",
+                         "en": "best {best} ({who}) · {max} × {top}/{bottom} = {score}"},
+    "working.relative_zero": {"vi": "kết quả 0, tốt nhất · {score}", "en": "result 0, the best · {score}"},
+    "working.relative_none": {"vi": "tốt nhất cụm là {best} (không lớn hơn 0) · {score}",
+                              "en": "the cluster's best is {best} (not above 0) · {score}"},
+    "working.pass": {"vi": "đạt · {score}", "en": "pass · {score}"},
+    "working.fail": {"vi": "không đạt · {score}", "en": "fail · {score}"},
+    "working.count": {"vi": "{count} lần × {factor} = {raw}{capped}", "en": "{count} × {factor} = {raw}{capped}"},
     "kind.standard": {"vi": "chuẩn", "en": "standard"},
     "kind.bonus": {"vi": "thưởng", "en": "bonus"},
     "kind.penalty": {"vi": "trừ", "en": "penalty"},
@@ -123,6 +148,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "login.submit": {"vi": "Đăng nhập", "en": "Sign in"},
     "login.ok": {"vi": "Đã đăng nhập: {user} ({role}), đến {until}", "en": "Signed in: {user} ({role}) until {until}"},
     "login.out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "login.first": {"vi": "Trang này cần đăng nhập trước (thư ký hoặc quản trị).",
+                    "en": "Sign in first: this page is for the secretary and the admin."},
+    "login.first_admin": {"vi": "Trang này cần đăng nhập trước bằng mã của quản trị.",
+                          "en": "Sign in first with the admin's passcode: this page is for the admin."},
+    "login.go": {"vi": "Đến trang đăng nhập", "en": "Go to the sign-in page"},
+    "login.back": {"vi": "Về trang chính", "en": "Back to the dashboard"},
+    "login.lasts": {"vi": "Đăng nhập được giữ trên trình duyệt này đến khi hết hạn hoặc khi đăng xuất.",
+                    "en": "This browser stays signed in until the sign-in expires or you sign out."},
     "login.lockouts": {"vi": "Địa chỉ đang bị tạm khóa đăng nhập ({count}): {addresses}",
                        "en": "Addresses locked out of sign-in ({count}): {addresses}"},
     "login.clear_lockouts": {"vi": "Mở khóa đăng nhập cho mọi địa chỉ", "en": "Clear all sign-in lock-outs"},
@@ -147,6 +180,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "review.agree_self": {"vi": "Thống nhất như tự chấm (các tiêu chí chưa thống nhất)",
                           "en": "Agree as self-scored (criteria not yet agreed)"},
+    "review.agree_computed": {"vi": "Thống nhất như tính theo chỉ tiêu (các tiêu chí tính điểm chưa thống nhất)",
+                              "en": "Agree as computed (computed criteria not yet agreed)"},
     "review.col.new": {"vi": "Điểm thống nhất mới", "en": "New agreed score"},
     "review.col.agreed": {"vi": "Đang thống nhất", "en": "Agreed now"},
     "review.col.flag": {"vi": "Cảnh báo", "en": "Warning"},
@@ -186,6 +221,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "review.quarantined": {"vi": "Mục hỏng trong hàng đợi (đã cách ly, không bị xóa)",
                            "en": "Unreadable outbox entry (quarantined, not deleted)"},
     "review.drop_quarantined": {"vi": "Đã xem, bỏ mục này", "en": "Seen, remove this entry"},
+    "fix.title": {"vi": "Sửa chỉ tiêu hoặc kết quả (tiêu chí tính theo chỉ tiêu)",
+                  "en": "Correct a target or a result (computed criteria)"},
+    "fix.help": {
+        "vi": "Hội nghị sửa số liệu giao (KeHoach) hoặc kết quả (KetQua) của tỉnh đang xem xét; mọi tỉnh có "
+              "điểm thay đổi theo (kể cả khi đổi tỉnh dẫn đầu) được liệt kê trước khi lưu.",
+        "en": "The meeting corrects the province's assigned target (KeHoach) or its result (KetQua); every "
+              "province whose score follows (a new leader included) is listed before saving.",
+    },
+    "fix.criterion": {"vi": "Tiêu chí cần sửa", "en": "Criterion to correct"},
+    "fix.tab": {"vi": "Sửa", "en": "Correct"},
+    "fix.tab.KeHoach": {"vi": "Chỉ tiêu giao (KeHoach)", "en": "Target (KeHoach)"},
+    "fix.tab.KetQua": {"vi": "Kết quả (KetQua)", "en": "Result (KetQua)"},
+    "fix.now": {"vi": "Đang ghi: {value}", "en": "Now: {value}"},
+    "fix.value": {"vi": "Giá trị mới (như ô bảng tính, ví dụ 7,5)", "en": "New value (like a cell, e.g. 7,5)"},
+    "fix.reason": {"vi": "Lý do sửa", "en": "Reason"},
+    "fix.scores": {"vi": "Điểm tính theo chỉ tiêu thay đổi", "en": "Computed scores that move"},
+    "fix.score_move": {"vi": "{criterion} – {name}: {old} → {new}", "en": "{criterion} – {name}: {old} → {new}"},
+    "fix.hidden": {"vi": "đã thống nhất {agreed}: tổng không đổi", "en": "agreed {agreed}: total unchanged"},
+    "fix.no_move": {"vi": "Không điểm nào thay đổi.", "en": "No score moves."},
+    "fix.save": {"vi": "Lưu sửa số liệu", "en": "Save the correction"},
     "freeze.state_frozen": {"vi": "Đã chốt lúc {time} bởi {user} — mã {fingerprint}",
                             "en": "Frozen at {time} by {user} — fingerprint {fingerprint}"},
     "freeze.state_open": {"vi": "Chưa chốt. Mã hiện tại của điểm thống nhất: {fingerprint}",
@@ -431,6 +486,44 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "criterion {criterion}: score {value!r} outside 0–{max}"},
     "rules.unknown_tie_break_group": {"vi": "nhóm {name!r} không có trong TieuChi; bỏ qua",
                                       "en": "group {name!r} is not in TieuChi; ignored"},
+    # quantitative criteria (computed from KeHoach / KetQua)
+    "quant.bad_method": {
+        "vi": "tiêu chí {code}: cách tính {value!r} không hợp lệ (kế hoạch, so với dẫn đầu, đạt/không, theo lần)",
+        "en": "criterion {code}: method {value!r} is not valid (target, relative, pass_fail or per_count)"},
+    "quant.bad_direction": {"vi": "tiêu chí {code}: chiều {value!r} không hợp lệ (tăng hoặc giảm)",
+                            "en": "criterion {code}: direction {value!r} is not valid (higher or lower)"},
+    "quant.factor_unreadable": {"vi": "tiêu chí {code}: hệ số: {cause}", "en": "criterion {code}: factor: {cause}"},
+    "quant.method_not_for_kind": {
+        "vi": "tiêu chí {code} loại {kind}: cách tính {method!r} chỉ dùng cho tiêu chí chuẩn "
+              "(tiêu chí thưởng/trừ chỉ tính theo lần); điểm được lấy như nhập tay",
+        "en": "criterion {code} of kind {kind}: method {method!r} is for standard criteria only "
+              "(bonus and penalty criteria may only be per count); scores are taken as typed"},
+    "quant.bad_share": {
+        "vi": "tiêu chí {code}: hệ số {value:score} phải lớn hơn 0 và không quá 1 (phần điểm khi đạt kế hoạch)",
+        "en": "criterion {code}: factor {value:score} must be above 0 and at most 1 (the target share)"},
+    "quant.bad_points_per_count": {
+        "vi": "tiêu chí {code} tính theo lần cần hệ số (điểm mỗi lần) lớn hơn 0",
+        "en": "criterion {code} is per count and needs a factor (points per count) above 0"},
+    "quant.target_missing": {"vi": "{name} chưa có chỉ tiêu kế hoạch tiêu chí {code} ({tab}); chưa tính được điểm",
+                             "en": "{name} has no target for criterion {code} ({tab}); no computed score yet"},
+    "quant.result_missing": {"vi": "{name} chưa có kết quả tiêu chí {code} ({tab}); chưa tính được điểm",
+                             "en": "{name} has no result for criterion {code} ({tab}); no computed score yet"},
+    "quant.target_unreadable": {"vi": "chỉ tiêu của {name}, tiêu chí {code}: {cause}",
+                                "en": "target of {name}, criterion {code}: {cause}"},
+    "quant.result_unreadable": {"vi": "kết quả của {name}, tiêu chí {code}: {cause}",
+                                "en": "result of {name}, criterion {code}: {cause}"},
+    "quant.target_not_positive": {"vi": "chỉ tiêu của {name}, tiêu chí {code}: {value!r} phải lớn hơn 0",
+                                  "en": "target of {name}, criterion {code}: {value!r} must be above 0"},
+    "quant.bad_count": {"vi": "kết quả của {name}, tiêu chí {code}: {value!r} không phải số lần (số nguyên không âm)",
+                        "en": "result of {name}, criterion {code}: {value!r} is not a count (a whole number ≥ 0)"},
+    "quant.result_negative": {
+        "vi": "kết quả của {name}, tiêu chí {code}: {value!r} âm, không dùng được khi chiều là giảm",
+        "en": "result of {name}, criterion {code}: {value!r} is negative (not allowed when lower is better)"},
+    "quant.unknown_word": {"vi": "{value!r} không phải đạt/không đạt (đạt, có, x, 1 / không đạt, chưa đạt, không, 0)",
+                           "en": "{value!r} is not pass/fail (đạt, có, x, 1, yes, pass / không đạt, chưa đạt, "
+                                 "không, 0, no, fail)"},
+    "quant.self_differs": {"vi": "{name}, tiêu chí {code}: tự chấm {self:points}; tính theo chỉ tiêu {computed:points}",
+                           "en": "{name}, criterion {code}: self-scored {self:points}; computed {computed:points}"},
     # votes
     "vote.bad_count": {"vi": "biểu quyết {vote}: {value!r} không phải là một số đếm (số nguyên không âm)",
                        "en": "vote {vote}: {value!r} is not a count (a whole number, not negative)"},
@@ -455,6 +548,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "Criterion {criterion} – {name}: a reason is required"},
     "change.out_of_range": {"vi": "Tiêu chí {criterion} – {name}: điểm {value:score} ngoài khoảng 0–{max:score}",
                             "en": "Criterion {criterion} – {name}: score {value:score} outside 0–{max:score}"},
+    "change.not_computed": {"vi": "Tiêu chí {criterion} – {name}: tiêu chí này không lấy số liệu từ trang {tab}",
+                            "en": "Criterion {criterion} – {name}: this criterion takes no figures from the {tab} tab"},
+    "change.bad_target": {"vi": "Tiêu chí {criterion} – {name}: chỉ tiêu {value:score} phải lớn hơn 0",
+                          "en": "Criterion {criterion} – {name}: the target {value:score} must be above 0"},
+    "change.bad_count": {"vi": "Tiêu chí {criterion} – {name}: {value:score} không phải số lần (số nguyên không âm)",
+                         "en": "Criterion {criterion} – {name}: {value:score} is not a count (a whole number ≥ 0)"},
+    "change.bad_pass_fail": {"vi": "Tiêu chí {criterion} – {name}: kết quả đạt/không ghi 1 (đạt) hoặc 0 (không đạt)",
+                             "en": "Criterion {criterion} – {name}: a pass/fail result is 1 (pass) or 0 (fail)"},
     "change.unchanged": {"vi": "Tiêu chí {criterion} – {name}: điểm mới trùng điểm cũ, không có gì để lưu",
                          "en": "Criterion {criterion} – {name}: the new score equals the old one, nothing to save"},
     "edit.unreadable": {"vi": "Tiêu chí {criterion}: {cause}", "en": "Criterion {criterion}: {cause}"},
@@ -539,6 +640,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "Tab {tab} has no header row with a «Mã» column; nothing can be written"},
     "layout.no_log_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi nhật ký được",
                              "en": "Tab {tab} has no header row; the log cannot be written"},
+    "layout.no_figure_cell": {
+        "vi": "Trang {tab} chưa có dòng hoặc cột cho tiêu chí {criterion} – {name}: thêm dòng/cột đó rồi lưu lại",
+        "en": "Tab {tab} has no row or column for criterion {criterion} – {name}: add it, then save again"},
     "layout.no_agreed_cell": {
         "vi": "Trang ThongNhat chưa có dòng hoặc cột cho tiêu chí {criterion} – {name}: thêm dòng/cột đó rồi lưu lại",
         "en": "Tab ThongNhat has no row or column for criterion {criterion} – {name}: add it, then save again"},
@@ -585,6 +689,8 @@ class _Value:
     def __format__(self, spec: str) -> str:
         if spec == "score":
             return score_text(self.value) if isinstance(self.value, Decimal) else str(self.value)
+        if spec == "points":  # two decimals, decimal comma: 6,40
+            return format(self.value, ".2f").replace(".", ",") if isinstance(self.value, Decimal) else str(self.value)
         return format(self.value, spec)
 
     def __repr__(self) -> str:

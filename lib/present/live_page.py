@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lib.present.catalogue import CATALOGUE, LANGUAGES
 
@@ -34,7 +34,8 @@ li.b1{border-left-color:#f2c200}li.b2{border-left-color:#7fd3f7}li.b3{border-lef
 text-align:right;font-variant-numeric:tabular-nums}.meta{grid-column:2/4;font-size:.82rem;color:#47505e;
 display:flex;flex-wrap:wrap;gap:4px 10px}.mk{padding:0 6px;border-radius:4px;border:1px solid currentColor}
 .pv{color:#8a5a00}.nv{color:#a0112a}.up{color:#0a6b2d;font-weight:700}.dn{color:#a0112a;font-weight:700}
-.gap{font-variant-numeric:tabular-nums}footer{font-size:.78rem;color:#47505e;padding:0 14px 16px}
+.gap{font-variant-numeric:tabular-nums}#agenda{margin:0;padding:8px 14px;background:#e8eefb;font-weight:700}
+#agenda:empty{display:none}footer{font-size:.78rem;color:#47505e;padding:0 14px 16px}
 @media(min-width:700px){body{max-width:760px;margin:0 auto}}
 """
 
@@ -42,6 +43,7 @@ _JS = """
 (function(){
 var L=JSON.parse(document.getElementById('labels').textContent);
 var doc=JSON.parse(document.getElementById('data').textContent);
+var agenda=JSON.parse(document.getElementById('agenda-data').textContent);
 var interval=+document.body.dataset.interval||15;
 var lang=new URLSearchParams(location.search).get('lang')||localStorage.getItem('lang')||
  document.documentElement.lang;
@@ -70,6 +72,7 @@ function render(){
  document.getElementById('stale').textContent=t('live.stale');
  document.getElementById('frozen').textContent=t('live.frozen');
  document.getElementById('h').textContent=t('live.title');
+ var now=agenda&&agenda[lang];document.getElementById('agenda').textContent=now?'▶ '+now:'';
  var old=doc&&(doc.stale||((Date.now()-Date.parse(doc.fetched_at))/1000>3*interval+30&&down));
  document.body.classList.toggle('stale',!!(down||old));
  document.body.classList.toggle('frozen',!!(doc&&doc.frozen));
@@ -115,6 +118,7 @@ function connect(){
  es.addEventListener('standings',function(e){down=false;retry=1000;apply(JSON.parse(e.data))});
  es.addEventListener('status',function(e){var s=JSON.parse(e.data);down=false;
   if(doc&&s.version===doc.version){doc.stale=s.stale;doc.fetched_at=s.fetched_at}render()});
+ es.addEventListener('agenda',function(e){agenda=JSON.parse(e.data);render()});
  es.onopen=function(){down=false;retry=1000;render()};
  es.onerror=function(){down=true;render();if(es.readyState===2){es.close();setTimeout(connect,retry);retry=Math.min(retry*2,15000)}};
 }
@@ -135,14 +139,18 @@ def _json_script(text: str) -> str:
 
 
 def live_page(document: str | None, *, title: str, year: int, interval: int, lang: str = "vi",
-              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = (), agenda: str = "") -> str:
+              illustrative: bool = False, award_places: Sequence[tuple[int, int]] = (),
+              agenda: Mapping[str, object] | None = None) -> str:
     """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded.
 
-    ``agenda`` is the official session's current item, worded at render time ("" for none).
+    ``agenda`` is the official session's current item worded in each language
+    (``{"index": 4, "vi": …, "en": …}``, "" or None for none); the page then follows the
+    ``event: agenda`` frames of ``/api/events``, so it moves with the secretary without a reload.
     """
     lang = lang if lang in LANGUAGES else "vi"
     labels = {code: {key: CATALOGUE[key][code] for key in _KEYS} for code in LANGUAGES}
     bands = json.dumps([list(b) for b in award_places])
+    now = str((agenda or {}).get(lang) or "")
     note = f'<p id="illu">{html.escape(CATALOGUE["illustrative"][lang])}</p>' if illustrative else ""
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
@@ -153,9 +161,11 @@ def live_page(document: str | None, *, title: str, year: int, interval: int, lan
         f'<div class="sub"><span>{html.escape(title)} · {int(year)}</span><button id="sw" type="button">'
         f'{html.escape(CATALOGUE["live.switch"][lang])}</button></div></header>'
         '<div id="stale" role="status" aria-live="polite"></div><div id="frozen"></div>'
-        + (f'<p id="agenda"><b>▶ {html.escape(agenda)}</b></p>' if agenda else "")
+        + f'<p id="agenda" role="status" aria-live="polite">{html.escape(now and "▶ " + now)}</p>'
         + f'{note}<ol id="list" aria-live="polite"></ol><footer id="asof"></footer>'
         f'<script id="data" type="application/json">{_json_script(document or "null")}</script>'
+        f'<script id="agenda-data" type="application/json">{_json_script(json.dumps(agenda or {}, ensure_ascii=False))}'
+        "</script>"
         f'<script id="labels" type="application/json">{_json_script(json.dumps(labels, ensure_ascii=False))}</script>'
         f"<script>{_JS}</script></body></html>"
     )

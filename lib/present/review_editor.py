@@ -7,7 +7,7 @@ Pure presentation: ``ReviewRow`` values in, a ``DataFrame`` out; the edited fram
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import pandas as pd
@@ -17,13 +17,20 @@ from lib.core.errors import CellParseError
 from lib.core.review import Edit, ReviewRow, edit_number
 from lib.present.catalogue import word
 from lib.present.formatting import vn_number, vn_score
+from lib.present.working import working_text
 
-EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag")
+EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag", "computed",
+                  "working")
 """Column ids of the review editor; the page labels them from the UI catalogue."""
+READ_ONLY = ("code", "criterion", "max", "self", "evidence", "agreed", "flag", "computed", "working")
 
 
-def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: str = "vi") -> pd.DataFrame:
+def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: str = "vi",
+                 names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The table the secretary edits: "new" starts at the agreed value (or a prefill), "reason" empty.
+
+    A computed criterion also shows its computed score and the working (``names``: province
+    names for the leader).
 
     Numbers are text with the decimal comma, as everywhere else in the app ("8,00"); what the
     secretary types in "new" is read like a sheet cell (``8,5`` or ``8.5``).
@@ -43,6 +50,8 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
             "new": vn_score(_prefill_number(new)),  # as a score is typed, with the decimal comma: "8,5"
             "reason": edit.reason if edit else "",
             "flag": word(*r.unlogged, lang) if r.unlogged else "",
+            "computed": vn_number(r.computed),
+            "working": working_text(r.working, names, lang) if r.working else "",
         })
     return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
 

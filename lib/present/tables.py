@@ -6,6 +6,7 @@ Numbers are formatted here, Vietnamese style, so a page only lays tables out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import pandas as pd
 
@@ -20,7 +21,9 @@ from lib.core.tracker import Progress
 from lib.present.catalogue import award_label, describe, t
 from lib.present.formatting import clock, rank_label, signed, vn_date, vn_number, vn_score
 from lib.present.status import margin_text
+from lib.present.working import method_label, working_text
 
+CENT = Decimal("0.01")
 KIND_KEYS = {Kind.STANDARD: "kind.standard", Kind.BONUS: "kind.bonus", Kind.PENALTY: "kind.penalty"}
 
 
@@ -76,27 +79,63 @@ def group_matrix(evaluation: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame
 
 
 def province_criteria(evaluation: Evaluation, code: str, lang: str = "vi") -> pd.DataFrame:
-    """One province's criteria: max, self-score, agreed score, evidence."""
+    """One province's criteria: max, self-score, agreed score, evidence.
+
+    When the workbook has computed criteria, the table also shows each one's target, result,
+    computed score and working, and the self-score's difference from the computed one
+    (``claim_style`` highlights it).
+    """
     sheet = evaluation.sheet
+    quantitative = any(c.computed for c in sheet.criteria)
+    names = {p.code: p.name for p in sheet.provinces}
     rows = []
     for c in sheet.criteria:
         key = (c.code, code)
         own, agreed = sheet.self_scores.get(key), sheet.agreed.get(key)
-        rows.append(
-            {
-                t("col.code", lang): c.code,
-                t("col.group", lang): c.group,
-                t("col.criterion", lang): c.text,
-                t("col.kind", lang): t(KIND_KEYS[c.kind], lang),
-                t("col.max", lang): vn_score(c.max_points),
-                t("col.self", lang): vn_score(own, t("scores.missing", lang)),
-                t("col.agreed", lang): vn_score(agreed, "— " + t("scores.not_agreed", lang)),
-                t("col.diff", lang): signed(agreed - own) if agreed is not None and own is not None
-                and agreed != own else "",
-                t("col.evidence", lang): sheet.evidence.get(key, ""),
+        computed, working = sheet.computed.get(key), sheet.workings.get(key)
+        if own is None and computed is not None:
+            own = computed  # the computed score stands in for a blank self-score
+        row = {
+            t("col.code", lang): c.code,
+            t("col.group", lang): c.group,
+            t("col.criterion", lang): c.text,
+            t("col.kind", lang): t(KIND_KEYS[c.kind], lang),
+            t("col.max", lang): vn_score(c.max_points),
+            t("col.self", lang): vn_score(own, t("scores.missing", lang)),
+        }
+        if quantitative:
+            claim = sheet.self_scores.get(key)
+            row |= {
+                t("col.computed", lang): vn_number(computed) if computed is not None else (
+                    t("scores.missing", lang) if c.computed else ""),
+                t("col.claim_diff", lang): signed(claim - computed) if claim is not None and computed is not None
+                and abs(claim - computed) >= CENT else "",
+                t("col.method", lang): method_label(working, lang) if working else (
+                    t(f"method.{c.method.name.lower()}", lang) if c.method else ""),
+                t("col.target", lang): vn_score(sheet.targets.get(key)),
+                t("col.result", lang): (working.result_text or vn_score(sheet.results.get(key))) if working
+                else vn_score(sheet.results.get(key)),
+                t("col.working", lang): working_text(working, names, lang) if working else "",
             }
-        )
+        row |= {
+            t("col.agreed", lang): vn_score(agreed, "— " + t("scores.not_agreed", lang)),
+            t("col.diff", lang): signed(agreed - own) if agreed is not None and own is not None
+            and agreed != own else "",
+            t("col.evidence", lang): sheet.evidence.get(key, ""),
+        }
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def claim_style(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """CSS per cell of ``province_criteria``: the self-score and its difference from the computed one, amber."""
+    styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    column = t("col.claim_diff", lang)
+    if column in frame:
+        differs = frame[column] != ""
+        for name in (column, t("col.self", lang)):
+            styles.loc[differs, name] = "background-color: #fff4ce; color: #7a4f01; font-weight: 600"
+    return styles
 
 
 def problems_table(evaluation: Evaluation | Iterable[Problem], lang: str = "vi") -> pd.DataFrame:

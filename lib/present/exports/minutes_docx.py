@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -43,6 +44,7 @@ from lib.present.wording import (
     vote_outcome,
     vote_tally,
 )
+from lib.present.working import working_text
 
 FONT = "Times New Roman"
 DOTS = "……………………………"
@@ -185,6 +187,7 @@ def _content(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig)
         grid(doc, ["TT", "Tỉnh", "Tiêu chí", "Điểm cũ", "Điểm mới", "Lý do"], rows, [10, 26, 50, 16, 16, 47])
     else:
         para(doc, "Hội nghị thống nhất giữ nguyên điểm tự chấm của các tỉnh.", indent=True)
+    _computed(doc, evaluation, province_names)
     para(doc, "2. Kết quả chấm điểm, xếp hạng đã thống nhất", bold=True, indent=True)
     rows = [[rank_label(s), s.province.name, vn_number(s.self_total),
              vn_number(s.agreed_total) + (" (tạm tính)" if s.provisional else ""), award_text(s),
@@ -203,6 +206,25 @@ def _content(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig)
                   "chưa phân định được theo các tiêu chí phụ: chờ biểu quyết.", indent=True)
     if not evaluation.sheet.votes and not pending:
         para(doc, "Không có trường hợp phải biểu quyết.", indent=True)
+
+
+def _computed(doc: DocumentObject, evaluation: Evaluation, province_names: dict[str, str]) -> None:
+    """The criteria computed from targets and results, and each self-score that differs, with the working."""
+    sheet = evaluation.sheet
+    computed = [c for c in sheet.criteria if c.computed]
+    if not computed:
+        return
+    para(doc, "Các tiêu chí tính điểm theo chỉ tiêu kế hoạch và kết quả thực hiện: "
+              + ", ".join(f"{c.code} ({c.text})" for c in computed) + ".", indent=True)
+    differing = [(key, own) for key, own in sheet.self_scores.items()
+                 if key in sheet.computed and abs(own - sheet.computed[key]) >= Decimal("0.01")]
+    if differing:
+        para(doc, "Điểm tự chấm khác điểm tính theo chỉ tiêu:", indent=True)
+        rows = [[str(i), province_names.get(p, p), code, vn_number(own), vn_number(sheet.computed[(code, p)]),
+                 working_text(sheet.workings[(code, p)], province_names)]
+                for i, ((code, p), own) in enumerate(sorted(differing), start=1)]
+        grid(doc, ["TT", "Tỉnh", "Tiêu chí", "Tự chấm", "Tính theo chỉ tiêu", "Cách tính"], rows,
+             [10, 26, 16, 18, 20, 75])
 
 
 def _ties(standings: tuple[Standing, ...]) -> list[list[Standing]]:

@@ -40,6 +40,7 @@ from lib.present.wording import (
     status_notes,
     vote_outcome,
 )
+from lib.present.working import working_text
 
 NUMBER_FORMAT = "#,##0.00"
 FIRST_DATA_COLUMN = 4  # A: Mã · B: Tiêu chí · C: Điểm chuẩn · D…: two columns per province
@@ -101,6 +102,8 @@ def summary_xlsx(evaluation: Evaluation, config: ClusterConfig) -> bytes:
     ws = wb.active
     ws.title = "Tổng hợp"
     _summary(ws, evaluation, config)
+    if evaluation.sheet.workings:
+        _computed(wb.create_sheet("Tính theo chỉ tiêu"), evaluation)
     _log(wb.create_sheet("Nhật ký"), evaluation)
     _votes(wb.create_sheet("Biểu quyết"), evaluation, config)
     buffer = io.BytesIO()
@@ -138,8 +141,8 @@ def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> No
             put(ws, row, 3, c.max_points)
             for i, s in enumerate(standings):
                 key = (c.code, s.code)
-                own, agreed = sheet.self_scores.get(key), sheet.agreed.get(key)
-                counted = agreed if agreed is not None else own
+                own, agreed = sheet.own(key), sheet.agreed.get(key)
+                counted = sheet.score(key)  # agreed, else computed, else self
                 put(ws, row, FIRST_DATA_COLUMN + 2 * i, own)
                 put(ws, row, FIRST_DATA_COLUMN + 2 * i + 1, counted, italic=agreed is None)
             row += 1
@@ -215,6 +218,23 @@ def _table(ws: Worksheet, title: str, headers: list[str], rows: list[list[object
     if rows:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(rows)}"
     _print_setup(ws, title, "3:3")
+
+
+def _computed(ws: Worksheet, evaluation: Evaluation) -> None:
+    """One row per computed score: target, result, the self-score claimed, the score and its working."""
+    sheet = evaluation.sheet
+    province_names = names(evaluation)
+    rows: list[list[object]] = []
+    for c in (c for c in sheet.criteria if c.computed):
+        for p in sheet.provinces:
+            key = (c.code, p.code)
+            working = sheet.workings.get(key)
+            rows.append([c.code, c.text, p.name, sheet.targets.get(key), sheet.results.get(key),
+                         sheet.self_scores.get(key), sheet.computed.get(key),
+                         working_text(working, province_names) if working else "chưa có chỉ tiêu hoặc kết quả"])
+    _table(ws, "ĐIỂM TÍNH THEO CHỈ TIÊU VÀ KẾT QUẢ", ["Mã", "Tiêu chí", "Tỉnh", "Chỉ tiêu", "Kết quả", "Tự chấm",
+                                                     "Tính theo chỉ tiêu", "Cách tính điểm"],
+           rows, [8, 40, 16, 10, 10, 9, 10, 80])
 
 
 def _log(ws: Worksheet, evaluation: Evaluation) -> None:
