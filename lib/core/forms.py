@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
-from lib.core.grammar import address, cell_at, code_text, header_columns
+from lib.core.grammar import address, cell_at, code_text, find_header, header_columns
 from lib.core.model import Criterion, Problem, Province, RawTab, RawWorkbook, Scoresheet
 from lib.core.text import fold
 
@@ -189,11 +189,9 @@ def _table(raw: RawWorkbook, meta_title: str, problems: list[Problem]
     for title, rows in raw.items():
         if title == meta_title:
             continue
-        for index, row in enumerate(rows[:_SEARCH_ROWS]):
-            columns = header_columns(row, _SPELLINGS)
-            if "code" in columns and "self" in columns:
-                found.append((title, rows, index, columns))
-                break
+        index = find_header(rows, {key: _SPELLINGS[key] for key in ("code", "self")}, minimum=2, within=_SEARCH_ROWS)
+        if index is not None:
+            found.append((title, rows, index, header_columns(rows[index], _SPELLINGS)))
     if not found:
         problems.append(Problem.error(FORM_TAB, "form.no_table", tab=FORM_TAB))
         return None

@@ -222,13 +222,14 @@ def header_columns(header: Sequence[object], spellings: Mapping[str, Sequence[st
     return found
 
 
-def find_header(rows: RawTab, spellings: Mapping[str, Sequence[str]], minimum: int = 1) -> int | None:
+def find_header(rows: RawTab, spellings: Mapping[str, Sequence[str]], minimum: int = 1,
+                within: int = HEADER_SEARCH_ROWS) -> int | None:
     """The 0-based index of the first top row showing at least ``minimum`` of the headers.
 
     This is the one header search: a title may stand above the header row, within the
-    first ``HEADER_SEARCH_ROWS`` rows.
+    first ``within`` rows (a returned form's instructions take more than a sheet's title).
     """
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(rows[:within]):
         if len(header_columns(row, spellings)) >= minimum:
             return index
     return None

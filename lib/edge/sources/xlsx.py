@@ -36,13 +36,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.core.errors import LayoutError, NotAWorkbook, SourceError
+from lib.core.grammar import HEADER_SEARCH_ROWS
 from lib.core.model import RawTab, RawWorkbook
 from lib.edge.sources import WriteBatch
 from lib.edge.state import cross_process_lock
 
 __all__ = ["XlsxSource", "create_template"]
 
-_HEADER_SEARCH_ROWS = 10
 """``create_template`` looks for the header row within this many rows."""
 
 LOCK_TIMEOUT = 60.0
@@ -240,7 +240,7 @@ class XlsxSource:
 
 def _header_row(rows: Sequence[Sequence[object]]) -> int | None:
     """The 1-based header row: the first of the top rows with two or more values."""
-    for number, row in enumerate(rows[:_HEADER_SEARCH_ROWS], start=1):
+    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
         if sum(1 for v in row if v is not None and v != "") >= 2:
             return number
     return None
