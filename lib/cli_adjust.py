@@ -31,6 +31,7 @@ from lib.core.model import Adjustment, ChangeSet, Province, ProvinceCode, Role, 
 from lib.core.quantitative import read_number
 from lib.core.review import correction_value
 from lib.core.text import fold
+from lib.core.writes import conflict as conflict_on
 from lib.core.writes import current_value
 from lib.edge.sources.factory import open_source
 from lib.edge.store import save_built
@@ -123,7 +124,14 @@ def run_adjust(workbook: str | None, config_file: str | None, user: str, reason:
         return EXIT_ERRORS
 
     def build(sheet: Scoresheet) -> ChangeSet:
-        return ChangeSet(user, Role.SECRETARY, tuple(adjustment(e, sheet, reason) for e in edits))
+        adjustments = tuple(adjustment(e, sheet, reason) for e in edits)
+        # An OLD given on the command line must be what the cell holds: checked here, inside the
+        # store's locks, because the store accepts a cell that already holds NEW (a retry's half).
+        stated = [a for e, a in zip(edits, adjustments, strict=True) if e.old is not _KEEP or e.old_text is not None]
+        conflicts = [c for a in stated if (c := conflict_on(a, sheet, strict=True)) is not None]
+        if conflicts:
+            raise ChangeSetConflict(conflicts)
+        return ChangeSet(user, Role.SECRETARY, adjustments)
 
     try:
         result = save_built(open_source(config, workbook), build, config.provinces)

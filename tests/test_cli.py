@@ -384,6 +384,18 @@ def test_adjust_refusals_exit_1_and_write_nothing(tmp_path: Path, edit: str) -> 
     assert XlsxSource(book).read() == before
 
 
+def test_adjust_with_a_wrong_old_value_is_a_conflict_even_when_the_cell_already_holds_new(tmp_path: Path) -> None:
+    """Found by review: ``9->3,75`` on a cell holding 3,75 logged "9 -> 3,75" and exited 0."""
+    book = shutil.copy(DEMO, tmp_path / "b.xlsx")
+    current = _agreed(book, "1.3", "49")
+    assert current is not None and current != Decimal(9)
+    before = XlsxSource(book).read()
+    code, _ = run_cmd("adjust", str(book), "--user", "X", "--reason", "Y",
+                      f"1.3:49=9->{str(current).replace('.', ',')}")
+    assert code == EXIT_ERRORS
+    assert XlsxSource(book).read() == before, "no log row claiming the cell held 9"
+
+
 def _figures(path: Path):  # noqa: ANN202 - the parsed sheet
     from lib.core.parse import parse_workbook
 

@@ -136,10 +136,15 @@ def _province_keys(sheet: Scoresheet, code: str) -> set[str]:
     return {fold(s) for s in spellings}
 
 
-def conflict(adj: Adjustment, sheet: Scoresheet) -> Conflict | None:
-    """The conflict on ``adj``'s cell, or None when it holds ``old`` (or already ``new``)."""
+def conflict(adj: Adjustment, sheet: Scoresheet, strict: bool = False) -> Conflict | None:
+    """The conflict on ``adj``'s cell, or None when it holds ``old`` (or already ``new``).
+
+    ``strict``: only ``old`` will do — for a writer who stated the value it started from
+    (``adjust CODE:PROVINCE=OLD->NEW``), where a cell already holding NEW would otherwise get
+    a log row claiming it held OLD.
+    """
     current = current_value(adj, sheet)
-    if current == adj.old or current == adj.new:
+    if current == adj.old or (current == adj.new and not strict):
         return None
     by = at = None
     keys = _province_keys(sheet, adj.province)
