@@ -25,14 +25,14 @@ from lib.present.exports.minutes_docx import (
     _cell_lines,
     _setup,
     _signatures,
-    _ties,
     grid,
     long_date,
     para,
     place_name,
+    vote_section,
 )
 from lib.present.formatting import rank_label, vn_number
-from lib.present.wording import award_text, freeze_line, freeze_warning, names, vote_outcome, vote_tally
+from lib.present.wording import award_text, freeze_line, freeze_warning
 
 POST_WORDS = {LEADER: "Cụm trưởng", DEPUTY: "Cụm phó"}
 
@@ -105,18 +105,9 @@ def _scores(doc: DocumentObject, evaluation: Evaluation) -> None:
 
 
 def _votes(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig) -> None:
-    province_names = names(evaluation)
-    para(doc, "2. Kết quả biểu quyết", bold=True, indent=True)
-    for vote in evaluation.sheet.votes:
-        para(doc, f"Biểu quyết {vote.id} ({vote.time}): có mặt {vote.present}, số phiếu phát ra {vote.ballots}; "
-                  f"{vote_tally(vote, province_names)}. Kết quả: "
-                  f"{vote_outcome(vote, province_names, config.vote_majority)}.", indent=True)
-    pending = _ties(evaluation.standings)
-    for tie in pending:
-        para(doc, f"Các tỉnh {', '.join(s.province.name for s in tie)} đồng hạng {tie[0].rank} ở ranh giới xét "
-                  "khen thưởng: chưa có kết quả biểu quyết đạt đa số.", indent=True)
-    if not evaluation.sheet.votes and not pending:
-        para(doc, "Không có trường hợp phải biểu quyết.", indent=True)
+    vote_section(doc, evaluation, config, "2. Kết quả biểu quyết",
+                 "Các tỉnh {names} đồng hạng {rank} ở ranh giới xét khen thưởng: "
+                 "chưa có kết quả biểu quyết đạt đa số.")
 
 
 def _posts(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig) -> None:

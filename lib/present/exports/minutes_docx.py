@@ -195,15 +195,23 @@ def _content(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig)
             for s, m in zip(evaluation.standings, margins(evaluation.standings, config.awards), strict=True)]
     grid(doc, ["Hạng", "Tỉnh", "Tự chấm", "Thống nhất", "Đề nghị khen thưởng", "Khoảng cách tới vạch giải"], rows,
          [20, 28, 18, 22, 45, 32])
-    para(doc, "3. Kết quả biểu quyết", bold=True, indent=True)
+    vote_section(doc, evaluation, config, "3. Kết quả biểu quyết",
+                 "Các tỉnh {names} đồng hạng {rank}, bằng điểm ở ranh giới xét khen thưởng, "
+                 "chưa phân định được theo các tiêu chí phụ: chờ biểu quyết.")
+
+
+def vote_section(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig, heading: str,
+                 pending_tie: str) -> None:
+    """The votes recorded, then each tie still awaiting one (``pending_tie`` with ``{names}``, ``{rank}``)."""
+    province_names = names(evaluation)
+    para(doc, heading, bold=True, indent=True)
     for vote in evaluation.sheet.votes:
         para(doc, f"Biểu quyết {vote.id} ({vote.time}): có mặt {vote.present}, số phiếu phát ra {vote.ballots}; "
                   f"{vote_tally(vote, province_names)}. Kết quả: "
                   f"{vote_outcome(vote, province_names, config.vote_majority)}.", indent=True)
     pending = _ties(evaluation.standings)
     for tie in pending:
-        para(doc, f"Các tỉnh {_names(tie)} đồng hạng {tie[0].rank}, bằng điểm ở ranh giới xét khen thưởng, "
-                  "chưa phân định được theo các tiêu chí phụ: chờ biểu quyết.", indent=True)
+        para(doc, pending_tie.format(names=_names(tie), rank=tie[0].rank), indent=True)
     if not evaluation.sheet.votes and not pending:
         para(doc, "Không có trường hợp phải biểu quyết.", indent=True)
 
