@@ -147,6 +147,21 @@ class _Checker:
             if key not in _SCHEMA[section]:
                 raise self.fail(f"{where}.{key}" if where else key, "khóa không được hỗ trợ (gõ nhầm?)")
 
+    def tables(self, rows: object, section: str) -> list[tuple[str, dict]]:
+        """An ``[[section]]`` array as (where, table) pairs, each table's keys checked; none when absent."""
+        if rows is None:
+            return []
+        if not isinstance(rows, list):
+            raise self.fail(section, f"phải là [[{section}]]")
+        found = []
+        for i, row in enumerate(rows):
+            where = f"{section}[{i}]"
+            if not isinstance(row, dict):
+                raise self.fail(where, "phải là một bảng")
+            self.known_keys(row, section, where)
+            found.append((where, row))
+        return found
+
     def table(self, data: dict, key: str, required: bool = True) -> dict:
         value = data.get(key)
         if value is None and not required:
@@ -279,16 +294,8 @@ def _provinces(check: _Checker, rows: object) -> tuple[Province, ...]:
 
 
 def _awards(check: _Checker, rows: object) -> tuple[Award, ...]:
-    if rows is None:
-        return ()
-    if not isinstance(rows, list):
-        raise check.fail("awards", "phải là [[awards]]")
-    awards = []
-    for i, row in enumerate(rows):
-        where = f"awards[{i}]"
-        if not isinstance(row, dict):
-            raise check.fail(where, "phải là một bảng")
-        check.known_keys(row, "awards", where)
+    awards: list[Award] = []
+    for where, row in check.tables(rows, "awards"):
         first = check.value(row, "from_rank", where, int)
         last = check.value(row, "to_rank", where, int)
         if not 1 <= first <= last:
@@ -301,16 +308,8 @@ def _awards(check: _Checker, rows: object) -> tuple[Award, ...]:
 
 
 def _agenda(check: _Checker, rows: object) -> tuple[AgendaItem, ...]:
-    if rows is None:
-        return ()
-    if not isinstance(rows, list):
-        raise check.fail("agenda", "phải là [[agenda]]")
     items: list[AgendaItem] = []
-    for i, row in enumerate(rows):
-        where = f"agenda[{i}]"
-        if not isinstance(row, dict):
-            raise check.fail(where, "phải là một bảng")
-        check.known_keys(row, "agenda", where)
+    for where, row in check.tables(rows, "agenda"):
         text = check.value(row, "time", where, str)
         try:
             hours, minutes = text.strip().split(":")
