@@ -73,3 +73,21 @@ def live_config(tmp_path: Path, interval: int) -> tuple[Path, Path]:
     config = tmp_path / "cluster.toml"
     config.write_text(text, encoding="utf-8")
     return config, workbook
+
+
+def dismiss_page_not_found(page) -> None:
+    """Close Streamlit's spurious "Page not found" modal on a server's first deep link (streamlit#9992)."""
+    page.wait_for_timeout(1500)
+    if page.get_by_text("Page not found").count():
+        page.keyboard.press("Escape")
+        page.get_by_text("Page not found").wait_for(state="hidden", timeout=5_000)
+
+
+def sign_in_on_the_page(page, url: str, passcode: str, name: str = "Thư ký Cụm") -> None:
+    """Open the sign-in page in a browser ``page`` and sign in with ``passcode`` under ``name``."""
+    page.goto(f"{url}/dang-nhap")
+    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+    dismiss_page_not_found(page)
+    page.get_by_label("Họ tên (ghi vào nhật ký)").fill(name)
+    page.get_by_label("Mã đăng nhập").fill(passcode)
+    page.get_by_role("button", name="Đăng nhập").click()

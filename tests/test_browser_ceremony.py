@@ -10,8 +10,7 @@ from lib.core.auth import Role, hash_passcode
 from lib.core.config import load_config
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import set_frozen
-from tests.servers import dashboard, live_config
-from tests.test_browser_meeting import dismiss_page_not_found
+from tests.servers import dashboard, live_config, sign_in_on_the_page
 
 pytestmark = pytest.mark.browser
 INTERVAL = 2
@@ -47,12 +46,7 @@ def test_the_secretary_steps_the_reveal_and_the_agenda_and_the_projector_follows
         assert covered_count(projector) == 0  # the ceremony is off: the whole ranking
 
         secretary = browser.new_page(viewport={"width": 1280, "height": 900})
-        secretary.goto(f"{url}/dang-nhap")
-        secretary.get_by_role("button", name="Đăng nhập").wait_for()
-        dismiss_page_not_found(secretary)
-        secretary.get_by_label("Họ tên (ghi vào nhật ký)").fill("Thư ký Cụm")
-        secretary.get_by_label("Mã đăng nhập").fill(PASSCODE)
-        secretary.get_by_role("button", name="Đăng nhập").click()
+        sign_in_on_the_page(secretary, url, PASSCODE)
         secretary.get_by_role("link", name="Điều hành hội nghị").click()
         secretary.get_by_role("button", name="Bật chế độ công bố").click()
         wait_covered(projector, 5, tick + 8)  # ranks 4 (two tied), 3, 2, 1 covered: rows kept

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from lib.core.auth import hash_passcode
-from tests.servers import dashboard, live_config
-from tests.test_browser_meeting import chart_order, dismiss_page_not_found
-from tests.test_browser_signin import sign_in
+from tests.servers import dashboard, live_config, sign_in_on_the_page
+from tests.test_browser_meeting import chart_order
 
 pytestmark = pytest.mark.browser
 INTERVAL = 2
@@ -28,10 +27,7 @@ def test_secretary_corrects_a_result_sees_another_province_move_saves_and_the_ra
         assert {"6. Gia Lai", "7. Lâm Đồng"} <= set(chart_order(delegate))
 
         secretary = browser.new_page(viewport={"width": 1600, "height": 1100})
-        secretary.goto(f"{url}/dang-nhap")
-        secretary.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
-        dismiss_page_not_found(secretary)
-        sign_in(secretary, "Thư ký Cụm")
+        sign_in_on_the_page(secretary, url, PASSCODE)
         secretary.get_by_role("link", name="Hội nghị trù bị").click()
         secretary.get_by_text("Tỉnh đang xem xét").wait_for()
         secretary.get_by_role("button", name="◀ Tỉnh trước").click()  # Quảng Nam -> Lâm Đồng (the last)

@@ -15,8 +15,7 @@ from lib.core.forms import FORM_TAB, IMPORT_REASON
 from lib.core.parse import parse_workbook
 from lib.edge.sources.xlsx import XlsxSource
 from lib.present.forms_xlsx import HEADER_ROW
-from tests.servers import dashboard, live_config
-from tests.test_browser_meeting import dismiss_page_not_found
+from tests.servers import dashboard, dismiss_page_not_found, live_config
 from tests.test_browser_signin import PASSCODE, sign_in
 
 pytestmark = pytest.mark.browser

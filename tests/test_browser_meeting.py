@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib.core.auth import hash_passcode
-from tests.servers import dashboard, live_config
+from tests.servers import dashboard, live_config, sign_in_on_the_page
 
 pytestmark = pytest.mark.browser
 INTERVAL = 2
@@ -44,14 +44,6 @@ def edit_until(page, row: int, column: int, text: str, shown: str) -> None:
                 raise
 
 
-def dismiss_page_not_found(page) -> None:
-    """Close Streamlit's spurious "Page not found" modal on a server's first deep link (streamlit#9992)."""
-    page.wait_for_timeout(1500)
-    if page.get_by_text("Page not found").count():
-        page.keyboard.press("Escape")
-        page.get_by_text("Page not found").wait_for(state="hidden", timeout=5_000)
-
-
 def chart_order(page) -> list[str]:
     return [t.strip() for t in page.locator(".ytick text").all_text_contents()]
 
@@ -68,12 +60,7 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
         assert chart_order(delegate)[:2] == ["1. Quảng Ngãi", "2. Khánh Hòa"]
 
         secretary = browser.new_page(viewport={"width": 1600, "height": 1100})
-        secretary.goto(f"{url}/dang-nhap")
-        secretary.get_by_role("button", name="Đăng nhập").wait_for()
-        dismiss_page_not_found(secretary)
-        secretary.get_by_label("Họ tên (ghi vào nhật ký)").fill("Thư ký Cụm")
-        secretary.get_by_label("Mã đăng nhập").fill(PASSCODE)
-        secretary.get_by_role("button", name="Đăng nhập").click()
+        sign_in_on_the_page(secretary, url, PASSCODE)
         secretary.get_by_role("link", name="Hội nghị trù bị").click()
         secretary.get_by_text("Tỉnh đang xem xét").wait_for()
         secretary.get_by_role("button", name="Tỉnh sau ▶").click()  # Quảng Nam -> Quảng Ngãi

@@ -9,8 +9,7 @@ import urllib.request
 import pytest
 
 from lib.core.auth import hash_passcode
-from tests.servers import dashboard, live_config
-from tests.test_browser_meeting import dismiss_page_not_found
+from tests.servers import dashboard, dismiss_page_not_found, live_config
 
 pytestmark = pytest.mark.browser
 PASSCODE = "thu-ky-2020"
