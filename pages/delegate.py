@@ -9,6 +9,7 @@ from lib.present.formatting import escape_markdown
 from lib.present.tables import province_criteria
 from web import ceremony, state
 from web.data import config_or_stop, snapshot_or_stop
+from web.follow import follow
 from web.projector_style import hide_chrome
 from web.shared_figures import margins_table, ranking_chart
 from web.widgets import cluster_heading, freshness, language, language_switch, live_url, ranking_notices
@@ -21,10 +22,11 @@ cluster_heading(config, lang)
 st.markdown(t("delegate.live", lang, url=f"[/live]({live_url(config)})"))
 
 
-@st.fragment(run_every=config.screen_seconds)
+@st.fragment
 def live_standings() -> None:
     snap = snapshot_or_stop(lang)
     line = agenda_line(config, ceremony.current(), lang)  # the official session's current item, if any
+    follow(snap, lang, config.screen_seconds, agenda=line)  # rerun when an edit or the agenda arrives
     if line:
         st.markdown(f"**▶ {escape_markdown(line)}**")
     for post in nomination_lines(snap.value.sheet.nominations, config, lang):  # next year's leader and deputy

@@ -1,8 +1,9 @@
-"""Bảng xếp hạng: the live ranking, refreshed on the configured interval."""
+"""Bảng xếp hạng: the live ranking, redrawn when the data changes."""
 
 import streamlit as st
 
 from web.data import config_or_stop, snapshot_or_stop
+from web.follow import follow
 from web.shared_figures import ranking_chart, ranking_table
 from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
 
@@ -11,10 +12,11 @@ config = config_or_stop(lang)
 cluster_heading(config, lang)
 
 
-@st.fragment(run_every=config.screen_seconds)
+@st.fragment
 def live_ranking() -> None:
     snap = snapshot_or_stop(lang)
     evaluation = snap.value
+    follow(snap, lang, config.screen_seconds)  # rerun when an edit arrives, not every tick
     freshness(snap, lang)
     ranking_notices(evaluation, lang)
     st.plotly_chart(ranking_chart(snap, lang), key="ranking-chart", config={"displayModeBar": False})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from decimal import Decimal
 
@@ -10,7 +11,9 @@ import pytest
 from lib.core.auth import Role
 from lib.core.config import load_config
 from lib.core.model import Adjustment, ChangeSet
+from lib.edge import ceremony
 from lib.edge.sources.xlsx import XlsxSource
+from lib.edge.state import DB_NAME
 from lib.edge.store import save
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import secrets_toml, sheet_settings
@@ -115,6 +118,31 @@ def test_delegates_view_on_a_phone_reads_and_offers_no_way_to_edit(tmp_path, bro
         page.screenshot(path=str(tmp_path / "delegate-390.png"), full_page=True)
         page.get_by_text("English", exact=True).click()
         page.get_by_text("Points by group — Quảng Ngãi").wait_for(timeout=10_000)
+
+
+def test_delegates_view_reruns_when_an_edit_or_the_agenda_arrives_not_every_tick(tmp_path, browser):
+    config, workbook = live_config(tmp_path, INTERVAL)
+    cache = tmp_path / "cache"
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    sent: list[bytes | str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    with dashboard(config, env={"THIDUA_CACHE_DIR": str(cache)}, log=tmp_path / "streamlit.log") as url:
+        page.goto(f"{url}/?view=delegate")
+        page.locator(".ytick text").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1_500)  # the listener's first frame (the version it was drawn with) settles
+        idle = len(sent)
+        page.wait_for_timeout(INTERVAL * 1000 * 3)  # three of the old ticks
+        assert len(sent) == idle, "the delegates' view reran with nothing new"
+
+        lower_quang_ngai(workbook)
+        page.wait_for_function("() => document.querySelector('.ytick text') && [...document.querySelectorAll("
+                               "'.ytick text')].some(t => t.textContent.startsWith('1. Khánh Hòa'))",
+                               timeout=(INTERVAL * 3 + 10) * 1000)
+        assert 1 <= len(sent) - idle <= 3  # the one rerun the new version asked for (and its widget echo)
+
+        ceremony.update(cache / DB_NAME, "cluster", lambda state: dataclasses.replace(state, agenda=1),
+                        "Thư ký Cụm", Role.SECRETARY)
+        page.get_by_text("▶ Đang diễn ra").wait_for(timeout=10_000)
 
 
 def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path, browser):
