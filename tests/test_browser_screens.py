@@ -76,6 +76,28 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
         small.screenshot(path=str(tmp_path / "projector-1280.png"))
 
 
+def test_projector_follows_an_edit_by_the_stream_without_a_rerun_and_says_when_the_server_is_gone(tmp_path, browser):
+    config, workbook = live_config(tmp_path, INTERVAL)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    sent: list[bytes | str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))  # BackMsgs: reruns
+    with dashboard(config, log=tmp_path / "streamlit.log") as url:
+        page.goto(f"{url}/?view=projector")
+        page.locator("#proj-live .rk-label").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(INTERVAL * 1000 * 2)  # two of the old ticks: no rerun asked for any more
+        before = len(sent)
+        with page.expect_response(lambda r: "/api/projector" in r.url and r.status == 200, timeout=30_000):
+            lower_quang_ngai(workbook)
+        wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
+        assert len(sent) == before, "the projector asked Streamlit for a rerun"
+        assert page.locator(".rk-moved").count() == 2
+    # the server is gone: the last ranking stays on the screen, and a line says the link is lost
+    page.get_by_test_id("proj-lost").wait_for(timeout=20_000)
+    assert "Mất kết nối máy chủ" in page.get_by_test_id("proj-lost").inner_text()
+    assert projector_order(page)[0] == "1. Khánh Hòa ▲1" and len(projector_order(page)) == 11
+    page.screenshot(path=str(tmp_path / "projector-server-gone.png"))
+
+
 def test_delegates_view_on_a_phone_reads_and_offers_no_way_to_edit(tmp_path, browser):
     config, _ = live_config(tmp_path, INTERVAL)
     with dashboard(config, log=tmp_path / "streamlit.log") as url:

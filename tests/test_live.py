@@ -125,6 +125,20 @@ def test_standings_json_has_the_design_shape_and_an_etag(server):
     assert get(url + "/api/standings", {"If-None-Match": '"other"'})[0] == 200
 
 
+def test_the_projector_screen_is_served_once_built_with_an_etag_and_follows_the_agenda(server, tmp_path):
+    url, _ = server
+    status, headers, body = get(url + "/api/projector")
+    page = body.decode()
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert headers["cache-control"] == "no-cache" and re.fullmatch(r'"[0-9a-f]{16}"', headers["etag"])
+    assert page.count('class="rk-row') == 11 and "Quảng Ngãi" in page and "TẠM TÍNH" in page
+    assert "<script" not in page  # only the page's own script swaps it in; the fragment runs nothing
+    again = get(url + "/api/projector", {"If-None-Match": headers["etag"]})
+    assert again[0] == 304 and again[2] == b""
+    english = get(url + "/api/projector?lang=en", {"If-None-Match": headers["etag"]})
+    assert english[0] == 200 and "PROVISIONAL" in english[2].decode() and english[1]["etag"] != headers["etag"]
+
+
 def test_events_send_the_current_version_then_each_new_one(server):
     url, workbook = server
     stream = Stream(url)
@@ -186,7 +200,7 @@ def test_the_agenda_follows_the_secretary_over_the_event_stream(server):
             late.close()
 
         move_agenda(cache, None)  # back before the first item: the open stream is told to clear it
-        assert json.loads(stream.frame(timeout=10)["data"]) == {"index": None, "vi": "", "en": ""}
+        assert json.loads(stream.frame(timeout=10)["data"]) == {"index": None, "vi": "", "en": "", "reveal": [False, 0]}
     finally:
         move_agenda(cache, None)
         stream.close()

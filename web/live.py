@@ -1,8 +1,9 @@
 """The live endpoints served by ``serve.py`` beside the Streamlit pages, without a Streamlit session.
 
 ``/live`` (the light page for phones), ``/api/standings`` (JSON with an ETag), ``/api/events``
-(Server-Sent Events), ``/healthz`` and ``/metrics``; and ``Overflow``, the middleware that sends a
-new read-only visitor to ``/live`` once the process has ``[server] max_sessions`` sessions.
+(Server-Sent Events), ``/api/projector`` (the projector's live part), ``/healthz`` and
+``/metrics``; and ``Overflow``, the middleware that sends a new read-only visitor to ``/live``
+once the process has ``[server] max_sessions`` sessions.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
 from web import ceremony
 from web.data import cluster_config, shared_reader
+from web.projector_screen import live_part
 
 MAX_AGE = 2  # seconds a cache (nginx, a CDN, a phone) may keep /api/standings
 AGENDA_SECONDS = 1.0  # how often the process reads the ceremony's agenda row (one indexed SQLite row)
@@ -66,7 +68,9 @@ def agenda_lines(config: ClusterConfig) -> dict[str, object]:
     """
     state = ceremony.current()
     lines = {lang: agenda_line(config, state, lang) for lang in ("vi", "en")}
-    return {"index": state.agenda if lines["vi"] else None, **lines}
+    # the reveal step rides along: a projector refetches its screen on every agenda frame
+    return {"index": state.agenda if lines["vi"] else None, **lines,
+            "reveal": [state.active, state.revealed]}
 
 
 def agenda_frame(lines: dict[str, object]) -> bytes:
@@ -140,6 +144,23 @@ async def events(request: Request) -> Response:
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
+async def projector(request: Request) -> Response:
+    """``GET /api/projector``: the projector's live part as HTML (what the page's script swaps in).
+
+    Built once per data version, ceremony step and language for the whole process; an ETag and
+    304 so that a screen asking again without a change costs a hash comparison.
+    """
+    snap = shared_reader().current
+    if snap is None:
+        return PlainTextResponse("no data yet", status_code=503, headers={"Retry-After": "2"})
+    lang = "en" if request.query_params.get("lang") == "en" else "vi"
+    screen = await asyncio.to_thread(lambda: live_part(snap, ceremony.current(), lang))
+    headers = {"ETag": screen.etag, "Cache-Control": "no-cache"}
+    if screen.etag in _tags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(screen.html, headers=headers)
+
+
 async def live(request: Request) -> Response:
     """``GET /live``: the light live page, with the current document embedded (never blank)."""
     config = cluster_config()
@@ -209,6 +230,7 @@ ROUTES = [
     Route("/live", live),
     Route("/api/standings", standings),
     Route("/api/events", events),
+    Route("/api/projector", projector),
     Route("/healthz", healthz),
     Route("/metrics", metrics),
 ]

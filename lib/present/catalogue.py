@@ -278,6 +278,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "delegate.live": {"vi": "Bảng xếp hạng trực tiếp, nhẹ cho điện thoại: {url}",
                       "en": "Light live ranking for phones: {url}"},
     "projector.qr": {"vi": "Xem trực tiếp trên điện thoại", "en": "Follow live on your phone"},
+    "projector.lost": {"vi": "Mất kết nối máy chủ — đang kết nối lại; số liệu có thể đã cũ",
+                       "en": "Lost the connection to the server — reconnecting; the figures may be out of date"},
     "live.title": {"vi": "Xếp hạng trực tiếp", "en": "Live ranking"},
     "live.total": {"vi": "Điểm", "en": "Total"},
     "live.gap": {"vi": "Kém hạng trên", "en": "Behind"},
