@@ -7,19 +7,29 @@ Both start one server (a snapshot of the app, production settings, a scratch cop
 workbook; ``benchmarks/harness.py`` and ``benchmarks/scenario.py``) and raise ``RLIMIT_NOFILE``
 for the load generator and the server (loopback only, every wait bounded).
 
-``mixed``: ``--streamlit`` projector viewers (``/?view=projector``, ``benchmarks/stclient.py``,
-opened at ``--ramp`` per second) and ``--sse`` ``/api/events`` streams (``benchmarks/sse.py``'s
-viewer, opened in batches) at the same time; after ``--steady`` s one organiser's edit through the
-store (province 51, criterion 1.1), and for each viewer of both kinds the time from the start of
-that write until the new total (Streamlit: ``96,25`` in a ForwardMsg; SSE: the frame of the new
-version) arrives. A viewer that fails, loses its connection or has nothing within ``--timeout`` s
-is counted.
+A projector viewer (``benchmarks/projector.py``) is what the hall's screen now is: the Streamlit
+session of ``/?view=projector`` (``benchmarks/stclient.py``; it renders once, the current total
+arriving in a ForwardMsg, and no longer ticks), plus what the page's script does once its live
+container has arrived: one ``/api/events`` stream (``sse.py``'s reader) and, on its opening and
+on every ``standings``, ``status`` or ``agenda`` event (and every ``--poll`` s, the script's
+safety poll), a fetch of the container's ``data-src`` (``/api/projector``) with ``If-None-Match``,
+one at a time over one keep-alive connection. Its time for an edit runs from the start of the
+write until a fetched answer holds the new total.
+
+``mixed``: ``--streamlit`` projector viewers (opened at ``--ramp`` per second, each waited for
+until its first fetch is answered) and ``--sse`` plain ``/api/events`` streams (opened in
+batches) at the same time; after ``--steady`` s one organiser's edit through the store (province
+51, criterion 1.1), and for each viewer of both kinds the time from the start of that write until
+the new total arrives (projector: its text, ``98,50``, in a fetched ``/api/projector``; SSE: the frame of the
+new version). A viewer that fails, loses its session or stream, or has nothing within
+``--timeout`` s is counted.
 
 ``overload``: one projector viewer (always admitted), then ``--arrivals`` visitors of
 ``/?view=delegate`` at ``--ramp`` per second. Each loads the page over HTTP first, as a browser
-does: on 200 it opens its Streamlit session, on the 307 to ``/live`` it loads ``/live`` and opens
-the SSE stream the light page opens. Meanwhile an edit every ``--edit-every`` s, from before the
-ramp until ``--after`` s after it; the projector's time to each new total gives its p50/p95/max.
+does: on 200 it opens its Streamlit session (a delegate still reruns on its tick), on the 307 to
+``/live`` it loads ``/live`` and opens the SSE stream the light page opens. Meanwhile an edit every
+``--edit-every`` s, from before the ramp until ``--after`` s after it; the projector's time to each
+new total (in its fetched ``/api/projector``) gives its p50/p95/max.
 The last edit whose new total was not already on the delegates' page (it also shows parts of a
 province's score) is timed for every admitted delegate and every visitor sent to ``/live``.
 ``/metrics`` is polled every 2 s (sessions, visitors sent to ``/live``).
@@ -51,8 +61,10 @@ from benchmarks import sse
 from benchmarks.harness import Backend, dashboards, snapshot
 from benchmarks.load import summary, wait_until, warm_up
 from benchmarks.procstat import Sampler, machine
+from benchmarks.projector import Projector
 from benchmarks.scenario import Change, plan_change, scratch_config
 from benchmarks.stclient import Viewer
+from lib.present.projector_screen import SAFETY_POLL_SECONDS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCORES = [str(Decimal("7.25") - Decimal("0.25") * i) for i in range(29)]
@@ -187,6 +199,55 @@ def streamlit_figures(viewers: list[Viewer], text: bytes, since: float) -> dict[
     }
 
 
+def projector_figures(projectors: list[Projector], text: bytes, since: float) -> dict[str, Any]:
+    """Projector viewers: rendered (session), live part ready, fetched ``text`` (after ``since``), latency.
+
+    The keys of ``streamlit_figures``, now about the screen: *received* and the latencies count a
+    fetched ``/api/projector`` answer holding ``text``; *dropped* is the session or the event
+    stream lost; *missed* rendered, not dropped, and never fetched ``text``.
+    """
+    records = [p.session.record for p in projectors]
+    late = [p.seen[text] - since for p in projectors if text in p.seen and p.seen[text] >= since and not p.dropped]
+    return {
+        "kind": "Streamlit session + /api/events + GET /api/projector",
+        "viewers": len(projectors),
+        "rendered": sum(r.rendered_at is not None for r in records),
+        "page_container": sum(p.session.container is not None for p in projectors),
+        "live_ready": sum(p.ready_at is not None for p in projectors),
+        "received": len(late),
+        "dropped": sum(p.dropped for p in projectors),
+        "session_dropped": sum(r.dropped for r in records),
+        "stream_failed": sum(p.stream.error is not None for p in projectors),
+        "errored": sum(bool(r.errors) for r in records),
+        "missed": sum(r.rendered_at is not None and not p.dropped and text not in p.seen
+                      for p, r in zip(projectors, records, strict=True)),
+        "seen_before_edit": sum(text in p.seen and p.seen[text] < since for p in projectors),
+        "new_total_in_forwardmsg": sum(text in r.seen for r in records),
+        "drop_reasons": sorted({r.connect_error or r.closed_by_server or p.stream.error or ""
+                                for p, r in zip(projectors, records, strict=True) if p.dropped})[:5],
+        "error_samples": sorted({e for r in records for e in r.errors})[:5],
+        "latency_s": summary(late),
+        "latencies_s": sorted(round(x, 3) for x in late),
+        "fetches": fetch_figures(projectors, since),
+    }
+
+
+def fetch_figures(projectors: list[Projector], since: float) -> dict[str, Any]:
+    """The projectors' fetches of ``/api/projector``: statuses, round trips, before and after ``since``."""
+    def part(fetches: list[Any]) -> dict[str, Any]:
+        statuses: dict[str, int] = {}
+        for f in fetches:
+            key = "error" if f.status is None else str(f.status)
+            statuses[key] = statuses.get(key, 0) + 1
+        return {"count": len(fetches), "status": statuses,
+                "round_trip_s": summary([f.seconds for f in fetches if f.status is not None])}
+
+    fetches = [f for p in projectors for f in p.fetches]
+    return {"all": part(fetches), "after_edit": part([f for f in fetches if f.at >= since]),
+            "connections_opened": sum(p.connections for p in projectors),
+            "errors": sorted({f.error for f in fetches if f.error})[:5]}
+
+
 def sse_figures(viewers: list[sse.Viewer], since: float) -> dict[str, Any]:
     """SSE viewers: the first frame of a version newer than the last one seen before ``since``."""
     late: list[float] = []
@@ -234,21 +295,21 @@ async def open_sse(port: int, count: int, done: asyncio.Event) -> tuple[list[sse
 
 async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> dict[str, Any]:
     """``args.streamlit`` projector viewers and ``args.sse`` SSE viewers, one edit."""
-    url = f"ws://127.0.0.1:{backend.port}"
     await warm_up([backend], argparse.Namespace(page="", query="view=projector"), change)
     sampler = Sampler({"server": [backend.pid], "loadgen": [os.getpid()]}, period=0.5)
     sampler.start()
     done = asyncio.Event()
     t_start = time.monotonic()
-    projectors = [Viewer(i, url, "", "view=projector", change.shown_texts, change.new_texts,
-                         watched=change.new_texts[:1]) for i in range(args.streamlit)]
+    projectors = [Projector(i, backend.port, change.shown_texts, change.new_texts[:1], poll=args.poll,
+                            fetch_timeout=args.fetch_timeout) for i in range(args.streamlit)]
     st_tasks = []
     for i, viewer in enumerate(projectors):
         await asyncio.sleep(max(0.0, t_start + i / args.ramp - time.monotonic()))
         st_tasks.append(asyncio.create_task(viewer.run()))
-    await wait_until(lambda: all(v.record.rendered_at or v.record.dropped for v in projectors), args.render_timeout)
+    await wait_until(lambda: all(v.ready_at is not None or v.dropped for v in projectors), args.render_timeout)
     t_rendered = time.monotonic()
-    print(f"  {sum(v.record.rendered_at is not None for v in projectors)}/{args.streamlit} projectors rendered "
+    print(f"  {sum(v.session.record.rendered_at is not None for v in projectors)}/{args.streamlit} projectors "
+          f"rendered, {sum(v.ready_at is not None for v in projectors)} with their live part fetched, "
           f"in {t_rendered - t_start:.1f} s; opening {args.sse} SSE streams …", flush=True)
     streams, sse_tasks = await open_sse(backend.port, args.sse, done)
     t_streams = time.monotonic()
@@ -262,7 +323,7 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
     text = change.new_texts[0]
 
     def delivered() -> bool:
-        return (all(text in v.record.seen or v.record.dropped or v.record.rendered_at is None for v in projectors)
+        return (all(text in v.seen or v.dropped or v.ready_at is None for v in projectors)
                 and all(v.got_at is not None or v.error is not None for v in streams))
 
     await wait_until(delivered, args.timeout, step=0.05)
@@ -275,10 +336,10 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
         task.cancel()
     await asyncio.gather(*st_tasks, *sse_tasks, return_exceptions=True)
     return {
-        "streamlit": streamlit_figures(projectors, text, t_edit),
+        "streamlit": projector_figures(projectors, text, t_edit),
         "sse": sse_figures(streams, t_edit),
         "write_s": round(t_written - t_edit, 3),
-        "phases_s": {"projectors_rendered": round(t_rendered - t_start, 1),
+        "phases_s": {"projectors_rendered": round(t_rendered - t_start, 1),  # and their live part fetched
                      "sse_opened": round(t_streams - t_rendered, 1),
                      "edit_to_all_delivered": round(t_delivered - t_edit, 3)},
         "load_average_at_edit": load_at_edit,
@@ -340,9 +401,10 @@ async def overload(args: argparse.Namespace, backend: Backend, changes: list[Cha
     stop, done = asyncio.Event(), asyncio.Event()
     poller = asyncio.create_task(poll_metrics(port, polls, stop))
     projector_page = await http_get(port, "/?view=projector")
-    projector = Viewer(-1, url, "", "view=projector", shown, (), watched=watched)
+    projector = Projector(-1, port, shown, watched, poll=args.poll, fetch_timeout=args.fetch_timeout,
+                          start_timeout=60)
     projector_task = asyncio.create_task(projector.run())
-    await wait_until(lambda: projector.record.rendered_at is not None or projector.record.dropped, 60)
+    await wait_until(lambda: projector.ready_at is not None or projector.dropped, 60)
 
     edits: list[tuple[float, float, Change]] = []
     ramp_over = asyncio.Event()
@@ -384,7 +446,7 @@ async def overload(args: argparse.Namespace, backend: Backend, changes: list[Cha
 
     per_edit = []
     for started, written, change in edits:
-        seen = projector.record.seen.get(change.new_texts[0])
+        seen = projector.seen.get(change.new_texts[0])
         seen = None if seen is None or seen < started else seen  # on the screen before the edit: not timed
         per_edit.append({"at_s": round(started - t_start, 1), "during_ramp": started < ramp_end,
                          "write_s": round(written - started, 3),
@@ -397,9 +459,18 @@ async def overload(args: argparse.Namespace, backend: Backend, changes: list[Cha
         statuses[key] = statuses.get(key, 0) + 1
     return {
         "projector_page_status": projector_page[0],
-        "projector": {"rendered": projector.record.rendered_at is not None, "dropped": projector.record.dropped,
+        "projector": {"kind": "Streamlit session + /api/events + GET /api/projector",
+                      "rendered": projector.session.record.rendered_at is not None,
+                      "page_container": projector.session.container is not None,
+                      "live_ready": projector.ready_at is not None, "dropped": projector.dropped,
+                      "session_dropped": projector.session.record.dropped, "stream_error": projector.stream.error,
+                      "stream_events": projector.stream.events,
                       "edits": len(per_edit), "received": len(got), "latency_s": summary(got),
-                      "latency_during_ramp_s": summary(during), "per_edit": per_edit},
+                      "latency_during_ramp_s": summary(during),
+                      "new_totals_in_forwardmsg": sum(t in projector.session.record.seen for t in watched),
+                      "fetches": fetch_figures([projector], edits[0][0]), "per_edit": per_edit,
+                      "fetch_log": [[round(f.at - t_start, 2), round(f.seconds, 3), f.status or f.error]
+                                    for f in projector.fetches]},
         "visitors": {"arrived": len(visitors), "page_status": statuses,
                      "admitted": sum(v.status == 200 for v in visitors),
                      "sent_to_live": sum(v.status == 307 for v in visitors),
@@ -442,6 +513,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--steady", type=float, default=10.0, help="mixed: seconds of load before the edit")
     p.add_argument("--timeout", type=float, default=60.0, help="mixed: seconds to wait for every viewer")
     p.add_argument("--render-timeout", type=float, default=120.0, help="mixed: seconds to wait for first renders")
+    p.add_argument("--poll", type=float, default=SAFETY_POLL_SECONDS,
+                   help="projector: the page script's safety poll of /api/projector (s), as shipped")
+    p.add_argument("--fetch-timeout", type=float, default=30.0,
+                   help="projector: seconds one fetch of /api/projector may take before it counts as failed")
     p.add_argument("--interval", type=int, default=15, help="data read interval (s), as shipped")
     p.add_argument("--screen", type=float, default=2.0, help="screen refresh (s), as shipped")
     p.add_argument("--app", choices=["head", "worktree"], default="head")
@@ -451,7 +526,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; one raw JSON file per run in ``benchmarks/results``."""
     args = parse_args(argv)
-    wanted = (args.sse + max(args.streamlit) if args.mode == "mixed" else 2 * args.arrivals) * 2 + 2048
+    # a projector holds three connections (websocket, event stream, fetches), a visitor at most two
+    wanted = (args.sse + 3 * max(args.streamlit) if args.mode == "mixed" else 2 * args.arrivals) * 2 + 2048
     limit = sse.raise_fd_limit(wanted)  # the server, a child, inherits it
     RESULTS.mkdir(exist_ok=True)
     sizes = args.streamlit if args.mode == "mixed" else [args.arrivals]
@@ -485,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
 def _brief(value: Any) -> Any:
     """``value`` without the long per-viewer lists (for the console)."""
     if isinstance(value, dict):
-        return {k: _brief(v) for k, v in value.items() if k not in ("latencies_s", "per_edit")}
+        return {k: _brief(v) for k, v in value.items() if k not in ("latencies_s", "per_edit", "fetch_log")}
     return value
 
 

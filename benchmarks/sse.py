@@ -17,13 +17,13 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import re
 import resource
 import shutil
 import statistics
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.harness import dashboards, snapshot
@@ -32,7 +32,6 @@ from lib.edge.sources import WriteBatch
 from lib.edge.sources.xlsx import XlsxSource
 
 RESULTS = Path(__file__).resolve().parent / "results"
-_ID = re.compile(rb"event: standings\nid: (\d+)\n")
 BATCH = 200
 
 
@@ -44,16 +43,59 @@ def raise_fd_limit(wanted: int) -> int:
     return target
 
 
-class Viewer:
-    """One SSE stream: the versions it saw and when."""
+MAX_FRAME = 1 << 20
+"""Bytes an unfinished frame may take before the stream counts as broken (a frame here is ~2 KB)."""
 
-    def __init__(self) -> None:
+
+def parse_frames(buffer: bytes) -> tuple[list[tuple[str, str | None]], bytes]:
+    """The complete frames at the start of ``buffer`` (each ends with a blank line) and the rest.
+
+    Each frame a browser's ``EventSource`` would dispatch, that is one with a ``data`` line, as
+    (event name, id or None); the name is ``message`` when the frame has no ``event`` line.
+    Comments (``: keepalive``) and a frame of only ``retry`` are not events. Lines end in ``\\n``,
+    as the server writes them.
+
+    >>> parse_frames(b"retry: 2000\\n\\nevent: standings\\nid: 7\\ndata: {}\\n\\n: keepalive\\n\\nevent: st")
+    ([('standings', '7')], b'event: st')
+    """
+    end = buffer.rfind(b"\n\n")
+    if end < 0:
+        return [], buffer
+    events: list[tuple[str, str | None]] = []
+    for frame in buffer[:end].split(b"\n\n"):
+        name, ident, data = b"message", None, False
+        for line in frame.split(b"\n"):
+            field, _, value = line.partition(b":")
+            value = value.removeprefix(b" ")
+            if field == b"event":
+                name = value
+            elif field == b"id":
+                ident = value.decode()
+            elif field == b"data":
+                data = True
+        if data:
+            events.append((name.decode(), ident))
+    return events, buffer[end + 2:]
+
+
+class Viewer:
+    """One SSE stream: the versions it saw and when.
+
+    ``on_event`` (optional) is called with ``"open"`` once the server has answered 200 (an
+    ``EventSource``'s ``onopen``) and then with the name of every event the stream delivers, as
+    a listener would be (the projector's script refetches its screen on each).
+    """
+
+    def __init__(self, on_event: Callable[[str], None] | None = None) -> None:
         self.first: int | None = None
         self.got_at: float | None = None
         self.error: str | None = None
         self.first_seen = asyncio.Event()
+        self.opened_at: float | None = None  # when the server answered 200
         self.target: int | None = None
         self.frames: list[tuple[int, float]] = []  # (version, monotonic time) of every standings frame
+        self.events: dict[str, int] = {}  # event name -> how many arrived
+        self.on_event = on_event
 
     async def run(self, port: int, done: asyncio.Event) -> None:
         """Open ``/api/events`` on ``port`` and read it until ``done`` is set or the stream ends."""
@@ -65,28 +107,50 @@ class Viewer:
             return
         writer.write(b"GET /api/events HTTP/1.0\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n")
         buffer = b""
+        head = True  # still reading the response head
         try:
             while not done.is_set():
                 data = await reader.read(65536)
                 if not data:
                     self.error = "closed"
                     break
-                buffer = (buffer + data)[-8192:]
-                for match in _ID.finditer(buffer):
-                    version = int(match.group(1))
-                    if not self.frames or self.frames[-1][0] != version:  # a frame split across reads
-                        self.frames.append((version, time.monotonic()))
-                    if self.first is None:
-                        self.first = version
-                        self.first_seen.set()
-                    elif version > self.first and self.got_at is None:
-                        self.got_at = time.monotonic()
-                buffer = buffer[buffer.rfind(b"\n\n") + 2:] if b"\n\n" in buffer else buffer
+                buffer += data
+                if head:
+                    if b"\r\n\r\n" not in buffer:
+                        continue
+                    status, _, buffer = buffer.partition(b"\r\n\r\n")
+                    head = False
+                    if status.split(b" ", 2)[1:2] != [b"200"]:
+                        self.error = "status " + status.split(b"\r\n", 1)[0].decode("latin-1")
+                        break
+                    self.opened_at = time.monotonic()
+                    if self.on_event is not None:
+                        self.on_event("open")
+                events, buffer = parse_frames(buffer)
+                if len(buffer) > MAX_FRAME:
+                    self.error = "frame too large"
+                    break
+                now = time.monotonic()
+                for name, ident in events:
+                    self.events[name] = self.events.get(name, 0) + 1
+                    if name == "standings" and ident is not None and ident.isdigit():
+                        self._version(int(ident), now)
+                    if self.on_event is not None:
+                        self.on_event(name)
         except OSError as exc:
             self.error = f"read: {exc}"
         finally:
             self.first_seen.set()
             writer.close()
+
+    def _version(self, version: int, now: float) -> None:
+        if not self.frames or self.frames[-1][0] != version:
+            self.frames.append((version, now))
+        if self.first is None:
+            self.first = version
+            self.first_seen.set()
+        elif version > self.first and self.got_at is None:
+            self.got_at = now
 
 
 def edit(workbook: Path, value: int) -> None:
