@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lib.core.ceremony import Ceremony
 from lib.core.config import ClusterConfig
 from lib.edge.publisher import Broadcast, Message, Publisher
 from lib.edge.reader import Snapshot
@@ -31,7 +32,7 @@ from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
 from web import ceremony
 from web.data import cluster_config, shared_reader
-from web.projector_screen import live_part
+from web.projector_screen import built, live_part
 
 MAX_AGE = 2  # seconds a cache (nginx, a CDN, a phone) may keep /api/standings
 AGENDA_SECONDS = 1.0  # how often the process reads the ceremony's agenda row (one indexed SQLite row)
@@ -39,6 +40,7 @@ _lock = threading.Lock()
 _publisher: Publisher | None = None
 _broadcast: Broadcast | None = None
 _agenda_task: asyncio.Task | None = None
+_ceremony: Ceremony | None = None  # the watcher's last read of the ceremony state
 _redirected = 0
 _log = logging.getLogger(__name__)
 
@@ -60,13 +62,18 @@ def render(snap: Snapshot, config: ClusterConfig) -> Message:
     return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body))
 
 
-def agenda_lines(config: ClusterConfig) -> dict[str, object]:
+def ceremony_now() -> Ceremony:
+    """The ceremony state as the watcher last read it (read now when the watcher has not yet)."""
+    return _ceremony if _ceremony is not None else ceremony.current()
+
+
+def agenda_lines(config: ClusterConfig, state: Ceremony | None = None) -> dict[str, object]:
     """The agenda's current item in both languages: ``{"index": 4, "vi": "Đang diễn ra: …", "en": "Now: …"}``.
 
     ``index`` is None (and the lines "") before the first item; the secretary moves it on the
     ceremony control page (``lib.edge.ceremony``).
     """
-    state = ceremony.current()
+    state = state if state is not None else ceremony_now()
     lines = {lang: agenda_line(config, state, lang) for lang in ("vi", "en")}
     # the reveal step rides along: a projector refetches its screen on every agenda frame
     return {"index": state.agenda if lines["vi"] else None, **lines,
@@ -79,11 +86,17 @@ def agenda_frame(lines: dict[str, object]) -> bytes:
 
 
 async def _follow_agenda(broadcast: Broadcast) -> None:
-    """Read the agenda once a second for the whole process; publish it to every stream when it moves."""
+    """Read the ceremony once a second for the whole process; publish it to every stream when it moves.
+
+    The state read here is also what ``/api/projector`` builds with, so five hundred screens
+    asking after a step cost no database read each.
+    """
+    global _ceremony
     last = None
     while True:
         try:
-            lines = await asyncio.to_thread(agenda_lines, cluster_config())
+            _ceremony = await asyncio.to_thread(ceremony.current)
+            lines = agenda_lines(cluster_config(), _ceremony)
         except Exception:  # noqa: BLE001 - a bad read must not end the agenda for everyone
             _log.exception("the agenda could not be read")
         else:
@@ -154,7 +167,8 @@ async def projector(request: Request) -> Response:
     if snap is None:
         return PlainTextResponse("no data yet", status_code=503, headers={"Retry-After": "2"})
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
-    screen = await asyncio.to_thread(lambda: live_part(snap, ceremony.current(), lang))
+    state = ceremony_now()
+    screen = built(snap, state, lang) or await asyncio.to_thread(live_part, snap, state, lang)
     headers = {"ETag": screen.etag, "Cache-Control": "no-cache"}
     if screen.etag in _tags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)

@@ -30,24 +30,44 @@ class Screen:
 
 _KEEP = 64
 _built: OrderedDict[tuple, Screen] = OrderedDict()
+_building: dict[tuple, threading.Lock] = {}
 _lock = threading.Lock()
 
 
+def _key(snap: Snapshot[Evaluation], state: Ceremony, lang: str) -> tuple:
+    return (str(config_path()), snap.version, snap.stale, snap.fetched_at, state, lang)
+
+
+def built(snap: Snapshot[Evaluation], state: Ceremony, lang: str) -> Screen | None:
+    """The live part if it was built already (no build: cheap enough for the server's event loop)."""
+    with _lock:
+        return _built.get(_key(snap, state, lang))
+
+
 def live_part(snap: Snapshot[Evaluation], state: Ceremony, lang: str) -> Screen:
-    """The live part for this snapshot and ceremony state (from the process's cache when built before)."""
-    key = (str(config_path()), snap.version, snap.stale, snap.fetched_at, state, lang)
+    """The live part for this snapshot and ceremony state, built at most once however many ask at once."""
+    key = _key(snap, state, lang)
     with _lock:
         screen = _built.get(key)
         if screen is not None:
             _built.move_to_end(key)
             return screen
-    previous = snap.previous.standings if snap.previous is not None else None
-    html = projector_screen(snap.value, cluster_config(), state, lang, fetched_at=snap.fetched_at,
-                            stale=snap.stale, previous=previous)
-    screen = Screen(html, '"' + hashlib.sha256(html.encode()).hexdigest()[:16] + '"')
-    with _lock:
-        _built[key] = screen
-        while len(_built) > _KEEP:
-            _built.popitem(last=False)
-    return screen
-
+        gate = _building.setdefault(key, threading.Lock())
+    with gate:  # five hundred screens ask within the same second after an edit: one builds, the rest wait
+        with _lock:
+            screen = _built.get(key)
+        if screen is not None:
+            return screen
+        try:
+            previous = snap.previous.standings if snap.previous is not None else None
+            html = projector_screen(snap.value, cluster_config(), state, lang, fetched_at=snap.fetched_at,
+                                    stale=snap.stale, previous=previous)
+            screen = Screen(html, '"' + hashlib.sha256(html.encode()).hexdigest()[:16] + '"')
+            with _lock:
+                _built[key] = screen
+                while len(_built) > _KEEP:
+                    _built.popitem(last=False)
+            return screen
+        finally:
+            with _lock:
+                _building.pop(key, None)
