@@ -124,6 +124,20 @@ async def apply(change: Change) -> tuple[float, float]:
     return started, time.monotonic()
 
 
+async def wind_down(tasks: list[asyncio.Task], timeout: float = 60.0) -> None:
+    """Wait for the viewers' tasks to end, at most ``timeout`` s; then cancel what is left.
+
+    A run once hung here with every figure measured (10,000 SSE + 500 projectors, idle CPU):
+    the figures must not wait on one viewer that does not end.
+    """
+    _, pending = await asyncio.wait(tasks, timeout=timeout) if tasks else (set(), set())
+    for task in pending:
+        task.cancel()
+    if pending:
+        print(f"  {len(pending)} viewer task(s) had not ended after {timeout:.0f} s: cancelled", flush=True)
+        await asyncio.wait(pending, timeout=10)
+
+
 # -- HTTP and /metrics ---------------------------------------------------------------------
 
 
@@ -334,7 +348,7 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
     await asyncio.gather(*(v.close() for v in projectors), return_exceptions=True)
     for task in sse_tasks:
         task.cancel()
-    await asyncio.gather(*st_tasks, *sse_tasks, return_exceptions=True)
+    await wind_down([*st_tasks, *sse_tasks])
     return {
         "streamlit": projector_figures(projectors, text, t_edit),
         "sse": sse_figures(streams, t_edit),
@@ -442,7 +456,7 @@ async def overload(args: argparse.Namespace, backend: Backend, changes: list[Cha
     await asyncio.gather(projector.close(), *(s.close() for s in sessions), return_exceptions=True)
     for task in tasks:
         task.cancel()
-    await asyncio.gather(projector_task, *tasks, return_exceptions=True)
+    await wind_down([projector_task, *tasks])
 
     per_edit = []
     for started, written, change in edits:

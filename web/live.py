@@ -229,6 +229,8 @@ async def metrics(request: Request) -> Response:
         ("thidua_data_stale", "gauge", "1 while the latest read failed", int(bool(
             live_pub.current and live_pub.current.stale))),
         ("thidua_live_published_total", "counter", "Messages published to live subscribers", live_pub.published),
+        ("thidua_live_published_at_seconds", "gauge", "Unix time of the last new message (0: none yet)",
+         live_pub.published_at or 0),
         ("thidua_live_subscribers", "gauge", "Open /api/events streams", _broadcast.subscribers if _broadcast else 0),
         ("thidua_streamlit_sessions", "gauge", "Streamlit sessions of this process", sessions() or 0),
         ("thidua_sent_to_live_total", "counter", "Visitors sent to /live over max_sessions", _redirected),

@@ -134,6 +134,7 @@ class Publisher:
         self._thread: threading.Thread | None = None
         self.current: Message | None = None
         self.published = 0
+        self.published_at: float | None = None  # wall-clock time of the last new message (for /metrics)
         self.errors = 0
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> Broadcast:
@@ -183,6 +184,7 @@ class Publisher:
         message = self._render(snapshot)
         self.current = message
         self.published += 1
+        self.published_at = time.time()
         for loop, broadcast in list(self._loops):
             try:
                 loop.call_soon_threadsafe(broadcast.publish, message)
