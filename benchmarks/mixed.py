@@ -333,6 +333,7 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
     await asyncio.sleep(args.steady)
     t_steady = t_streams
     load_at_edit = load_average()
+    wall_edit = time.time()
     t_edit, t_written = await apply(change)
     text = change.new_texts[0]
 
@@ -353,6 +354,9 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
         "streamlit": projector_figures(projectors, text, t_edit),
         "sse": sse_figures(streams, t_edit),
         "write_s": round(t_written - t_edit, 3),
+        # the server's own clock: from the start of the write until the new version was published
+        "published_after_s": (round(after["thidua_live_published_at_seconds"] - wall_edit, 3)
+                              if "thidua_live_published_at_seconds" in after else None),
         "phases_s": {"projectors_rendered": round(t_rendered - t_start, 1),  # and their live part fetched
                      "sse_opened": round(t_streams - t_rendered, 1),
                      "edit_to_all_delivered": round(t_delivered - t_edit, 3)},
