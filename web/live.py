@@ -238,7 +238,7 @@ async def metrics(request: Request) -> Response:
     ]
     lines = []
     for name, kind, text, value in rows:
-        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name} {value:g}"]
+        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name} {value:.15g}"]
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
 
