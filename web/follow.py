@@ -25,21 +25,25 @@ export default function (component) {
   if (!me) {
     me = all[data.key] = { shown: data, ask: setTriggerValue, asked: 0 };
     const again = (why) => { me.asked += 1; me.ask('changed', why + ':' + me.asked); };
-    const source = new EventSource('/api/events');
-    me.source = source;
-    source.addEventListener('standings', (e) => {
-      if (Number(e.lastEventId) !== me.shown.version) again('version');
-    });
-    source.addEventListener('status', (e) => {
-      const s = JSON.parse(e.data);
-      if (s.version !== me.shown.version || s.stale !== me.shown.stale) again('status');
-    });
-    source.addEventListener('agenda', (e) => {
-      const lines = JSON.parse(e.data);
-      if (me.shown.agenda !== null && (lines[me.shown.lang] || '') !== me.shown.agenda) again('agenda');
-    });
+    const connect = () => {
+      const source = new EventSource('/api/events');
+      me.source = source;
+      source.addEventListener('standings', (e) => {
+        if (Number(e.lastEventId) !== me.shown.version) again('version');
+      });
+      source.addEventListener('status', (e) => {
+        const s = JSON.parse(e.data);
+        if (s.version !== me.shown.version || s.stale !== me.shown.stale) again('status');
+      });
+      source.addEventListener('agenda', (e) => {
+        const lines = JSON.parse(e.data);
+        if (me.shown.agenda !== null && (lines[me.shown.lang] || '') !== me.shown.agenda) again('agenda');
+      });
+      source.onerror = () => { if (source.readyState === 2) setTimeout(connect, 5000); };  // refused: again
+    };
+    connect();
     // the stream is down: refresh on the old tick until it is back
-    setInterval(() => { if (source.readyState !== 1) again('tick'); }, data.screen * 1000);
+    setInterval(() => { if (me.source.readyState !== 1) again('tick'); }, data.screen * 1000);
   }
   me.shown = data;
   me.ask = setTriggerValue;

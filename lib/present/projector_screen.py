@@ -118,14 +118,20 @@ _SCRIPT = """
   }
   live.tag = box.getAttribute('data-etag') || live.tag;
   live.refresh = refresh;
-  if (!live.source) {
+  function connect() {
     var source = new EventSource('/api/events');
     live.source = source;
     ['standings', 'status', 'agenda'].forEach(function (kind) {
       source.addEventListener(kind, function () { live.refresh(); });
     });
     source.onopen = function () { lost(false); live.refresh(); };
-    source.onerror = function () { setTimeout(function () { lost(source.readyState !== 1); }, 3000); };
+    source.onerror = function () {
+      if (source.readyState === 2) { setTimeout(connect, 5000); }  // refused for good (a 5xx): start again
+      setTimeout(function () { lost(live.source.readyState !== 1); }, 3000);
+    };
+  }
+  if (!live.source) {
+    connect();
     setInterval(function () { live.refresh(); }, %(poll)d * 1000);
   }
 })();
