@@ -26,12 +26,18 @@ new version). A viewer that fails, loses its session or stream, or has nothing w
 
 ``overload``: one projector viewer (always admitted), then ``--arrivals`` visitors of
 ``/?view=delegate`` at ``--ramp`` per second. Each loads the page over HTTP first, as a browser
-does: on 200 it opens its Streamlit session (a delegate still reruns on its tick), on the 307 to
-``/live`` it loads ``/live`` and opens the SSE stream the light page opens. Meanwhile an edit every
+does: on 200 it opens its Streamlit session, on the 307 to ``/live`` it loads ``/live`` and opens
+the SSE stream the light page opens. An admitted delegate no longer ticks: it does what the page's
+invisible ``thidua.follow`` listener does (``benchmarks/follow.py``): once the listener has been
+drawn, one ``/api/events`` stream, and a rerun of the live fragment (the component's trigger) when
+a frame brings a version, freshness or agenda line other than the ones the fragment was drawn with
+(a rerun every ``screen_seconds`` while the stream is not open). Meanwhile an edit every
 ``--edit-every`` s, from before the ramp until ``--after`` s after it; the projector's time to each
 new total (in its fetched ``/api/projector``) gives its p50/p95/max.
 The last edit whose new total was not already on the delegates' page (it also shows parts of a
-province's score) is timed for every admitted delegate and every visitor sent to ``/live``.
+province's score) is timed for every admitted delegate (from the start of the write until the new
+total arrives in a ForwardMsg of the rerun its listener asked for; also the steps: the stream's
+frame, the ask, the rerun) and every visitor sent to ``/live``.
 ``/metrics`` is polled every 2 s (sessions, visitors sent to ``/live``).
 
 Server CPU (100 % = one core) and RSS from ``/proc``; raw results go to
@@ -58,6 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import sse
+from benchmarks.follow import Follower
 from benchmarks.harness import Backend, dashboards, snapshot
 from benchmarks.load import summary, wait_until, warm_up
 from benchmarks.procstat import Sampler, machine
@@ -210,6 +217,48 @@ def streamlit_figures(viewers: list[Viewer], text: bytes, since: float) -> dict[
         "error_samples": sorted({e for r in records for e in r.errors})[:5],
         "latency_s": summary(late),
         "latencies_s": sorted(round(x, 3) for x in late),
+    }
+
+
+def follow_figures(followers: list[Follower], text: bytes, since: float) -> dict[str, Any]:
+    """The delegates' listeners: their streams and asks; for the edit at ``since``, its steps.
+
+    *frame*: from the start of the write to the stream's first frame of a newer version; *ask*: to
+    the listener's next ask; *rerun*: from that ask to ``text`` arriving in a ForwardMsg.
+    """
+    frame, ask, rerun = [], [], []
+    asks: dict[str, int] = {}
+    asks_after: dict[str, int] = {}
+    for f in followers:
+        triggers = f.triggers
+        for at, value in triggers:
+            why = value.split(":", 1)[0]
+            asks[why] = asks.get(why, 0) + 1
+            if at >= since:
+                asks_after[why] = asks_after.get(why, 0) + 1
+        frames = sorted((at, v) for s in f.streams for v, at in s.frames)
+        before = max((v for at, v in frames if at < since), default=None)
+        got = next((at for at, v in frames if at >= since and before is not None and v > before), None)
+        if got is None or f.record.dropped:
+            continue
+        frame.append(got - since)
+        asked = next((at for at, value in triggers if at >= got), None)
+        if asked is None:
+            continue
+        ask.append(asked - since)
+        seen = f.record.seen.get(text)
+        if seen is not None and seen >= asked:
+            rerun.append(seen - asked)
+    streams = [s for f in followers for s in f.streams]
+    after = [rt for f in followers for at, rt in f.record.round_trips if at >= since]
+    return {
+        "drawn": sum(bool(f.listeners) for f in followers),
+        "stream_opened": sum(any(s.opened_at is not None for s in f.streams) for f in followers),
+        "connections": len(streams),
+        "stream_errors": sorted({s.error for s in streams if s.error})[:5],
+        "asks": asks, "asks_after_edit": asks_after,
+        "frame_s": summary(frame), "ask_s": summary(ask), "rerun_s": summary(rerun),
+        "round_trip_after_edit_s": summary(after),
     }
 
 
@@ -378,13 +427,13 @@ class Visitor:
     location: str | None = None
     live_status: int | None = None
     error: str | None = None
-    session: Viewer | None = None
+    session: Follower | None = None
     stream: sse.Viewer | None = None
 
 
 async def visit(visitor: Visitor, index: int, port: int, query: str, texts: tuple[bytes, ...],
                 watched: tuple[bytes, ...], done: asyncio.Event) -> None:
-    """Load the page; join Streamlit on 200, or follow the 307 to ``/live`` and open its stream."""
+    """Load the page; on 200 join Streamlit (and follow ``/api/events``), on 307 open ``/live``'s stream."""
     try:
         visitor.status, visitor.location = await http_get(port, f"/?{query}")
         if visitor.status == 307 and (visitor.location or "").startswith("/live"):
@@ -392,7 +441,7 @@ async def visit(visitor: Visitor, index: int, port: int, query: str, texts: tupl
             visitor.stream = sse.Viewer()
             await visitor.stream.run(port, done)
         elif visitor.status == 200:
-            visitor.session = Viewer(index, f"ws://127.0.0.1:{port}", "", query, texts, (), watched=watched)
+            visitor.session = Follower(index, f"ws://127.0.0.1:{port}", "", query, texts, (), watched=watched)
             await visitor.session.run()
     except (OSError, TimeoutError, ValueError, IndexError) as exc:
         visitor.error = f"{type(exc).__name__}: {exc}"
@@ -495,7 +544,8 @@ async def overload(args: argparse.Namespace, backend: Backend, changes: list[Cha
                      "live_page_ok": sum(v.live_status == 200 for v in visitors),
                      "errors": sorted({v.error for v in visitors if v.error})[:5]},
         "last_edit": {"at_s": round(t_last - t_start, 1), "total": last.new_texts[0].decode(),
-                      "admitted_delegates": streamlit_figures(sessions, last.new_texts[0], t_last),
+                      "admitted_delegates": {**streamlit_figures(sessions, last.new_texts[0], t_last),
+                                             "listener": follow_figures(sessions, last.new_texts[0], t_last)},
                       "sent_to_live_sse": sse_figures([v.stream for v in visitors if v.stream], t_last)},
         "metrics_after": after,
         "sessions_max": max((p.get("thidua_streamlit_sessions", 0) for p in polls), default=None),

@@ -25,6 +25,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from benchmarks.harness import dashboards, snapshot
 from benchmarks.procstat import Sampler, machine
@@ -47,23 +48,30 @@ MAX_FRAME = 1 << 20
 """Bytes an unfinished frame may take before the stream counts as broken (a frame here is ~2 KB)."""
 
 
-def parse_frames(buffer: bytes) -> tuple[list[tuple[str, str | None]], bytes]:
+class Event(NamedTuple):
+    """One dispatched SSE event: its name, its ``id`` line (None without one) and its data."""
+
+    name: str
+    id: str | None
+    data: bytes  # the ``data`` lines joined by a newline, as ``MessageEvent.data`` (undecoded)
+
+
+def parse_events(buffer: bytes) -> tuple[list[Event], bytes]:
     """The complete frames at the start of ``buffer`` (each ends with a blank line) and the rest.
 
-    Each frame a browser's ``EventSource`` would dispatch, that is one with a ``data`` line, as
-    (event name, id or None); the name is ``message`` when the frame has no ``event`` line.
-    Comments (``: keepalive``) and a frame of only ``retry`` are not events. Lines end in ``\\n``,
-    as the server writes them.
+    Each frame a browser's ``EventSource`` would dispatch, that is one with a ``data`` line; the
+    name is ``message`` when the frame has no ``event`` line. Comments (``: keepalive``) and a
+    frame of only ``retry`` are not events. Lines end in ``\\n``, as the server writes them.
 
-    >>> parse_frames(b"retry: 2000\\n\\nevent: standings\\nid: 7\\ndata: {}\\n\\n: keepalive\\n\\nevent: st")
-    ([('standings', '7')], b'event: st')
+    >>> parse_events(b"retry: 2000\\n\\nevent: standings\\nid: 7\\ndata: {}\\n\\n: keepalive\\n\\nevent: st")
+    ([Event(name='standings', id='7', data=b'{}')], b'event: st')
     """
     end = buffer.rfind(b"\n\n")
     if end < 0:
         return [], buffer
-    events: list[tuple[str, str | None]] = []
+    events: list[Event] = []
     for frame in buffer[:end].split(b"\n\n"):
-        name, ident, data = b"message", None, False
+        name, ident, data = b"message", None, None
         for line in frame.split(b"\n"):
             field, _, value = line.partition(b":")
             value = value.removeprefix(b" ")
@@ -72,10 +80,20 @@ def parse_frames(buffer: bytes) -> tuple[list[tuple[str, str | None]], bytes]:
             elif field == b"id":
                 ident = value.decode()
             elif field == b"data":
-                data = True
-        if data:
-            events.append((name.decode(), ident))
+                data = value if data is None else data + b"\n" + value
+        if data is not None:
+            events.append(Event(name.decode(), ident, data))
     return events, buffer[end + 2:]
+
+
+def parse_frames(buffer: bytes) -> tuple[list[tuple[str, str | None]], bytes]:
+    """``parse_events`` without the data: (event name, id or None) per event, and the rest.
+
+    >>> parse_frames(b"retry: 2000\\n\\nevent: standings\\nid: 7\\ndata: {}\\n\\n: keepalive\\n\\nevent: st")
+    ([('standings', '7')], b'event: st')
+    """
+    events, rest = parse_events(buffer)
+    return [(e.name, e.id) for e in events], rest
 
 
 class Viewer:
@@ -83,10 +101,13 @@ class Viewer:
 
     ``on_event`` (optional) is called with ``"open"`` once the server has answered 200 (an
     ``EventSource``'s ``onopen``) and then with the name of every event the stream delivers, as
-    a listener would be (the projector's script refetches its screen on each).
+    a listener would be (the projector's script refetches its screen on each); ``on_frame``
+    (optional) with each whole ``Event`` (the delegates' listener reads ids and data).
+    ``last_event_id`` is sent as ``Last-Event-ID``, as ``EventSource`` does when it reconnects.
     """
 
-    def __init__(self, on_event: Callable[[str], None] | None = None) -> None:
+    def __init__(self, on_event: Callable[[str], None] | None = None,
+                 on_frame: Callable[[Event], None] | None = None, last_event_id: str | None = None) -> None:
         self.first: int | None = None
         self.got_at: float | None = None
         self.error: str | None = None
@@ -96,6 +117,8 @@ class Viewer:
         self.frames: list[tuple[int, float]] = []  # (version, monotonic time) of every standings frame
         self.events: dict[str, int] = {}  # event name -> how many arrived
         self.on_event = on_event
+        self.on_frame = on_frame
+        self.last_event_id = last_event_id
 
     async def run(self, port: int, done: asyncio.Event) -> None:
         """Open ``/api/events`` on ``port`` and read it until ``done`` is set or the stream ends."""
@@ -105,7 +128,8 @@ class Viewer:
             self.error = f"connect: {exc}"
             self.first_seen.set()
             return
-        writer.write(b"GET /api/events HTTP/1.0\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n")
+        resume = b"" if self.last_event_id is None else b"Last-Event-ID: %s\r\n" % self.last_event_id.encode()
+        writer.write(b"GET /api/events HTTP/1.0\r\nHost: bench\r\nAccept: text/event-stream\r\n%s\r\n" % resume)
         buffer = b""
         head = True  # still reading the response head
         try:
@@ -126,17 +150,20 @@ class Viewer:
                     self.opened_at = time.monotonic()
                     if self.on_event is not None:
                         self.on_event("open")
-                events, buffer = parse_frames(buffer)
+                events, buffer = parse_events(buffer)
                 if len(buffer) > MAX_FRAME:
                     self.error = "frame too large"
                     break
                 now = time.monotonic()
-                for name, ident in events:
+                for event in events:
+                    name, ident = event.name, event.id
                     self.events[name] = self.events.get(name, 0) + 1
                     if name == "standings" and ident is not None and ident.isdigit():
                         self._version(int(ident), now)
                     if self.on_event is not None:
                         self.on_event(name)
+                    if self.on_frame is not None:
+                        self.on_frame(event)
         except OSError as exc:
             self.error = f"read: {exc}"
         finally:

@@ -14,7 +14,9 @@ Streamlit 1.67):
   ``navigation``), caches the hashes of cacheable messages and resolves ``ref_hash``
   messages against them, and on ``auto_rerun`` starts a timer that, like the
   frontend's ``setInterval``, sends a rerun with ``fragment_id`` and ``is_auto_rerun``
-  every ``interval`` seconds (``stop_auto_rerun`` cancels it).
+  every ``interval`` seconds (``stop_auto_rerun`` cancels it). A subclass sees every parsed
+  message (``_received``) and can send a fragment rerun with widget states, not as an
+  auto-rerun: ``benchmarks/follow.py`` does, for a component's trigger.
 
 Each ``Viewer`` records what a benchmark needs: when the first full run finished with
 the standings shown, when a given text first arrived, the round trip of every
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake
 from websockets.typing import Origin, Subprotocol
@@ -101,7 +104,11 @@ class Viewer:
 
     # -- the BackMsgs the frontend sends ------------------------------------------------
 
-    def _rerun(self, fragment_id: str = "") -> bytes:
+    def _rerun(self, fragment_id: str = "", *, auto: bool = True, widgets: Sequence[WidgetState] = ()) -> bytes:
+        """The rerun BackMsg: of the page, or of ``fragment_id`` (its timer's when ``auto``).
+
+        ``widgets``: the widget states to send (a component's trigger); none otherwise.
+        """
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query
@@ -110,9 +117,10 @@ class Viewer:
         else:
             state.page_name = self.page
         state.widget_states.SetInParent()
+        state.widget_states.widgets.extend(widgets)
         if fragment_id:
             state.fragment_id = fragment_id
-            state.is_auto_rerun = True
+            state.is_auto_rerun = auto
         state.cached_message_hashes.extend(sorted(self._cached))
         info = state.context_info
         info.timezone = self.timezone
@@ -123,14 +131,15 @@ class Viewer:
         info.color_scheme = "light"
         return msg.SerializeToString()
 
-    async def _send_rerun(self, fragment_id: str = "") -> None:
+    async def _send_rerun(self, fragment_id: str = "", *, auto: bool = True,
+                          widgets: Sequence[WidgetState] = ()) -> None:
         if self._ws is None:
             return
         now = time.monotonic()
         if self._pending_since is None:
             self._pending_since = now
         self.record.reruns_sent += 1
-        await self._ws.send(self._rerun(fragment_id))
+        await self._ws.send(self._rerun(fragment_id, auto=auto, widgets=widgets))
 
     async def _auto_rerun(self, fragment_id: str, interval: float) -> None:
         """Like the frontend's ``setInterval``: a rerun every ``interval`` s, without drift."""
@@ -192,6 +201,10 @@ class Viewer:
                 self._full_run_done = True
             if self._full_run_done and self._saw_shown and record.rendered_at is None:
                 record.rendered_at = now
+        self._received(msg, kind, data, now)
+
+    def _received(self, msg: ForwardMsg, kind: str | None, data: bytes, now: float) -> None:
+        """A hook for subclasses: each parsed ForwardMsg, after the viewer's own bookkeeping."""
 
     def _see_watched(self, msg: ForwardMsg, kind: str | None, data: bytes, now: float) -> None:
         """Note the first arrival of each watched text (in this message or the cached one it refers to)."""

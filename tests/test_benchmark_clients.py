@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 
 import pytest
 
@@ -94,3 +95,212 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_once() -> None:
     assert statuses == [200, 200]
     assert opened == 2
     assert requests[0].startswith(b"GET /api/projector HTTP/1.1\r\n") and b'If-None-Match: "t"' in requests[0]
+
+
+# -- the delegates' listener (benchmarks/follow.py, the emulation of web/follow.py's script) ---------------
+
+
+def _listener_msg(data: dict, *, fragment: str = "frag-1", base: str = "$$ID-0123-follow", mixed: bool = False):
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from benchmarks.follow import COMPONENT
+
+    msg = ForwardMsg()
+    msg.delta.fragment_id = fragment
+    component = msg.delta.new_element.bidi_component
+    component.component_name = COMPONENT
+    component.id = base
+    if mixed:
+        component.mixed.json = json.dumps(data)
+    else:
+        component.json = json.dumps(data)
+    return msg
+
+
+SHOWN = {"key": "follow", "version": 7, "stale": False, "lang": "vi", "agenda": "", "screen": 2.0}
+
+
+def test_the_listener_is_found_with_its_fragment_and_data_in_json_or_mixed() -> None:
+    from benchmarks.follow import drawn
+
+    for mixed in (False, True):
+        found = drawn(_listener_msg(SHOWN, mixed=mixed))
+        assert found is not None
+        assert (found.base, found.fragment_id, found.data, found.key) == ("$$ID-0123-follow", "frag-1", SHOWN,
+                                                                          "follow")
+    other = _listener_msg(SHOWN)
+    other.delta.new_element.bidi_component.component_name = "someone.else"
+    assert drawn(other) is None
+    other = _listener_msg(SHOWN)
+    other.delta.new_element.markdown.body = "x"  # the oneof moves to markdown
+    assert drawn(other) is None
+
+
+def test_the_trigger_is_the_widget_state_streamlit_reads_for_the_changed_event() -> None:
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.components.v2.bidi_component.serialization import deserialize_trigger_list
+
+    from benchmarks.follow import trigger_id, trigger_state
+
+    assert trigger_id("$$ID-0123-follow") == _make_trigger_id("$$ID-0123-follow", "events")
+    state = trigger_state("$$ID-0123-follow", ["version:1", "status:2"])
+    assert state.WhichOneof("value") == "json_trigger_value"
+    assert trigger_state("b", ["version:1"]).json_trigger_value == '[{"event":"changed","value":"version:1"}]'
+    assert deserialize_trigger_list(state.json_trigger_value) == [
+        {"event": "changed", "value": "version:1"}, {"event": "changed", "value": "status:2"}]
+
+
+@pytest.mark.parametrize(("frame", "last_id", "why"), [
+    (("standings", "7", b"{}"), "7", None),
+    (("standings", "8", b"{}"), "8", "version"),
+    (("status", "7", b'{"version":7,"stale":false,"fetched_at":"x"}'), "7", None),
+    (("status", "7", b'{"version":7,"stale":true,"fetched_at":"x"}'), "7", "status"),
+    (("status", "8", b'{"version":8,"stale":false}'), "8", "status"),
+    (("agenda", None, b'{"index":null,"vi":"","en":""}'), "7", None),
+    (("agenda", None, '{"index":1,"vi":"Đang diễn ra: Khai mạc","en":"Now: Opening"}'.encode()), "7", "agenda"),
+    (("agenda", None, b'{"index":null}'), "7", None),  # no line for the language: "" as shown
+    (("agenda", None, b"not json"), "7", None),
+    (("message", None, b"x"), "7", None),
+])
+def test_the_rules_are_the_scripts(frame: tuple, last_id: str, why: str | None) -> None:
+    from benchmarks.follow import reason
+    from benchmarks.sse import Event
+
+    assert reason(SHOWN, Event(*frame), last_id) == why
+
+
+def test_a_screen_without_an_agenda_ignores_agenda_frames_and_a_bad_id_is_new() -> None:
+    from benchmarks.follow import reason
+    from benchmarks.sse import Event
+
+    ranking = {**SHOWN, "agenda": None}
+    assert reason(ranking, Event("agenda", None, '{"vi":"Đang diễn ra: X"}'.encode()), "7") is None
+    assert reason(SHOWN, Event("standings", "x", b"{}"), "x") == "version"  # Number('x') is NaN
+
+
+def test_events_keep_their_data_lines_joined() -> None:
+    from benchmarks.sse import Event, parse_events
+
+    events, rest = parse_events(b"event: agenda\ndata: {\"a\":\ndata: 1}\n\nid: 3\ndata:\n\n")
+    assert events == [Event("agenda", None, b'{"a":\n1}'), Event("message", "3", b"")]
+    assert rest == b""
+
+
+class _Socket:
+    """Stands in for the websocket: keeps the BackMsgs sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    async def send(self, data: bytes) -> None:
+        self.sent.append(data)
+
+
+def test_the_follower_streams_and_sends_the_fragment_rerun_the_frontend_sends() -> None:
+    """A render opens /api/events; a new version there asks one rerun of the fragment, with the trigger."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from benchmarks.follow import Follower, trigger_id
+
+    async def go() -> tuple[list[BackMsg], Follower, list[bytes]]:
+        heads: list[bytes] = []
+        go_on = asyncio.Event()
+
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            heads.append(await reader.readuntil(b"\r\n\r\n"))
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\nretry: 2000\n\n"
+                         b"event: standings\nid: 7\ndata: {}\n\n")  # the version drawn: nothing to do
+            await writer.drain()
+            await go_on.wait()
+            writer.write(b"event: standings\nid: 8\ndata: {}\n\n"
+                         b'event: status\nid: 8\ndata: {"version":8,"stale":false}\n\n')  # one batch of two
+            await writer.drain()
+            await asyncio.sleep(5)
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        follower = Follower(0, f"ws://127.0.0.1:{port}", "", "view=delegate")
+        socket = _Socket()
+        follower._ws = socket  # noqa: SLF001 - the session itself is not under test
+        follower._page_script_hash = "page-hash"  # noqa: SLF001
+        follower._handle(_listener_msg(SHOWN).SerializeToString(), 0.0)  # noqa: SLF001
+        for _ in range(100):
+            if follower.listeners["follow"].open:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert socket.sent == []
+        go_on.set()
+        for _ in range(100):
+            if socket.sent:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        follower._handle(_listener_msg({**SHOWN, "version": 8}).SerializeToString(), 0.0)  # noqa: SLF001
+        listener = follower.listeners["follow"]
+        shown = listener.shown.data["version"]
+        for task in listener.tasks:
+            task.cancel()
+        await asyncio.gather(*listener.tasks, return_exceptions=True)
+        server.close()
+        await server.wait_closed()
+        messages = []
+        for data in socket.sent:
+            msg = BackMsg()
+            msg.ParseFromString(data)
+            messages.append(msg)
+        assert shown == 8
+        assert trigger_id("$$ID-0123-follow") == messages[0].rerun_script.widget_states.widgets[0].id
+        return messages, follower, heads
+
+    messages, follower, heads = asyncio.run(go())
+    assert heads[0].startswith(b"GET /api/events ")
+    assert len(messages) == 1  # the two frames of one read: one flush, as the frontend's setTimeout(0)
+    state = messages[0].rerun_script
+    assert (state.fragment_id, state.is_auto_rerun, state.page_script_hash, state.query_string) == (
+        "frag-1", False, "page-hash", "view=delegate")
+    (widget,) = state.widget_states.widgets
+    assert json.loads(widget.json_trigger_value) == [{"event": "changed", "value": "version:1"},
+                                                     {"event": "changed", "value": "status:2"}]
+    assert [why for _, why in follower.triggers] == ["version:1", "status:2"]
+    assert follower.record.reruns_sent == 1
+
+
+def test_the_follower_ticks_while_its_stream_is_refused() -> None:
+    """Not 200: the EventSource is closed for good and the fallback tick asks a rerun every data.screen s."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from benchmarks.follow import Follower
+
+    async def go() -> tuple[list[bytes], Follower]:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        follower = Follower(0, f"ws://127.0.0.1:{port}", "", "view=delegate")
+        socket = _Socket()
+        follower._ws = socket  # noqa: SLF001
+        follower._handle(_listener_msg({**SHOWN, "screen": 0.1}).SerializeToString(), 0.0)  # noqa: SLF001
+        await asyncio.sleep(0.35)
+        listener = follower.listeners["follow"]
+        for task in listener.tasks:
+            task.cancel()
+        await asyncio.gather(*listener.tasks, return_exceptions=True)
+        server.close()
+        await server.wait_closed()
+        return socket.sent, follower
+
+    sent, follower = asyncio.run(go())
+    assert len(follower.streams) == 1 and follower.streams[0].error.startswith("status ")
+    assert 2 <= len(sent) <= 4
+    values = []
+    for data in sent:
+        msg = BackMsg()
+        msg.ParseFromString(data)
+        values += [p["value"] for p in json.loads(msg.rerun_script.widget_states.widgets[0].json_trigger_value)]
+    assert values[:2] == ["tick:1", "tick:2"]
