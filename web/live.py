@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import json
 import logging
 import threading
@@ -30,7 +31,7 @@ from lib.edge.reader import Snapshot
 from lib.present.ceremony import agenda_line
 from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
-from web import ceremony
+from web import ceremony, heap
 from web.data import cluster_config, shared_reader
 from web.projector_screen import built, live_part
 
@@ -40,6 +41,7 @@ _lock = threading.Lock()
 _publisher: Publisher | None = None
 _broadcast: Broadcast | None = None
 _agenda_task: asyncio.Task | None = None
+_heap_task: asyncio.Task | None = None
 _ceremony: Ceremony | None = None  # the watcher's last read of the ceremony state
 _redirected = 0
 _log = logging.getLogger(__name__)
@@ -107,18 +109,21 @@ async def _follow_agenda(broadcast: Broadcast) -> None:
 
 
 def start() -> None:
-    """Start the publisher and the agenda watcher, attach this event loop's broadcast (the server's lifespan)."""
-    global _broadcast, _agenda_task
+    """Start the publisher, the agenda watcher and the heap's tending; attach this loop's broadcast (lifespan)."""
+    global _broadcast, _agenda_task, _heap_task
     live = publisher()
-    _broadcast = live.attach(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
+    _broadcast = live.attach(loop)
     live.start()
-    _agenda_task = asyncio.get_running_loop().create_task(_follow_agenda(_broadcast))
+    _agenda_task = loop.create_task(_follow_agenda(_broadcast))
+    _heap_task = loop.create_task(heap.tend(lambda: time.time() - (live.published_at or 0.0)))
 
 
 def stop() -> None:
-    """Stop the publisher and the agenda watcher (the server is shutting down)."""
-    if _agenda_task is not None:
-        _agenda_task.cancel()
+    """Stop the publisher, the agenda watcher and the heap's tending (the server is shutting down)."""
+    for task in (_agenda_task, _heap_task):
+        if task is not None:
+            task.cancel()
     if _publisher is not None:
         _publisher.stop()
 
@@ -235,6 +240,10 @@ async def metrics(request: Request) -> Response:
         ("thidua_streamlit_sessions", "gauge", "Streamlit sessions of this process", sessions() or 0),
         ("thidua_sent_to_live_total", "counter", "Visitors sent to /live over max_sessions", _redirected),
         ("thidua_outbox_depth", "gauge", "Change sets waiting in the outbox", depth),
+        ("thidua_gc_frozen_objects", "gauge", "Objects the collector skips (web/heap.py)", gc.get_freeze_count()),
+        ("thidua_gc_sweeps_total", "counter", "Full collections made while quiet", heap.stats.sweeps),
+        ("thidua_gc_last_sweep_seconds", "gauge", "How long the last full collection took",
+         heap.stats.last_sweep_seconds),
     ]
     lines = []
     for name, kind, text, value in rows:
