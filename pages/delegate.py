@@ -12,6 +12,7 @@ from web.data import config_or_stop, snapshot_or_stop
 from web.follow import follow
 from web.projector_style import hide_chrome
 from web.shared_figures import margins_table, ranking_chart
+from web.turns import turn
 from web.widgets import cluster_heading, freshness, language, language_switch, live_url, ranking_notices
 
 hide_chrome()
@@ -24,6 +25,11 @@ st.markdown(t("delegate.live", lang, url=f"[/live]({live_url(config)})"))
 
 @st.fragment
 def live_standings() -> None:
+    with turn():  # hundreds of phones redraw after an edit: a few at a time
+        standings_part()
+
+
+def standings_part() -> None:
     snap = snapshot_or_stop(lang)
     line = agenda_line(config, ceremony.current(), lang)  # the official session's current item, if any
     follow(snap, lang, config.screen_seconds, agenda=line)  # rerun when an edit or the agenda arrives
@@ -48,16 +54,23 @@ def live_standings() -> None:
 
 live_standings()
 
-evaluation = snapshot_or_stop(lang).value
-names = {s.code: s.province.name for s in evaluation.standings}
-code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__, key=state.DELEGATE_PROVINCE)
-standing = evaluation.standing(code)
-colour = province_colour(code, [p.code for p in config.provinces])
-st.subheader(t("delegate.groups", lang, name=standing.province.name))
-st.plotly_chart(group_breakdown_figure(standing, lang, colour=colour), key="delegate-groups",
-                config={"displayModeBar": False, "staticPlot": True})
-st.subheader(t("delegate.waterfall", lang))
-st.plotly_chart(waterfall_figure(standing, lang), key="delegate-waterfall",
-                config={"displayModeBar": False, "staticPlot": True})
-with st.expander(t("delegate.criteria", lang)):
-    st.dataframe(province_criteria(evaluation, code, lang), hide_index=True)
+
+def breakdown() -> None:
+    evaluation = snapshot_or_stop(lang).value
+    names = {s.code: s.province.name for s in evaluation.standings}
+    code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__,
+                        key=state.DELEGATE_PROVINCE)
+    standing = evaluation.standing(code)
+    colour = province_colour(code, [p.code for p in config.provinces])
+    st.subheader(t("delegate.groups", lang, name=standing.province.name))
+    st.plotly_chart(group_breakdown_figure(standing, lang, colour=colour), key="delegate-groups",
+                    config={"displayModeBar": False, "staticPlot": True})
+    st.subheader(t("delegate.waterfall", lang))
+    st.plotly_chart(waterfall_figure(standing, lang), key="delegate-waterfall",
+                    config={"displayModeBar": False, "staticPlot": True})
+    with st.expander(t("delegate.criteria", lang)):
+        st.dataframe(province_criteria(evaluation, code, lang), hide_index=True)
+
+
+with turn():  # a whole-page run (a visitor arriving, a tap) takes its turn too
+    breakdown()

@@ -5,6 +5,7 @@ import streamlit as st
 from web.data import config_or_stop, snapshot_or_stop
 from web.follow import follow
 from web.shared_figures import ranking_chart, ranking_table
+from web.turns import turn
 from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
 
 lang = language()
@@ -14,6 +15,11 @@ cluster_heading(config, lang)
 
 @st.fragment
 def live_ranking() -> None:
+    with turn():  # many viewers redraw after an edit: a few at a time
+        ranking_part()
+
+
+def ranking_part() -> None:
     snap = snapshot_or_stop(lang)
     evaluation = snap.value
     follow(snap, lang, config.screen_seconds)  # rerun when an edit arrives, not every tick
