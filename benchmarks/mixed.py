@@ -54,6 +54,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -113,10 +114,10 @@ def server(args: argparse.Namespace, edits: int) -> Iterator[tuple[Backend, list
         info = snapshot(args.app, scratch / "app")
         config, workbook = scratch_config(scratch / "app", scratch, args.interval, args.screen)
         text = config.read_text(encoding="utf-8")
-        if "max_sessions = 500\n" not in text:
-            raise RuntimeError("the shipped config no longer says max_sessions = 500")
-        config.write_text(text.replace("max_sessions = 500\n", f"max_sessions = {args.max_sessions}\n"),
-                          encoding="utf-8")
+        shipped = re.search(r"^max_sessions = \d+$", text, flags=re.MULTILINE)
+        if shipped is None:
+            raise RuntimeError("the shipped config has no [server] max_sessions line")
+        config.write_text(text.replace(shipped.group(0), f"max_sessions = {args.max_sessions}"), encoding="utf-8")
         changes = plan_series(config, workbook, scratch, edits)
         with dashboards(scratch / "app", config, 1, scratch / "logs") as backends:
             yield backends[0], changes, info
@@ -572,7 +573,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="mixed: projector viewers; one run (one server) per value")
     p.add_argument("--arrivals", type=int, default=1500, help="overload: delegate visitors arriving")
     p.add_argument("--query", default="view=delegate", help="overload: what the visitors open (without '?')")
-    p.add_argument("--max-sessions", type=int, default=500, help="[server] max_sessions of the scratch config")
+    p.add_argument("--max-sessions", type=int, default=200,
+                   help="[server] max_sessions of the scratch config (200 as shipped)")
     p.add_argument("--ramp", type=float, default=25.0, help="Streamlit viewers / visitors per second")
     p.add_argument("--lead", type=float, default=8.0, help="overload: seconds of edits before the ramp")
     p.add_argument("--edit-every", type=float, default=5.0, help="overload: seconds between edits")

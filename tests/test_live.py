@@ -337,7 +337,7 @@ def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
 def test_projector_shows_the_qr_code_of_the_live_page(browser, tmp_path):
     config, _ = live_config(tmp_path, INTERVAL)
     text = config.read_text(encoding="utf-8").replace("# public_url =", "public_url =")
-    config.write_text(text.replace("max_sessions = 500", "max_sessions = 1"), encoding="utf-8")
+    config.write_text(text.replace("max_sessions = 200", "max_sessions = 1"), encoding="utf-8")
     with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "c")}) as url:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(url + "/?view=projector")

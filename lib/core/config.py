@@ -18,9 +18,10 @@ from lib.core.model import Province, ProvinceCode
 from lib.core.text import fold
 from lib.core.votes import MAJORITIES
 
-DEFAULT_MAX_SESSIONS = 500
-"""Streamlit sessions per process before read-only visitors are sent to /live (measured: 500 hold,
-1,000 collapse one process on a 2-core machine)."""
+DEFAULT_MAX_SESSIONS = 200
+"""Streamlit sessions per process before read-only visitors are sent to /live (measured with 1,500
+arriving on a 2-core machine: at 200 the projector's p95 was 1.4 s and the delegates' 2.0 s; at
+300 and 500 the projector reached 3.7 and 2.6 s, the delegates 4.8 and 4.2 s)."""
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "tn-dhmt-2019.toml"
 CONFIG_ENV = "THIDUA_CONFIG"
 
