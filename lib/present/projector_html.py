@@ -38,6 +38,11 @@ STYLE = """
 .rk-legend { margin-top: 0.6rem; font-size: 1.3rem; opacity: 0.9; }
 .rk-legend span { margin-right: 1.6rem; }
 .rk-legend i { display: inline-block; width: 1rem; height: 1rem; margin-right: 0.4rem; border-radius: 0.15rem; }
+@media (max-width: 640px) {  /* the projector opened on a phone: names and totals both stay readable */
+  .rk { --row: 2.4rem; }
+  .rk-label { width: 8.5rem; font-size: 0.95rem; padding-right: 0.4rem; }
+  .rk-bar { font-size: 0.85rem; padding-right: 0.3rem; }
+}
 """
 
 
