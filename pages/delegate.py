@@ -8,7 +8,7 @@ from lib.present.charts import group_breakdown_figure, province_colour, waterfal
 from lib.present.formatting import escape_markdown
 from lib.present.tables import province_criteria
 from web import ceremony, state
-from web.data import config_or_stop, snapshot_or_stop
+from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.projector_style import hide_chrome
 from web.shared_figures import margins_table, ranking_chart
@@ -52,6 +52,7 @@ def standings_part() -> None:
         st.rerun(scope="app")
 
 
+snapshot_or_wait(lang, config.screen_seconds)  # before the first good read: retry
 live_standings()
 
 

@@ -13,7 +13,7 @@ from lib.present.catalogue import t
 from lib.present.projector_screen import projector_container
 from lib.present.qr import qr_data_uri
 from web import ceremony
-from web.data import config_or_stop, snapshot_or_stop
+from web.data import config_or_stop, snapshot_or_wait
 from web.projector_screen import live_part
 from web.projector_style import projector_style
 from web.widgets import language, live_url
@@ -28,5 +28,5 @@ st.html(f'<div class="proj-qr" data-testid="live-qr" title="{html.escape(url)}">
         f'<p class="proj-title">{html.escape(config.name)}</p>'
         f'<p class="proj-sub">{html.escape(t("year", lang, year=config.year))}</p>')
 
-screen = live_part(snapshot_or_stop(lang), ceremony.current(), lang)
+screen = live_part(snapshot_or_wait(lang, config.screen_seconds), ceremony.current(), lang)
 st.html(projector_container(screen.html, lang, screen.etag, t("projector.lost", lang)), unsafe_allow_javascript=True)

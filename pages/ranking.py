@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from web.data import config_or_stop, snapshot_or_stop
+from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.shared_figures import ranking_chart, ranking_table
 from web.turns import turn
@@ -30,4 +30,5 @@ def ranking_part() -> None:
     problem_summary(evaluation, lang)
 
 
+snapshot_or_wait(lang, config.screen_seconds)  # before the first good read: retry
 live_ranking()

@@ -179,3 +179,47 @@ def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path
             server.set_cell(key, "ThongNhat", row, column, 5)
             wait_for_top(page, "1. Khánh Hòa", 45)
             assert page.get_by_text("đang mất kết nối").count() == 0
+
+
+def test_screens_opened_before_the_first_read_show_the_data_once_it_comes(tmp_path, browser):
+    """"No data yet. Retrying…" must retry: no screen reruns on a timer any more, so one drawn
+    before the first good read (the sheet away at start-up, no copy on disk) stayed on the note."""
+    config, workbook = live_config(tmp_path, INTERVAL)
+    later = workbook.with_name("later.xlsx")
+    workbook.rename(later)
+    with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}, log=tmp_path / "streamlit.log") as url:
+        projector = browser.new_page(viewport={"width": 1920, "height": 1080})
+        projector.goto(f"{url}/?view=projector")
+        delegate = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        delegate.goto(f"{url}/?view=delegate")
+        for page in (projector, delegate):
+            page.get_by_text("Chưa đọc được dữ liệu").first.wait_for(timeout=30_000)
+        later.rename(workbook)  # the workbook is back
+        projector.locator("#proj-live .rk-label").first.wait_for(timeout=60_000)
+        delegate.locator(".ytick text").first.wait_for(timeout=60_000)
+        assert projector_order(projector)[0] == "1. Quảng Ngãi"
+
+
+def test_projector_gets_past_a_fetch_that_never_answers(tmp_path, browser):
+    """One /api/projector request that hangs (a connection dropped without a reset, a stalled
+    proxy) must not keep the screen on old figures for good: the script waited for it forever,
+    every later event only queued behind it, and no "lost connection" line said so."""
+    config, workbook = live_config(tmp_path, INTERVAL)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    asked: list[str] = []
+
+    def first_hangs(route):
+        asked.append(route.request.url)
+        if len(asked) > 1:
+            route.continue_()  # the first request is left unanswered
+
+    page.route("**/api/projector*", first_hangs)
+    with dashboard(config, log=tmp_path / "streamlit.log") as url:
+        page.goto(f"{url}/?view=projector")
+        page.locator("#proj-live .rk-label").first.wait_for(timeout=30_000)
+        deadline = time.monotonic() + 20
+        while not asked and time.monotonic() < deadline:
+            page.wait_for_timeout(200)  # the stream opened: the script asked (and hangs)
+        assert asked
+        lower_quang_ngai(workbook)
+        wait_for_top(page, "1. Khánh Hòa", 30)

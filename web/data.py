@@ -111,6 +111,37 @@ def snapshot_or_stop(lang: str) -> Snapshot[Evaluation]:
     return _or_no_data(snapshot, lang)
 
 
+def snapshot_or_wait(lang: str, seconds: float) -> Snapshot[Evaluation]:
+    """The current data; while there has never been any, a "no data yet, retrying" note that
+    checks again every ``seconds`` and draws the whole page once the data is there.
+
+    For the screens that no longer rerun on a timer (the projector, the delegates' view, the
+    ranking): called before their live part, so a screen opened before the first good read
+    (the sheet away at start-up, nothing cached on disk) does not stay on the note.
+    """
+    try:
+        return snapshot()
+    except (SourceError, ConfigError) as exc:
+        first = exc
+
+    @st.fragment(run_every=seconds)
+    def waiting() -> None:
+        reader = shared_reader()
+        if reader.background and reader.current is None:  # the publisher reads, with its backoff
+            failure = reader.stats.failures[-1].message if reader.stats.failures else first
+            st.warning(t("error.no_data", lang, message=failure), icon=":material/hourglass_top:")
+            return
+        try:
+            snapshot()
+        except (SourceError, ConfigError) as exc:
+            st.warning(t("error.no_data", lang, message=exc), icon=":material/hourglass_top:")
+            return
+        st.rerun()  # the data is there: the whole page
+
+    waiting()
+    st.stop()
+
+
 def _or_no_data(get: Callable[[], T], lang: str) -> T:
     try:
         return get()

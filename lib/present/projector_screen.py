@@ -28,6 +28,7 @@ from lib.present.status import ranking_status
 
 CONTAINER_ID = "proj-live"
 SAFETY_POLL_SECONDS = 15  # the script also asks every so often, in case a stream proxy holds events back
+FETCH_TIMEOUT_SECONDS = 10  # a fetch not answered by then is given up (and the line says so)
 
 
 def projector_screen(evaluation: Evaluation, config: ClusterConfig, state: Ceremony, lang: str, *,
@@ -101,7 +102,11 @@ _SCRIPT = """
     if (live.busy) { live.again = true; return; }
     var el = container(); if (!el) return;
     live.busy = true;
-    fetch(el.getAttribute('data-src'), {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {}})
+    // a request that never answers (a connection dropped without a reset) must not hold every later one
+    var stop = window.AbortController ? new AbortController() : null;
+    var timer = stop && setTimeout(function () { stop.abort(); }, %(timeout)d * 1000);
+    fetch(el.getAttribute('data-src'), {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
+                                        signal: stop ? stop.signal : undefined})
       .then(function (r) {
         if (r.status === 304) return null;
         if (!r.ok) throw new Error('HTTP ' + r.status);
@@ -114,7 +119,7 @@ _SCRIPT = """
         lost(live.source && live.source.readyState !== 1);
       })
       .catch(function () { lost(true); })
-      .then(function () { live.busy = false; if (live.again) { live.again = false; refresh(); } });
+      .then(function () { clearTimeout(timer); live.busy = false; if (live.again) { live.again = false; refresh(); } });
   }
   live.tag = box.getAttribute('data-etag') || live.tag;
   live.refresh = refresh;
@@ -141,6 +146,7 @@ _SCRIPT = """
 def projector_container(screen: str, lang: str, etag: str, lost: str) -> str:
     """The page's live part: ``screen`` in a container the script refreshes from ``/api/projector``."""
     src = "/api/projector" + ("?lang=en" if lang == "en" else "")
-    script = _SCRIPT % {"id": json.dumps(CONTAINER_ID), "poll": SAFETY_POLL_SECONDS}
+    script = _SCRIPT % {"id": json.dumps(CONTAINER_ID), "poll": SAFETY_POLL_SECONDS,
+                       "timeout": FETCH_TIMEOUT_SECONDS}
     return (f'<div id="{CONTAINER_ID}" data-src="{escape(src)}" data-etag="{escape(etag)}" '
             f'data-lost="{escape(lost)}">{screen}</div><script>{script}</script>')
