@@ -94,6 +94,13 @@ def test_projector_follows_an_edit_by_the_stream_without_a_rerun_and_says_when_t
         wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
         assert len(sent) == before, "the projector asked Streamlit for a rerun"
         assert page.locator(".rk-moved").count() == 2
+        # the next safety poll brings a newer "as of" time: the badges change, the bars (and the
+        # "moved" flash) are kept as they are, not drawn and flashed again
+        page.evaluate("document.querySelector('#proj-live .rk').kept = true")
+        with page.expect_response(lambda r: "/api/projector" in r.url and r.status == 200, timeout=25_000):
+            pass
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.querySelector('#proj-live .rk').kept === true")
     # the server is gone: the last ranking stays on the screen, and a line says the link is lost
     page.get_by_test_id("proj-lost").wait_for(timeout=20_000)
     assert "Mất kết nối máy chủ" in page.get_by_test_id("proj-lost").inner_text()

@@ -23,7 +23,7 @@ def test_survivors_are_frozen_and_their_cycles_wait_for_a_quiet_sweep():
         a, b = Node(), Node()
         a.other, b.other = b, a  # a cycle: refcounting alone never frees it
         watch = weakref.ref(a)
-        task = asyncio.create_task(heap.tend(lambda: quiet["seconds"], freeze_every=0.02, sweep_every=0.05,
+        task = asyncio.create_task(heap.tend(lambda: quiet["seconds"], freeze_every=0.02, sweep_every=0.2,
                                              quiet=1.0))
         await asyncio.sleep(0.1)  # frozen while alive
         frozen = gc.get_freeze_count()
@@ -46,3 +46,21 @@ def test_survivors_are_frozen_and_their_cycles_wait_for_a_quiet_sweep():
     assert frozen > 0
     assert survived_busy and swept
     assert heap.stats.sweeps > sweeps and heap.stats.last_sweep_seconds >= 0
+
+
+def test_edits_that_never_pause_put_the_sweep_off_only_three_times_over():
+    async def scenario() -> int:
+        sweeps = heap.stats.sweeps
+        task = asyncio.create_task(heap.tend(lambda: 0.0, freeze_every=0.01, sweep_every=0.05, quiet=1.0))
+        await asyncio.sleep(0.1)  # overdue, but never quiet: not yet
+        early = heap.stats.sweeps - sweeps
+        await asyncio.sleep(0.25)  # past three times the interval: swept anyway
+        task.cancel()
+        return early, heap.stats.sweeps - sweeps
+
+    try:
+        early, late = asyncio.run(scenario())
+    finally:
+        gc.unfreeze()
+    assert early == 0 and late >= 1
+    assert heap.stats.frozen > 0  # counted at each freeze (counting walks them all), not per /metrics scrape

@@ -7,8 +7,13 @@ the ones the fragment was drawn with. A delegate's phone that shows an unchanged
 therefore costs the server nothing between edits; measured with ``benchmarks/mixed.py``, a tick
 per session every two seconds was what made a few hundred phones starve the process.
 
-While the stream is down (a proxy that buffers, the server restarting) the script falls back
-to a rerun every ``screen_seconds``, as the screens did before, so a screen never freezes.
+While the stream is down (the server restarting, a refused stream) the script falls back to a
+rerun every ``screen_seconds``, as the screens did before. Behind a proxy the stream may come
+from another process, whose version numbers are its own: after a new version's frame the
+script asks again, up to ``CHASES`` times, until the drawn version moves. A hidden tab closes
+its stream (browsers allow six HTTP/1.1 connections per host) and reopens it when shown.
+A proxy that *buffers* the stream would hold the frames back: `benchmarks/nginx.conf.template`
+turns buffering off for ``/api/events``.
 """
 
 from __future__ import annotations
@@ -23,13 +28,18 @@ export default function (component) {
   const all = window.__thiduaFollow || (window.__thiduaFollow = {});
   let me = all[data.key];
   if (!me) {
-    me = all[data.key] = { shown: data, ask: setTriggerValue, asked: 0 };
+    me = all[data.key] = { shown: data, ask: setTriggerValue, asked: 0, source: null, chase: 0, from: null };
     const again = (why) => { me.asked += 1; me.ask('changed', why + ':' + me.asked); };
     const connect = () => {
       const source = new EventSource('/api/events');
       me.source = source;
       source.addEventListener('standings', (e) => {
-        if (Number(e.lastEventId) !== me.shown.version) again('version');
+        if (Number(e.lastEventId) !== me.shown.version) {
+          // behind a proxy the stream may come from another process, which may have read the edit
+          // before this session's process: ask again a few times until the drawn version moves
+          me.chase = %(chases)d; me.from = me.shown.version;
+          again('version');
+        }
       });
       source.addEventListener('status', (e) => {
         const s = JSON.parse(e.data);
@@ -39,18 +49,37 @@ export default function (component) {
         const lines = JSON.parse(e.data);
         if (me.shown.agenda !== null && (lines[me.shown.lang] || '') !== me.shown.agenda) again('agenda');
       });
-      source.onerror = () => { if (source.readyState === 2) setTimeout(connect, 5000); };  // refused: again
+      source.onerror = () => {  // refused for good (a 5xx): start again
+        const again = () => { if (me.source === source) connect(); };
+        if (source.readyState === 2 && me.source === source) setTimeout(again, 5000);
+      };
     };
-    connect();
-    // the stream is down: refresh on the old tick until it is back
-    setInterval(() => { if (me.source.readyState !== 1) again('tick'); }, data.screen * 1000);
+    me.close = () => { if (me.source) { me.source.close(); me.source = null; } };
+    // a hidden tab (a locked phone) gives its stream back; on return the stream's first frame says what changed
+    me.visibility = () => { if (document.hidden) me.close(); else if (!me.source) connect(); };
+    document.addEventListener('visibilitychange', me.visibility);
+    if (!document.hidden) connect();
+    me.timer = setInterval(() => {
+      if (document.hidden) return;
+      if (!me.source || me.source.readyState !== 1) { again('tick'); return; }  // the stream is down: the old tick
+      if (me.chase > 0) {
+        if (me.shown.version === me.from) { me.chase -= 1; again('catch-up'); } else { me.chase = 0; }
+      }
+    }, data.screen * 1000);
+    me.cleanup = () => {  // the page was left: stop listening
+      me.close(); clearInterval(me.timer);
+      document.removeEventListener('visibilitychange', me.visibility);
+      delete all[data.key];
+    };
   }
   me.shown = data;
   me.ask = setTriggerValue;
+  return me.cleanup;
 }
 """
+CHASES = 5  # catch-up reruns (one per ``screen_seconds``) while another process's frame is ahead of ours
 
-_component = st.components.v2.component("thidua.follow", js=_JS)
+_component = st.components.v2.component("thidua.follow", js=_JS % {"chases": CHASES})
 
 
 def follow(snap: Snapshot, lang: str, screen_seconds: float, *, agenda: str | None = None,

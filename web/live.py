@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 import json
 import logging
 import threading
@@ -240,7 +239,7 @@ async def metrics(request: Request) -> Response:
         ("thidua_streamlit_sessions", "gauge", "Streamlit sessions of this process", sessions() or 0),
         ("thidua_sent_to_live_total", "counter", "Visitors sent to /live over max_sessions", _redirected),
         ("thidua_outbox_depth", "gauge", "Change sets waiting in the outbox", depth),
-        ("thidua_gc_frozen_objects", "gauge", "Objects the collector skips (web/heap.py)", gc.get_freeze_count()),
+        ("thidua_gc_frozen_objects", "gauge", "Objects the collector skips (web/heap.py)", heap.stats.frozen),
         ("thidua_gc_sweeps_total", "counter", "Full collections made while quiet", heap.stats.sweeps),
         ("thidua_gc_last_sweep_seconds", "gauge", "How long the last full collection took",
          heap.stats.last_sweep_seconds),

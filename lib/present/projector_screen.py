@@ -98,6 +98,19 @@ _SCRIPT = """
       el.insertBefore(badge, el.firstChild);
     } else if (!on && badge) { badge.remove(); }
   }
+  // The bars stay the same node when only the badges changed (the "as of" time every read), so
+  // a "moved" flash does not start again on each safety poll.
+  function swap(el, html) {
+    var next = document.createElement('div'); next.innerHTML = html;
+    var bars = el.querySelector('.rk'), fresh = next.querySelector('.rk');
+    if (!bars || !fresh || !bars.isEqualNode(fresh)) { el.innerHTML = html; return; }
+    Array.prototype.slice.call(el.childNodes).forEach(function (n) { if (n !== bars) el.removeChild(n); });
+    var before = true;
+    Array.prototype.slice.call(next.childNodes).forEach(function (n) {
+      if (n === fresh) { before = false; return; }
+      if (before) el.insertBefore(n, bars); else el.appendChild(n);
+    });
+  }
   function refresh() {
     if (live.busy) { live.again = true; return; }
     var el = container(); if (!el) return;
@@ -115,7 +128,7 @@ _SCRIPT = """
       })
       .then(function (html) {
         var now = container();
-        if (html !== null && now) { now.innerHTML = html; }
+        if (html !== null && now) { swap(now, html); }
         lost(live.source && live.source.readyState !== 1);
       })
       .catch(function () { lost(true); })
@@ -131,13 +144,25 @@ _SCRIPT = """
     });
     source.onopen = function () { lost(false); live.refresh(); };
     source.onerror = function () {
-      if (source.readyState === 2) { setTimeout(connect, 5000); }  // refused for good (a 5xx): start again
-      setTimeout(function () { lost(live.source.readyState !== 1); }, 3000);
+      if (source.readyState === 2 && live.source === source) {  // refused for good (a 5xx): start again
+        setTimeout(function () { if (live.source === source) connect(); }, 5000);
+      }
+      setTimeout(function () { lost(!live.source || live.source.readyState !== 1); }, 3000);
     };
   }
-  if (!live.source) {
-    connect();
-    setInterval(function () { live.refresh(); }, %(poll)d * 1000);
+  function close() { if (live.source) { live.source.close(); live.source = null; } }
+  live.connect = connect; live.close = close;
+  if (!live.source && !document.hidden) connect();
+  if (!live.ticking) {
+    live.ticking = true;
+    // a hidden tab gives its stream back (a browser keeps six connections per host over HTTP/1.1)
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden) { live.close(); } else if (container() && !live.source) { live.connect(); }
+    });
+    setInterval(function () {
+      if (!container()) { live.close(); return; }  // the page was left (another page of the app)
+      if (!document.hidden) live.refresh();
+    }, %(poll)d * 1000);
   }
 })();
 """
