@@ -118,8 +118,9 @@ _SCRIPT = """
     // a request that never answers (a connection dropped without a reset) must not hold every later one
     var stop = window.AbortController ? new AbortController() : null;
     var timer = stop && setTimeout(function () { stop.abort(); }, %(timeout)d * 1000);
-    fetch(el.getAttribute('data-src'), {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
-                                        signal: stop ? stop.signal : undefined})
+    var src = el.getAttribute('data-src');
+    fetch(src, {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
+                signal: stop ? stop.signal : undefined})
       .then(function (r) {
         if (r.status === 304) return null;
         if (!r.ok) throw new Error('HTTP ' + r.status);
@@ -128,7 +129,8 @@ _SCRIPT = """
       })
       .then(function (html) {
         var now = container();
-        if (html !== null && now) { swap(now, html); }
+        if (html !== null && now && now.getAttribute('data-src') !== src) { live.again = true; return; }
+        if (html !== null && now) { swap(now, html); }  // (not an answer in the language switched away from)
         lost(live.source && live.source.readyState !== 1);
       })
       .catch(function () { lost(true); })
