@@ -126,12 +126,12 @@ def snapshot_or_wait(lang: str, seconds: float) -> Snapshot[Evaluation]:
 
     @st.fragment(run_every=seconds)
     def waiting() -> None:
-        reader = shared_reader()
-        if reader.background and reader.current is None:  # the publisher reads, with its backoff
-            failure = reader.stats.failures[-1].message if reader.stats.failures else first
-            st.warning(t("error.no_data", lang, message=failure), icon=":material/hourglass_top:")
-            return
-        try:
+        try:  # setting the source up can fail too (no secrets yet): a note, never an exception
+            reader = shared_reader()
+            if reader.background and reader.current is None:  # the publisher reads, with its backoff
+                failure = reader.stats.failures[-1].message if reader.stats.failures else first
+                st.warning(t("error.no_data", lang, message=failure), icon=":material/hourglass_top:")
+                return
             snapshot()
         except (SourceError, ConfigError) as exc:
             st.warning(t("error.no_data", lang, message=exc), icon=":material/hourglass_top:")
