@@ -65,7 +65,7 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
         secretary.get_by_text("Tỉnh đang xem xét").wait_for()
         secretary.get_by_role("button", name="Tỉnh sau ▶").click()  # Quảng Nam -> Quảng Ngãi
         secretary.wait_for_function("() => document.querySelector('[data-testid=stSelectbox] input')"
-                                    "?.value === 'Quảng Ngãi (51)'", timeout=10_000)
+                                    "?.value === 'Quảng Ngãi (51)'", timeout=20_000)  # 10 s ran out once under -n 2
         secretary.wait_for_timeout(1000)
 
         edit_until(secretary, 0, NEW_COLUMN, "5", "Nếu lưu các thay đổi này")
