@@ -57,8 +57,14 @@ def main(argv: list[str]) -> int:
         cs = ChangeSet(f"writer-{argv[4] if len(argv) > 4 else 0}", Role.SECRETARY,
                        (Adjustment(criterion, province, _dec(old), _dec(new), "kiểm thử nhiều tiến trình"),))
         print(f"start {cs.id} {criterion} {province} {new}", flush=True)
+
+        def accept_then_save(change_set: ChangeSet) -> object:
+            # called only once the change set is in the outbox (write-ahead): from here it is accepted
+            print(f"accepted {change_set.id}", flush=True)
+            return save_fn(change_set)
+
         try:
-            status = box.submit(save_fn, cs).status
+            status = box.submit(accept_then_save, cs).status
         except Exception as exc:  # noqa: BLE001 - reported, never hidden
             print(f"refused {cs.id} {type(exc).__name__}: {exc}", flush=True)
             continue
