@@ -29,7 +29,7 @@ def test_secretary_corrects_a_result_sees_another_province_move_saves_and_the_ra
         secretary = browser.new_page(viewport={"width": 1600, "height": 1100})
         sign_in_on_the_page(secretary, url, PASSCODE)
         secretary.get_by_role("link", name="Hội nghị trù bị").click()
-        secretary.get_by_text("Tỉnh đang xem xét").wait_for()
+        secretary.get_by_text("Tỉnh đang xem xét", exact=True).wait_for()
         secretary.get_by_role("button", name="◀ Tỉnh trước").click()  # Quảng Nam -> Lâm Đồng (the last)
         secretary.wait_for_function("() => document.querySelector('[data-testid=stSelectbox] input')"
                                     "?.value === 'Lâm Đồng (68)'", timeout=10_000)

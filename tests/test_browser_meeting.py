@@ -62,7 +62,7 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
         secretary = browser.new_page(viewport={"width": 1600, "height": 1100})
         sign_in_on_the_page(secretary, url, PASSCODE)
         secretary.get_by_role("link", name="Hội nghị trù bị").click()
-        secretary.get_by_text("Tỉnh đang xem xét").wait_for()
+        secretary.get_by_text("Tỉnh đang xem xét", exact=True).wait_for()
         secretary.get_by_role("button", name="Tỉnh sau ▶").click()  # Quảng Nam -> Quảng Ngãi
         secretary.wait_for_function("() => document.querySelector('[data-testid=stSelectbox] input')"
                                     "?.value === 'Quảng Ngãi (51)'", timeout=20_000)  # 10 s ran out once under -n 2

@@ -56,9 +56,9 @@ def test_sign_in_lasts_over_a_reload_sign_out_ends_it_and_a_viewer_is_told_to_si
         assert secretary.evaluate("document.cookie").find("thidua_grant") == -1  # no script can read it
 
         secretary.goto(f"{url}/tru-bi")
-        secretary.get_by_text(EDITOR).wait_for(timeout=30_000)
+        secretary.get_by_text(EDITOR, exact=True).wait_for(timeout=30_000)
         secretary.reload()
-        secretary.get_by_text(EDITOR).wait_for(timeout=30_000)  # a reload keeps the secretary signed in
+        secretary.get_by_text(EDITOR, exact=True).wait_for(timeout=30_000)  # a reload keeps the secretary signed in
         secretary.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
         assert secretary.get_by_text("Page not found").count() == 0
         secretary.screenshot(path=str(tmp_path / "after-reload.png"))
@@ -69,19 +69,19 @@ def test_sign_in_lasts_over_a_reload_sign_out_ends_it_and_a_viewer_is_told_to_si
         assert not [c for c in secretary.context.cookies() if c["name"] == "thidua_grant"]
         secretary.goto(f"{url}/tru-bi")
         secretary.get_by_text(FIRST).wait_for(timeout=30_000)
-        assert secretary.get_by_text(EDITOR).count() == 0
+        assert secretary.get_by_text(EDITOR, exact=True).count() == 0
 
         viewer = browser.new_page(viewport={"width": 1280, "height": 900})
         viewer.goto(f"{url}/tru-bi")
         viewer.get_by_text(FIRST).wait_for(timeout=30_000)
         viewer.wait_for_timeout(1500)
         assert viewer.get_by_text("Page not found").count() == 0
-        assert viewer.get_by_text(EDITOR).count() == 0 and viewer.get_by_text("Traceback").count() == 0
+        assert viewer.get_by_text(EDITOR, exact=True).count() == 0 and viewer.get_by_text("Traceback").count() == 0
         viewer.screenshot(path=str(tmp_path / "sign-in-first.png"))
 
         # the link leads to the sign-in page, which sends the browser back to the review page
         viewer.get_by_role("link", name="Đến trang đăng nhập").click()
         viewer.get_by_label("Mã đăng nhập").wait_for(timeout=30_000)
         sign_in(viewer, "Phó thư ký")
-        viewer.get_by_text(EDITOR).wait_for(timeout=30_000)
+        viewer.get_by_text(EDITOR, exact=True).wait_for(timeout=30_000)
         assert urllib.parse.urlsplit(viewer.url).path == "/tru-bi"
