@@ -141,11 +141,21 @@ async def standings(request: Request) -> Response:
     """``GET /api/standings``: the current document, an ETag, 304 when the client has it."""
     message = publisher().current
     if message is None:
-        return PlainTextResponse("no data yet", status_code=503, headers={"Retry-After": "2"})
-    headers = {"ETag": message.etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
-    if message.etag in _tags(request.headers.get("if-none-match", "")):
+        return _no_data()
+    return _entity(request, message.body, message.etag, "application/json; charset=utf-8",
+                   f"public, max-age={MAX_AGE}")
+
+
+def _no_data() -> Response:
+    return PlainTextResponse("no data yet", status_code=503, headers={"Retry-After": "2"})
+
+
+def _entity(request: Request, body: bytes | str, tag: str, media_type: str, cache_control: str) -> Response:
+    """``body`` with its ETag, or an empty 304 when the client already holds that tag."""
+    headers = {"ETag": tag, "Cache-Control": cache_control}
+    if tag in _tags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
-    return Response(message.body, media_type="application/json; charset=utf-8", headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _tags(header: str) -> set[str]:
@@ -169,14 +179,11 @@ async def projector(request: Request) -> Response:
     """
     snap = shared_reader().current
     if snap is None:
-        return PlainTextResponse("no data yet", status_code=503, headers={"Retry-After": "2"})
+        return _no_data()
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
     state = ceremony_now()
     screen = built(snap, state, lang) or await asyncio.to_thread(live_part, snap, state, lang)
-    headers = {"ETag": screen.etag, "Cache-Control": "no-cache"}
-    if screen.etag in _tags(request.headers.get("if-none-match", "")):
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(screen.html, headers=headers)
+    return _entity(request, screen.html, screen.etag, "text/html; charset=utf-8", "no-cache")
 
 
 async def live(request: Request) -> Response:

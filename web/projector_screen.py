@@ -7,7 +7,6 @@ an edit cost one build and one hash each, not a script rerun each.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from lib.core.config import config_path
 from lib.core.evaluation import Evaluation
 from lib.edge.reader import Snapshot
 from lib.present.projector_screen import projector_screen
+from lib.present.standings_json import etag
 from web.data import cluster_config
 
 
@@ -62,7 +62,7 @@ def live_part(snap: Snapshot[Evaluation], state: Ceremony, lang: str) -> Screen:
             previous = snap.previous.standings if snap.previous is not None else None
             html = projector_screen(snap.value, cluster_config(), state, lang, fetched_at=snap.fetched_at,
                                     stale=snap.stale, previous=previous)
-            screen = Screen(html, '"' + hashlib.sha256(html.encode()).hexdigest()[:16] + '"')
+            screen = Screen(html, etag(html.encode()))
             with _lock:
                 _built[key] = screen
                 while len(_built) > _KEEP:

@@ -14,9 +14,8 @@ import streamlit as st
 from lib.core.config import config_path
 from lib.core.evaluation import Evaluation
 from lib.edge.reader import Snapshot
-from lib.present.catalogue import award_label, t
+from lib.present.catalogue import t
 from lib.present.charts import PHONE, SCREEN, ranking_figure
-from lib.present.projector_html import ranking_html
 from lib.present.tables import standings_table
 from web.data import cluster_config
 
@@ -44,25 +43,6 @@ def _table(config: str, version: int, lang: str, _snap: Snapshot[Evaluation]) ->
 def ranking_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
     """The standings table of this data version (built once for all sessions)."""
     return _table(str(config_path()), snap.version, lang, snap)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _ranking_html(config: str, version: int, lang: str, covered: tuple[str, ...], revealed: tuple[str, ...],
-                  _snap: Snapshot[Evaluation]) -> str:
-    previous = _snap.previous.standings if _snap.previous is not None else None
-    if covered or revealed:  # the ceremony: no "moved" flashes, only the step just revealed is outlined
-        previous = None
-    awards = cluster_config().awards
-    labels = {a.name: award_label(a.name, lang, awards) for a in awards}
-    return ranking_html(_snap.value.standings, [a.name for a in awards], lang, previous, labels,
-                        frozenset(covered), frozenset(revealed))
-
-
-def projector_bars(snap: Snapshot[Evaluation], lang: str, covered: frozenset[str] = frozenset(),
-                   revealed: frozenset[str] = frozenset()) -> str:
-    """The projector's HTML ranking of this data version and reveal step (built once for all screens)."""
-    return _ranking_html(str(config_path()), snap.version, lang, tuple(sorted(covered)), tuple(sorted(revealed)),
-                         snap)
 
 
 def margins_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
