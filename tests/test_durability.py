@@ -148,11 +148,14 @@ def test_kill_9_in_the_middle_of_saves_leaves_a_whole_workbook_and_nothing_lost(
     ids = set(log_ids(book))
     pending = {cs.id for cs in Outbox(db, queue="durability").pending()}
     assert all(i in ids or i in pending for i in accepted), "an accepted change set is neither saved nor queued"
-    # a kill between "start" and the outbox's commit never accepted that change set: at most one per round
+    # Without an "accepted" line the kill came either before the outbox's commit (the set was never
+    # accepted: in neither place) or between the commit and the line (queued: the drain must land it).
+    # Only the last set of each killed round can be such a one.
     unaccepted = [i for i in started if i not in accepted]
-    assert len(unaccepted) <= kills and not any(i in ids or i in pending for i in unaccepted)
+    assert len(unaccepted) <= kills
     for i in unaccepted:
-        del started[i]
+        if i not in ids and i not in pending:
+            del started[i]
     restart = worker("drain", book, db)  # a restart drains the outbox, with no page open
     out, err = restart.communicate(timeout=TIMEOUT)
     assert restart.returncode == 0, err
