@@ -46,6 +46,6 @@ def ranking_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
 
 
 def margins_table(snap: Snapshot[Evaluation], lang: str) -> pd.DataFrame:
-    """Rank, province, total and the margin to the award line: the phone's compact table."""
+    """Rank, province, total, the margin to the award line and why an equal-looking order is so: the phone's table."""
     table = ranking_table(snap, lang)
-    return table[[t(key, lang) for key in ("col.rank", "col.province", "col.agreed", "col.margin")]]
+    return table[[t(key, lang) for key in ("col.rank", "col.province", "col.agreed", "col.margin", "order.col")]]

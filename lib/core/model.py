@@ -319,6 +319,7 @@ class Scoresheet:
     target_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
     result_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)
     target_share: Decimal = Decimal("0.5")  # the config's default share, for recomputing after a correction
+    self_places: Mapping[CellKey, CellPlace] = field(default_factory=dict)  # where each TuCham value lives
 
     def criterion(self, code: CriterionCode) -> Criterion:
         """The criterion with this code (KeyError when absent)."""
@@ -345,6 +346,46 @@ class Scoresheet:
         return None
 
 
+ORDER_TIE_BREAK, ORDER_BELOW_DISPLAY, ORDER_VOTE = "tie_break", "below_display", "vote"
+"""The kinds of ``OrderReason``: a tie-break group, a difference below 0,01, or a recorded vote."""
+
+
+@dataclass(frozen=True)
+class HiddenDecimal:
+    """A score that counts with more decimals than the screens show (they show two).
+
+    ``cell`` is its address (``ThongNhat!D7``, ``TuCham!D7``), empty when no cell holds it.
+    """
+
+    criterion: CriterionCode
+    province: ProvinceCode
+    cell: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class OrderReason:
+    """Why a province is placed above or below ``other``, which shows the same total at two decimals.
+
+    ``kind`` is ``ORDER_TIE_BREAK`` (``group`` decided: ``own_sum`` against ``other_sum``),
+    ``ORDER_BELOW_DISPLAY`` (the exact totals differ by ``difference``, less than 0,01; ``cells``
+    hold the extra decimals) or ``ORDER_VOTE`` (the recorded vote ``vote`` settled an exact tie).
+    ``difference`` is this province's total less the other's; ``ahead`` is True when this
+    province is placed above ``other``. A tie-break group whose sums also look equal at two
+    decimals carries the group's ``cells`` with extra decimals too.
+    """
+
+    kind: str
+    other: Province
+    ahead: bool
+    difference: Decimal = Decimal(0)
+    group: str | None = None
+    own_sum: Decimal | None = None
+    other_sum: Decimal | None = None
+    cells: tuple[HiddenDecimal, ...] = ()
+    vote: str = ""
+
+
 @dataclass(frozen=True)
 class Standing:
     """One province's place in the ranking, with everything a screen or export shows.
@@ -367,6 +408,7 @@ class Standing:
     bonus_cut: Decimal = Decimal(0)
     missing: int = 0
     decided_by: str | None = None
+    order_reasons: tuple[OrderReason, ...] = ()  # against the neighbours above and below showing the same total
 
     @property
     def code(self) -> ProvinceCode:

@@ -100,6 +100,7 @@ def parse_workbook(
         target_places=computed.target_places,
         result_places=computed.result_places,
         target_share=target_share,
+        self_places=self_places,
     )
     return ParseResult(sheet, tuple(problems))
 

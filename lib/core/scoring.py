@@ -5,7 +5,8 @@ scores, the computed score (else the self-score) standing in where a score is no
 agreed (the total is then provisional). The self total takes the ``TuCham`` entry, else
 the computed score. Ranks are shared by equal keys ("1, 2, 2, 4"); the key is the total, then
 the sum of each tie-break group in the configured order. A tie left after every rule
-that straddles an award line needs a vote, and that award is not final.
+that straddles an award line needs a vote, and that award is not final. Provinces that show
+the same total at two decimals yet hold different places carry the reason (``lib.core.order``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from lib.core.config import Award, ClusterConfig
 from lib.core.model import Kind, Problem, Province, Scoresheet, Standing, Vote
+from lib.core.order import with_reasons
 from lib.core.text import fold, vietnamese_sort_key
 from lib.core.votes import settling_vote, vote_order
 
@@ -144,7 +146,7 @@ def rank(sheet: Scoresheet, rules: Rules, provinces: Sequence[Province] | None =
         awards = {rules.award_for(pos) for pos in range(position, position + size)}
         decided_by = _decided_by(k, keys.values(), groups)
         if province.code in voted:
-            position, size, awards, decided_by = position + voted[province.code], 1, set(), VOTE
+            position, size, awards, decided_by = position + voted[province.code][0], 1, set(), VOTE
         standings.append(
             Standing(
                 province=province,
@@ -163,22 +165,23 @@ def rank(sheet: Scoresheet, rules: Rules, provinces: Sequence[Province] | None =
             )
         )
     standings.sort(key=lambda s: s.rank)  # stable: a vote may reorder provinces within their tie
-    return tuple(standings)
+    return with_reasons(standings, sheet, groups, {code: vote_id for code, (_, vote_id) in voted.items()})
 
 
 VOTE = "biểu quyết"
 """``Standing.decided_by`` when a recorded vote settled a tie."""
 
 
-def _voted_places(keys: dict[str, tuple[Decimal, ...]], votes: Sequence[Vote], majority: str) -> dict[str, int]:
-    """For provinces whose unbroken tie a vote settled: their offset within the tie (0 = first)."""
-    places: dict[str, int] = {}
+def _voted_places(keys: dict[str, tuple[Decimal, ...]], votes: Sequence[Vote],
+                  majority: str) -> dict[str, tuple[int, str]]:
+    """For provinces whose unbroken tie a vote settled: their offset within the tie (0 = first), the vote's id."""
+    places: dict[str, tuple[int, str]] = {}
     for key in set(keys.values()):
         tied = frozenset(code for code, k in keys.items() if k == key)
         vote = settling_vote(votes, tied) if len(tied) > 1 else None
         order = vote_order(vote, majority) if vote else None
         if order:
-            places.update({code: offset for offset, code in enumerate(order)})
+            places.update({code: (offset, vote.id) for offset, code in enumerate(order)})
     return places
 
 

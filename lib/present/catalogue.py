@@ -428,6 +428,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
                         "en": "The leader and the deputy cannot be the same province."},
     "results.conference_docx": {"vi": "Dự thảo biên bản Hội nghị chính thức (.docx)",
                                 "en": "Draft minutes of the official session (.docx)"},
+    # -- order at equal shown totals (issue 19: no place decided by what the screens do not show) --
+    "order.col": {"vi": "Lý do thứ tự khi bằng điểm hiển thị", "en": "Why this order at equal shown totals"},
+    "order.tie_break.ahead": {"vi": "xếp trên {name} nhờ tổng điểm nhóm {group}: {own} > {other}{cells}",
+                              "en": "above {name} on group {group}: {own} > {other}{cells}"},
+    "order.tie_break.behind": {"vi": "xếp dưới {name} do tổng điểm nhóm {group}: {own} < {other}{cells}",
+                               "en": "below {name} on group {group}: {own} < {other}{cells}"},
+    "order.below.ahead": {"vi": "hơn {name} {points} điểm (phần lẻ dưới 0,01 không hiển thị){cells}",
+                          "en": "ahead of {name} by {points} (below the 0.01 shown){cells}"},
+    "order.below.behind": {"vi": "kém {name} {points} điểm (phần lẻ dưới 0,01 không hiển thị){cells}",
+                           "en": "behind {name} by {points} (below the 0.01 shown){cells}"},
+    "order.vote.ahead": {"vi": "xếp trên {name} theo biểu quyết {vote}", "en": "above {name} by vote {vote}"},
+    "order.vote.behind": {"vi": "xếp dưới {name} theo biểu quyết {vote}", "en": "below {name} by vote {vote}"},
+    "order.cells": {"vi": "; ô có số lẻ: {cells}", "en": "; cells with extra decimals: {cells}"},
+    "order.no_cell": {"vi": "{criterion} của {name} = {value}", "en": "{criterion} of {name} = {value}"},
+    "order.short.tie_break": {"vi": "⚖ nhóm {group}: {own} {sign} {other}",
+                              "en": "⚖ group {group}: {own} {sign} {other}"},
+    "order.short.ahead": {"vi": "hơn {points}{cells}", "en": "ahead by {points}{cells}"},
+    "order.short.behind": {"vi": "kém {points}{cells}", "en": "behind by {points}{cells}"},
+    "order.short.vote": {"vi": "⚖ biểu quyết {vote}", "en": "⚖ vote {vote}"},
+    "order.sentence": {"vi": "{upper} và {lower} cùng hiển thị {total} điểm; {upper} {reason}.",
+                       "en": "{upper} and {lower} both show {total}; {upper} is {reason}."},
 }
 
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from lib.core.model import Standing
 from lib.present.catalogue import t
 from lib.present.formatting import vn_number
+from lib.present.order_text import reasons_text
 from lib.present.palette import AWARD_COLOURS, NO_AWARD_COLOUR, text_colour
 
 """Bar colour per award, in the order awards are configured (Flag red, Certificate blue)."""
@@ -130,13 +131,19 @@ def bar_label(standing: Standing, old: Standing | None) -> str:
 
 
 def bar_text(standings: Sequence[Standing], index: int, lang: str) -> str:
-    """``96,25 (−1,75) · tạm tính``: the total, the gap to the place above, and its status."""
+    """``96,25 (−1,75) · tạm tính``: the total, the gap to the place above, and its status.
+
+    A province showing the same total as a neighbour on another place says why, shortly:
+    ``91,25 · kém 0,0001 (ThongNhat!D4)`` or ``91,25 · ⚖ nhóm I: 30,25 > 30,00``.
+    """
     standing = standings[index]
     text = vn_number(standing.agreed_total)
     if index > 0:
         gap = standings[index - 1].agreed_total - standing.agreed_total
-        if gap:
+        if vn_number(gap) != vn_number(0):  # a gap below 0,01 is the order reason's to say, exactly
             text += f" (−{vn_number(gap)})"
+    if standing.order_reasons:
+        text += " · " + reasons_text(standing, lang=lang, short=True)
     if standing.provisional:
         text += f" · {t('status.provisional', lang).lower()}"
     if standing.needs_vote:

@@ -41,6 +41,19 @@ def vn_number(value: Decimal | int | float | None, decimals: int = 2, empty: str
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def vn_exact(value: Decimal) -> str:
+    """A number Vietnamese style with every decimal it has, never fewer than two.
+
+    For the differences two decimals would hide: ``0,0001`` must not read ``0,00``.
+
+    >>> vn_exact(Decimal("0.0001")), vn_exact(Decimal("91.25")), vn_exact(Decimal("3.50010")), vn_exact(Decimal(7))
+    ('0,0001', '91,25', '3,5001', '7,00')
+    """
+    text = format(value, "f")
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return vn_number(value, max(2, decimals))
+
+
 def vn_score(value: Decimal | None, empty: str = "") -> str:
     """A single score as typed: no trailing zeros (``9,5``, ``10``, ``0,25``).
 

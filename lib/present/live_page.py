@@ -5,6 +5,8 @@ document is embedded at render time, so the page is never blank; then it follows
 ``/api/events`` with ``EventSource`` (which reconnects by itself; the page starts a new one
 with ``?last_event_id=`` when the browser gives up). Marks are words and symbols, never
 colour alone. Vietnamese first, with an English switch; laid out for a 390 px screen first.
+Two provinces that show the same total on different places show why (each row's
+``order_reasons``, worded in both languages by the server), never "=" or "level".
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ li.b1{border-left-color:#f2c200}li.b2{border-left-color:#7fd3f7}li.b3{border-lef
 text-align:right;font-variant-numeric:tabular-nums}.meta{grid-column:2/4;font-size:.82rem;color:#47505e;
 display:flex;flex-wrap:wrap;gap:4px 10px}.mk{padding:0 6px;border-radius:4px;border:1px solid currentColor}
 .pv{color:#8a5a00}.nv{color:#a0112a}.up{color:#0a6b2d;font-weight:700}.dn{color:#a0112a;font-weight:700}
-.gap{font-variant-numeric:tabular-nums}#agenda{margin:0;padding:8px 14px;background:#e8eefb;font-weight:700}
+.gap{font-variant-numeric:tabular-nums}.or{flex-basis:100%;color:#5a2d82}
+#agenda{margin:0;padding:8px 14px;background:#e8eefb;font-weight:700}
 #agenda:empty{display:none}footer{font-size:.78rem;color:#47505e;padding:0 14px 16px}
 @media(min-width:700px){body{max-width:760px;margin:0 auto}}
 """
@@ -83,7 +86,10 @@ function render(){
  doc.standings.forEach(function(s){if(s.award&&awards.indexOf(s.award)<0)awards.push(s.award)});
  doc.standings.forEach(function(s,i){
   var above=i>0?doc.standings[i-1]:null,gap='';
-  if(above){var d=(parseFloat(above.agreed_total)-parseFloat(s.agreed_total));gap=d>0?'−'+num(d.toFixed(2)):'='}
+  // equal shown totals on different places: no "=" nor "level"; the order reason says what parts them
+  var hid=function(o){return o&&o.rank!==s.rank&&o.agreed_total===s.agreed_total};
+  if(above&&!hid(above)){var d=(parseFloat(above.agreed_total)-parseFloat(s.agreed_total));
+   gap=d>0?'−'+num(d.toFixed(2)):'='}
   var m=moved[s.code],mv='';
   if(m==='new')mv='<span class="up">'+esc(t('live.new'))+'</span>';
   else if(m>0)mv='<span class="up" aria-label="+'+m+'">▲'+m+'</span>';
@@ -93,11 +99,12 @@ function render(){
   if(gap)meta.push('<span class="gap">'+esc(t('live.gap'))+': '+gap+'</span>');
   if(s.award)meta.push('<span class="aw">'+esc(s.award)+'</span>');
   var g=margin(i);
-  if(g){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
+  if(g&&!hid(doc.standings[g[0]-1])){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
    meta.push('<span class="mg">'+esc(t(k).replace('{place}',g[0])
     .replace('{points}',num((g[1]/100).toFixed(2))))+'</span>')}
   if(s.provisional)meta.push('<span class="mk pv">◔ '+esc(t('live.provisional'))+'</span>');
   if(s.needs_vote)meta.push('<span class="mk nv">⚖ '+esc(t('live.needs_vote'))+'</span>');
+  (s.order_reasons||[]).forEach(function(r){meta.push('<span class="or">'+esc(r.text[lang]||r.text.vi)+'</span>')});
   if(mv)meta.push(mv);
   out.push('<li class="row'+band+'" data-code="'+esc(s.code)+'"><span class="rk" title="'+
    esc(t('col.rank'))+'">'+s.rank+'</span><span class="nm">'+esc(s.name)+'</span><span class="tt" title="'+

@@ -2,8 +2,9 @@
 
 Both carry the same ``standings`` rows (totals as strings with exactly two decimals, so
 that they compare exactly). The live document adds what a phone or a cache needs to
-know about the data: its version, when it was read, whether it is stale or frozen, and
-the fingerprint of the agreed values.
+know about the data: its version, when it was read, whether it is stale or frozen, the
+fingerprint of the agreed values, and on each row why it is above or below a province
+showing the same total (the command line's rows stay as the design fixes them).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import json
 
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import fingerprint
-from lib.present.catalogue import describe
+from lib.core.model import Standing
+from lib.present.catalogue import LANGUAGES, describe
 from lib.present.formatting import two_decimals
+from lib.present.order_text import reason_text
 
 
 def standings_rows(evaluation: Evaluation) -> list[dict]:
@@ -35,6 +38,30 @@ def standings_rows(evaluation: Evaluation) -> list[dict]:
     ]
 
 
+def reason_rows(standing: Standing, names: dict[str, str]) -> list[dict]:
+    """The standing's order reasons for the live document: the facts, exact, and their words per language.
+
+    ``difference`` and the sums are exact strings (``"0.0001"``), not two decimals: they are
+    what two decimals hide. ``text`` is what a page shows, worded here so every page agrees.
+    """
+    return [
+        {
+            "kind": r.kind,
+            "other": r.other.code,
+            "ahead": r.ahead,
+            "difference": str(r.difference),
+            "group": r.group,
+            "own_sum": None if r.own_sum is None else str(r.own_sum),
+            "other_sum": None if r.other_sum is None else str(r.other_sum),
+            "cells": [{"criterion": c.criterion, "province": c.province, "cell": c.cell, "value": str(c.value)}
+                      for c in r.cells],
+            "vote": r.vote or None,
+            "text": {lang: reason_text(r, names, lang) for lang in LANGUAGES},
+        }
+        for r in standing.order_reasons
+    ]
+
+
 def as_document(evaluation: Evaluation) -> dict:
     """The JSON document of the design's command-line contract."""
     return {
@@ -48,7 +75,12 @@ def as_document(evaluation: Evaluation) -> dict:
 def live_document(
     evaluation: Evaluation, *, cluster: str, year: int, version: int, fetched_at: dt.datetime, stale: bool
 ) -> dict:
-    """The document of ``/api/standings`` and of every ``/api/events`` message."""
+    """The document of ``/api/standings`` and of every ``/api/events`` message.
+
+    Its standings rows are the command line's plus ``order_reasons`` (``reason_rows``): why a
+    province is above or below one that shows the same total (empty for most).
+    """
+    names = {p.code: p.name for p in evaluation.sheet.provinces}
     return {
         "cluster": cluster,
         "year": year,
@@ -57,7 +89,8 @@ def live_document(
         "stale": stale,
         "frozen": evaluation.freeze.frozen,
         "fingerprint": fingerprint(evaluation.sheet),
-        "standings": standings_rows(evaluation),
+        "standings": [{**row, "order_reasons": reason_rows(s, names)}
+                      for row, s in zip(standings_rows(evaluation), evaluation.standings, strict=True)],
     }
 
 

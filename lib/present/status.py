@@ -9,13 +9,16 @@ here, from the evaluation, so no two screens can disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from lib.core.evaluation import Evaluation
 from lib.core.margins import Margin
 from lib.core.model import FreezeEvent
 from lib.core.scoring import VOTE
 from lib.present.catalogue import t
-from lib.present.formatting import vn_number
+from lib.present.formatting import vn_exact, vn_number
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,13 @@ def margin_text(margin: Margin, has_award: bool, lang: str = "vi") -> str:
     'cần thêm 1,25 điểm để vào hạng 4'
     >>> margin_text(Margin("56", Gap(1, Decimal(3)), Gap(5, Decimal("0.5"))), True, "en")
     'ahead of place 5 by 0,50'
+    >>> margin_text(Margin("52", Gap(1, Decimal(7)), Gap(5, Decimal("0.0001"))), True)
+    'hơn hạng 5: 0,0001'
     """
     gap = margin.leads if has_award else margin.needs
     if gap is None:
         return ""
     key = "live.level" if gap.points == 0 else "live.leads" if has_award else "live.needs"
-    return t(key, lang, place=gap.place, points=vn_number(gap.points))
+    # a gap below 0,01 is written exactly: "0,00" would read as level with a different place
+    points = vn_exact(gap.points) if 0 < abs(gap.points) < CENT else vn_number(gap.points)
+    return t(key, lang, place=gap.place, points=points)

@@ -20,6 +20,7 @@ from lib.core.text import fold
 from lib.core.tracker import Progress
 from lib.present.catalogue import award_label, describe, t
 from lib.present.formatting import clock, rank_label, signed, vn_date, vn_number, vn_score
+from lib.present.order_text import reasons_text
 from lib.present.status import margin_text
 from lib.present.working import method_label, working_text
 
@@ -40,7 +41,11 @@ def status_text(standing: Standing, lang: str = "vi") -> str:
 
 
 def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[Award] = ()) -> pd.DataFrame:
-    """The ranking table: rank, province, self and agreed totals, status, award, margin to the award line."""
+    """The ranking table: rank, province, self and agreed totals, status, award, margin to the award line.
+
+    The last column says why a province is above or below one showing the same total.
+    """
+    names = {p.code: p.name for p in evaluation.sheet.provinces}
     rows = [
         {
             t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
@@ -51,6 +56,7 @@ def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[A
             t("col.status", lang): status_text(s, lang),
             t("col.award", lang): award_label(s.award, lang, awards),
             t("col.margin", lang): margin_text(m, s.award is not None, lang),
+            t("order.col", lang): reasons_text(s, names, lang),
         }
         for s, m in zip(evaluation.standings, margins(evaluation.standings, awards), strict=True)
     ]
