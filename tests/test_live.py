@@ -30,7 +30,7 @@ from tests.servers import dashboard, live_config
 
 INTERVAL = 2
 KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "fingerprint", "standings"]
-ROW_KEYS = {"code", "name", "self_total", "agreed_total", "provisional", "rank", "needs_vote", "award"}
+ROW_KEYS = {"code", "name", "self_total", "agreed_total", "provisional", "rank", "needs_vote", "award", "order_reasons"}
 
 
 @pytest.fixture(scope="module")

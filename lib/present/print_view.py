@@ -1,7 +1,8 @@
 """The printable final standings for the official session (pure: evaluation in, HTML out).
 
 A plain HTML page sized for A4 landscape: title, cluster and year, the standings with
-awards, vote and freeze notes, and the place-and-date line of Vietnamese documents.
+awards, what parted provinces showing the same total, vote and freeze notes, and the
+place-and-date line of Vietnamese documents.
 Every value from the workbook is escaped.
 """
 
@@ -13,7 +14,8 @@ from html import escape
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
 from lib.present.formatting import rank_label, vn_number
-from lib.present.wording import award_text, freeze_line
+from lib.present.order_text import order_sentences
+from lib.present.wording import award_text, freeze_line, names
 
 STYLE = """
 @page { size: A4 landscape; margin: 15mm; }
@@ -50,6 +52,8 @@ def print_html(evaluation: Evaluation, config: ClusterConfig, day: dt.date) -> s
             f"<td>{escape(award)}</td></tr>"
         )
     frozen = escape(freeze_line(evaluation))
+    order = "".join(f"<p class='note'>{escape(line)}</p>"
+                    for line in order_sentences(evaluation.standings, names(evaluation)))
     place = config.conference_place.split(",")[0].strip() or config.name
     return (
         f"<style>{STYLE}</style><div class='print-doc'>"
@@ -58,6 +62,6 @@ def print_html(evaluation: Evaluation, config: ClusterConfig, day: dt.date) -> s
         "<table><thead><tr><th>Hạng</th><th>Tỉnh</th><th>Tự chấm</th><th>Thống nhất</th>"
         "<th>Đề nghị khen thưởng</th></tr></thead><tbody>"
         + "".join(rows)
-        + f"</tbody></table><p class='note'>{frozen}</p>"
+        + f"</tbody></table>{order}<p class='note'>{frozen}</p>"
         f"<p class='date'>{escape(date_line(place, day))}</p></div>"
     )

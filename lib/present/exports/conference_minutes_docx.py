@@ -27,6 +27,7 @@ from lib.present.exports.minutes_docx import (
     _signatures,
     grid,
     long_date,
+    order_paragraphs,
     para,
     place_name,
     vote_section,
@@ -102,6 +103,7 @@ def _scores(doc: DocumentObject, evaluation: Evaluation) -> None:
     rows = [[rank_label(s), s.province.name, vn_number(s.agreed_total) + (" (tạm tính)" if s.provisional else ""),
              award_text(s)] for s in evaluation.standings]
     grid(doc, ["Hạng", "Tỉnh", "Điểm thống nhất", "Đề nghị khen thưởng"], rows, [22, 40, 35, 68])
+    order_paragraphs(doc, evaluation)
 
 
 def _votes(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig) -> None:

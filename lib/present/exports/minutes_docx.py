@@ -31,6 +31,7 @@ from lib.core.margins import margins
 from lib.core.model import Standing
 from lib.core.scoring import VOTE
 from lib.present.formatting import rank_label, vn_number
+from lib.present.order_text import order_sentences
 from lib.present.status import margin_text
 from lib.present.wording import (
     BY_VOTE,
@@ -195,9 +196,16 @@ def _content(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig)
             for s, m in zip(evaluation.standings, margins(evaluation.standings, config.awards), strict=True)]
     grid(doc, ["Hạng", "Tỉnh", "Tự chấm", "Thống nhất", "Đề nghị khen thưởng", "Khoảng cách tới vạch giải"], rows,
          [20, 28, 18, 22, 45, 32])
+    order_paragraphs(doc, evaluation)
     vote_section(doc, evaluation, config, "3. Kết quả biểu quyết",
                  "Các tỉnh {names} đồng hạng {rank}, bằng điểm ở ranh giới xét khen thưởng, "
                  "chưa phân định được theo các tiêu chí phụ: chờ biểu quyết.")
+
+
+def order_paragraphs(doc: DocumentObject, evaluation: Evaluation) -> None:
+    """One sentence under the standings for each pair of places that show the same total: what parted them."""
+    for sentence in order_sentences(evaluation.standings, names(evaluation)):
+        para(doc, sentence, indent=True)
 
 
 def vote_section(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig, heading: str,

@@ -18,7 +18,9 @@ A semicolon file with ``95,50`` would suit Excel-vi only and be misread by every
 Columns: ``Hạng`` (integer; a shared rank repeats) · ``Mã`` · ``Tỉnh`` · ``Tự chấm`` ·
 ``Thống nhất`` · ``Tạm tính`` (có/không) · ``Cần biểu quyết`` (có/không) ·
 ``Đề nghị khen thưởng`` (the award's name, empty for none) · ``Phân định bởi`` (empty,
-``biểu quyết``, or the tie-break group that separated equal totals). Text that a
+``biểu quyết``, or the tie-break group that separated equal totals) · ``Lý do thứ tự khi bằng
+điểm hiển thị`` (why a province is above or below one showing the same two-decimal total: the
+tie-break group and both sums, the exact difference and the cells holding it, or the vote). Text that a
 spreadsheet would take for a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) is
 prefixed with ``'``.
 """
@@ -30,9 +32,10 @@ import io
 
 from lib.core.evaluation import Evaluation
 from lib.present.formatting import two_decimals
+from lib.present.order_text import reasons_text
 
 HEADER = ("Hạng", "Mã", "Tỉnh", "Tự chấm", "Thống nhất", "Tạm tính", "Cần biểu quyết", "Đề nghị khen thưởng",
-          "Phân định bởi")
+          "Phân định bởi", "Lý do thứ tự khi bằng điểm hiển thị")
 YES, NO = "có", "không"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,6 +54,7 @@ def standings_csv(evaluation: Evaluation) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
+    province_names = {p.code: p.name for p in evaluation.sheet.provinces}
     for s in evaluation.standings:
         writer.writerow([
             s.rank,
@@ -62,5 +66,6 @@ def standings_csv(evaluation: Evaluation) -> bytes:
             YES if s.needs_vote else NO,
             safe_text(s.award or ""),
             safe_text(s.decided_by or ""),
+            safe_text(reasons_text(s, province_names)),
         ])
     return buffer.getvalue().encode("utf-8-sig")

@@ -9,7 +9,9 @@ Numbers stay numbers, so a reader can sum or sort them, shown with the number fo
 regional settings, so Windows set to Vietnamese shows ``95,50`` (and ``1.234,50``) and an
 English one ``95.50``; no format can force the Vietnamese comma on every machine without
 turning numbers into text. In the agreed column a criterion not yet agreed shows the
-self-score that stands in for it, in italics, so every column adds up to its total.
+self-score that stands in for it, in italics, so every column adds up to its total. A value with
+more than two decimals (3,5001) is shown with them, and under the totals a row says why a province
+is above or below one showing the same total.
 
 Text taken from the workbook (criteria, groups, names, reasons) is written as a string
 cell with Excel's quote prefix, never as a formula, even when it begins with ``=``, ``+``,
@@ -30,7 +32,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
 from lib.core.model import Standing
+from lib.core.order import has_hidden_decimals
 from lib.present.formatting import rank_label
+from lib.present.order_text import reasons_text
 from lib.present.wording import (
     award_text,
     criterion_text,
@@ -43,6 +47,8 @@ from lib.present.wording import (
 from lib.present.working import working_text
 
 NUMBER_FORMAT = "#,##0.00"
+EXACT_FORMAT = "#,##0.00########"
+ORDER_ROW = "LÝ DO THỨ TỰ KHI BẰNG ĐIỂM HIỂN THỊ"
 FIRST_DATA_COLUMN = 4  # A: Mã · B: Tiêu chí · C: Điểm chuẩn · D…: two columns per province
 HEADER_ROW = 5
 _THIN = Side(style="thin")
@@ -63,7 +69,8 @@ def put(ws: Worksheet, row: int, col: int, value: object, *, bold: bool = False,
             cell.quotePrefix = True  # Excel keeps it text even after the cell is edited
     elif isinstance(value, Decimal):
         cell.value = float(value)
-        cell.number_format = NUMBER_FORMAT
+        # a value two decimals would hide (3,5001) shows its extra decimals, as the screens' reasons do
+        cell.number_format = EXACT_FORMAT if has_hidden_decimals(value) else NUMBER_FORMAT
     else:
         cell.value = value
     cell.font = Font(name="Times New Roman", size=11, bold=bold, italic=italic)
@@ -113,6 +120,7 @@ def summary_xlsx(evaluation: Evaluation, config: ClusterConfig) -> bytes:
 
 def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> None:
     sheet, standings = evaluation.sheet, evaluation.standings
+    province_names = names(evaluation)
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {config.year}"
     width = FIRST_DATA_COLUMN - 1 + 2 * len(standings)
     status = freeze_line(evaluation) + (" · Số liệu minh họa" if config.illustrative else "")
@@ -157,7 +165,8 @@ def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> No
     _totals_row(ws, row, "TỔNG ĐIỂM", standings, lambda s: (s.self_total, s.agreed_total), bold=True)
     row += 1
     for label, value in (("XẾP HẠNG", _rank), ("ĐỀ NGHỊ KHEN THƯỞNG", award_text),
-                         ("GHI CHÚ", lambda s: "; ".join(status_notes(s)))):
+                         ("GHI CHÚ", lambda s: "; ".join(status_notes(s))),
+                         (ORDER_ROW, lambda s: reasons_text(s, province_names))):
         _merged_row(ws, row, label, [value(s) for s in standings])
         row += 1
     notes = [
