@@ -208,3 +208,20 @@ def test_equal_shown_totals_on_different_places_always_have_a_reason(scores, tho
             assert shown(other.agreed_total) == shown(s.agreed_total) and (s.rank < other.rank) == reason.ahead
             if reason.kind == ORDER_BELOW_DISPLAY:
                 assert 0 < abs(reason.difference) < Decimal("0.01") and reason.cells
+
+
+@pytest.mark.browser
+def test_the_live_page_shows_the_reason_not_an_equal_sign(browser, hidden, tmp_path):
+    from web.live import render
+
+    document = render(Snapshot(hidden, 7, dt.datetime.now(dt.UTC)), CONFIG).body.decode()
+    page_file = tmp_path / "live.html"
+    page_file.write_text(live_page(document, title=CONFIG.name, year=CONFIG.year, interval=15,
+                                   award_places=[(a.from_rank, a.to_rank) for a in CONFIG.awards]), "utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(page_file.as_uri())
+    fourth, fifth = (page.locator(f'li[data-code="{code}"]').inner_text() for code in ("52", "66"))
+    assert "hơn Đắk Lắk 0,0001 điểm" in fourth and CELL in fourth and "bằng điểm hạng" not in fourth
+    assert "kém Bình Định 0,0001 điểm" in fifth and CELL in fifth and "=" not in fifth.replace(" = 7,0001", "")
+    page.locator("#sw").click()
+    assert "ahead of Đắk Lắk by 0,0001" in page.locator('li[data-code="52"]').inner_text()
