@@ -397,34 +397,3 @@ def test_the_drive_probe_reads_the_sheet_only_when_it_changed():
         now[0] = 20.0
         reader.poll()  # the interval's full read comes whatever the probe says
         assert reader.stats.reads == 3
-
-
-def test_the_gate_counts_page_loads_whose_session_has_not_started_yet(monkeypatch):
-    """Found by ``benchmarks/mixed.py overload``: 1,500 visitors arriving, sessions counted alone, and
-    873 were let in under max_sessions = 500, because a session appears only once the websocket is open."""
-    from types import SimpleNamespace
-
-    from web import live
-
-    now = [0.0]
-    monkeypatch.setattr(live, "_admissions", live.Admissions(window=30, clock=lambda: now[0]))
-    monkeypatch.setattr(live, "sessions", lambda: 10)  # the websockets of the new visitors are not open yet
-    monkeypatch.setattr(live, "cluster_config", lambda: SimpleNamespace(max_sessions=13))
-    answers: list[int] = []
-
-    async def app(scope, receive, send):  # noqa: ANN001 - the Streamlit app behind the gate
-        answers.append(200)
-
-    async def send(message):  # noqa: ANN001
-        if message["type"] == "http.response.start":
-            answers.append(message["status"])
-
-    def load(query: bytes) -> int:
-        scope = {"type": "http", "method": "GET", "path": "/", "query_string": query, "headers": []}
-        asyncio.run(live.Overflow(app)(scope, None, send))
-        return answers[-1]
-
-    assert [load(b"view=delegate") for _ in range(4)] == [200, 200, 200, 307]  # 10 sessions + 3 on their way
-    assert load(b"view=projector") == 200  # always admitted
-    now[0] = 31.0  # their sessions should exist by now; still 10: they went away
-    assert load(b"") == 200
