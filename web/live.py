@@ -59,10 +59,33 @@ def publisher() -> Publisher:
 
 
 def render(snap: Snapshot, config: ClusterConfig) -> Message:
-    """The message of one snapshot: the live JSON document, encoded once."""
-    body = encode(live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
-                                fetched_at=snap.fetched_at, stale=snap.stale))
-    return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body))
+    """The message of one snapshot: the live JSON document, encoded once, and its content id.
+
+    The id hashes the document without ``version``, ``fetched_at`` and ``stale`` (a process's own
+    counter and clock), so the same standings carry the same SSE ``id`` on every process.
+    """
+    document = live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
+                             fetched_at=snap.fetched_at, stale=snap.stale)
+    body = encode(document)
+    content = encode({key: value for key, value in document.items() if key not in _PER_PROCESS})
+    return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body), etag(content).strip('"'))
+
+
+_PER_PROCESS = frozenset({"version", "fetched_at", "stale"})
+_ids: dict[tuple[int, int], str] = {}
+
+
+def event_id(snap: Snapshot) -> str:
+    """The SSE ``id`` of the standings ``snap`` shows (what ``/api/events`` calls them)."""
+    message = publisher().current
+    if message is not None and message.version == snap.version:
+        return message.id
+    key = (id(snap.value), snap.version)
+    if key not in _ids:
+        if len(_ids) > 16:
+            _ids.clear()
+        _ids[key] = render(snap, cluster_config()).id
+    return _ids[key]
 
 
 def ceremony_now() -> Ceremony:
@@ -216,7 +239,8 @@ async def live(request: Request) -> Response:
     config = cluster_config()
     message = publisher().current
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
-    page = live_page(message.body.decode() if message else None, title=config.name, year=config.year,
+    page = live_page(message.body.decode() if message else None, event_id=message.id if message else "",
+                     title=config.name, year=config.year,
                      interval=config.refresh_seconds, lang=lang,
                      award_places=[(a.from_rank, a.to_rank) for a in config.awards],
                      agenda=agenda_lines(config))
