@@ -17,6 +17,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from web import live, signin
+from web.overflow import Overflow
 
 
 @asynccontextmanager
@@ -29,4 +30,4 @@ async def _lifespan(_app: object) -> AsyncIterator[None]:
 
 
 app = st.App(Path(__file__).resolve().parent / "app.py", routes=[*live.ROUTES, *signin.ROUTES], lifespan=_lifespan,
-             middleware=[Middleware(live.Overflow)])
+             middleware=[Middleware(Overflow)])

@@ -4,8 +4,8 @@ Their live fragment holds an invisible ``st.components.v2`` component, ``thidua.
 (``web/follow.py``). Its script keeps one ``EventSource('/api/events')`` per page (per
 ``data.key``) and asks for a rerun of the fragment, by setting a trigger value, when
 
-- a ``standings`` frame's id is not the version the fragment was drawn with (``data.version``),
-- a ``status`` frame's ``version`` or ``stale`` differ from ``data.version`` / ``data.stale``,
+- a ``standings`` frame's id is not the content id the fragment was drawn with (``data.id``),
+- a ``status`` frame's ``id`` or ``stale`` differ from ``data.id`` / ``data.stale``,
 - an ``agenda`` frame's line for ``data.lang`` differs from ``data.agenda`` (unless that is null),
 
 and, while the stream is not open, every ``data.screen`` seconds (its fallback tick). Each
@@ -138,7 +138,7 @@ def reason(shown: dict[str, Any], event: sse.Event, last_event_id: str) -> str |
     ``JSON.parse`` would throw in the listener and do nothing).
     """
     if event.name == "standings":
-        return "version" if js_number(last_event_id) != shown.get("version") else None
+        return "version" if last_event_id != shown.get("id") else None
     if event.name not in ("status", "agenda"):
         return None
     try:
@@ -148,7 +148,7 @@ def reason(shown: dict[str, Any], event: sse.Event, last_event_id: str) -> str |
     if event.name == "status":
         if not isinstance(value, dict):
             return None
-        same = value.get("version") == shown.get("version") and value.get("stale") == shown.get("stale")
+        same = value.get("id") == shown.get("id") and value.get("stale") == shown.get("stale")
         return None if same else "status"
     if shown.get("agenda") is None:
         return None

@@ -6,7 +6,9 @@ server of the tests): a ``[connections.gsheets]`` table as JSON.
 ``write``: for each cell of CELLS (JSON: ``[[criterion, province, old, new], ...]``) submit one
 change set through the outbox and the store, as a dashboard process does, printing
 ``start <id>`` before and ``<status> <id>`` after each (flushed, so a ``kill -9`` cannot
-hide a line it printed). ``drain``: one drain of the outbox after a restart, printing its
+hide a line it printed). With ``THIDUA_WORKER_STEP=1`` in its environment it then waits for a
+line on its stdin before the next change set, so a test can act between two saves (switch a
+server off) without racing the writer. ``drain``: one drain of the outbox after a restart, printing its
 report as JSON.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +56,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"saved": list(report.saved), "parked": list(report.parked), "remaining": report.remaining,
                           "quarantined": report.quarantined}))
         return 0
+    step = os.environ.get("THIDUA_WORKER_STEP") == "1"
     for criterion, province, old, new in json.loads(argv[3]):
         cs = ChangeSet(f"writer-{argv[4] if len(argv) > 4 else 0}", Role.SECRETARY,
                        (Adjustment(criterion, province, _dec(old), _dec(new), "kiểm thử nhiều tiến trình"),))
@@ -67,8 +71,10 @@ def main(argv: list[str]) -> int:
             status = box.submit(accept_then_save, cs).status
         except Exception as exc:  # noqa: BLE001 - reported, never hidden
             print(f"refused {cs.id} {type(exc).__name__}: {exc}", flush=True)
-            continue
-        print(f"{status} {cs.id}", flush=True)
+        else:
+            print(f"{status} {cs.id}", flush=True)
+        if step:
+            sys.stdin.readline()  # the test says when to go on
     return 0
 
 

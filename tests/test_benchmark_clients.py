@@ -117,7 +117,7 @@ def _listener_msg(data: dict, *, fragment: str = "frag-1", base: str = "$$ID-012
     return msg
 
 
-SHOWN = {"key": "follow", "version": 7, "stale": False, "lang": "vi", "agenda": "", "screen": 2.0}
+SHOWN = {"key": "follow", "version": 7, "id": "c7", "stale": False, "lang": "vi", "agenda": "", "screen": 2.0}
 
 
 def test_the_listener_is_found_with_its_fragment_and_data_in_json_or_mixed() -> None:
@@ -151,16 +151,18 @@ def test_the_trigger_is_the_widget_state_streamlit_reads_for_the_changed_event()
 
 
 @pytest.mark.parametrize(("frame", "last_id", "why"), [
-    (("standings", "7", b"{}"), "7", None),
-    (("standings", "8", b"{}"), "8", "version"),
-    (("status", "7", b'{"version":7,"stale":false,"fetched_at":"x"}'), "7", None),
-    (("status", "7", b'{"version":7,"stale":true,"fetched_at":"x"}'), "7", "status"),
-    (("status", "8", b'{"version":8,"stale":false}'), "8", "status"),
-    (("agenda", None, b'{"index":null,"vi":"","en":""}'), "7", None),
-    (("agenda", None, '{"index":1,"vi":"Đang diễn ra: Khai mạc","en":"Now: Opening"}'.encode()), "7", "agenda"),
-    (("agenda", None, b'{"index":null}'), "7", None),  # no line for the language: "" as shown
-    (("agenda", None, b"not json"), "7", None),
-    (("message", None, b"x"), "7", None),
+    (("standings", "c7", b"{}"), "c7", None),
+    (("standings", "c8", b"{}"), "c8", "version"),
+    (("standings", "7", b"{}"), "7", "version"),  # another process's version number is not the content id
+    (("status", "c7", b'{"id":"c7","version":7,"stale":false,"fetched_at":"x"}'), "c7", None),
+    (("status", "c7", b'{"id":"c7","version":9,"stale":false,"fetched_at":"x"}'), "c7", None),  # another process
+    (("status", "c7", b'{"id":"c7","version":7,"stale":true,"fetched_at":"x"}'), "c7", "status"),
+    (("status", "c8", b'{"id":"c8","version":8,"stale":false}'), "c8", "status"),
+    (("agenda", None, b'{"index":null,"vi":"","en":""}'), "c7", None),
+    (("agenda", None, '{"index":1,"vi":"Đang diễn ra: Khai mạc","en":"Now: Opening"}'.encode()), "c7", "agenda"),
+    (("agenda", None, b'{"index":null}'), "c7", None),  # no line for the language: "" as shown
+    (("agenda", None, b"not json"), "c7", None),
+    (("message", None, b"x"), "c7", None),
 ])
 def test_the_rules_are_the_scripts(frame: tuple, last_id: str, why: str | None) -> None:
     from benchmarks.follow import reason
@@ -174,8 +176,8 @@ def test_a_screen_without_an_agenda_ignores_agenda_frames_and_a_bad_id_is_new() 
     from benchmarks.sse import Event
 
     ranking = {**SHOWN, "agenda": None}
-    assert reason(ranking, Event("agenda", None, '{"vi":"Đang diễn ra: X"}'.encode()), "7") is None
-    assert reason(SHOWN, Event("standings", "x", b"{}"), "x") == "version"  # Number('x') is NaN
+    assert reason(ranking, Event("agenda", None, '{"vi":"Đang diễn ra: X"}'.encode()), "c7") is None
+    assert reason(SHOWN, Event("standings", "x", b"{}"), "x") == "version"  # an unknown id is new
 
 
 def test_events_keep_their_data_lines_joined() -> None:
@@ -209,11 +211,11 @@ def test_the_follower_streams_and_sends_the_fragment_rerun_the_frontend_sends() 
         async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             heads.append(await reader.readuntil(b"\r\n\r\n"))
             writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\nretry: 2000\n\n"
-                         b"event: standings\nid: 7\ndata: {}\n\n")  # the version drawn: nothing to do
+                         b"event: standings\nid: c7\ndata: {}\n\n")  # the version drawn: nothing to do
             await writer.drain()
             await go_on.wait()
-            writer.write(b"event: standings\nid: 8\ndata: {}\n\n"
-                         b'event: status\nid: 8\ndata: {"version":8,"stale":false}\n\n')  # one batch of two
+            writer.write(b"event: standings\nid: c8\ndata: {}\n\n"
+                         b'event: status\nid: c8\ndata: {"id":"c8","version":8,"stale":false}\n\n')  # one batch of two
             await writer.drain()
             await asyncio.sleep(5)
             writer.close()
@@ -237,7 +239,7 @@ def test_the_follower_streams_and_sends_the_fragment_rerun_the_frontend_sends() 
                 break
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.05)
-        follower._handle(_listener_msg({**SHOWN, "version": 8}).SerializeToString(), 0.0)  # noqa: SLF001
+        follower._handle(_listener_msg({**SHOWN, "version": 8, "id": "c8"}).SerializeToString(), 0.0)  # noqa: SLF001
         listener = follower.listeners["follow"]
         shown = listener.shown.data["version"]
         for task in listener.tasks:

@@ -50,9 +50,12 @@ def cells(book: Path, count: int) -> list[list[str | None]]:
     return found[:count]
 
 
-def worker(mode: str, book: Path, db: Path, *args: str) -> subprocess.Popen[str]:
+def worker(mode: str, book: Path, db: Path, *args: str, step: bool = False) -> subprocess.Popen[str]:
+    """The worker process; with ``step`` it waits for a line on its stdin after each change set's status."""
     return subprocess.Popen([sys.executable, "-m", "tests.durability_worker", mode, str(book), str(db), *args],
-                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, env={**ENV, "THIDUA_WORKER_STEP": "1" if step else "0"},
+                            stdin=subprocess.PIPE if step else None, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def adjust(book: Path, edits: list[list[str | None]], user: str) -> subprocess.Popen[str]:
@@ -197,7 +200,11 @@ def test_a_sheets_outage_during_saves_then_a_restart_then_recovery_loses_nothing
 ) -> None:
     """A writer process saves 12 change sets to the local Sheets API server, which is switched off
     after the 4th is saved; the writer ends (its edits queued); a new process drains the outbox
-    once the server is back; a second drain finds nothing to do."""
+    once the server is back; a second drain finds nothing to do.
+
+    The writer waits for a line on its stdin after each status, so the switch-off falls exactly
+    between the 4th and the 5th save (it raced the writer before: "6 saved before the switch-off"
+    in a fresh clone on a busy machine)."""
     from tests.fake_sheets import FakeSheetsServer
     from tests.fake_sheets.client import sheet_settings
 
@@ -209,11 +216,11 @@ def test_a_sheets_outage_during_saves_then_a_restart_then_recovery_loses_nothing
         book, db = f"gsheet:{settings}", tmp_path / "state.sqlite3"
         todo = cells(DEMO, 12)
         rows_before = len(sheet_log_ids(server, key))
-        writer = worker("write", book, db, json.dumps(todo))  # type: ignore[arg-type]
+        writer = worker("write", book, db, json.dumps(todo), step=True)  # type: ignore[arg-type]
         statuses: dict[str, str] = {}
         up = True
         started: dict[str, tuple[str, str, str]] = {}
-        assert writer.stdout is not None
+        assert writer.stdout is not None and writer.stdin is not None
         for line in writer.stdout:
             word, change_id, *rest = line.split()
             if word == "start":
@@ -223,13 +230,16 @@ def test_a_sheets_outage_during_saves_then_a_restart_then_recovery_loses_nothing
                 continue
             statuses[change_id] = word
             if list(statuses.values()).count("saved") == 4 and up:
-                server.stop()  # the outage, in the middle of the writer's saves
+                server.stop()  # the outage, between the writer's 4th and 5th saves
                 up = False
+            writer.stdin.write("go\n")  # the writer goes on only now
+            writer.stdin.flush()
+        writer.stdin.close()
         assert writer.wait(timeout=TIMEOUT) == 0, writer.stderr.read() if writer.stderr else ""
         saved_during = [i for i, s in statuses.items() if s == "saved"]
         queued = [i for i, s in statuses.items() if s == "queued"]
         assert len(started) == 12 and len(saved_during) + len(queued) == 12, statuses
-        assert len(saved_during) >= 4 and len(queued) >= 7, statuses  # the 5th may land before the switch-off
+        assert len(saved_during) == 4 and len(queued) == 8, statuses
         print(f"outage figures: {len(saved_during)} saved before the switch-off, {len(queued)} queued")
 
         server.start()  # recovery; the writer is gone: a new process drains

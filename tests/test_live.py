@@ -146,39 +146,55 @@ def test_events_send_the_current_version_then_each_new_one(server):
         first = stream.frame()
         assert first["event"] == "standings"
         document = json.loads(first["data"])
-        assert first["id"] == str(document["version"])
+        assert re.fullmatch(r"[0-9a-f]{16}", first["id"])  # the content's hash, not the process's counter
         assert document == json.loads(get(url + "/api/standings")[2])
+        assert f'data-event-id="{first["id"]}"' in get(url + "/live")[2].decode()
         lower_leader(workbook, int(time.time()) % 5)  # a value that differs from the last run's
         started = time.monotonic()
         second = stream.frame(timeout=INTERVAL * 3 + 10)
-        assert second["event"] == "standings" and int(second["id"]) > int(first["id"])
+        assert second["event"] == "standings" and second["id"] != first["id"]
+        assert json.loads(second["data"])["version"] > document["version"]
         assert time.monotonic() - started < INTERVAL + 3  # the file probe, not the interval, found it
     finally:
         stream.close()
 
 
-def test_a_client_that_has_the_version_gets_only_its_freshness(server):
+def current_id(url: str) -> str:
+    """The content id of the current standings (the ``id`` of a new stream's first frame)."""
+    stream = Stream(url)
+    try:
+        return stream.frame()["id"]
+    finally:
+        stream.close()
+
+
+def test_a_client_that_has_the_content_gets_only_its_freshness_and_any_other_id_the_standings(server):
     url, _ = server
     version = json.loads(get(url + "/api/standings")[2])["version"]
-    stream = Stream(url, last_event_id=str(version))
-    try:
-        frame = stream.frame()
-        assert frame["event"] == "status" and json.loads(frame["data"]) == {
-            "version": version, "stale": False, "fetched_at": json.loads(frame["data"])["fetched_at"]}
-    finally:
-        stream.close()
-    stream = Stream(url, last_event_id=str(version - 1))
-    try:
-        assert stream.frame()["event"] == "standings"
-    finally:
-        stream.close()
+    shown = current_id(url)
+    for given in (shown, f'"{shown}"', f'W/"{shown}"'):  # as an ETag may be quoted
+        stream = Stream(url, last_event_id=given)
+        try:
+            frame = stream.frame()
+            assert frame["event"] == "status" and frame["id"] == shown and json.loads(frame["data"]) == {
+                "id": shown, "version": version, "stale": False, "fetched_at": json.loads(frame["data"])["fetched_at"]}
+        finally:
+            stream.close()
+    # another process's counter, an id of content this process never had, garbage: the standings at once
+    for given in (str(version), str(version - 1), "0123456789abcdef", "x" * 300):
+        stream = Stream(url, last_event_id=given)
+        try:
+            frame = stream.frame()
+            assert frame["event"] == "standings" and frame["id"] == shown
+        finally:
+            stream.close()
 
 
 def test_the_agenda_follows_the_secretary_over_the_event_stream(server):
     url, workbook = server
     cache = workbook.parent / "cache"
-    version = json.loads(get(url + "/api/standings")[2])["version"]
-    stream = Stream(url, last_event_id=str(version))
+    shown = current_id(url)
+    stream = Stream(url, last_event_id=shown)
     try:
         assert stream.frame()["event"] == "status"  # nothing on the agenda yet: no agenda frame
         move_agenda(cache, 4)
@@ -192,7 +208,7 @@ def test_the_agenda_follows_the_secretary_over_the_event_stream(server):
         page = get(url + "/live")[2].decode()
         assert f"▶ {lines['vi']}" in page and "Now: " in page  # embedded for a fresh page, in both languages
 
-        late = Stream(url, last_event_id=str(version))  # a phone that connects now gets the current item
+        late = Stream(url, last_event_id=shown)  # a phone that connects now gets the current item
         try:
             assert late.frame()["event"] == "status"
             assert json.loads(late.frame(timeout=5)["data"]) == lines
@@ -248,8 +264,43 @@ def test_the_live_page_is_small_and_embeds_safely():
     assert live_page(None, title="t", year=2019, interval=15).count('id="data"') == 1
 
 
-def _message(version: int, stale: bool = False) -> Message:
-    return Message(version, stale, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), b'{"v":%d}' % version, f'"{version}"')
+def _message(version: int, stale: bool = False, content: str | None = None) -> Message:
+    body = b'{"v":%d}' % version
+    return Message(version, stale, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), body, f'"{version}"',
+                   content if content is not None else str(version))
+
+
+def test_a_last_event_id_means_the_same_content_on_every_process():
+    """Issue 20: ids were per-process counters; a phone reconnecting to another process kept old standings."""
+    async def first_frames(hub: Broadcast, last: str | None) -> bytes:
+        frames = hub.frames(last, keepalive=0.05)
+        try:
+            await frames.__anext__()  # retry
+            return await frames.__anext__()
+        finally:
+            await frames.aclose()
+
+    async def run() -> None:
+        one, two = Broadcast(), Broadcast()  # two processes: the same edit is version 3 on one, 8 on the other
+        one.publish(_message(3, content="c-after-edit"))
+        two.publish(_message(8, content="c-after-edit"))
+        got = await first_frames(two, "c-after-edit")  # the id the phone got from process one
+        assert got.startswith(b"event: status\nid: c-after-edit\n")  # nothing repeated
+        older = await first_frames(two, "c-before-edit")  # a phone still showing the content before the edit
+        assert older.startswith(b"event: standings\nid: c-after-edit\n")
+        number = await first_frames(two, "3")  # the old kind of id, another process's counter
+        assert number.startswith(b"event: standings\n")
+        hub = Broadcast()
+        hub.publish(_message(1, content="same"))
+        frames = hub.frames("same", keepalive=0.05)
+        assert (await frames.__anext__()).startswith(b"retry")
+        assert (await frames.__anext__()).startswith(b"event: status")
+        hub.publish(_message(2, content="same"))  # a new version whose standings say the same: nothing again
+        hub.publish(_message(3, content="other"))
+        assert (await frames.__anext__()).startswith(b"event: standings\nid: other\n")
+        await frames.aclose()
+
+    asyncio.run(run())
 
 
 def test_broadcast_sends_each_version_once_and_keeps_alive():
@@ -397,34 +448,3 @@ def test_the_drive_probe_reads_the_sheet_only_when_it_changed():
         now[0] = 20.0
         reader.poll()  # the interval's full read comes whatever the probe says
         assert reader.stats.reads == 3
-
-
-def test_the_gate_counts_page_loads_whose_session_has_not_started_yet(monkeypatch):
-    """Found by ``benchmarks/mixed.py overload``: 1,500 visitors arriving, sessions counted alone, and
-    873 were let in under max_sessions = 500, because a session appears only once the websocket is open."""
-    from types import SimpleNamespace
-
-    from web import live
-
-    now = [0.0]
-    monkeypatch.setattr(live, "_admissions", live.Admissions(window=30, clock=lambda: now[0]))
-    monkeypatch.setattr(live, "sessions", lambda: 10)  # the websockets of the new visitors are not open yet
-    monkeypatch.setattr(live, "cluster_config", lambda: SimpleNamespace(max_sessions=13))
-    answers: list[int] = []
-
-    async def app(scope, receive, send):  # noqa: ANN001 - the Streamlit app behind the gate
-        answers.append(200)
-
-    async def send(message):  # noqa: ANN001
-        if message["type"] == "http.response.start":
-            answers.append(message["status"])
-
-    def load(query: bytes) -> int:
-        scope = {"type": "http", "method": "GET", "path": "/", "query_string": query, "headers": []}
-        asyncio.run(live.Overflow(app)(scope, None, send))
-        return answers[-1]
-
-    assert [load(b"view=delegate") for _ in range(4)] == [200, 200, 200, 307]  # 10 sessions + 3 on their way
-    assert load(b"view=projector") == 200  # always admitted
-    now[0] = 31.0  # their sessions should exist by now; still 10: they went away
-    assert load(b"") == 200

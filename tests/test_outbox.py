@@ -340,3 +340,103 @@ def test_an_old_jsonl_outbox_is_imported_and_bad_lines_quarantined(tmp_path: Pat
     (entry,) = box.quarantined()
     assert box.pending() == [cs] and "demo.outbox.jsonl:2" in entry.message
     assert not old.exists() and (tmp_path / "demo.outbox.jsonl.imported").exists()
+
+
+# -- real SQLite faults (issue 20): every failure worded, every outcome said as it is -------------
+def _lock(path: Path) -> sqlite3.Connection:
+    """Another process's connection holding the database exclusively (until it is closed)."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    return other
+
+
+@pytest.fixture
+def quick_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lib.edge.state as state
+
+    monkeypatch.setattr(state, "BUSY_TIMEOUT_MS", 50)  # give up on a held lock after 50 ms, not 15 s
+
+
+def test_a_locked_database_refuses_the_submit_with_nothing_saved_and_nothing_queued(tmp_path: Path,
+                                                                                  quick_busy: None) -> None:
+    from lib.edge.state import StateError
+
+    path = tmp_path / "state.sqlite3"
+    box = Outbox(path)
+    box.status()  # the schema exists
+    calls: list[str] = []
+    other = _lock(path)
+    try:
+        with pytest.raises(StateError) as caught:
+            box.submit(lambda cs: calls.append(cs.id), change(QN_11))
+    finally:
+        other.close()
+    assert caught.value.code == "state.locked" and calls == []  # the sheet was never touched
+    assert box.pending() == [] and box.conflicts() == []
+
+
+def test_a_full_database_refuses_the_submit_with_nothing_saved(tmp_path: Path, monkeypatch) -> None:
+    """SQLITE_FULL from SQLite itself: the database may not grow past the pages it has."""
+    import lib.edge.state as state
+    from lib.edge.state import StateError
+
+    path = tmp_path / "state.sqlite3"
+    box = Outbox(path)
+    box.status()
+    opened = state.connect
+
+    def capped(where: Path) -> sqlite3.Connection:
+        conn = opened(where)
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(state, "connect", capped)
+    big = change(Adjustment("1.1", "49", D("7.25"), D("7.5"), "lý do " * 4000))  # needs new pages
+    calls: list[str] = []
+    with pytest.raises(StateError) as caught:
+        box.submit(lambda cs: calls.append(cs.id), big)
+    assert caught.value.code == "state.full" and calls == []
+    monkeypatch.setattr(state, "connect", opened)
+    assert box.pending() == []
+    from lib.present.catalogue import explain
+
+    assert "Đĩa đầy" in explain(caught.value) and "disk is full" in explain(caught.value, "en")
+
+
+def test_a_save_that_landed_is_saved_even_if_the_queue_cannot_drop_it(tmp_path: Path, quick_busy: None) -> None:
+    path = tmp_path / "state.sqlite3"
+    box = Outbox(path)
+    held: list[sqlite3.Connection] = []
+
+    def save_then_another_process_locks(cs: ChangeSet) -> None:
+        held.append(_lock(path))  # the sheet took it; now the database is held past the busy timeout
+
+    try:
+        outcome = box.submit(save_then_another_process_locks, change(QN_11))
+    finally:
+        for other in held:
+            other.close()
+    assert outcome.status == "saved" and outcome.code == "state.saved_still_queued"
+    assert [cs.id for cs in box.pending()] == [outcome_id := box.pending()[0].id] and outcome_id
+    report = box.drain(lambda cs: None, now=LATER, force=True)  # the retry (the store finds it in the log)
+    assert report.saved == (outcome_id,) and box.pending() == []
+
+
+def test_a_change_set_parked_during_its_submit_is_told_as_parked_with_its_reason(tmp_path: Path) -> None:
+    from lib.core.errors import ChangeSetConflict
+    from lib.core.model import Conflict
+    from lib.present.catalogue import word
+
+    box = Outbox(tmp_path / "state.sqlite3")
+    older = change(PY_11)
+    box.add(older)  # an older change set waits: the new one queues behind it and the queue drains
+
+    def conflicting(cs: ChangeSet) -> None:
+        if cs.id != older.id:
+            raise ChangeSetConflict([Conflict("1.1", "49", "Quảng Nam", D("7.5"), D("7.25"), D("7.75"))])
+
+    outcome = box.submit(conflicting, change(QN_11))
+    assert outcome.status == "parked" and outcome.code  # never "kept and saved on reconnect"
+    assert "kept" not in word(outcome.code, outcome.params, "en")
+    assert [p.change_set.id for p in box.conflicts()] and box.pending() == []

@@ -208,3 +208,113 @@ def test_the_cookie_verifies_under_the_servers_key_as_the_pages_check_it(server:
     grant = decode(token, grant_key(directory=CACHES[server]), datetime.now(UTC))
     assert isinstance(grant, Grant) and grant.role is Role.ADMIN and grant.user == "admin"
     assert decode(token, OTHER, datetime.now(UTC)) is None
+
+
+# --- hostile bodies: refused before any work, read under a hard cap -----------------------------
+
+
+class _Body:
+    """An ASGI ``receive`` that hands out ``chunks`` one by one and counts what the app took."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+        self.taken = 0
+
+    async def __call__(self) -> dict:
+        if self.taken >= len(self.chunks):
+            return {"type": "http.disconnect"}
+        self.taken += 1
+        return {"type": "http.request", "body": self.chunks[self.taken - 1], "more_body": self.taken < len(self.chunks)}
+
+
+def _call(chunks: list[bytes], headers: dict[str, str], monkeypatch, guard=None, path: str = "/auth/sign-in"):
+    """POST ``chunks`` to ``web.signin``'s routes in this process; (status, headers, body, chunks taken)."""
+    import asyncio
+
+    import web.signin as signin
+    from lib.core.auth import AuthSettings, LoginGuard
+
+    settings = AuthSettings(admin=None, secretary=hash_passcode(PASSCODE), session_minutes=30, trusted_proxies=())
+    monkeypatch.setattr(signin, "_settings", lambda: settings)
+    monkeypatch.setattr(signin, "login_guard", lambda: guard or LoginGuard())
+    monkeypatch.setattr(signin, "cookie_key", lambda: KEY)
+    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in {"host": "x", **headers}.items()],
+             "client": ("198.51.100.9", 5000), "server": ("x", 80), "scheme": "http", "http_version": "1.1"}
+    body = _Body(chunks)
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    route = signin.sign_in if path == "/auth/sign-in" else signin.sign_out
+    from starlette.routing import request_response
+
+    asyncio.run(request_response(route)(scope, body, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, text, body.taken
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def test_a_chunked_body_past_the_cap_is_413_after_reading_no_more_than_the_cap(monkeypatch) -> None:
+    from web.signin import MAX_FORM
+
+    chunks = [b"user=" + b"x" * (1 << 20)] + [b"&f%d=" % i + b"y" * (1 << 20) for i in range(29)]  # 30 MB
+    status, _, body, taken = _call(chunks, FORM, monkeypatch)
+    assert status == 413 and str(MAX_FORM) in body
+    assert taken == 1  # the first megabyte already passed the cap: the other 29 were never read
+    small = [b"passcode=" + b"z" * 1000] * 9  # 9 KB in small pieces: stopped at the ninth
+    status, _, _, taken = _call(small, FORM, monkeypatch)
+    assert status == 413 and taken == 9
+
+
+def test_a_declared_length_past_the_cap_is_413_without_reading(monkeypatch) -> None:
+    status, _, _, taken = _call([b"passcode=x"], {**FORM, "content-length": "99999999"}, monkeypatch)
+    assert status == 413 and taken == 0
+
+
+@pytest.mark.parametrize("body", [b"passcode=x&extra=1", b"passcode=x&passcode=y", b"f1=&f2=&f3=&f4=&f5=",
+                                  b"\xff\xfe=1", b"user=a&next=/&ui_lang=en&passcode=1&more=2"])
+def test_fields_other_than_the_forms_own_are_400(monkeypatch, body: bytes) -> None:
+    status, _, _, _ = _call([body], FORM, monkeypatch)
+    assert status == 400
+
+
+def test_a_body_that_is_not_a_form_is_415_unread(monkeypatch) -> None:
+    status, _, _, taken = _call([b"--b\r\n" + b"x" * 100], {"content-type": "multipart/form-data; boundary=b"},
+                                monkeypatch)
+    assert status == 415 and taken == 0
+
+
+def test_a_throttled_address_is_refused_before_its_body_is_read(monkeypatch) -> None:
+    from lib.core.auth import LoginGuard
+    from web.auth import now
+
+    guard = LoginGuard()
+    guard.record_failure("198.51.100.9", now())  # the address now waits
+    status, headers, body, taken = _call([b"x" * (1 << 20)] * 30, FORM, monkeypatch, guard)
+    assert status == 429 and taken == 0 and "retry-after" in headers and "set-cookie" not in headers
+
+
+def test_the_right_passcode_still_signs_in_through_the_capped_reader(monkeypatch) -> None:
+    body = urllib.parse.urlencode({"user": "tk", "passcode": PASSCODE, "next": "/tru-bi", "ui_lang": "vi"}).encode()
+    status, headers, _, _ = _call([body[:10], body[10:]], FORM, monkeypatch)
+    assert status == 303 and headers["location"] == "/tru-bi" and "thidua_grant=" in headers["set-cookie"]
+    status, _, _, _ = _call([b"next=%2Ftru-bi&bogus=1"], FORM, monkeypatch, path="/auth/sign-out")
+    assert status == 400
+
+
+def test_the_server_answers_a_chunked_flood_with_413_before_the_flood_is_sent(server: str) -> None:
+    import socket
+
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"POST /auth/sign-in HTTP/1.1\r\nHost: %s:%s\r\nTransfer-Encoding: chunked\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\nX-Forwarded-For: 203.0.113.90\r\n\r\n"
+                     % (host.encode(), port.encode()))
+        sock.sendall(b"%x\r\n%s\r\n" % (1 << 20, b"user=" + b"x" * ((1 << 20) - 5)))  # one of the 30 MB, then wait
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413")

@@ -9,8 +9,9 @@ per session every two seconds was what made a few hundred phones starve the proc
 
 While the stream is down (the server restarting, a refused stream) the script falls back to a
 rerun every ``screen_seconds``, as the screens did before. Behind a proxy the stream may come
-from another process, whose version numbers are its own: after a new version's frame the
-script asks again, up to ``CHASES`` times, until the drawn version moves. A hidden tab closes
+from another process: the frames' ids are content ids (the same standings, the same id on every
+process), and after a frame whose id is not the drawn one the script asks again, up to ``CHASES``
+times, until the drawn id moves (the session's own process may not have read the edit yet). A hidden tab closes
 its stream (browsers allow six HTTP/1.1 connections per host) and reopens it when shown.
 A proxy that *buffers* the stream would hold the frames back: `benchmarks/nginx.conf.template`
 turns buffering off for ``/api/events``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.edge.reader import Snapshot
+from web.live import event_id
 
 _JS = """
 export default function (component) {
@@ -34,16 +36,16 @@ export default function (component) {
       const source = new EventSource('/api/events');
       me.source = source;
       source.addEventListener('standings', (e) => {
-        if (Number(e.lastEventId) !== me.shown.version) {
+        if (e.lastEventId !== me.shown.id) {
           // behind a proxy the stream may come from another process, which may have read the edit
           // before this session's process: ask again a few times until the drawn version moves
-          me.chase = %(chases)d; me.from = me.shown.version;
+          me.chase = %(chases)d; me.from = me.shown.id;
           again('version');
         }
       });
       source.addEventListener('status', (e) => {
         const s = JSON.parse(e.data);
-        if (s.version !== me.shown.version || s.stale !== me.shown.stale) again('status');
+        if (s.id !== me.shown.id || s.stale !== me.shown.stale) again('status');
       });
       source.addEventListener('agenda', (e) => {
         const lines = JSON.parse(e.data);
@@ -63,7 +65,7 @@ export default function (component) {
       if (document.hidden) return;
       if (!me.source || me.source.readyState !== 1) { again('tick'); return; }  // the stream is down: the old tick
       if (me.chase > 0) {
-        if (me.shown.version === me.from) { me.chase -= 1; again('catch-up'); } else { me.chase = 0; }
+        if (me.shown.id === me.from) { me.chase -= 1; again('catch-up'); } else { me.chase = 0; }
       }
     }, data.screen * 1000);
     me.cleanup = () => {  // the page was left: stop listening
@@ -89,5 +91,5 @@ def follow(snap: Snapshot, lang: str, screen_seconds: float, *, agenda: str | No
     ``agenda``: the line the screen shows now ("" for none), or None when it shows no agenda.
     """
     _component(key=key, height=0, on_changed_change=lambda: None,
-               data={"key": key, "version": snap.version, "stale": snap.stale, "lang": lang,
+               data={"key": key, "version": snap.version, "id": event_id(snap), "stale": snap.stale, "lang": lang,
                      "agenda": agenda, "screen": screen_seconds})

@@ -2,8 +2,8 @@
 
 ``/live`` (the light page for phones), ``/api/standings`` (JSON with an ETag), ``/api/events``
 (Server-Sent Events), ``/api/projector`` (the projector's live part), ``/healthz`` and
-``/metrics``; and ``Overflow``, the middleware that sends a new read-only visitor to ``/live``
-once the process has ``[server] max_sessions`` sessions.
+``/metrics``. ``/api/events`` is gated per address and in all (``web.limits.StreamGate``);
+``web.overflow`` sends new read-only visitors to ``/live`` once the process is full.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ import json
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from lib.core.ceremony import Ceremony
 from lib.core.config import ClusterConfig
@@ -30,8 +28,10 @@ from lib.edge.reader import Snapshot
 from lib.present.ceremony import agenda_line
 from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
-from web import ceremony, heap
+from web import ceremony, heap, limits
 from web.data import cluster_config, shared_reader
+from web.limits import StreamGate
+from web.overflow import admissions, peer_address, redirected, sessions
 from web.projector_screen import built, live_part
 
 MAX_AGE = 2  # seconds a cache (nginx, a CDN, a phone) may keep /api/standings
@@ -42,7 +42,9 @@ _broadcast: Broadcast | None = None
 _agenda_task: asyncio.Task | None = None
 _heap_task: asyncio.Task | None = None
 _ceremony: Ceremony | None = None  # the watcher's last read of the ceremony state
-_redirected = 0
+_gate = StreamGate(10_000, 500)  # replaced at start with the configured caps under the open-file limit
+_files = limits.OpenFiles(-1, -1, -1)
+STREAM_RETRY_SECONDS = 10  # Retry-After of a refused stream (EventSource gives up on a 503; the pages retry)
 _log = logging.getLogger(__name__)
 
 
@@ -57,10 +59,33 @@ def publisher() -> Publisher:
 
 
 def render(snap: Snapshot, config: ClusterConfig) -> Message:
-    """The message of one snapshot: the live JSON document, encoded once."""
-    body = encode(live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
-                                fetched_at=snap.fetched_at, stale=snap.stale))
-    return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body))
+    """The message of one snapshot: the live JSON document, encoded once, and its content id.
+
+    The id hashes the document without ``version``, ``fetched_at`` and ``stale`` (a process's own
+    counter and clock), so the same standings carry the same SSE ``id`` on every process.
+    """
+    document = live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
+                             fetched_at=snap.fetched_at, stale=snap.stale)
+    body = encode(document)
+    content = encode({key: value for key, value in document.items() if key not in _PER_PROCESS})
+    return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body), etag(content).strip('"'))
+
+
+_PER_PROCESS = frozenset({"version", "fetched_at", "stale"})
+_ids: dict[tuple[int, int], str] = {}
+
+
+def event_id(snap: Snapshot) -> str:
+    """The SSE ``id`` of the standings ``snap`` shows (what ``/api/events`` calls them)."""
+    message = publisher().current
+    if message is not None and message.version == snap.version:
+        return message.id
+    key = (id(snap.value), snap.version)
+    if key not in _ids:
+        if len(_ids) > 16:
+            _ids.clear()
+        _ids[key] = render(snap, cluster_config()).id
+    return _ids[key]
 
 
 def ceremony_now() -> Ceremony:
@@ -108,8 +133,15 @@ async def _follow_agenda(broadcast: Broadcast) -> None:
 
 
 def start() -> None:
-    """Start the publisher, the agenda watcher and the heap's tending; attach this loop's broadcast (lifespan)."""
-    global _broadcast, _agenda_task, _heap_task
+    """Raise the open-file limit, size the stream gate; start the publisher, the agenda watcher, the heap's tending."""
+    global _broadcast, _agenda_task, _heap_task, _gate, _files
+    _files = limits.raise_open_files()
+    try:
+        config = cluster_config()
+        total = limits.stream_limit(config.max_streams, _files.soft, config.max_sessions)
+        _gate = StreamGate(total, config.max_streams_per_address)
+    except Exception:  # noqa: BLE001 - a bad config is shown by the pages; the default caps stay
+        _gate = StreamGate(limits.stream_limit(_gate.total, _files.soft, 200), _gate.per_address)
     live = publisher()
     loop = asyncio.get_running_loop()
     _broadcast = live.attach(loop)
@@ -125,16 +157,6 @@ def stop() -> None:
             task.cancel()
     if _publisher is not None:
         _publisher.stop()
-
-
-def sessions() -> int | None:
-    """Streamlit sessions of this process (None when the runtime is not there)."""
-    try:
-        from streamlit.runtime import Runtime
-
-        return Runtime.instance()._session_mgr.num_active_sessions()  # noqa: SLF001 - no public count
-    except Exception:  # noqa: BLE001 - no runtime (tests, a plain ASGI mount)
-        return None
 
 
 async def standings(request: Request) -> Response:
@@ -162,13 +184,39 @@ def _tags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
+class _GatedStream(StreamingResponse):
+    """A stream that gives its place at the gate back however it ends (even before its first frame)."""
+
+    def __init__(self, *args: object, release: Callable[[], None], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()
+
+
 async def events(request: Request) -> Response:
-    """``GET /api/events``: Server-Sent Events of every new version (Last-Event-ID honoured)."""
+    """``GET /api/events``: Server-Sent Events of every new version (Last-Event-ID honoured).
+
+    Past ``[server] max_streams_per_address`` streams of one address, or ``max_streams`` in all
+    (kept under the open-file limit), the stream is refused: 503 with ``Retry-After``.
+    """
     if _broadcast is None:
         return PlainTextResponse("the live publisher is not running", status_code=503)
+    gate, address = _gate, peer_address(request.scope)
+    cap = gate.enter(address)
+    if cap is not None:
+        text = (f"too many streams from {address} (at most {gate.per_address})" if cap == "address"
+                else f"too many streams (at most {gate.total})")
+        return PlainTextResponse(text, status_code=503, headers={"Retry-After": str(STREAM_RETRY_SECONDS),
+                                                                 "Cache-Control": "no-store"})
     last = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
-    return StreamingResponse(_broadcast.frames(last), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return _GatedStream(_broadcast.frames(last), media_type="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+                        release=lambda: gate.leave(address))
 
 
 async def projector(request: Request) -> Response:
@@ -191,7 +239,8 @@ async def live(request: Request) -> Response:
     config = cluster_config()
     message = publisher().current
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
-    page = live_page(message.body.decode() if message else None, title=config.name, year=config.year,
+    page = live_page(message.body.decode() if message else None, event_id=message.id if message else "",
+                     title=config.name, year=config.year,
                      interval=config.refresh_seconds, lang=lang,
                      award_places=[(a.from_rank, a.to_rank) for a in config.awards],
                      agenda=agenda_lines(config))
@@ -244,7 +293,22 @@ async def metrics(request: Request) -> Response:
          live_pub.published_at or 0),
         ("thidua_live_subscribers", "gauge", "Open /api/events streams", _broadcast.subscribers if _broadcast else 0),
         ("thidua_streamlit_sessions", "gauge", "Streamlit sessions of this process", sessions() or 0),
-        ("thidua_sent_to_live_total", "counter", "Visitors sent to /live over max_sessions", _redirected),
+        ("thidua_sent_to_live_total", "counter", "Visitors sent to /live over max_sessions", redirected()),
+        ("thidua_admissions_pending", "gauge", "Page loads let in whose websocket has not opened yet",
+         admissions().pending()),
+        ("thidua_websockets_open", "gauge", "Streamlit websockets open now", admissions().sockets),
+        ("thidua_streams_open", "gauge", "/api/events streams admitted by the gate", _gate.open),
+        ("thidua_streams_max", "gauge", "/api/events streams allowed in all", _gate.total),
+        ("thidua_streams_max_per_address", "gauge", "/api/events streams allowed per address", _gate.per_address),
+        ("thidua_streams_refused_total", "counter", "Streams refused: the process had max_streams",
+         _gate.refused_total),
+        ("thidua_streams_refused_per_address_total", "counter", "Streams refused: the address had its cap",
+         _gate.refused_address),
+        ("thidua_open_files_limit", "gauge", "The soft RLIMIT_NOFILE after start", _files.soft),
+        ("thidua_open_files_hard_limit", "gauge", "The hard RLIMIT_NOFILE", _files.hard),
+        ("thidua_open_files_at_start", "gauge", "The soft RLIMIT_NOFILE the process was started with",
+         _files.raised_from),
+        ("thidua_open_files", "gauge", "Descriptors open now", limits.open_files_now()),
         ("thidua_outbox_depth", "gauge", "Change sets waiting in the outbox", depth),
         ("thidua_gc_frozen_objects", "gauge", "Objects the collector skips (web/heap.py)", heap.stats.frozen),
         ("thidua_gc_sweeps_total", "counter", "Full collections made while quiet", heap.stats.sweeps),
@@ -265,73 +329,3 @@ ROUTES = [
     Route("/healthz", healthz),
     Route("/metrics", metrics),
 ]
-
-_READ_ONLY_PATHS = {"/", "/xep-hang"}
-
-
-ADMIT_WINDOW = 30.0  # seconds an admitted page load counts before its session must have appeared
-
-
-class Admissions:
-    """Page loads let in recently, whose Streamlit session may not exist yet.
-
-    A browser loads the page and only then opens the websocket that makes a session; under load that
-    gap grows to seconds. Counting sessions alone let 873 of 1,500 arriving visitors in under
-    ``max_sessions = 500`` (``benchmarks/mixed.py overload``). So each admission also counts for
-    ``window`` seconds, on top of the sessions there were when the oldest of them was let in.
-    """
-
-    def __init__(self, window: float = ADMIT_WINDOW, clock: Callable[[], float] = time.monotonic) -> None:
-        self.window = window
-        self.clock = clock
-        self._recent: deque[tuple[float, int]] = deque()  # (when, sessions at that time)
-
-    def occupied(self, sessions: int) -> int:
-        """Sessions, or sessions plus admissions still on their way when that is more."""
-        now = self.clock()
-        while self._recent and now - self._recent[0][0] > self.window:
-            self._recent.popleft()
-        if not self._recent:
-            return sessions
-        return max(sessions, self._recent[0][1] + len(self._recent))
-
-    def admit(self, sessions: int) -> None:
-        """Note one page load let in while ``sessions`` sessions existed."""
-        self._recent.append((self.clock(), sessions))
-
-
-_admissions = Admissions()
-
-
-class Overflow:
-    """Sends a new read-only visitor of the ranking or delegates' view to ``/live`` when full.
-
-    Only the page load itself is turned away (before any Streamlit session exists); the projector
-    (``?view=projector``), the sign-in page and every other page are always admitted.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Redirect (307) or pass the request on."""
-        global _redirected
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in _READ_ONLY_PATHS:
-            view = parse_qs(scope.get("query_string", b"").decode()).get("view", [""])[0]
-            if view in ("", "delegate") and _full():
-                _redirected += 1
-                lang = "?lang=en" if "lang=en" in scope.get("query_string", b"").decode() else ""
-                response = Response(status_code=307, headers={"Location": "/live" + lang, "Cache-Control": "no-store"})
-                await response(scope, receive, send)
-                return
-            _admissions.admit(sessions() or 0)
-        await self.app(scope, receive, send)
-
-
-def _full() -> bool:
-    count = sessions()
-    try:
-        limit = cluster_config().max_sessions
-    except Exception:  # noqa: BLE001 - a bad config is shown by the pages themselves
-        return False
-    return count is not None and _admissions.occupied(count) >= limit

@@ -15,6 +15,7 @@ from lib.core.model import Adjustment, ChangeSet, Params, Province, Scoresheet, 
 from lib.core.review import Move, ReviewRow, agree_as_computed, agree_as_self, computed_moves, correctable, correction
 from lib.core.review import what_if as what_if_of
 from lib.core.scoring import Rules
+from lib.edge.state import StateError
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
@@ -186,12 +187,25 @@ def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
     except (InvalidChangeSet, NotAllowed) as exc:
         st.error(explain(exc, lang), icon=":material/block:")
         return
+    except StateError as exc:  # nothing saved, nothing queued: said as it is
+        st.error(word("state.not_saved", {"problem": explain(exc, lang)}, lang), icon=":material/database:")
+        return
+    if outcome.status == "parked":
+        reason = word(outcome.code, outcome.params, lang) if outcome.code else (outcome.error or "")
+        st.error(word("review.parked_now", {"reason": reason}, lang), icon=":material/pause_circle:")
+        return
+    if outcome.status == "saved" and outcome.code:
+        st.warning(word(outcome.code, outcome.params, lang), icon=":material/database:")
     if outcome.status == "saved":
         st.session_state.pop(state.prefill(province), None)
         st.session_state[state.FIX_SAVED] = True  # the correction form starts empty on the rerun
         st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
+    if outcome.code:  # queued, but the state database failed while draining
+        problem = escape_markdown(word(outcome.code, outcome.params, lang))
+        st.warning(word("state.queued_unnoted", {"error": problem}, lang), icon=":material/cloud_off:")
+        return
     st.warning(t("review.queued", lang, error=escape_markdown(outcome.error or "")), icon=":material/cloud_off:")
 
 

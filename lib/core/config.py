@@ -22,6 +22,13 @@ DEFAULT_MAX_SESSIONS = 200
 """Streamlit sessions per process before read-only visitors are sent to /live (measured with 1,500
 arriving on a 2-core machine: at 200 the projector's p95 was 1.4 s and the delegates' 2.0 s; at
 300 and 500 the projector reached 3.7 and 2.6 s, the delegates 4.8 and 4.2 s)."""
+DEFAULT_MAX_STREAMS = 10_000
+"""``/api/events`` streams per process (measured on a 2-core machine: 10,000 streams took an edit to
+every one with p95 1.66 s and 412 MiB; the process also keeps this under its open-file limit less
+the Streamlit sessions and a reserve, ``web.limits.stream_limit``)."""
+DEFAULT_MAX_STREAMS_PER_ADDRESS = 500
+"""``/api/events`` streams of one client address: a hall whose phones reach the server through one
+NAT address fits (a phone holds one stream per open page), one client cannot take them all."""
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "tn-dhmt-2019.toml"
 CONFIG_ENV = "THIDUA_CONFIG"
 
@@ -86,6 +93,8 @@ class ClusterConfig:
     max_sessions: int = DEFAULT_MAX_SESSIONS
     public_url: str = ""  # the address phones use, e.g. https://thidua.example.vn (for /live's QR code)
     agenda: tuple[AgendaItem, ...] = ()  # the official session's programme, in order
+    max_streams: int = DEFAULT_MAX_STREAMS
+    max_streams_per_address: int = DEFAULT_MAX_STREAMS_PER_ADDRESS
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -99,7 +108,7 @@ _SCHEMA: dict[str, set[str]] = {
     "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting",
          "server", "agenda"},
     "agenda": {"time", "title", "title_en"},
-    "server": {"max_sessions", "public_url"},
+    "server": {"max_sessions", "public_url", "max_streams", "max_streams_per_address"},
     "deadlines": {"self_scores", "supplement_days_before"},
     "voting": {"majority"},
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
@@ -231,6 +240,8 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     max_sessions = DEFAULT_MAX_SESSIONS if max_sessions is None else max_sessions
     if max_sessions < 1:
         raise check.fail("server.max_sessions", "phải từ 1 trở lên")
+    streams = _count(check, server, "max_streams", DEFAULT_MAX_STREAMS)
+    per_address = _count(check, server, "max_streams_per_address", DEFAULT_MAX_STREAMS_PER_ADDRESS)
     public_url = (check.value(server, "public_url", "server", str, required=False) or "").strip().rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise check.fail("server.public_url", f"{public_url!r}: phải bắt đầu bằng http:// hoặc https://")
@@ -257,9 +268,18 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         conference_place=check.value(meetings, "conference_place", "meetings", str, False) or "",
         target_share=Decimal("0.5") if share is None else share,
         max_sessions=max_sessions,
+        max_streams=streams,
+        max_streams_per_address=per_address,
         public_url=public_url,
         agenda=_agenda(check, data.get("agenda")),
     )
+
+
+def _count(check: _Checker, server: dict, key: str, default: int) -> int:
+    value = check.value(server, key, "server", int, required=False)
+    if value is not None and value < 1:
+        raise check.fail(f"server.{key}", "phải từ 1 trở lên")
+    return default if value is None else value
 
 
 def _provinces(check: _Checker, rows: object) -> tuple[Province, ...]:

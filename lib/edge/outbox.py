@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from lib.core.errors import CodedError, ScoreboardError, SourceError, WriteConflict
 from lib.core.model import VN_TIME, Adjustment, ChangeSet, Conflict, Params, Role
-from lib.edge.state import cross_process_lock, reading, transaction
+from lib.edge.state import StateError, cross_process_lock, reading, transaction
 
 SaveFn = Callable[[ChangeSet], object]
 """Writes one change set, e.g. ``functools.partial(store.save, source, members=...)`` adapted."""
@@ -89,6 +89,8 @@ class Submitted:
 
     status: Literal["saved", "queued", "parked"]
     error: str | None = None
+    code: str = ""  # what else to tell: the parked entry's reason, or a state failure after the save
+    params: Params = ()
 
 
 class Outbox:
@@ -180,21 +182,45 @@ class Outbox:
         change set leaves the queue: the page shows it to the secretary).
         """
         now = now or _now()
+        # a StateError here (locked, full, I/O): nothing was saved and nothing queued; the page says so
         if self._insert(change_set, None, now, lease=True):
-            report = self.drain(save_fn, now=now)
+            try:
+                report = self.drain(save_fn, now=now)
+            except StateError as exc:  # the entry was committed before: it waits in the outbox
+                return Submitted("queued", str(exc), exc.code, exc.params)
             if change_set.id in report.saved:
                 return Submitted("saved")
-            return Submitted("parked" if change_set.id in report.parked else "queued", report.error)
+            if change_set.id in report.parked:
+                return self._parked_outcome(change_set.id)
+            return Submitted("queued", report.error)
         try:
             save_fn(change_set)
+        except StateError:
+            raise
         except SourceError as exc:
-            self._release(change_set.id, str(exc))
+            try:
+                self._release(change_set.id, str(exc))
+            except StateError:  # still queued: its lease runs out and the drainer takes it
+                _log.exception("outbox: could not note the failure of %s", change_set.id)
             return Submitted("queued", str(exc))
         except Exception:  # a refusal: the page shows it (an interrupt leaves the entry to the drainer)
-            self._remove(change_set.id)
+            try:
+                self._remove(change_set.id)
+            except StateError:  # the drainer will meet the same refusal and set it aside
+                _log.exception("outbox: could not take refused %s off the queue", change_set.id)
             raise
-        self._remove(change_set.id)
+        try:
+            self._remove(change_set.id)
+        except StateError as exc:  # saved; the retry finds its id in the sheet's log and writes nothing twice
+            return Submitted("saved", str(exc), "state.saved_still_queued", exc.params)
         return Submitted("saved")
+
+    def _parked_outcome(self, change_set_id: str) -> Submitted:
+        """A change set set aside during its own submit: ``parked`` with its reason's code and words."""
+        for parked in self.conflicts():
+            if parked.change_set.id == change_set_id:
+                return Submitted("parked", parked.message, parked.code, parked.params)
+        return Submitted("parked")
 
     def drain(self, save_fn: SaveFn, now: dt.datetime | None = None, force: bool = False) -> DrainReport:
         """Try the pending change sets in order until one cannot be written for now.

@@ -9,6 +9,11 @@ a ``Broadcast`` on the server's event loop, one wake-up per new message for all 
 
 Each message is rendered once per version (``render``) and its bytes are shared by every
 subscriber, so ten thousand phones cost ten thousand socket writes and nothing more.
+
+A frame's SSE ``id`` is the message's ``id``: a hash of what the standings say (not of the
+process's version counter nor of when it was read), so a ``Last-Event-ID`` means the same on
+every process behind a proxy. A client that names the current id gets no standings again (only
+their freshness); any other id, or none, gets the current standings at once.
 """
 
 from __future__ import annotations
@@ -35,19 +40,34 @@ class Message:
     stale: bool
     fetched_at: dt.datetime
     body: bytes  # the JSON document (also what /api/standings answers)
-    etag: str
+    etag: str  # the entity tag of ``body`` (it changes with every read, as ``fetched_at`` does)
+    id: str = ""  # the content's tag: the same standings give the same id on every process
+
+    @property
+    def event_id(self) -> bytes:
+        """The SSE ``id`` of this message (its version number only where no content id was given)."""
+        return (self.id or str(self.version)).encode()
+
+    def has(self, last_event_id: str | None) -> bool:
+        """Whether a client whose ``Last-Event-ID`` is ``last_event_id`` already shows this content."""
+        return last_event_id is not None and same_id(last_event_id, self.event_id.decode())
 
     @property
     def event(self) -> bytes:
         """The SSE frame of this version: ``event: standings``, ``id``, ``data``."""
-        return b"event: standings\nid: %d\ndata: %s\n\n" % (self.version, self.body)
+        return b"event: standings\nid: %s\ndata: %s\n\n" % (self.event_id, self.body)
 
     @property
     def status(self) -> bytes:
         """A small SSE frame saying only whether the data is stale (no new version)."""
         stale = b"true" if self.stale else b"false"
-        return b'event: status\nid: %d\ndata: {"version":%d,"stale":%s,"fetched_at":"%s"}\n\n' % (
-            self.version, self.version, stale, self.fetched_at.isoformat(timespec="seconds").encode())
+        return b'event: status\nid: %s\ndata: {"id":"%s","version":%d,"stale":%s,"fetched_at":"%s"}\n\n' % (
+            self.event_id, self.event_id, self.version, stale, self.fetched_at.isoformat(timespec="seconds").encode())
+
+
+def same_id(given: str, ours: str) -> bool:
+    """``given`` (a ``Last-Event-ID``, perhaps quoted like an ETag, or weak) names ``ours``."""
+    return given.strip().removeprefix("W/").strip('"') == ours.strip('"')
 
 
 class Broadcast:
@@ -81,8 +101,8 @@ class Broadcast:
                      keepalive: float = KEEPALIVE_SECONDS) -> AsyncIterator[bytes]:
         """The SSE byte frames for one subscriber, until it goes away.
 
-        The current version first (unless ``last_event_id`` says the client has it), then each
-        new version once, a status frame when only the staleness changed, and a comment line
+        The current standings first (unless ``last_event_id`` names their content id: then only their
+        freshness), then each new content once, a status frame when only the staleness changed, and a comment line
         every ``keepalive`` seconds of silence. The agenda frame goes out whenever it changes
         (and on connecting, when one is set); it carries no ``id``, so a reconnecting client's
         ``Last-Event-ID`` stays the data version.
@@ -94,7 +114,7 @@ class Broadcast:
             yield b"retry: 2000\n\n"
             if sent is not None:
                 # A client that has this version gets only its freshness (it may have shown "stale").
-                yield sent.event if last_event_id != str(sent.version) else sent.status
+                yield sent.status if sent.has(last_event_id) else sent.event
             if agenda is not None and greet:
                 yield agenda
             while True:
@@ -111,7 +131,7 @@ class Broadcast:
                     except TimeoutError:
                         yield b": keepalive\n\n"
                     continue
-                if sent is None or message.version != sent.version:
+                if sent is None or message.event_id != sent.event_id:
                     yield message.event
                     self.sent += 1
                 elif message.stale != sent.stale:

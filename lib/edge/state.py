@@ -10,6 +10,12 @@ closed at once, so a connection is never shared between threads or carried over 
 ``cross_process_lock`` is the advisory file lock (``fcntl.flock``) used where SQLite is
 not the thing being protected: a local workbook's check-then-write, and "one drain at a
 time" for the outbox. The kernel releases it when the holder dies, even by ``kill -9``.
+
+Every SQLite failure (opening, a statement, the commit) leaves as a ``StateError`` whose
+code says which: ``state.locked`` (another process held the database past the busy
+timeout), ``state.full`` (the disk or the database's page limit), ``state.io`` (a read or
+write of the file failed), ``state.failed`` (anything else); the transaction is rolled back,
+so the caller knows nothing of it was kept.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from lib.core.errors import SourceError
+from lib.core.errors import CodedError, SourceError
 
 DB_NAME = "state.sqlite3"
 """The file name of the host's database inside the cache directory."""
@@ -48,6 +54,22 @@ CREATE TABLE IF NOT EXISTS ceremony (
     agenda INTEGER, updated_by TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '');
 """
 
+
+
+class StateError(CodedError, SourceError):
+    """The host's SQLite database failed; ``code`` says how (locked, full, I/O), ``params`` the file and text."""
+
+
+def state_error(exc: BaseException, path: Path) -> StateError:
+    """``exc`` (an ``sqlite3.Error`` or ``OSError``) as a worded ``StateError``."""
+    text = str(exc)
+    low = text.lower()
+    code = ("state.locked" if "locked" in low or "busy" in low else
+            "state.full" if "full" in low or "no space" in low else
+            "state.io" if "i/o" in low or isinstance(exc, OSError) or "readonly" in low else "state.failed")
+    return StateError(code, file=str(path), error=text)
+
+
 _ready: set[Path] = set()
 _ready_guard = threading.Lock()
 
@@ -67,32 +89,47 @@ def connect(path: Path) -> sqlite3.Connection:
                 _ready.add(key)
         conn.execute("PRAGMA synchronous = FULL")
     except (OSError, sqlite3.Error) as exc:
-        raise SourceError(f"Không mở được cơ sở dữ liệu trạng thái {path}: {exc}") from exc
+        raise state_error(exc, path) from exc
     return conn
 
 
 @contextlib.contextmanager
 def transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """One write transaction (``BEGIN IMMEDIATE``), committed on success, rolled back on error."""
+    """One write transaction (``BEGIN IMMEDIATE``), committed on success, rolled back on error.
+
+    An SQLite failure anywhere (the begin, a statement, the commit) rolls back and raises ``StateError``.
+    """
     conn = connect(path)
     try:
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                _rollback(conn)
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise state_error(exc, path) from exc
     finally:
         conn.close()
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
 @contextlib.contextmanager
 def reading(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection for reads (each statement sees a committed state)."""
+    """A connection for reads (each statement sees a committed state); a failure is ``StateError``."""
     conn = connect(path)
     try:
         yield conn
+    except sqlite3.Error as exc:
+        raise state_error(exc, path) from exc
     finally:
         conn.close()
 

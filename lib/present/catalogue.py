@@ -700,6 +700,29 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "en": "No passcodes are configured (the [auth] table of {file})"},
     "login.empty": {"vi": "Hãy nhập mã đăng nhập", "en": "Enter the passcode"},
     "login.config_error": {"vi": "Cấu hình đăng nhập sai: {error}", "en": "The sign-in settings are wrong: {error}"},
+    # --- the durable state (issue 20: web/writes.py, lib/edge/state.py, lib/edge/outbox.py) ---
+    "state.locked": {"vi": "Cơ sở dữ liệu trạng thái {file} đang bị tiến trình khác khóa quá lâu ({error})",
+                     "en": "The state database {file} was locked by another process for too long ({error})"},
+    "state.full": {"vi": "Đĩa đầy: không ghi được cơ sở dữ liệu trạng thái {file} ({error})",
+                   "en": "The disk is full: the state database {file} cannot be written ({error})"},
+    "state.io": {"vi": "Lỗi đọc/ghi cơ sở dữ liệu trạng thái {file} ({error})",
+                 "en": "Reading or writing the state database {file} failed ({error})"},
+    "state.failed": {"vi": "Cơ sở dữ liệu trạng thái {file} báo lỗi ({error})",
+                     "en": "The state database {file} failed ({error})"},
+    "state.not_saved": {"vi": "Chưa lưu lên bảng tính và chưa được giữ lại: {problem}. Hãy lưu lại sau ít phút.",
+                        "en": "Not saved to the sheet and not kept: {problem}. Save again in a few minutes."},
+    "state.saved_still_queued": {
+        "vi": "Đã lưu lên bảng tính. Hàng đợi chưa xóa được mục này ({error}); lần tự lưu lại sẽ thấy nó đã có, "
+              "không ghi hai lần.",
+        "en": "Saved to the sheet. The queue could not drop it ({error}); the retry will find it there and "
+              "write nothing twice."},
+    "state.queued_unnoted": {
+        "vi": "Chưa lưu lên bảng tính: thay đổi đã được giữ trong hàng đợi và sẽ tự lưu lại ({error})",
+        "en": "Not yet saved to the sheet: the change is kept in the queue and will be retried ({error})"},
+    "review.parked_now": {
+        "vi": "Không lưu: thay đổi bị gác lại để thư ký quyết định, không tự lưu lại. Lý do: {reason}",
+        "en": "Not saved: the change is set aside for the secretary to decide and will not be retried. "
+              "Reason: {reason}"},
 }
 
 

@@ -46,6 +46,7 @@ _JS = """
 (function(){
 var L=JSON.parse(document.getElementById('labels').textContent);
 var doc=JSON.parse(document.getElementById('data').textContent);
+var shownId=document.body.dataset.eventId||'';  // the content id of doc (the stream's id, the same on every process)
 var agenda=JSON.parse(document.getElementById('agenda-data').textContent);
 var interval=+document.body.dataset.interval||15;
 var lang=new URLSearchParams(location.search).get('lang')||localStorage.getItem('lang')||
@@ -120,11 +121,11 @@ function apply(next){
  doc=next;render();
 }
 function connect(){
- var url='/api/events'+(doc?'?last_event_id='+doc.version:'');
+ var url='/api/events'+(shownId?'?last_event_id='+encodeURIComponent(shownId):'');
  es=new EventSource(url);
- es.addEventListener('standings',function(e){down=false;retry=1000;apply(JSON.parse(e.data))});
+ es.addEventListener('standings',function(e){down=false;retry=1000;shownId=e.lastEventId;apply(JSON.parse(e.data))});
  es.addEventListener('status',function(e){var s=JSON.parse(e.data);down=false;
-  if(doc&&s.version===doc.version){doc.stale=s.stale;doc.fetched_at=s.fetched_at}render()});
+  if(doc&&s.id===shownId){doc.stale=s.stale;doc.fetched_at=s.fetched_at}render()});
  es.addEventListener('agenda',function(e){agenda=JSON.parse(e.data);render()});
  es.onopen=function(){down=false;retry=1000;render()};
  es.onerror=function(){down=true;render();if(es.readyState===2){es.close();setTimeout(connect,retry);retry=Math.min(retry*2,15000)}};
@@ -147,8 +148,11 @@ def _json_script(text: str) -> str:
 
 def live_page(document: str | None, *, title: str, year: int, interval: int, lang: str = "vi",
               illustrative: bool = False, award_places: Sequence[tuple[int, int]] = (),
-              agenda: Mapping[str, object] | None = None) -> str:
+              agenda: Mapping[str, object] | None = None, event_id: str = "") -> str:
     """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded.
+
+    ``event_id`` is the document's content id (the SSE ``id`` of its standings); the page sends it
+    as ``last_event_id`` when it opens its stream, so it is sent the standings only when they differ.
 
     ``agenda`` is the official session's current item worded in each language
     (``{"index": 4, "vi": …, "en": …}``, "" or None for none); the page then follows the
@@ -163,7 +167,8 @@ def live_page(document: str | None, *, title: str, year: int, interval: int, lan
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{html.escape(CATALOGUE['live.title'][lang])}</title><style>{_CSS}</style></head>"
-        f'<body data-interval="{int(interval)}" data-awards="{html.escape(bands)}">'
+        f'<body data-interval="{int(interval)}" data-awards="{html.escape(bands)}" '
+        f'data-event-id="{html.escape(event_id)}">'
         f'<header><h1 id="h">{html.escape(CATALOGUE["live.title"][lang])}</h1>'
         f'<div class="sub"><span>{html.escape(title)} · {int(year)}</span><button id="sw" type="button">'
         f'{html.escape(CATALOGUE["live.switch"][lang])}</button></div></header>'
