@@ -145,7 +145,9 @@ def _from_pattern(pattern: str, value: int | float) -> Display:
     if _ELAPSED.search(section):
         return Display("date")
     section = re.sub(r"\[[^\]]*\]", "", section)  # colours, conditions, [$-409] locale blocks
-    if not section.strip() or section.strip().casefold() == "general" or section.strip() == "@":
+    if not section.strip():
+        return Display("other" if pattern.strip() else "general")  # ";;;" hides the number it counts
+    if section.strip().casefold() == "general" or section.strip() == "@":
         return Display("general")
     if re.search(r"[eE][+-]", section):
         return Display("other") if "0" not in section else Display("number")  # scientific: decimals unknown
@@ -176,7 +178,7 @@ def _from_text(cell: Shown) -> Display:
     if match is None:
         if re.search(r"\d\s*[/:]\s*\d|\d-\d", text):
             return Display("date")
-        return Display("general") if not text else Display("other")
+        return Display("other")  # nothing shown (a ";;;" format hides the number), or words
     sign, whole, fraction, exponent = match.groups()
     shown = Decimal(whole.replace(group_sep, "") + "." + (fraction or "0"))
     if exponent:
