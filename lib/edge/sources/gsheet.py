@@ -6,8 +6,10 @@ numbers), paired cell by cell, so that a number arrives with what the sheet show
 (``lib.core.shown``: ``0.056`` shown ``5,6%`` is read as 5,6; a date is an error at the cell),
 read in the spreadsheet's locale (``properties.locale`` of the metadata). An edit landing
 between the two calls tears the pair (a cell blank in one and not the other, a text that
-differs): both are read once more, and a pair still torn is ``Unavailable`` (the reader
-keeps the last good data) rather than a guess. Text still goes through the core's
+differs, a number whose shown text does not read back as it): both are read once more,
+and a pair still torn is ``Unavailable`` (the reader keeps the last good data) rather than
+a guess. A number shown unreadably the same way twice is a format (``;;;`` hides a number):
+it is kept, and the core reports it at its cell. Text still goes through the core's
 Vietnamese parsing.
 The spreadsheet's metadata (tab titles) is fetched once; it is fetched again after a
 tab could not be found, and now and then while a contract tab is missing (so that a
@@ -35,7 +37,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_afte
 from lib.core.errors import QuotaExceeded, SourceError, Unavailable
 from lib.core.grammar import OPTIONAL_TABS, TABS, column_letter
 from lib.core.model import RawWorkbook
-from lib.core.shown import wrap
+from lib.core.shown import Shown, display, wrap
 from lib.core.text import fold
 from lib.edge.sources import WriteBatch
 
@@ -110,6 +112,7 @@ class GoogleSheetSource:
         self._clock = clock
         self._titles: list[str] | None = None
         self._locale = ""
+        self._suspects: dict[tuple[str, int, int], tuple[object, object]] = {}
         self._fetched_at = 0.0
         self.title = ""
 
@@ -150,11 +153,15 @@ class GoogleSheetSource:
 
     def _read_shown(self, titles: Sequence[str]) -> RawWorkbook:
         """The tabs ``titles``: stored values paired with their shown text (see the module docstring)."""
-        for attempt in range(READ_ATTEMPTS):
+        for _ in range(READ_ATTEMPTS):
             shown = self._batch_get(titles, _SHOWN_PARAMS)
             values = self._batch_get(titles, _READ_PARAMS)
-            paired = pair(shown, values, self._locale, final=attempt == READ_ATTEMPTS - 1)
-            if paired is not None:
+            paired, suspects = pair(shown, values, self._locale)
+            if paired is None:
+                continue
+            known = suspects.items() <= self._suspects.items()  # seen alike before: a format, not an edit
+            self._suspects = suspects
+            if known:
                 return paired
         raise Unavailable("bảng tính đang được sửa đúng lúc đọc (hai lần đọc liền nhau khác nhau); "
                           "giữ số liệu lần đọc trước, sẽ đọc lại")
@@ -336,43 +343,42 @@ class GoogleSheetSource:
         return Unavailable(f"Google Sheets trả lỗi {code}: {message}")
 
 
-def pair(shown: RawWorkbook, values: RawWorkbook, locale: str, *, final: bool = True) -> RawWorkbook | None:
-    """``values`` with each number wrapped with its text from ``shown``; None when the two reads are torn.
+def pair(shown: RawWorkbook, values: RawWorkbook, locale: str) -> tuple[RawWorkbook | None, dict]:
+    """``values`` with each number wrapped with its text from ``shown`` (None when the reads are torn),
+    and the suspect cells: numbers whose shown text does not read back as them.
 
-    Torn: a cell blank in the stored read but shown, or a text that differs. A number shown as
-    nothing (a ``;;;`` format, or a number typed between the calls) is torn unless ``final``:
-    then it is kept with its blank text, which the core refuses at the cell.
+    Torn: a cell blank in the stored read but shown, or a text that differs. A suspect is a
+    custom format (``;;;`` shows nothing, a scaled ``0.0,,``) or an edit between the calls:
+    only seeing it twice alike tells which (``GoogleSheetSource._read_shown``).
     """
     out: RawWorkbook = {}
+    suspects: dict[tuple[str, int, int], tuple[object, object]] = {}
     for title, rows in values.items():
         shown_rows = shown.get(title, [])
         if len(shown_rows) > len(rows) and any(_filled(v) for r in shown_rows[len(rows):] for v in r):
-            return None
+            return None, suspects
         tab = []
         for index, row in enumerate(rows):
             texts = shown_rows[index] if index < len(shown_rows) else []
             if len(texts) > len(row) and any(_filled(v) for v in texts[len(row):]):
-                return None
+                return None, suspects
             cells = []
             for col, value in enumerate(row):
                 text = texts[col] if col < len(texts) else ""
-                if not _filled(value):
-                    if _filled(text):
-                        return None
-                    cells.append(value)
-                elif isinstance(value, str):
-                    if text != value:
-                        return None
+                if not _filled(value) or isinstance(value, str):
+                    if text != value and (_filled(text) or _filled(value)):
+                        return None, suspects
                     cells.append(value)
                 elif isinstance(value, bool):
                     cells.append(value)
                 else:
-                    if not _filled(text) and not final:
-                        return None
-                    cells.append(wrap(value, text=str(text), locale=locale))
+                    cell = wrap(value, text=str(text), locale=locale)
+                    if isinstance(cell, Shown) and display(cell).kind == "other":
+                        suspects[(title, index, col)] = (text, value)
+                    cells.append(cell)
             tab.append(cells)
         out[title] = tab
-    return out
+    return out, suspects
 
 
 def _filled(value: object) -> bool:
