@@ -221,7 +221,12 @@ def test_invalid_text(text: str) -> None:
 def test_non_strings(cell: object) -> None:
     with pytest.raises(CellParseError) as info:
         parse_score(cell)
-    assert repr(cell) in str(info.value)
+    if isinstance(cell, bool):  # a checkbox: said as the sheet shows it
+        assert info.value.code == "cell.boolean" and dict(info.value.params)["value"] == str(cell).upper()
+    elif isinstance(cell, (dt.date, dt.time, dt.timedelta)):  # a date in a numeric place: the cell is named
+        assert info.value.code == "cell.date_format" and dict(info.value.params)["value"] == str(cell)
+    else:
+        assert repr(cell) in str(info.value)
 
 
 def test_cell_parse_error_is_a_value_error_and_ours() -> None:

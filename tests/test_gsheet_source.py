@@ -126,12 +126,15 @@ def test_the_seeded_demo_ranks_as_the_xlsx_does(server, demo_key, config):
         assert standings(got) == standings(expected)
         assert problems(got) == problems(expected)
     assert [s.province.name for s in got.standings[:3]] == ["Quảng Ngãi", "Khánh Hòa", "Quảng Nam"]
-    assert server.count("values:batchGet") == 3  # one batched call per read, every tab in it
-    assert server.count("metadata") == 1  # tab titles fetched once
+    # two batched calls per read, every tab in each: the shown text first, then the stored values
+    assert server.count("values:batchGet") == 3 * 2
+    assert server.count("metadata") == 1  # tab titles (and the locale) fetched once
     assert server.count("values:get") == 0
     assert server.count("token") == 1
-    for request in server.requests("values:batchGet"):
-        assert request.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
+    calls = server.requests("values:batchGet")
+    assert [r.query["valueRenderOption"] for r in calls] == [["FORMATTED_VALUE"], ["UNFORMATTED_VALUE"]] * 3
+    for request in calls:
+        assert request.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
         assert sorted(request.query["ranges"]) == sorted(f"'{t}'" for t in demo())
     assert source.title == "Thi đua cụm 2019 (minh họa)"
     assert demo_key in source.label
@@ -228,7 +231,7 @@ def test_an_optional_tab_missing_does_not_cost_a_metadata_read_each_time(server,
     assert server.count("metadata") == 1
     clock.now += 30
     source.read()
-    assert (server.count("metadata"), server.count("values:batchGet")) == (2, 6)
+    assert (server.count("metadata"), server.count("values:batchGet")) == (2, 6 * 2)
 
 
 def test_the_api_not_enabled_says_to_enable_it(server, demo_key):
@@ -306,7 +309,7 @@ def test_a_short_429_burst_is_retried(server, demo_key, config):
     source = open_sheet(server, demo_key)
     server.fail(429, times=2, match="values:batchGet")
     assert standings(evaluate(source.read(), config)) == standings(evaluate(demo(), config))
-    assert server.count("values:batchGet") == 3
+    assert server.count("values:batchGet") == 3 + 1  # the shown read retried, then the stored one
     assert server.count("values:batchGet", status=429) == 2
 
 
@@ -318,7 +321,7 @@ def test_a_persistent_429_gives_up_in_bounded_attempts_and_time(server, demo_key
     with pytest.raises(QuotaExceeded, match="hạn mức"):
         source.read()
     assert time.monotonic() - started < 3
-    assert server.count("values:batchGet") == 1 + 3
+    assert server.count("values:batchGet") == 2 + 3
 
 
 def test_a_503_is_retried(server, demo_key):
@@ -326,7 +329,7 @@ def test_a_503_is_retried(server, demo_key):
     server.fail(503, times=1)  # hits the metadata call
     server.fail(500, times=1, match="values:batchGet")
     assert source.read()["TuCham"]
-    assert (server.count("metadata"), server.count("values:batchGet")) == (2, 2)
+    assert (server.count("metadata"), server.count("values:batchGet")) == (2, 2 + 1)
 
 
 def test_a_slow_answer_times_out_in_bounded_time(server, demo_key):
@@ -337,18 +340,18 @@ def test_a_slow_answer_times_out_in_bounded_time(server, demo_key):
     with pytest.raises(Unavailable, match="quá thời gian chờ"):
         source.read()
     assert time.monotonic() - started < 2.5
-    assert server.count("values:batchGet") == 1 + 3
+    assert server.count("values:batchGet") == 2 + 3
 
 
 def test_dropped_connections_are_retried_then_reported(server, demo_key):
     source = open_sheet(server, demo_key)
     server.drop(times=2, match="values:batchGet")
     assert source.read()["TuCham"]
-    assert server.count("values:batchGet") == 3
+    assert server.count("values:batchGet") == 3 + 1
     server.drop(times=None)
     with pytest.raises(Unavailable, match="mất kết nối"):
         source.read()
-    assert server.count("values:batchGet") == 3 + 3
+    assert server.count("values:batchGet") == 4 + 3
 
 
 def test_an_outage_is_unavailable_and_the_source_works_again_after(server, demo_key):
@@ -498,7 +501,7 @@ def test_check_json_reads_the_sheet(server, secrets, tmp_path, demo_key, config)
     document = json.loads(text)
     assert document == cli.as_document(evaluate(demo(), config))
     assert document["standings"][0]["code"] == "51"
-    assert server.count("values:batchGet") == 1
+    assert server.count("values:batchGet") == 2  # one read: shown text and stored values
 
 
 def test_check_on_an_unshared_sheet_exits_2_naming_the_account(server, secrets, tmp_path, demo_key, capsys):
@@ -519,7 +522,7 @@ def test_a_stampede_after_expiry_makes_one_batch_get(server, demo_key, config):
     clock = Clock()
     reader = shared(open_sheet(server, demo_key), config, clock)
     first = reader.get()
-    assert server.count("values:batchGet") == 1
+    assert server.count("values:batchGet") == 2
     clock.now += 11
     server.slow(0.3, match="values:batchGet")
     barrier = threading.Barrier(50)
@@ -535,7 +538,7 @@ def test_a_stampede_after_expiry_makes_one_batch_get(server, demo_key, config):
     for t in threads:
         t.join()
     assert seen == [11] * 50
-    assert server.count("values:batchGet") == 2
+    assert server.count("values:batchGet") == 2 * 2
     assert reader.get().version == first.version  # same content, same version
 
 

@@ -8,6 +8,11 @@ that could mean two things or is not a number (``1.000``, ``9 5``, ``#N/A``) is 
 with a ``CellParseError`` that says why: we report, we never guess. Every number accepted
 is finite and below ``MAX_MAGNITUDE`` in size, so totals of any workbook stay formattable
 (``1e26`` or ``inf`` in a cell is a cell problem, never a crash further on).
+
+A number is read as the sheet shows it (``lib.core.shown``): a source hands a formatted
+number over as a ``Shown``, and a percent display is the percentage shown; a date, time or
+duration (a ``Shown`` with a date display, or a ``datetime`` from openpyxl) is refused with
+``cell.date_format``, a checkbox's ``TRUE``/``FALSE`` with ``cell.boolean``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from lib.core.errors import CellParseError
+from lib.core.shown import Shown, number
 
 _SUFFIX = re.compile(r"\s*(điểm|đ)\.?\s*$", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)
@@ -48,8 +54,13 @@ def parse_score(cell: object) -> Decimal | None:
 def _parse(cell: object) -> Decimal | None:
     if cell is None:
         return None
-    if isinstance(cell, (bool, dt.date, dt.time, dt.timedelta)):
-        raise CellParseError("cell.not_a_number", value=cell)
+    if isinstance(cell, Shown):
+        return number(cell) if isinstance(cell.value, (int, float)) and math.isfinite(cell.value) else _parse(
+            cell.value)
+    if isinstance(cell, bool):
+        raise CellParseError("cell.boolean", value="TRUE" if cell else "FALSE")
+    if isinstance(cell, (dt.date, dt.time, dt.timedelta)):
+        raise CellParseError("cell.date_format", value=str(cell))
     if isinstance(cell, int):
         return Decimal(cell)
     if isinstance(cell, float):

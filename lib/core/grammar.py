@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lib.core.model import Direction, Kind, Method, RawTab, RawWorkbook
+from lib.core.shown import Shown
+from lib.core.shown import code_text as shown_code_text
 from lib.core.text import fold
 
 # Canonical tab name -> accepted spellings (Vietnamese first, then the English alias).
@@ -249,9 +251,14 @@ def cell_at(row: Sequence[object], col: int) -> object:
 
 
 def code_text(value: object) -> str:
-    """A criterion code as text: ``1.1`` typed as a number reads back as ``"1.1"``."""
+    """A criterion code as text: ``1.1`` typed as a number reads back as ``"1.1"``.
+
+    A formatted number reads as shown, with a dot: ``1.1`` shown ``1,10`` is ``"1.10"``.
+    """
     if value is None:
         return ""
+    if isinstance(value, Shown):
+        return shown_code_text(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value).strip()

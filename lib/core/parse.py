@@ -40,6 +40,7 @@ from lib.core.model import (
 )
 from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, claims_differing, compute, with_method
 from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
+from lib.core.shown import warnings
 from lib.core.text import fold
 
 
@@ -343,4 +344,7 @@ def _score(value: object, criterion: Criterion, cell: str, problems: list[Proble
         problems.append(Problem.error(cell, "score.out_of_range", criterion=criterion.code, value=value,
                                       max=criterion.max_points))
         return None
+    if score is not None:
+        problems.extend(Problem.warning(cell, code, criterion=criterion.code, **params)
+                        for code, params in warnings(value, score, score=True))
     return score

@@ -42,6 +42,7 @@ from lib.core.model import (
     ProvinceCode,
     Working,
 )
+from lib.core.shown import Shown, warnings
 from lib.core.text import fold
 
 ZERO, ONE = Decimal(0), Decimal(1)
@@ -106,11 +107,17 @@ def read_number(value: object) -> Decimal | None:
 def read_word(value: object) -> bool | None:
     """A pass/fail cell: True for a pass word, False for a fail word, None when blank.
 
-    >>> read_word("Đạt"), read_word("chưa đạt"), read_word(1), read_word(" ")
-    (True, False, True, None)
+    A checkbox (``TRUE``/``FALSE``) is đạt / không đạt; a formatted number reads as shown.
+
+    >>> read_word("Đạt"), read_word("chưa đạt"), read_word(1), read_word(" "), read_word(False)
+    (True, False, True, None, False)
     """
     if value is None or isinstance(value, str) and not value.strip():
         return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Shown):
+        value = parse_score(value)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value in (0, 1):
         return bool(value)
     key = fold(value)
@@ -232,7 +239,7 @@ def _read(
             out.results[key] = result
             if ok:
                 raw = results[key].value
-                readable[province] = (target, result, str(raw).strip() if isinstance(raw, str) else "")
+                readable[province] = (target, result, str(raw).strip() if isinstance(raw, (str, Shown)) else "")
     return readable
 
 
@@ -247,11 +254,15 @@ def _cell(cell: Cell | None, tab: str, what: str, code: str, name: str, out: Com
     try:
         if method is Method.PASS_FAIL:
             return ONE if read_word(value) else ZERO
-        return read_number(value)
+        number = read_number(value)
     except CellParseError as exc:
         out.problems.append(Problem.error(cell.address, f"quant.{what}_unreadable", code=code, name=name,
                                           cause=(exc.code, exc.params)))
         return None
+    if number is not None:  # a target or result is not a score: only what the display hides is worth a word
+        out.problems.extend(Problem.warning(cell.address, warning, code=code, name=name, **params)
+                            for warning, params in warnings(value, number, score=False))
+    return number
 
 
 def _result_valid(criterion: Criterion, result: Decimal, cell: Cell, name: str, out: Computation) -> bool:

@@ -464,6 +464,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cell.ambiguous_grouping": {
         "vi": "{value!r} có thể là {decimal} hoặc {whole} (dấu chấm/phẩy hàng nghìn?); hãy ghi rõ",
         "en": "{value!r} could be {decimal} or {whole} (a thousands separator?); write it unambiguously"},
+    # cells read as they show (issue 19: number formats, dates, checkboxes, hidden decimals)
+    "cell.boolean": {"vi": "{value!r} là ô đánh dấu (TRUE/FALSE), không phải một số",
+                     "en": "{value!r} is a checkbox (TRUE/FALSE), not a number"},
+    "cell.date_format": {"vi": "{value!r} là ngày/giờ (ô định dạng ngày giờ), không phải một số; "
+                               "hãy đổi định dạng ô thành Số và ghi lại",
+                         "en": "{value!r} is a date/time (the cell has a date format), not a number; "
+                               "format the cell as Number and type it again"},
+    "cell.format_unreadable": {"vi": "ô hiển thị {value!r}, không đọc lại được thành con số đã lưu; "
+                                     "hãy đổi định dạng ô thành Số",
+                               "en": "the cell shows {value!r}, which does not read back as its stored number; "
+                                     "format the cell as Number"},
+    "cell.hidden_precision": {"vi": "ô hiển thị {shown} nhưng giữ {value}; điểm tính theo {value}: "
+                                    "hãy ghi đúng số muốn dùng",
+                              "en": "the cell shows {shown} but holds {value}, which is what counts: "
+                                    "type the number you mean"},
+    "cell.too_many_decimals": {"vi": "điểm {value} có hơn hai chữ số thập phân; hãy làm tròn tới 0,01",
+                               "en": "the score {value} has more than two decimals; round it to 0.01"},
     # tabs and headers
     "tab.missing": {"vi": "thiếu trang tính {tab}", "en": "the {tab} tab is missing"},
     "tab.missing_criteria": {"vi": "thiếu trang tính TieuChi (Criteria) — danh sách tiêu chí",

@@ -5,6 +5,7 @@
         gc = make_client(server)                      # tests/fake_sheets/client.py
         gc.open_by_key(key).values_batch_get(["TuCham"])
         server.set_cell(key, "TuCham", 2, 2, "8,5")   # an organiser types in the sheet
+        server.set_format(key, "TuCham", 2, 2, "NUMBER", "0.00")  # and formats it
         server.fail(429, times=3)                     # the next three API calls get a 429
         assert server.count("values:batchGet") == 1
 
@@ -214,6 +215,16 @@ class FakeSheetsServer:
             sheet.rows = max(sheet.rows, row - 1 + len(block))
             sheet.cols = max(sheet.cols, col - 1 + max((len(r) for r in block), default=0))
             book.put(sheet, row - 1, col - 1, block, input_option, tab)
+
+    def set_format(self, spreadsheet_id: str, tab: str, row: int, col: int, kind: str, pattern: str = "") -> None:
+        """Give the cell at 1-based ``row``, ``col`` the number format ``kind`` (``PERCENT``…) and ``pattern``.
+
+        What an organiser does with Format → Number (the API's ``repeatCell`` with
+        ``userEnteredFormat.numberFormat``); the stored value is unchanged, only its display.
+        """
+        with self._registry.lock:
+            _, sheet = self._tab(spreadsheet_id, tab)
+            sheet.formats[(row - 1, col - 1)] = (kind, pattern)
 
     def set_private(self, spreadsheet_id: str, private: bool = True) -> None:
         """A private spreadsheet answers 403 PERMISSION_DENIED (not shared with the caller)."""

@@ -82,6 +82,8 @@ class Sheet:
     rows: int = 1000
     cols: int = 26
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    formats: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    """Explicit number formats (type, pattern) by 0-based (row, col): kept apart from values, as Google does."""
     merges: list[dict[str, int]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
 
@@ -108,6 +110,7 @@ class Sheet:
         """Set the grid size; cells outside it are lost."""
         self.rows, self.cols = rows, cols
         self.cells = {k: v for k, v in self.cells.items() if k[0] < rows and k[1] < cols}
+        self.formats = {k: v for k, v in self.formats.items() if k[0] < rows and k[1] < cols}
 
 
 @dataclass
@@ -213,7 +216,8 @@ class Spreadsheet:
         for (i, j), cell in sorted(keys.items()):
             line = lines[i]
             line.extend([""] * (j - len(line)))
-            line.append(render(cell, value_option, date_option, self.locale))
+            at = (r0 + j, c0 + i) if major == "COLUMNS" else (r0 + i, c0 + j)
+            line.append(render(cell, value_option, date_option, self.locale, sheet.formats.get(at)))
         return lines
 
     def write(
@@ -250,6 +254,8 @@ class Spreadsheet:
                 except TypeError:
                     raise ApiError(400, f"Invalid values[{i}][{j}]: {raw!r}") from None
                 touched.add((r0 + i, c0 + j))
+                if cell is not None and cell.text is not None:  # a typed format ("12%", a date) replaces the cell's
+                    sheet.formats.pop((r0 + i, c0 + j), None)
                 if cell is None:
                     sheet.cells.pop((r0 + i, c0 + j), None)
                 else:
@@ -276,6 +282,7 @@ class Spreadsheet:
         nrows, ncols = len(rows), max((len(r) for r in rows), default=0)
         if insert == "INSERT_ROWS":
             sheet.cells = {(r + nrows if r >= r0 else r, c): v for (r, c), v in sheet.cells.items()}
+            sheet.formats = {(r + nrows if r >= r0 else r, c): v for (r, c), v in sheet.formats.items()}
             sheet.rows += nrows
         sheet.rows = max(sheet.rows, r0 + nrows)
         sheet.cols = max(sheet.cols, c0 + ncols)

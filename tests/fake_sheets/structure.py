@@ -4,13 +4,17 @@ Implemented requests: ``addSheet``, ``deleteSheet``, ``updateSheetProperties`` (
 index, grid size; honouring the ``fields`` mask), ``updateSpreadsheetProperties`` (title),
 ``insertDimension``, ``deleteDimension``, ``appendDimension``, ``mergeCells`` (keeps the
 first value of each merged block, as Google does, and lists the block under the tab's
-``merges`` in metadata), ``unmergeCells`` and ``addProtectedRange`` (no recorded cassette
+``merges`` in metadata), ``unmergeCells``, ``repeatCell`` and ``updateCells`` (number
+formats only: ``cell.userEnteredFormat.numberFormat`` {type, pattern} under a ``fields``
+mask such as ``userEnteredFormat.numberFormat``, ``userEnteredFormat(numberFormat)`` or
+``*``; a mask naming the number format with no format given clears it; other formatting
+is ignored, and ``updateCells`` values are refused as not built) and ``addProtectedRange`` (no recorded cassette
 covers it: built to the API reference, ``AddProtectedRangeRequest`` /
 ``AddProtectedRangeResponse`` and ``ProtectedRange``; the range gets a new
 ``protectedRangeId``, is listed under the tab's ``protectedRanges`` in metadata and echoed in
 the reply; editors and ``warningOnly`` together are refused, as Google refuses them; the
 fake serves one caller, so editors are recorded, not enforced). Formatting-only
-requests (``repeatCell``, ``updateBorders``, ...) are accepted and ignored. Anything else is
+requests (``updateBorders``, ...) are accepted and ignored. Anything else is
 a 400, as Google answers an unknown request name. The batch is atomic: when one request
 fails, none is applied.
 """
@@ -19,9 +23,11 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from collections.abc import Callable
 from typing import Any
 
+from .cells import NUMBER_FORMAT_TYPES
 from .errors import ApiError
 from .store import Sheet, Spreadsheet, now_rfc3339
 
@@ -29,8 +35,6 @@ __all__ = ["batch_update"]
 
 IGNORED = frozenset(
     {
-        "repeatCell",
-        "updateCells",
         "updateBorders",
         "updateDimensionProperties",
         "autoResizeDimensions",
@@ -163,6 +167,7 @@ def _insert_dimension(book: Spreadsheet, args: dict[str, Any], rng: random.Rando
             k[axis] += n
         shifted[(k[0], k[1])] = cell
     sheet.cells = shifted
+    sheet.formats = {_shift(k, axis, start, n): v for k, v in sheet.formats.items()}
     sheet.rows, sheet.cols = (sheet.rows + n, sheet.cols) if rows else (sheet.rows, sheet.cols + n)
     return {}
 
@@ -181,7 +186,74 @@ def _delete_dimension(book: Spreadsheet, args: dict[str, Any], rng: random.Rando
             k[axis] -= n
         kept[(k[0], k[1])] = cell
     sheet.cells = kept
+    sheet.formats = {_shift(k, axis, end, -n): v for k, v in sheet.formats.items() if not start <= k[axis] < end}
     sheet.rows, sheet.cols = (sheet.rows - n, sheet.cols) if rows else (sheet.rows, sheet.cols - n)
+    return {}
+
+
+def _shift(key: tuple[int, int], axis: int, at: int, n: int) -> tuple[int, int]:
+    k = list(key)
+    if k[axis] >= at:
+        k[axis] += n
+    return k[0], k[1]
+
+
+def _number_format(cell: object, fields: str, where: str) -> tuple[bool, tuple[str, str] | None]:
+    """(whether the mask sets the number format, the (type, pattern) to set or None to clear)."""
+    parts = {p.strip() for p in re.split(r"[,()]", fields.replace("userEnteredFormat(", "userEnteredFormat.("))}
+    wanted = bool({"*", "userEnteredFormat", "userEnteredFormat.", "numberFormat", "userEnteredFormat.numberFormat",
+                   "userEnteredFormat.numberFormat.type", "userEnteredFormat.numberFormat.pattern"} & parts)
+    if not wanted:
+        if "userEnteredValue" in parts:
+            raise ApiError(400, f"{where}: userEnteredValue is not built in this fake (write values with values:*)")
+        return False, None
+    fmt = ((cell or {}).get("userEnteredFormat") or {}).get("numberFormat") if isinstance(cell, dict) else None
+    if not fmt:
+        return True, None
+    kind = fmt.get("type", "NUMBER")
+    if kind not in NUMBER_FORMAT_TYPES:
+        raise ApiError(400, f"Invalid value at '{where}.user_entered_format.number_format.type', \"{kind}\"")
+    return True, (kind, str(fmt.get("pattern", "")))
+
+
+def _set_formats(sheet: Sheet, cells: dict[tuple[int, int], tuple[str, str] | None]) -> None:
+    for key, fmt in cells.items():
+        if fmt is None:
+            sheet.formats.pop(key, None)
+        else:
+            sheet.formats[key] = fmt
+
+
+def _repeat_cell(book: Spreadsheet, args: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    r = args.get("range") or {}
+    sheet = _sheet(book, r.get("sheetId", 0))
+    if not args.get("fields"):
+        raise ApiError(400, "At least one field must be updated, but 'fields' is empty.")
+    wanted, fmt = _number_format(args.get("cell"), args["fields"], "cell")
+    if wanted:
+        r0, r1 = int(r.get("startRowIndex", 0)), int(r.get("endRowIndex", sheet.rows))
+        c0, c1 = int(r.get("startColumnIndex", 0)), int(r.get("endColumnIndex", sheet.cols))
+        _set_formats(sheet, {(row, col): fmt for row in range(r0, r1) for col in range(c0, c1)})
+    return {}
+
+
+def _update_cells(book: Spreadsheet, args: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    start, area = args.get("start"), args.get("range")
+    where = start if isinstance(start, dict) else area if isinstance(area, dict) else None
+    if where is None:
+        raise ApiError(400, "Either start or range must be set.")
+    sheet = _sheet(book, where.get("sheetId", 0))
+    if not args.get("fields"):
+        raise ApiError(400, "At least one field must be updated, but 'fields' is empty.")
+    r0 = int(where.get("rowIndex", where.get("startRowIndex", 0)))
+    c0 = int(where.get("columnIndex", where.get("startColumnIndex", 0)))
+    cells: dict[tuple[int, int], tuple[str, str] | None] = {}
+    for i, row in enumerate(args.get("rows") or []):
+        for j, cell in enumerate((row or {}).get("values") or []):
+            wanted, fmt = _number_format(cell, args["fields"], f"rows[{i}].values[{j}]")
+            if wanted:
+                cells[(r0 + i, c0 + j)] = fmt
+    _set_formats(sheet, cells)
     return {}
 
 
@@ -284,4 +356,6 @@ _HANDLERS: dict[str, Callable[[Spreadsheet, dict[str, Any], random.Random], dict
     "mergeCells": _merge_cells,
     "unmergeCells": _unmerge_cells,
     "addProtectedRange": _add_protected_range,
+    "repeatCell": _repeat_cell,
+    "updateCells": _update_cells,
 }

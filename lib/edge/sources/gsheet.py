@@ -1,7 +1,16 @@
 """The organisers' shared Google Sheet as a ``Source``, through gspread 6 and google-auth.
 
-One read is one ``values:batchGet`` of every contract tab, with unformatted values
-(numbers arrive as numbers; text still goes through the core's Vietnamese parsing).
+One read is two ``values:batchGet`` calls of every contract tab: first the shown text
+(``FORMATTED_VALUE``), then the stored values (``UNFORMATTED_VALUE``, dates as serial
+numbers), paired cell by cell, so that a number arrives with what the sheet shows of it
+(``lib.core.shown``: ``0.056`` shown ``5,6%`` is read as 5,6; a date is an error at the cell),
+read in the spreadsheet's locale (``properties.locale`` of the metadata). An edit landing
+between the two calls tears the pair (a cell blank in one and not the other, a text that
+differs, a number whose shown text does not read back as it): both are read once more,
+and a pair still torn is ``Unavailable`` (the reader keeps the last good data) rather than
+a guess. A number shown unreadably the same way twice is a format (``;;;`` hides a number):
+it is kept, and the core reports it at its cell. Text still goes through the core's
+Vietnamese parsing.
 The spreadsheet's metadata (tab titles) is fetched once; it is fetched again after a
 tab could not be found, and now and then while a contract tab is missing (so that a
 tab renamed back is seen again). Every call has connect/read timeouts and a bounded
@@ -28,6 +37,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_afte
 from lib.core.errors import QuotaExceeded, SourceError, Unavailable
 from lib.core.grammar import OPTIONAL_TABS, TABS, column_letter
 from lib.core.model import RawWorkbook
+from lib.core.shown import Shown, display, wrap
 from lib.core.text import fold
 from lib.edge.sources import WriteBatch
 
@@ -36,8 +46,12 @@ MISSING_TAB_RECHECK = 30.0
 """Seconds between metadata re-reads while a contract tab is missing from the sheet."""
 _KEY_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _BAD_RANGE = re.compile(r"Unable to parse range: (.*)")
-_READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING",
+_READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"}
+_SHOWN_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                 "majorDimension": "ROWS"}
+READ_ATTEMPTS = 2
+"""Pairs of reads tried before a torn pair (an edit between the two calls) is given up as ``Unavailable``."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,8 @@ class GoogleSheetSource:
         self._recheck = missing_tab_recheck
         self._clock = clock
         self._titles: list[str] | None = None
+        self._locale = ""
+        self._suspects: dict[tuple[str, int, int], tuple[object, object]] = {}
         self._fetched_at = 0.0
         self.title = ""
 
@@ -128,12 +144,27 @@ class GoogleSheetSource:
         return str(meta.get("modifiedTime", ""))
 
     def read(self) -> RawWorkbook:
-        """Every contract tab, in one ``values:batchGet`` (metadata fetched once)."""
-        return self._batch_get(self._contract_titles(), _READ_PARAMS)
+        """Every contract tab as shown, in two ``values:batchGet`` calls (metadata fetched once)."""
+        return self._read_shown(self._contract_titles())
 
     def read_all(self) -> RawWorkbook:
         """Every tab, not only the contract's (to check that a sheet is empty)."""
-        return self._batch_get(self.tab_titles(), _READ_PARAMS)
+        return self._read_shown(self.tab_titles())
+
+    def _read_shown(self, titles: Sequence[str]) -> RawWorkbook:
+        """The tabs ``titles``: stored values paired with their shown text (see the module docstring)."""
+        for _ in range(READ_ATTEMPTS):
+            shown = self._batch_get(titles, _SHOWN_PARAMS)
+            values = self._batch_get(titles, _READ_PARAMS)
+            paired, suspects = pair(shown, values, self._locale)
+            if paired is None:
+                continue
+            known = suspects.items() <= self._suspects.items()  # seen alike before: a format, not an edit
+            self._suspects = suspects
+            if known:
+                return paired
+        raise Unavailable("bảng tính đang được sửa đúng lúc đọc (hai lần đọc liền nhau khác nhau); "
+                          "giữ số liệu lần đọc trước, sẽ đọc lại")
 
     def write(self, batch: WriteBatch) -> None:
         """Create ``new_tabs`` that do not exist, set cells in one ``values:batchUpdate`` (RAW: text
@@ -161,6 +192,7 @@ class GoogleSheetSource:
         if self._titles is None:
             meta = self._call(lambda: self._http.fetch_sheet_metadata(self.key))
             self.title = meta.get("properties", {}).get("title", "")
+            self._locale = str(meta.get("properties", {}).get("locale", ""))
             self._titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
             self._fetched_at = self._clock()
         return self._titles
@@ -309,6 +341,48 @@ class GoogleSheetSource:
         if code == 401:
             return Unavailable(f"Google không chấp nhận thông tin xác thực: {message}")
         return Unavailable(f"Google Sheets trả lỗi {code}: {message}")
+
+
+def pair(shown: RawWorkbook, values: RawWorkbook, locale: str) -> tuple[RawWorkbook | None, dict]:
+    """``values`` with each number wrapped with its text from ``shown`` (None when the reads are torn),
+    and the suspect cells: numbers whose shown text does not read back as them.
+
+    Torn: a cell blank in the stored read but shown, or a text that differs. A suspect is a
+    custom format (``;;;`` shows nothing, a scaled ``0.0,,``) or an edit between the calls:
+    only seeing it twice alike tells which (``GoogleSheetSource._read_shown``).
+    """
+    out: RawWorkbook = {}
+    suspects: dict[tuple[str, int, int], tuple[object, object]] = {}
+    for title, rows in values.items():
+        shown_rows = shown.get(title, [])
+        if len(shown_rows) > len(rows) and any(_filled(v) for r in shown_rows[len(rows):] for v in r):
+            return None, suspects
+        tab = []
+        for index, row in enumerate(rows):
+            texts = shown_rows[index] if index < len(shown_rows) else []
+            if len(texts) > len(row) and any(_filled(v) for v in texts[len(row):]):
+                return None, suspects
+            cells = []
+            for col, value in enumerate(row):
+                text = texts[col] if col < len(texts) else ""
+                if not _filled(value) or isinstance(value, str):
+                    if text != value and (_filled(text) or _filled(value)):
+                        return None, suspects
+                    cells.append(value)
+                elif isinstance(value, bool):
+                    cells.append(value)
+                else:
+                    cell = wrap(value, text=str(text), locale=locale)
+                    if isinstance(cell, Shown) and display(cell).kind == "other":
+                        suspects[(title, index, col)] = (text, value)
+                    cells.append(cell)
+            tab.append(cells)
+        out[title] = tab
+    return out, suspects
+
+
+def _filled(value: object) -> bool:
+    return value is not None and value != ""
 
 
 def _status_code(exc: gspread.exceptions.APIError) -> int:

@@ -1,7 +1,10 @@
 """A local ``.xlsx`` workbook as a ``Source``, read and written with openpyxl.
 
 Reads take the cached results of formulas (``data_only``), so a cell showing ``9,5``
-arrives as ``9.5`` whatever formula produced it. Writes load the workbook with its
+arrives as ``9.5`` whatever formula produced it. A number whose format shows something
+else than the bare number (``0.0%``, ``0.00``, a date) arrives as a ``lib.core.shown.Shown``
+with its ``number_format``, so the core reads it as it shows (openpyxl itself already turns
+date-formatted numbers into ``datetime``, which the core refuses in numeric places). Writes load the workbook with its
 formulas, set the cells (text always stays text, even ``=1+1``), append rows, and save
 atomically: a temporary file in the same directory is written, flushed, fsynced and
 then moved onto the target with ``os.replace``, so a crash (even ``kill -9``) leaves
@@ -38,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lib.core.errors import LayoutError, NotAWorkbook, SourceError
 from lib.core.grammar import HEADER_SEARCH_ROWS
 from lib.core.model import RawTab, RawWorkbook
+from lib.core.shown import wrap
 from lib.edge.sources import WriteBatch
 from lib.edge.state import cross_process_lock
 
@@ -68,6 +72,16 @@ def _trim_tab(rows: Iterable[Iterable[object]]) -> RawTab:
     while tab and not tab[-1]:
         tab.pop()
     return tab
+
+
+def _shown(cell: object) -> object:
+    """A read-only cell's value; a number with a format other than General, with that format."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        pattern = getattr(cell, "number_format", "General") or "General"
+        if pattern != "General":
+            return wrap(value, pattern=pattern)
+    return value
 
 
 def _check_file(path: Path) -> None:
@@ -207,7 +221,8 @@ class XlsxSource:
         """Every worksheet as trimmed rows of cached cell values."""
         wb = _open(self.path, data_only=True, read_only=True)
         try:
-            return {ws.title: _trim_tab(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+            return {ws.title: _trim_tab((_shown(cell) for cell in row) for row in ws.iter_rows())
+                    for ws in wb.worksheets}
         except Exception as exc:
             raise NotAWorkbook(
                 f"Tệp bảng tính bị hỏng, không đọc được: {self.path} ({type(exc).__name__}: {exc})"
