@@ -185,3 +185,33 @@ def test_a_local_file_change_is_seen_before_the_interval_ends():
     stamp["v"] = 2
     clock.now += 1
     assert r.get().value == 7 and source.reads == 2  # changed: read at once
+
+
+def test_the_disk_copy_reads_back_cells_exactly_as_the_live_read_gave_them(tmp_path):
+    """A percent-formatted number, a date and a time survive a restart as what they were, not as text."""
+    import datetime as dt
+
+    from lib.core.cells import parse_score
+    from lib.core.errors import CellParseError
+    from lib.core.shown import Shown
+
+    percent = Shown(0.056, text="5,6%", locale="vi_VN")
+    cells = [percent, Shown(3.5001, pattern="0.00"), dt.datetime(2020, 1, 1), dt.date(2020, 3, 12), dt.time(14, 0),
+             dt.timedelta(hours=2), 9.5, "9,5", None, True]
+
+    class Source(CountingSource):
+        def read(self) -> RawWorkbook:
+            self.reads += 1
+            if self.fail:
+                raise Unavailable("mất kết nối")
+            return {"KetQua": [["Mã", "51"], ["2.1", *cells]]}
+
+    cache = tmp_path / "last-good.json"
+    source, clock = Source(), Clock()
+    live = SharedReader(source, lambda raw: raw["KetQua"][1][1:], ttl=10, clock=clock, cache_file=cache).get()
+    source.fail = True
+    restored = SharedReader(source, lambda raw: raw["KetQua"][1][1:], ttl=10, clock=clock, cache_file=cache).get()
+    assert restored.stale and restored.value == live.value == cells
+    assert parse_score(restored.value[0]) == parse_score(percent)
+    with pytest.raises(CellParseError, match="date_format"):
+        parse_score(restored.value[2])

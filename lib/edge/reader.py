@@ -25,6 +25,7 @@ from typing import Generic, TypeVar
 
 from lib.core.errors import NoDataYet, SourceError
 from lib.core.model import RawWorkbook, ReadFailure
+from lib.core.shown import Shown
 from lib.edge.sources import Source
 
 T = TypeVar("T")
@@ -251,7 +252,7 @@ class SharedReader(Generic[T]):
         if self._cache_file is None or not self._cache_file.exists():
             return
         try:
-            data = json.loads(self._cache_file.read_text(encoding="utf-8"))
+            data = json.loads(self._cache_file.read_text(encoding="utf-8"), object_hook=_json_object)
             raw, at = data["workbook"], dt.datetime.fromisoformat(data["fetched_at"])
             value = self._build(raw)
         except (OSError, ValueError, KeyError, TypeError):
@@ -261,7 +262,35 @@ class SharedReader(Generic[T]):
         self._snapshot = Snapshot(value, 1, at, "dữ liệu lưu từ lần đọc trước, đang đọc lại", at)
 
 
+_TAG = "__cell__"
+"""The key of a JSON object standing for a cell value JSON has no type for (a shown number, a date)."""
+
+
 def _json_default(value: object) -> object:
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
+    """A cell value JSON cannot hold, as a tagged object that ``_json_object`` turns back into it.
+
+    The disk copy must read exactly as the live read did: a percent-formatted number saved as its
+    text "5,6%" would read back as text (an error), a date as an ISO string (not a date).
+    """
+    if isinstance(value, Shown):
+        return {_TAG: "shown", "value": value.value, "pattern": value.pattern, "text": value.text,
+                "locale": value.locale}
+    for kind, cls in (("datetime", dt.datetime), ("date", dt.date), ("time", dt.time)):
+        if isinstance(value, cls):
+            return {_TAG: kind, "iso": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {_TAG: "timedelta", "seconds": value.total_seconds()}
     return str(value)
+
+
+def _json_object(data: dict[str, object]) -> object:
+    """The cell value a tagged object stands for (``_json_default``'s inverse); other objects as they are."""
+    kind = data.get(_TAG)
+    if kind is None:
+        return data
+    if kind == "shown":
+        return Shown(data["value"], str(data["pattern"]), data["text"], str(data["locale"]))  # type: ignore[arg-type]
+    if kind == "timedelta":
+        return dt.timedelta(seconds=float(data["seconds"]))  # type: ignore[arg-type]
+    parse = {"datetime": dt.datetime, "date": dt.date, "time": dt.time}[str(kind)]
+    return parse.fromisoformat(str(data["iso"]))
