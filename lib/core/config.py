@@ -59,6 +59,14 @@ class SourceSettings:
 
 
 @dataclass(frozen=True)
+class HistorySettings:
+    """Last year's workbook (``[history]``): a local .xlsx path (relative to the TOML) or a Google Sheet key."""
+
+    path: Path | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
 class ClusterConfig:
     """Everything that varies between clusters and years."""
 
@@ -86,6 +94,7 @@ class ClusterConfig:
     max_sessions: int = DEFAULT_MAX_SESSIONS
     public_url: str = ""  # the address phones use, e.g. https://thidua.example.vn (for /live's QR code)
     agenda: tuple[AgendaItem, ...] = ()  # the official session's programme, in order
+    history: HistorySettings | None = None  # last year's results, to show each province's rise
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -97,7 +106,8 @@ class ClusterConfig:
 
 _SCHEMA: dict[str, set[str]] = {
     "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting",
-         "server", "agenda"},
+         "server", "agenda", "history"},
+    "history": {"workbook", "key"},
     "agenda": {"time", "title", "title_en"},
     "server": {"max_sessions", "public_url"},
     "deadlines": {"self_scores", "supplement_days_before"},
@@ -259,7 +269,22 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         max_sessions=max_sessions,
         public_url=public_url,
         agenda=_agenda(check, data.get("agenda")),
+        history=_history(check, file, check.table(data, "history", required=False)),
     )
+
+
+def _history(check: _Checker, file: Path, table: dict) -> HistorySettings | None:
+    """``[history]``: ``workbook`` (a path, relative to the TOML) or ``key`` (a Google Sheet), not both."""
+    if not table:
+        return None
+    text = check.value(table, "workbook", "history", str, required=False)
+    key = check.value(table, "key", "history", str, required=False)
+    if (text is None or not text.strip()) == (key is None or not key.strip()):
+        raise check.fail("history", "cần đúng một trong hai: workbook (tệp .xlsx năm trước) hoặc key (Google Sheet)")
+    if key is not None:
+        return HistorySettings(key=key.strip())
+    path = Path(text.strip())
+    return HistorySettings(path=path if path.is_absolute() else file.parent / path)
 
 
 def _provinces(check: _Checker, rows: object) -> tuple[Province, ...]:
