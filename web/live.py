@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lib.core.ceremony import Ceremony
 from lib.core.config import ClusterConfig
+from lib.edge.history import comparison_for
 from lib.edge.publisher import Broadcast, Message, Publisher
 from lib.edge.reader import Snapshot
 from lib.present.ceremony import agenda_line
@@ -59,7 +60,8 @@ def publisher() -> Publisher:
 def render(snap: Snapshot, config: ClusterConfig) -> Message:
     """The message of one snapshot: the live JSON document, encoded once."""
     body = encode(live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
-                                fetched_at=snap.fetched_at, stale=snap.stale))
+                                fetched_at=snap.fetched_at, stale=snap.stale,
+                                history=comparison_for(config, snap.value)[0]))  # last year: read once, kept
     return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body))
 
 

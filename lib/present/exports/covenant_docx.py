@@ -18,7 +18,7 @@ from lib.core.config import ClusterConfig
 from lib.core.model import Criterion, Kind
 from lib.present.exports.admin_layout import cluster_name, finish, heading, new_paper, title
 from lib.present.exports.minutes_docx import _CENTER, DOTS, _cell_lines, grid, para
-from lib.present.formatting import vn_number
+from lib.present.formatting import vn_number, vn_score
 
 TYPED = "chấm trực tiếp"
 """The method column's words for a criterion scored by hand."""
@@ -36,7 +36,7 @@ def covenant_docx(criteria: Sequence[Criterion], config: ClusterConfig, today: d
     para(doc, f"Căn cứ Luật Thi đua, khen thưởng và kết quả Hội nghị tổng kết công tác thi đua, khen thưởng năm "
               f"{config.year} của Cụm, Ủy ban nhân dân {len(config.provinces)} tỉnh thành viên thống nhất ký kết "
               f"giao ước thi đua năm {year} với các tiêu chí chấm điểm sau:", indent=True)
-    rows = [[c.code, c.group, c.text, vn_number(c.max_points), c.kind.value,
+    rows = [[c.code, c.group, c.text, vn_score(c.max_points), c.kind.value,
              c.method.value if c.method else TYPED] for c in criteria]
     grid(doc, ["Mã", "Nhóm", "Tiêu chí", "Điểm chuẩn", "Loại", "Cách tính"], rows, [14, 34, 60, 17, 17, 23])
     standard = sum((c.max_points for c in criteria if c.kind is Kind.STANDARD), start=Decimal(0))

@@ -32,6 +32,7 @@ from lib.present.exports.admin_layout import (
 )
 from lib.present.exports.minutes_docx import grid, para, vote_section
 from lib.present.formatting import rank_label, vn_number
+from lib.present.history_view import criteria_words
 from lib.present.wording import BY_VOTE, award_text, freeze_line
 
 CENTRAL = ("Hội đồng Thi đua - Khen thưởng Trung ương", "Ban Thi đua - Khen thưởng Trung ương")
@@ -104,10 +105,7 @@ def _rises(doc: DocumentObject, evaluation: Evaluation, history: Comparison | No
 
 def criteria_note(change: CriteriaChange) -> str:
     """``Bộ tiêu chí khác năm trước: thêm …; bỏ …; đổi tên …; đổi điểm chuẩn …``."""
-    parts = [f"{word} {', '.join(codes)}" for word, codes in (
-        ("thêm", change.added), ("bỏ", change.removed), ("đổi tên", change.renamed),
-        ("đổi điểm chuẩn", change.rescored)) if codes]
-    return "Bộ tiêu chí khác năm trước: " + "; ".join(parts)
+    return "Bộ tiêu chí khác năm trước: " + criteria_words(change)
 
 
 def _posts(doc: DocumentObject, evaluation: Evaluation, config: ClusterConfig) -> None:
