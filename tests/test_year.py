@@ -36,11 +36,14 @@ from lib.present.exports.papers_docx import NotFinal, award_proposal_docx, resul
 from lib.present.exports.summary_xlsx import summary_xlsx
 from lib.present.formatting import vn_number
 from lib.present.standings_json import live_document
+from tests.test_meeting_pages import ADMIN, app, signed_in
+from tests.test_meeting_pages import meeting as meeting_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "config" / "demo.xlsx"
 CONFIG_TEXT = (ROOT / "config" / "tn-dhmt-2019.toml").read_text(encoding="utf-8")
 TODAY = dt.date(2020, 3, 13)
+meeting = meeting_fixture  # the meeting pages' demo copy, under the name the tests ask for
 ARTIFACTS = ROOT / "test-artifacts" / "papers"
 
 
@@ -296,3 +299,23 @@ def test_last_year_is_read_once_not_per_call(year, tmp_path, monkeypatch):
     for _ in range(3):
         assert edge_history.comparison_for(config, evaluation)[0] is not None
     assert len(reads) == 1
+
+
+# -- the Results page ---------------------------------------------------------------------
+def test_the_admin_makes_next_year_and_the_covenant_from_the_results_page(meeting, tmp_path):
+    viewer = app()
+    viewer.switch_page("pages/results.py").run()
+    assert not viewer.exception and not [b for b in viewer.button if b.key == "new-year"]  # admin only
+    assert "Kết quả chưa chốt: báo cáo, tờ trình và giao ước chỉ là bản DỰ THẢO." in [w.value for w in viewer.warning]
+    at = signed_in(ADMIN, "Quản trị")
+    at.switch_page("pages/results.py").run()
+    at.button(key="prepare-covenant").click().run()
+    assert not at.exception, at.exception
+    assert "Giao ước thi đua năm 2020 (.docx)" in [b.proto.label for b in at.get("download_button")]
+    at.text_input(key="new-year-dir").set_value(str(tmp_path / "next")).run()
+    at.button(key="new-year").click().run()
+    assert not at.exception, at.exception
+    assert any("Cần điền trong tệp cấu hình: meetings.preliminary" in s.value for s in at.success)
+    assert load_config(tmp_path / "next" / "cluster-2020.toml").year == 2020  # the config is cluster.toml
+    at.button(key="new-year").click().run()  # twice: refused, nothing overwritten
+    assert any("không ghi đè" in e.value for e in at.error)
