@@ -319,3 +319,20 @@ def test_the_admin_makes_next_year_and_the_covenant_from_the_results_page(meetin
     assert load_config(tmp_path / "next" / "cluster-2020.toml").year == 2020  # the config is cluster.toml
     at.button(key="new-year").click().run()  # twice: refused, nothing overwritten
     assert any("không ghi đè" in e.value for e in at.error)
+
+
+def test_the_ranking_page_shows_last_year_beside_this_year(meeting, tmp_path):
+    old = previous_year(tmp_path)
+    config = tmp_path / "cluster.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[history]\nworkbook = "{old.name}"\n',
+                      encoding="utf-8")
+    edge_history.forget()
+    at = app()
+    at.switch_page("pages/ranking.py").run()
+    assert not at.exception, at.exception
+    assert "So với năm trước" in [s.value for s in at.subheader]
+    table = next(d.value for d in at.dataframe if "Thay đổi hạng" in d.value.columns)
+    changes = dict(zip(table["Tỉnh"], table["Thay đổi hạng"], strict=True))
+    assert changes["Kon Tum"] == "mới vào Cụm, không so sánh"
+    assert changes["Quảng Ngãi"].endswith("vươn lên mạnh nhất") and changes["Khánh Hòa"] == "giảm 1 bậc"
+    assert any("đổi tên 1.3" in c.value.replace("\\", "") for c in at.caption)  # markdown-escaped on screen
