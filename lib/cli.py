@@ -1,7 +1,9 @@
 """The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``,
 ``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE[@TAB]=VALUE…`` (in
 ``lib.cli_adjust``), ``python -m lib forms OUTDIR`` and ``python -m lib import FORM… [WORKBOOK] --user NAME``
-(in ``lib.cli_forms``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``.
+(in ``lib.cli_forms``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``; the year's loop
+``python -m lib papers OUTDIR [WORKBOOK] [--draft]`` and ``python -m lib new-year OUTDIR [WORKBOOK]``
+(in ``lib.cli_year``).
 
 Exit codes: 0 the workbook is usable (warnings allowed), 1 it has errors, 2 it cannot
 be read (or the configuration is invalid).
@@ -22,6 +24,7 @@ from lib.core.errors import ConfigError, SourceError
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.grammar import FREEZE, find_tab
 from lib.core.model import RawWorkbook
+from lib.core.next_year import config_blanks
 from lib.core.template import is_blank, template_workbook
 from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
@@ -82,6 +85,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     hashing = commands.add_parser("hash-passcode", help="in mã băm của một mã đăng nhập để dán vào secrets.toml")
     hashing.add_argument("--stdin", action="store_true", help="đọc mã từ một dòng của stdin (cho script)")
     hashing.add_argument("--role", choices=["secretary", "admin"], default="secretary", help="khóa trong [auth]")
+    # The year's loop (lib.cli_year): the papers after the session, and next year's files.
+    papers = commands.add_parser("papers", help="ghi báo cáo kết quả, tờ trình khen thưởng và giao ước năm sau (.docx)")
+    papers.add_argument("outdir", help="thư mục ghi các văn bản")
+    papers.add_argument("workbook", nargs="?", help="tệp .xlsx (mặc định: nguồn trong cấu hình)")
+    papers.add_argument("--config", help="tệp cấu hình cụm (.toml)")
+    papers.add_argument("--draft", action="store_true", help="cho phép tạo bản DỰ THẢO khi kết quả chưa chốt")
+    new_year = commands.add_parser("new-year", help="tạo tệp cấu hình và bảng tính năm sau (không ghi đè)")
+    new_year.add_argument("outdir", help="thư mục ghi tệp .toml và .xlsx năm sau")
+    new_year.add_argument("workbook", nargs="?", help="tệp .xlsx (mặc định: nguồn trong cấu hình)")
+    new_year.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     args, extra = parser.parse_known_args(argv)
     if extra and (args.command != "adjust" or any(e.startswith("-") for e in extra)):
         parser.error("unrecognized arguments: " + " ".join(extra))
@@ -99,6 +112,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command == "forms":
             return run_forms(args.outdir, args.config, out)
         return run_import(args.paths, args.config, args.user, out)
+    if args.command in ("papers", "new-year"):
+        from lib.cli_year import run_new_year, run_papers
+
+        if args.command == "papers":
+            return run_papers(args.outdir, args.workbook, args.config, args.draft, out)
+        return run_new_year(args.outdir, args.workbook, args.config, out)
     if args.command == "init-sheet":
         return run_init(args.config, args.demo, args.xlsx, out)
     return run_check(args.workbook, args.config, args.json, out)
@@ -113,7 +132,10 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
         return EXIT_UNREADABLE
-    text = json.dumps(as_document(evaluation), ensure_ascii=False, indent=2) + "\n" if as_json else as_text(evaluation)
+    blanks = config_blanks(config)  # a new year's dates still to fill (lib.core.next_year)
+    document = as_document(evaluation) | ({"config_blanks": list(blanks)} if blanks else {})
+    text = (json.dumps(document, ensure_ascii=False, indent=2) + "\n" if as_json else as_text(evaluation)
+            + ("Cấu hình còn để trống, cần điền: " + ", ".join(blanks) + "\n" if blanks else ""))
     try:
         out.write(text)
         out.flush()

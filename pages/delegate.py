@@ -10,6 +10,7 @@ from lib.present.tables import province_criteria
 from web import ceremony, state
 from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
+from web.last_year import last_year_section
 from web.projector_style import hide_chrome
 from web.shared_figures import margins_table, ranking_chart
 from web.turns import turn
@@ -42,6 +43,7 @@ def standings_part() -> None:
     event = st.plotly_chart(ranking_chart(snap, lang, "phone"), key="delegate-chart", on_select="rerun",
                             selection_mode="points", config={"displayModeBar": False})
     st.dataframe(margins_table(snap, lang), hide_index=True)
+    last_year_section(snap.value, config, lang)  # [history]: last year's rank and the change
     points = event.selection.points if event and event.selection else []
     tapped = snap.value.standings[int(points[0]["y"])].code if points else None
     # The breakdown below lives outside this fragment: a new tap must rerun the whole page, and the

@@ -4,6 +4,7 @@ import streamlit as st
 
 from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
+from web.last_year import last_year_section
 from web.shared_figures import ranking_chart, ranking_table
 from web.turns import turn
 from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
@@ -27,6 +28,7 @@ def ranking_part() -> None:
     ranking_notices(evaluation, lang)
     st.plotly_chart(ranking_chart(snap, lang), key="ranking-chart", config={"displayModeBar": False})
     st.dataframe(ranking_table(snap, lang), hide_index=True)
+    last_year_section(evaluation, config, lang)  # [history]: last year's rank and the change
     problem_summary(evaluation, lang)
 
 

@@ -4,19 +4,24 @@ import datetime as dt
 
 import streamlit as st
 
+from lib.core.next_year import final_results
+from lib.edge.history import comparison_for
 from lib.present.catalogue import t
 from lib.present.exports import conference_minutes_docx, minutes_docx, standings_csv, summary_xlsx
+from lib.present.exports.papers_docx import award_proposal_docx, results_report_docx
 from lib.present.formatting import VN_TIME
 from web.page import data_page
 from web.widgets import ranking_notices
+from web.year_papers import covenant_download, new_year_button
 
 page = data_page("page.results")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 ranking_notices(evaluation, lang)
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()
+history, _ = comparison_for(config, evaluation)  # [history]: last year, read once per process
 
-st.download_button(t("results.xlsx", lang), summary_xlsx(evaluation, config), f"{stem}-tong-hop.xlsx",
+st.download_button(t("results.xlsx", lang), summary_xlsx(evaluation, config, history), f"{stem}-tong-hop.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table_view:", key="download-xlsx")
 st.download_button(t("results.docx", lang), minutes_docx(evaluation, config, today), f"{stem}-bien-ban.docx",
@@ -29,3 +34,19 @@ st.download_button(t("results.conference_docx", lang), conference_minutes_docx(e
 st.download_button(t("results.csv", lang), standings_csv(evaluation), f"{stem}-xep-hang.csv", "text/csv",
                    icon=":material/csv:", key="download-csv")
 st.link_button(t("results.print", lang), "/?view=print", icon=":material/print:")
+
+# The year's loop (issue 22): the papers to the Central Board, the covenant, and next year's files.
+final = final_results(evaluation)
+if not final:
+    st.warning(t("year.draft_only", lang))
+tail = "" if final else "-du-thao"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+st.download_button(t("year.report", lang),
+                   results_report_docx(evaluation, config, today, draft=not final, history=history),
+                   f"bao-cao-ket-qua-thi-dua-{config.year}{tail}.docx", DOCX, icon=":material/summarize:",
+                   key="download-report")
+st.download_button(t("year.proposal", lang), award_proposal_docx(evaluation, config, today, draft=not final),
+                   f"to-trinh-khen-thuong-{config.year}{tail}.docx", DOCX, icon=":material/military_tech:",
+                   key="download-proposal")
+covenant_download(evaluation, config, today, lang, draft=not final)
+new_year_button(config, lang)

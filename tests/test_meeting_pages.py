@@ -196,13 +196,14 @@ def test_a_viewer_sees_the_tie_but_no_vote_form(meeting):
     assert not at.number_input
 
 
-def test_results_page_offers_the_four_files(meeting):
+def test_results_page_offers_the_files_and_the_papers(meeting):
     at = app()
     at.switch_page("pages/results.py").run()
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Bảng tổng hợp (Excel)", "Dự thảo biên bản (Word)",
-                      "Dự thảo biên bản Hội nghị chính thức (.docx)", "Bảng xếp hạng (CSV)"]
+                      "Dự thảo biên bản Hội nghị chính thức (.docx)", "Bảng xếp hạng (CSV)",
+                      "Báo cáo kết quả gửi Trung ương (.docx)", "Tờ trình đề nghị khen thưởng (.docx)"]
 
 
 def test_secretary_corrects_a_result_sees_every_province_that_moves_and_saves(meeting):

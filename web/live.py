@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from lib.core.ceremony import Ceremony
 from lib.core.config import ClusterConfig
+from lib.edge.history import comparison_for
 from lib.edge.publisher import Broadcast, Message, Publisher
 from lib.edge.reader import Snapshot
 from lib.present.ceremony import agenda_line
@@ -65,7 +66,8 @@ def render(snap: Snapshot, config: ClusterConfig) -> Message:
     counter and clock), so the same standings carry the same SSE ``id`` on every process.
     """
     document = live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
-                             fetched_at=snap.fetched_at, stale=snap.stale)
+                             fetched_at=snap.fetched_at, stale=snap.stale,
+                             history=comparison_for(config, snap.value)[0])  # last year: read once, kept
     body = encode(document)
     content = encode({key: value for key, value in document.items() if key not in _PER_PROCESS})
     return Message(snap.version, snap.stale, snap.fetched_at, body, etag(body), etag(content).strip('"'))

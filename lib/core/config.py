@@ -66,6 +66,14 @@ class SourceSettings:
 
 
 @dataclass(frozen=True)
+class HistorySettings:
+    """Last year's workbook (``[history]``): a local .xlsx path (relative to the TOML) or a Google Sheet key."""
+
+    path: Path | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
 class ClusterConfig:
     """Everything that varies between clusters and years."""
 
@@ -95,6 +103,7 @@ class ClusterConfig:
     agenda: tuple[AgendaItem, ...] = ()  # the official session's programme, in order
     max_streams: int = DEFAULT_MAX_STREAMS
     max_streams_per_address: int = DEFAULT_MAX_STREAMS_PER_ADDRESS
+    history: HistorySettings | None = None  # last year's results, to show each province's rise
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -106,7 +115,8 @@ class ClusterConfig:
 
 _SCHEMA: dict[str, set[str]] = {
     "": {"cluster", "meetings", "scoring", "awards", "refresh", "source", "provinces", "deadlines", "voting",
-         "server", "agenda"},
+         "server", "agenda", "history"},
+    "history": {"workbook", "key"},
     "agenda": {"time", "title", "title_en"},
     "server": {"max_sessions", "public_url", "max_streams", "max_streams_per_address"},
     "deadlines": {"self_scores", "supplement_days_before"},
@@ -272,6 +282,7 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         max_streams_per_address=per_address,
         public_url=public_url,
         agenda=_agenda(check, data.get("agenda")),
+        history=_history(check, file, check.table(data, "history", required=False)),
     )
 
 
@@ -280,6 +291,18 @@ def _count(check: _Checker, server: dict, key: str, default: int) -> int:
     if value is not None and value < 1:
         raise check.fail(f"server.{key}", "phải từ 1 trở lên")
     return default if value is None else value
+def _history(check: _Checker, file: Path, table: dict) -> HistorySettings | None:
+    """``[history]``: ``workbook`` (a path, relative to the TOML) or ``key`` (a Google Sheet), not both."""
+    if not table:
+        return None
+    text = check.value(table, "workbook", "history", str, required=False)
+    key = check.value(table, "key", "history", str, required=False)
+    if (text is None or not text.strip()) == (key is None or not key.strip()):
+        raise check.fail("history", "cần đúng một trong hai: workbook (tệp .xlsx năm trước) hoặc key (Google Sheet)")
+    if key is not None:
+        return HistorySettings(key=key.strip())
+    path = Path(text.strip())
+    return HistorySettings(path=path if path.is_absolute() else file.parent / path)
 
 
 def _provinces(check: _Checker, rows: object) -> tuple[Province, ...]:

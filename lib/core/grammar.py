@@ -17,6 +17,7 @@ so ``Tiêu chí``, ``TIEU CHI`` and ``Criterion`` are one header.
     DeCu       Nominations    one row per candidate of each nomination  the store
     Chot       Freeze         freeze / unfreeze events                  the store
     ChotDiem   FrozenScores   Mã × province codes: the frozen copy      the store
+    TieuChiNamSau NextCriteria next year's draft criteria (TieuChi shape) organisers (optional)
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ TABS = {
     "DeCu": ("DeCu", "Nominations"),
     "Chot": ("Chot", "Freeze"),
     "ChotDiem": ("ChotDiem", "FrozenScores"),
+    "TieuChiNamSau": ("TieuChiNamSau", "NextCriteria"),  # the year's loop: next year's covenant (next_year.py)
 }
 
-OPTIONAL_TABS = frozenset({"KeHoach", "KetQua", "BieuQuyet", "DeCu", "Chot", "ChotDiem"})
+OPTIONAL_TABS = frozenset({"KeHoach", "KetQua", "BieuQuyet", "DeCu", "Chot", "ChotDiem", "TieuChiNamSau"})
 """Tabs a sheet normally lacks until first used: their absence is not worth a metadata re-fetch."""
 
 SCORE_TABS = ("TuCham", "MinhChung", "ThongNhat", "KeHoach", "KetQua")

@@ -15,14 +15,16 @@ import json
 
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import fingerprint
+from lib.core.history import Comparison
 from lib.core.model import Standing
 from lib.present.catalogue import LANGUAGES, describe
 from lib.present.formatting import two_decimals
+from lib.present.history_view import json_field
 from lib.present.order_text import reason_text
 
 
-def standings_rows(evaluation: Evaluation) -> list[dict]:
-    """One object per province, in rank order, as in the CLI's JSON."""
+def standings_rows(evaluation: Evaluation, history: Comparison | None = None) -> list[dict]:
+    """One object per province, in rank order, as in the CLI's JSON (``last_year`` too with ``[history]``)."""
     return [
         {
             "code": s.code,
@@ -33,7 +35,7 @@ def standings_rows(evaluation: Evaluation) -> list[dict]:
             "rank": s.rank,
             "needs_vote": s.needs_vote,
             "award": s.award,
-        }
+        } | ({"last_year": json_field(history, s.code)} if history is not None else {})
         for s in evaluation.standings
     ]
 
@@ -73,7 +75,8 @@ def as_document(evaluation: Evaluation) -> dict:
 
 
 def live_document(
-    evaluation: Evaluation, *, cluster: str, year: int, version: int, fetched_at: dt.datetime, stale: bool
+    evaluation: Evaluation, *, cluster: str, year: int, version: int, fetched_at: dt.datetime, stale: bool,
+    history: Comparison | None = None,
 ) -> dict:
     """The document of ``/api/standings`` and of every ``/api/events`` message.
 
@@ -90,7 +93,7 @@ def live_document(
         "frozen": evaluation.freeze.frozen,
         "fingerprint": fingerprint(evaluation.sheet),
         "standings": [{**row, "order_reasons": reason_rows(s, names)}
-                      for row, s in zip(standings_rows(evaluation), evaluation.standings, strict=True)],
+                      for row, s in zip(standings_rows(evaluation, history), evaluation.standings, strict=True)],
     }
 
 

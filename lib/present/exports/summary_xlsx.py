@@ -31,9 +31,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
+from lib.core.history import Comparison
 from lib.core.model import Standing
 from lib.core.order import has_hidden_decimals
 from lib.present.formatting import rank_label
+from lib.present.history_view import change_text, last_text
+from lib.present.history_view import notes as history_notes
 from lib.present.order_text import reasons_text
 from lib.present.wording import (
     award_text,
@@ -101,14 +104,14 @@ def _title(ws: Worksheet, lines: list[str], width: int) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def summary_xlsx(evaluation: Evaluation, config: ClusterConfig) -> bytes:
-    """The summary workbook as .xlsx bytes."""
+def summary_xlsx(evaluation: Evaluation, config: ClusterConfig, history: Comparison | None = None) -> bytes:
+    """The summary workbook as .xlsx bytes (with ``history``: a row of last year's rank and the change)."""
     wb = Workbook()
     wb.properties.title = f"Bảng tổng hợp kết quả chấm điểm thi đua năm {config.year} – {config.name}"
     wb.properties.creator, wb.properties.language = config.name, "vi-VN"
     ws = wb.active
     ws.title = "Tổng hợp"
-    _summary(ws, evaluation, config)
+    _summary(ws, evaluation, config, history)
     if evaluation.sheet.workings:
         _computed(wb.create_sheet("Tính theo chỉ tiêu"), evaluation)
     _log(wb.create_sheet("Nhật ký"), evaluation)
@@ -118,7 +121,7 @@ def summary_xlsx(evaluation: Evaluation, config: ClusterConfig) -> bytes:
     return buffer.getvalue()
 
 
-def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> None:
+def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig, history: Comparison | None = None) -> None:
     sheet, standings = evaluation.sheet, evaluation.standings
     province_names = names(evaluation)
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {config.year}"
@@ -169,7 +172,11 @@ def _summary(ws: Worksheet, evaluation: Evaluation, config: ClusterConfig) -> No
                          (ORDER_ROW, lambda s: reasons_text(s, province_names))):
         _merged_row(ws, row, label, [value(s) for s in standings])
         row += 1
-    notes = [
+    if history is not None:  # the year's loop: last year beside this year
+        _merged_row(ws, row, "SO VỚI NĂM TRƯỚC (hạng, điểm)", [
+            f"{last_text(history.rows[s.code])}: {change_text(history.rows[s.code])}" for s in standings])
+        row += 1
+    notes = [*(history_notes(history) if history is not None else []),
         "Chữ nghiêng ở cột Thống nhất: tiêu chí chưa thống nhất, tạm lấy điểm tự chấm.",
         "Điểm trừ ghi số dương; cộng nhóm điểm trừ mang dấu âm. Tổng điểm = điểm chuẩn + điểm thưởng − điểm trừ.",
         "Số liệu lưu dạng số; Excel hiển thị dấu thập phân theo thiết lập vùng của máy (tiếng Việt: 95,50).",
