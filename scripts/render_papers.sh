@@ -8,6 +8,6 @@ command -v pdftoppm >/dev/null || { echo "pdftoppm (poppler-utils) is not instal
 for paper in *.docx; do
     soffice -env:UserInstallation=file:///tmp/render-papers-profile --headless --convert-to pdf "$paper" >/dev/null
     [ -s "${paper%.docx}.pdf" ] || { echo "LibreOffice could not convert $paper (is libreoffice-writer installed?)" >&2; exit 2; }
-    pdftoppm -png -r 60 -f 1 -l 1 -singlefile "${paper%.docx}.pdf" "${paper%.docx}"
+    pdftoppm -png -r 80 -f 1 -l 1 -singlefile "${paper%.docx}.pdf" "${paper%.docx}"
     echo "${paper%.docx}.png"
 done

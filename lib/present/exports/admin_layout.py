@@ -24,6 +24,7 @@ from lib.present.exports.minutes_docx import (
     DOTS,
     _cell_lines,
     _setup,
+    heading_table,
     long_date,
     para,
     place_name,
@@ -54,15 +55,11 @@ def heading(doc: DocumentObject, config: ClusterConfig, symbol: str, day: dt.dat
     the last one bold).
     """
     leader = config.province(config.leader).name
-    head = doc.add_table(rows=1, cols=2)
     lines = list(body) or ["ỦY BAN NHÂN DÂN", f"TỈNH {leader.upper()}"]
     left = [*((line, i == len(lines) - 1, False, 13) for i, line in enumerate(lines)),
             (f"Số: ……/{symbol}", False, False, 13)]
-    _cell_lines(head.cell(0, 0), left + ([(DRAFT, True, False, 13)] if draft else []))
-    _cell_lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 13),
-                                  ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
-                                  (f"{place_name(place, leader)}, {long_date(day)}", False, True, 14)])
-    para(doc, after=0)
+    mark = [(DRAFT, True, False, 13)] if draft else []
+    heading_table(doc, left + mark, f"{place_name(place, leader)}, {long_date(day)}")
 
 
 def title(doc: DocumentObject, kind: str, about: str) -> None:

@@ -22,10 +22,10 @@ from lib.present.exports.minutes_docx import (
     _CENTER,
     DOTS,
     _award_sentence,
-    _cell_lines,
     _setup,
     _signatures,
     grid,
+    heading_table,
     long_date,
     order_paragraphs,
     para,
@@ -46,14 +46,9 @@ def conference_minutes_docx(evaluation: Evaluation, config: ClusterConfig, today
     leader = config.province(config.leader).name
     when = config.conference
     day = when.date() if when else today
-    head = doc.add_table(rows=1, cols=2)
-    _cell_lines(head.cell(0, 0), [(config.name.upper(), True, False, 13), ("Số: ……/BB-CTĐ", False, False, 13),
-                                  ("DỰ THẢO", True, False, 13)])
-    _cell_lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 13),
-                                  ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
-                                  (f"{place_name(config.conference_place, leader)}, {long_date(day)}",
-                                   False, True, 14)])
-    para(doc, after=0)
+    cluster = [(config.name.upper(), True, False, 13), ("Số: ……/BB-CTĐ", False, False, 13),
+               ("DỰ THẢO", True, False, 13)]
+    heading_table(doc, cluster, f"{place_name(config.conference_place, leader)}, {long_date(day)}")
     para(doc, "BIÊN BẢN HỘI NGHỊ", bold=True, align=_CENTER, after=0)
     para(doc, f"Tổng kết công tác thi đua, khen thưởng năm {config.year} và ký kết giao ước thi đua năm "
               f"{config.year + 1} của {config.name}", bold=True, align=_CENTER)
@@ -85,7 +80,7 @@ def conference_minutes_docx(evaluation: Evaluation, config: ClusterConfig, today
     para(doc, f"Đại diện lãnh đạo {len(config.provinces)} tỉnh trong Cụm đã ký kết giao ước thi đua năm "
               f"{config.year + 1}: {DOTS}", indent=True)
     para(doc, "IV. XÁC NHẬN SỐ LIỆU", bold=True)
-    para(doc, freeze_line(evaluation) + ".", indent=True)
+    para(doc, freeze_line(evaluation) + ".", indent=True, align=None)  # a 64-digit fingerprint: not justified
     if warning := freeze_warning(evaluation):
         para(doc, warning, italic=True, indent=True)
     para(doc, "Hội nghị kết thúc lúc …… giờ …… phút cùng ngày. Biên bản đã được đọc lại trước hội nghị "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from docx import Document
@@ -94,6 +95,35 @@ def _cell_lines(cell: _Cell, lines: list[tuple[str, bool, bool, int]]) -> None:
         para(cell, text, bold=bold, italic=italic, size=size, align=_CENTER, after=0)
 
 
+def fix_widths(table: Table, widths_mm: Sequence[int]) -> Table:
+    """Give ``table`` fixed column widths that Word and LibreOffice both keep.
+
+    Word reads each cell's width; LibreOffice reads the table grid and lays out an autofit table
+    itself (equal columns: a criterion's text wrapped one word a line), so both are set.
+    """
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+    return table
+
+
+HEADING_WIDTHS = (64, 101)
+"""The heading table's two columns (mm, 165 in all): the national title fits on one line at 12 pt."""
+
+
+def heading_table(doc: DocumentObject, left: list[tuple[str, bool, bool, int]], place_and_date: str) -> None:
+    """The administrative heading (Decree 30/2020): the issuing body's ``left`` lines, the national title
+    and motto and ``place_and_date`` on the right, in fixed columns; an empty line after it."""
+    head = fix_widths(doc.add_table(rows=1, cols=2), HEADING_WIDTHS)
+    _cell_lines(head.cell(0, 0), left)
+    _cell_lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 12),  # 12–13 pt (Decree 30)
+                                  ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
+                                  (place_and_date, False, True, 14)])
+    para(doc, after=0)
+
+
 def grid(doc: DocumentObject, headers: list[str], rows: list[list[str]], widths_mm: list[int]) -> Table:
     """A bordered table, 13 pt, header row bold and repeated on each page."""
     table = doc.add_table(rows=1, cols=len(headers))
@@ -111,6 +141,7 @@ def grid(doc: DocumentObject, headers: list[str], rows: list[list[str]], widths_
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header)
+    fix_widths(table, widths_mm)
     para(doc, after=0)
     return table
 
@@ -133,14 +164,9 @@ def minutes_docx(evaluation: Evaluation, config: ClusterConfig, today: dt.date) 
     _setup(doc, config)
     leader = config.province(config.leader).name
     day = config.preliminary.date() if config.preliminary else today
-    head = doc.add_table(rows=1, cols=2)
-    _cell_lines(head.cell(0, 0), [(config.name.upper(), True, False, 13), ("Số: ……/BB-CTĐ", False, False, 13),
-                                  ("DỰ THẢO", True, False, 13)])
-    _cell_lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 13),
-                                  ("Độc lập - Tự do - Hạnh phúc", True, False, 14),
-                                  (f"{place_name(config.preliminary_place, leader)}, {long_date(day)}",
-                                   False, True, 14)])
-    para(doc, after=0)
+    cluster = [(config.name.upper(), True, False, 13), ("Số: ……/BB-CTĐ", False, False, 13),
+               ("DỰ THẢO", True, False, 13)]
+    heading_table(doc, cluster, f"{place_name(config.preliminary_place, leader)}, {long_date(day)}")
     para(doc, "BIÊN BẢN HỘI NGHỊ TRÙ BỊ", bold=True, align=_CENTER, after=0)
     para(doc, f"Thống nhất kết quả chấm điểm, bình xét thi đua năm {config.year} của {config.name}",
          bold=True, align=_CENTER)
@@ -163,7 +189,7 @@ def minutes_docx(evaluation: Evaluation, config: ClusterConfig, today: dt.date) 
     _content(doc, evaluation, config)
     _awards(doc, evaluation, config)
     para(doc, "IV. XÁC NHẬN SỐ LIỆU", bold=True)
-    para(doc, freeze_line(evaluation) + ".", indent=True)
+    para(doc, freeze_line(evaluation) + ".", indent=True, align=None)  # a 64-digit fingerprint: not justified
     if warning := freeze_warning(evaluation):
         para(doc, warning, italic=True, indent=True)
     para(doc, "Hội nghị kết thúc lúc …… giờ …… phút cùng ngày. Biên bản đã được đọc lại trước hội nghị "

@@ -68,7 +68,7 @@ def results_report_docx(evaluation: Evaluation, config: ClusterConfig, today: dt
              vn_number(s.agreed_total) + (" (tạm tính)" if s.provisional else ""), award_text(s)]
             for s in evaluation.standings]
     grid(doc, ["Hạng", "Tỉnh", "Tự chấm", "Thống nhất", "Đề nghị khen thưởng"], rows, [22, 34, 22, 28, 59])
-    para(doc, freeze_line(evaluation) + ".", indent=True)
+    para(doc, freeze_line(evaluation) + ".", indent=True, align=None)  # a 64-digit fingerprint: not justified
     vote_section(doc, evaluation, config, "II. KẾT QUẢ BIỂU QUYẾT CÁC TRƯỜNG HỢP BẰNG ĐIỂM",
                  "Các tỉnh {names} đồng hạng {rank} ở ranh giới xét khen thưởng: chưa có kết quả biểu quyết.")
     para(doc, "III. NHỮNG ĐỊA PHƯƠNG VƯƠN LÊN", bold=True)
@@ -148,7 +148,7 @@ def award_proposal_docx(evaluation: Evaluation, config: ClusterConfig, today: dt
             para(doc, f"Chờ biểu quyết (đồng hạng ở ranh giới xét khen thưởng): {', '.join(waiting)}.", indent=True)
         if not holders and not waiting:
             para(doc, "Không có tỉnh đủ điều kiện đề nghị.", indent=True)
-    para(doc, freeze_line(evaluation) + ".", indent=True)
+    para(doc, freeze_line(evaluation) + ".", indent=True, align=None)  # a 64-digit fingerprint: not justified
     para(doc, "Kính trình Hội đồng Thi đua - Khen thưởng Trung ương xem xét, trình Thủ tướng Chính phủ quyết định.",
          indent=True)
     closing(doc, [*CENTRAL, "Các tỉnh trong Cụm", "Lưu: VT"], chairman_block(config))
