@@ -132,7 +132,7 @@ def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) ->
     are ignored; a key that looks like a misspelling of ours is refused.
     """
     ours = ("secretary", "admin", "session_minutes", "allowed_emails", "admin_emails", "trusted_proxies",
-            "freeze_secret")
+            "freeze_secret", "records_secret", "signin_secret")
     for key in table:
         guess = difflib.get_close_matches(str(key), ours, n=1, cutoff=0.8)
         if key not in ours and guess:
