@@ -451,6 +451,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "(gõ tay vào bảng tính, không qua ứng dụng):",
         "en": "{count} vote/nomination rows carry no valid server signature and are ignored "
               "(typed into the sheet, not through the app):"},
+    "live.broken": {"vi": "Đã chốt — NHƯNG BẢN CHỐT ĐÃ BỊ SỬA:", "en": "Frozen — BUT THE FROZEN RECORD WAS CHANGED:"},
+    "live.unverified": {"vi": "Không kiểm tra được bản chốt (khóa máy chủ khác khóa đã ký)",
+                        "en": "The freeze cannot be checked (this server's key did not sign it)"},
     "votes.col.cell": {"vi": "Ô", "en": "Cell"},
     "votes.col.id": {"vi": "Mã", "en": "Id"},
     "votes.col.time": {"vi": "Thời gian", "en": "Time"},
