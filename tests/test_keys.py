@@ -63,3 +63,25 @@ def test_a_same_text_for_both_secrets_still_gives_two_keys(tmp_path: Path) -> No
 def test_a_short_signin_secret_is_refused_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="signin_secret"):
         cookie_key(_secrets(tmp_path, 'signin_secret = "short"\n'), tmp_path / "cache")
+
+
+def test_a_passcode_change_ends_that_roles_sign_ins_and_only_that_roles() -> None:
+    from datetime import UTC, datetime
+
+    from lib.core.auth import AuthSettings, hash_passcode, passcode_generation, signed_in
+    from lib.core.grant_token import decode, encode
+    from lib.core.model import Role
+
+    key, when = b"k" * 32, datetime(2020, 5, 1, 8, tzinfo=UTC)
+    old = AuthSettings(secretary=hash_passcode("thu-ky-cu"), admin=hash_passcode("quan-tri"))
+    new = AuthSettings(secretary=hash_passcode("thu-ky-moi"), admin=old.admin)
+    secretary, admin = (signed_in(r, "X", when, 240) for r in (Role.SECRETARY, Role.ADMIN))
+    tokens = {g.role: encode(g, key, passcode_generation(old, g.role)) for g in (secretary, admin)}
+
+    def check(settings: AuthSettings, role: Role):
+        return decode(tokens[role], key, when, lambda r: passcode_generation(settings, r))
+
+    assert check(old, Role.SECRETARY) == secretary and check(old, Role.ADMIN) == admin
+    assert check(new, Role.SECRETARY) is None  # the secretary's passcode changed: signed out
+    assert check(new, Role.ADMIN) == admin  # the admin's did not
+    assert passcode_generation(old, Role.SECRETARY) != passcode_generation(new, Role.SECRETARY) != ""

@@ -27,6 +27,7 @@ from lib.core.auth import (
     Role,
     allows,
     load_auth_settings,
+    passcode_generation,
 )
 from lib.core.errors import ConfigError
 from lib.core.grant_token import decode
@@ -82,7 +83,11 @@ def grant() -> Grant | None:
         key = cookie_key()
     except ConfigError:  # an unusable secret: nobody is signed in, the pages still show
         return None
-    return decode(token, key, now())
+    try:
+        settings = auth_settings()
+    except ConfigError:
+        return None
+    return decode(token, key, now(), lambda role: passcode_generation(settings, role))  # a new passcode: signed out
 
 
 def role() -> Role:
