@@ -20,16 +20,17 @@ from pathlib import Path
 from typing import Protocol, TextIO, runtime_checkable
 
 from lib.core.config import load_config
-from lib.core.errors import ConfigError, SourceError
+from lib.core.errors import ConfigError, NotAllowed, SourceError
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.grammar import FREEZE, find_tab
 from lib.core.model import RawWorkbook
 from lib.core.next_year import config_blanks
-from lib.core.template import is_blank, template_workbook
+from lib.core.template import template_workbook
 from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
-from lib.present.catalogue import describe
+from lib.edge.store import write_template
+from lib.present.catalogue import describe, explain
 from lib.present.formatting import rank_label, vn_number
 from lib.present.standings_json import as_document
 
@@ -180,11 +181,14 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
         if not isinstance(source, GoogleSheetLike):
             print("Lỗi: cấu hình không dùng Google Sheet; dùng --xlsx ĐƯỜNG_DẪN để tạo tệp mới", file=sys.stderr)
             return EXIT_UNREADABLE
-        if not is_blank(source.read_all()):
-            print(f"Lỗi: {source.label} không trống; không ghi đè. Hãy dùng một bảng tính mới.", file=sys.stderr)
-            return EXIT_ERRORS
         content = with_record_tabs(content)
-        source.write_workbook(content, protect=PROTECTED_TABS)
+        write_template(source, content, config.provinces, PROTECTED_TABS)  # the store's one gate
+    except NotAllowed as exc:
+        if exc.code == "init.not_blank":
+            print(f"Lỗi: {source.label} không trống; không ghi đè. Hãy dùng một bảng tính mới.", file=sys.stderr)
+        else:
+            print(f"Lỗi: {explain(exc, 'vi')}", file=sys.stderr)
+        return EXIT_ERRORS
     except (ConfigError, SourceError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

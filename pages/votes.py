@@ -19,6 +19,12 @@ page = data_page("page.votes")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 st.caption(t("votes.rule", lang, rule=t(f"votes.rule.{config.vote_majority}", lang)))
 
+if evaluation.sheet.ignored_records:  # typed into BieuQuyet/DeCu, not through the app: listed, never counted
+    st.warning(t("votes.ignored", lang, count=len(evaluation.sheet.ignored_records)), icon=":material/gpp_bad:")
+    st.dataframe([{t("votes.col.cell", lang): r.cell, t("votes.col.id", lang): r.record_id,
+                   t("votes.col.time", lang): r.time, t("votes.col.recorder", lang): r.recorder}
+                  for r in evaluation.sheet.ignored_records], hide_index=True)
+
 ties: dict[int, list] = {}
 for standing in evaluation.standings:
     if standing.needs_vote:

@@ -38,7 +38,7 @@ from lib.core.model import (
 )
 from lib.core.parse import parse_workbook
 from lib.edge.store import save, set_frozen
-from lib.present.catalogue import describe
+from lib.present.catalogue import describe, explain
 from tests.sheets import PROVINCES, criterion
 from tests.test_store import MEMBERS, Backend, open_backend
 from tests.wording import raises_saying
@@ -178,14 +178,14 @@ def test_an_admin_freeze_creates_the_tabs_and_records_time_user_and_fingerprint(
     assert STAMP.fullmatch(str(time)) and (user, action, recorded) == (ADMIN, "chốt", expected)
     # the frozen copy: the ThongNhat values, by province code
     frozen = tab(raw, "ChotDiem")
-    assert frozen[0] == ["Mã", *(p.code for p in MEMBERS)]
+    assert frozen[0] == ["Mã", *(p.code for p in MEMBERS), "Chữ ký"]  # each row signed over the fingerprint
     assert [str(row[0]) for row in frozen[1:]] == [c.code for c in backend.sheet().criteria]
     # everything else is untouched
     assert {t: rows for t, rows in raw.items() if t not in ("Chot", "ChotDiem")} == before
 
     now = evaluation(backend)
     assert now.freeze.frozen and now.freeze.last == FreezeEvent(str(time), ADMIN, FROZE, expected, "")
-    assert now.freeze.frozen_values == dict(now.sheet.agreed)
+    assert now.frozen_differences == () and not now.freeze.broken and not now.freeze.breaks
     assert now.frozen_differences == ()
     assert fingerprint(now.sheet) == expected  # freezing changes neither the agreed values nor the log
 
@@ -311,7 +311,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
     assert now.freeze.frozen_values[("1.1", ProvinceCode("49"))] == D("7.5")
     frozen = tab(raw, "ChotDiem")
     assert len(frozen) == 1 + len(now.sheet.criteria)  # the stray row 40 is gone
-    assert max(len(row) for row in frozen) == 1 + len(MEMBERS)  # and so is the note in column O
+    assert max(len(row) for row in frozen) == 2 + len(MEMBERS)  # and so is the note in column O (Chữ ký is N)
 
 
 def test_a_freeze_state_without_the_tabs_is_open(backend: Backend) -> None:
@@ -388,13 +388,27 @@ def test_a_signed_freeze_row_copied_below_a_later_unfreeze_is_not_obeyed(backend
     assert not now.freeze.frozen and [r.cell for r in now.freeze.ignored] == [f"Chot!F{at}"]
 
 
-def test_rows_signed_with_another_secret_are_ignored(backend: Backend) -> None:
+def test_rows_signed_with_another_key_refuse_every_write_and_never_unfreeze(backend: Backend) -> None:
+    """A changed or lost key (another host, a wiped cache) used to read a signed freeze as no freeze."""
     set_frozen(backend.source, MEMBERS, ADMIN, Role.ADMIN, True, freeze_key=b"another-server-secret-xyz")
     now = evaluation(backend)
     assert not now.freeze.frozen and [r.cell for r in now.freeze.ignored] == ["Chot!F2"]
-    freeze(backend)  # this server's own freeze is obeyed, the foreign row stays ignored
-    again = evaluation(backend)
-    assert again.freeze.frozen and [r.cell for r in again.freeze.ignored] == ["Chot!F2"]
+    assert now.freeze.key_mismatch and now.freeze.blocks_writes and now.freeze.unverified == ("Chot!F2",)
+    assert [p.cell for p in now.problems if p.code == "freeze.key_mismatch" and p.is_error] == ["Chot!F2"]
+    before = backend.raw()
+    for attempt in (lambda: freeze(backend), lambda: unfreeze(backend, "khóa mới"),
+                    lambda: save(backend.source, ChangeSet("Thư ký Cụm", Role.SECRETARY, (QN_11,)), MEMBERS,
+                                 freeze_key=KEY)):
+        with pytest.raises(NotAllowed) as refused:
+            attempt()
+        assert refused.value.code == "freeze.key_refused" and dict(refused.value.params)["cells"] == "Chot!F2"
+        words = explain(refused.value, "vi")
+        assert "khóa máy chủ khác với khóa đã ký bản chốt" in words and "records_secret" in words
+        assert "freeze.secret" in words
+    assert backend.raw() == before  # nothing written
+    # the signing key back: obeyed again
+    back = evaluate(backend.raw(), CONFIG, b"another-server-secret-xyz")
+    assert back.freeze.frozen and not back.freeze.key_mismatch
 
 
 def test_a_chot_tab_from_before_signatures_is_reported_and_the_next_freeze_adds_the_column(backend: Backend) -> None:

@@ -29,7 +29,8 @@ from lib.present.live_page import live_page
 from tests.servers import dashboard, live_config
 
 INTERVAL = 2
-KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "fingerprint", "standings"]
+KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "freeze_broken", "freeze_broken_cells",
+        "freeze_unverified", "fingerprint", "standings"]  # frozen kept; broken and unverified added (issue 19)
 ROW_KEYS = {"code", "name", "self_total", "agreed_total", "provisional", "rank", "needs_vote", "award", "order_reasons"}
 
 

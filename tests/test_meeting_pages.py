@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import web.auth
-from lib.core.auth import Grant, LoginGuard, authenticate, hash_passcode, load_auth_settings
+from lib.core.auth import Grant, LoginGuard, authenticate, hash_passcode, load_auth_settings, passcode_generation
 from lib.core.config import load_config
 from lib.core.evaluation import evaluate
 from lib.core.grant_token import encode
@@ -56,7 +56,8 @@ def signed_in(passcode: str, name: str = "Nguyễn Văn A") -> AppTest:
     """The app as a browser holding the cookie that signing in with ``passcode`` sets."""
     grant = authenticate(passcode, load_auth_settings(HASHES), LoginGuard(), "test", web.auth.now(), name)
     assert isinstance(grant, Grant), grant
-    JAR[web.auth.COOKIE] = encode(grant, web.auth.cookie_key())
+    settings = load_auth_settings(HASHES)  # as the route does: bound to the role's passcode generation
+    JAR[web.auth.COOKIE] = encode(grant, web.auth.cookie_key(), passcode_generation(settings, grant.role))
     at = app()
     assert not at.exception, at.exception
     return at

@@ -110,3 +110,67 @@ def test_votes_round_trip_through_the_sheet_text(demo):
     (vote,) = parse_workbook(raw, load_config().provinces).sheet.votes
     assert (vote.present, vote.ballots, vote.votes) == (20, 20, (("52", 12), ("66", 8)))
     assert Decimal(vote.votes[0][1]) == 12
+
+
+# -- signed votes and nominations (issue 19: records that decide places come only through the app) ---------------
+KEY = b"tests-votes-records-key-0123456789"
+TYPED_VOTE = ["b9", "13/03/2020 09:00:00", "Ai đó", 20, 20]
+
+
+def _typed_vote_rows(signature: str = "") -> list[list[object]]:
+    header = ["Mã biểu quyết", "Thời gian", "Người ghi", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh", "Phiếu", "Chữ ký"]
+    return [header, [*TYPED_VOTE, "52", "Bình Định", 12, signature], [*TYPED_VOTE, "66", "Đắk Lắk", 8, signature]]
+
+
+def test_a_vote_row_typed_into_the_sheet_no_longer_settles_the_demo_tie_and_is_named(demo):
+    config = load_config()
+    raw = XlsxSource(demo).read()
+    for rows in (_typed_vote_rows(), _typed_vote_rows("ab" * 32)):  # no signature, a made-up one
+        evaluation = evaluate({**raw, "BieuQuyet": rows}, config, KEY)
+        binh_dinh = evaluation.standing("52")
+        assert binh_dinh.needs_vote and binh_dinh.decided_by != VOTE and not evaluation.sheet.votes
+        named = [(p.cell, p.is_error) for p in evaluation.problems if p.code == "record.unsigned"]
+        assert named == [("BieuQuyet!I2", False), ("BieuQuyet!I3", False)]
+        assert [(r.cell, r.record_id, r.recorder) for r in evaluation.sheet.ignored_records] == [
+            ("BieuQuyet!I2", "b9", "Ai đó"), ("BieuQuyet!I3", "b9", "Ai đó")]
+
+
+def test_a_recorded_vote_is_signed_and_a_typed_row_below_it_or_a_copied_one_is_not_obeyed(demo):
+    config = load_config()
+    record_vote(XlsxSource(demo), Vote("b1", "", "Thư ký", 20, 20, (("52", 12), ("66", 8))), config.provinces,
+                "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
+    raw = XlsxSource(demo).read()
+    assert raw["BieuQuyet"][0][-1] == "Chữ ký" and all(len(str(r[8])) == 64 for r in raw["BieuQuyet"][1:])
+    assert evaluate(raw, config, KEY).standing("52").decided_by == VOTE
+    assert evaluate(raw, config, b"another-records-key-0123456").standing("52").needs_vote  # another key: not obeyed
+    # a later vote typed by hand, reversing the order with a signature copied from a real row
+    copied = raw["BieuQuyet"][1][8]
+    typed = [["b2", "t", "x", 20, 20, "66", "Đắk Lắk", 15, copied], ["b2", "t", "x", 20, 20, "52", "Bình Định", 5,
+                                                                   copied]]
+    evaluation = evaluate({**raw, "BieuQuyet": [*raw["BieuQuyet"], *typed]}, config, KEY)
+    assert evaluation.standing("52").rank == 4 and [v.id for v in evaluation.sheet.votes] == ["b1"]
+    assert [p.cell for p in evaluation.problems if p.code == "record.unsigned"] == ["BieuQuyet!I4", "BieuQuyet!I5"]
+
+
+def test_a_vote_signature_does_not_verify_as_a_nomination_or_a_freeze():
+    from lib.core.freeze import NOMINATIONS_SIGNED, SIGNED, VOTES_SIGNED, sign_row, verify_row
+
+    fields = ["b1", "t", "u", "20", "20", "52", "Bình Định", "12"]
+    signature = sign_row(KEY, VOTES_SIGNED, fields)
+    assert verify_row(KEY, VOTES_SIGNED, fields, signature)
+    assert not verify_row(KEY, NOMINATIONS_SIGNED, fields, signature) and not verify_row(KEY, SIGNED, fields, signature)
+
+
+def test_a_typed_nomination_row_is_ignored_and_a_recorded_one_counts(demo):
+    from lib.core.model import ELECTION, LEADER, Nomination
+    from lib.edge.store import record_nomination
+
+    config = load_config()
+    nomination = Nomination("n1", "", "", LEADER, ELECTION, 20, 20, (("52", 15), ("66", 5)))
+    record_nomination(XlsxSource(demo), nomination, config.provinces, "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
+    raw = XlsxSource(demo).read()
+    assert [n.id for n in evaluate(raw, config, KEY).sheet.nominations] == ["n1"]
+    typed = [["n2", "t", "x", "Cụm trưởng", "Chính thức", 20, 20, "66", "Đắk Lắk", 18, ""]]
+    evaluation = evaluate({**raw, "DeCu": [*raw["DeCu"], *typed]}, config, KEY)
+    assert [n.id for n in evaluation.sheet.nominations] == ["n1"]
+    assert [r.cell for r in evaluation.sheet.ignored_records] == ["DeCu!K4"]

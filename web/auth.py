@@ -2,7 +2,7 @@
 
 Signing in and out happen in the routes of ``web.signin`` (``/auth/sign-in``, ``/auth/sign-out``),
 which set and clear an ``HttpOnly`` cookie carrying the grant signed with the server's key
-(``lib.edge.secret.grant_key``). The browser sends it with the page's WebSocket handshake, and
+(``lib.edge.secret.cookie_key``, not the records key). The browser sends it with the page's WebSocket handshake, and
 Streamlit hands it to the script as ``st.context.cookies``: ``grant()`` verifies it on every
 call, so a reload, a new tab or a laptop waking from sleep stays signed in until the grant
 expires, and a tampered, foreign or expired cookie counts as none. The login throttle is
@@ -27,10 +27,11 @@ from lib.core.auth import (
     Role,
     allows,
     load_auth_settings,
+    passcode_generation,
 )
 from lib.core.errors import ConfigError
 from lib.core.grant_token import decode
-from lib.edge.secret import grant_key
+from lib.edge.secret import cookie_key as server_cookie_key
 from lib.present.catalogue import t
 
 COOKIE = "thidua_grant"
@@ -62,7 +63,7 @@ def now() -> dt.datetime:
 
 def cookie_key() -> bytes:
     """The key that signs and checks the sign-in cookie."""
-    return grant_key()
+    return server_cookie_key()
 
 
 def cookies() -> Mapping[str, str]:
@@ -82,7 +83,11 @@ def grant() -> Grant | None:
         key = cookie_key()
     except ConfigError:  # an unusable secret: nobody is signed in, the pages still show
         return None
-    return decode(token, key, now())
+    try:
+        settings = auth_settings()
+    except ConfigError:
+        return None
+    return decode(token, key, now(), lambda role: passcode_generation(settings, role))  # a new passcode: signed out
 
 
 def role() -> Role:

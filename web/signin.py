@@ -27,7 +27,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from lib.core.auth import AuthSettings, Grant, Refusal, authenticate, client_address, trusted_peer
+from lib.core.auth import (
+    AuthSettings,
+    Grant,
+    Refusal,
+    authenticate,
+    client_address,
+    passcode_generation,
+    trusted_peer,
+)
 from lib.core.errors import ConfigError
 from lib.core.grant_token import encode, safe_next
 from lib.present.catalogue import word
@@ -179,7 +187,8 @@ def _refused(refusal: Refusal, lang: str, next_path: str, name: str) -> Response
 
 def _signed_in(grant: Grant, settings: AuthSettings, next_path: str, secure: bool) -> Response:
     response = RedirectResponse(next_path, status_code=303, headers={"Cache-Control": "no-store"})
-    response.set_cookie(COOKIE, encode(grant, cookie_key()), max_age=settings.session_minutes * 60, path="/",
+    token = encode(grant, cookie_key(), passcode_generation(settings, grant.role))  # a new passcode ends it
+    response.set_cookie(COOKIE, token, max_age=settings.session_minutes * 60, path="/",
                         secure=secure, httponly=True, samesite="strict")
     return response
 

@@ -6,11 +6,10 @@ import streamlit as st
 
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
-from lib.core.freeze import short
 from lib.edge.reader import Snapshot
 from lib.present.catalogue import t
 from lib.present.formatting import clock, when_text
-from lib.present.status import ranking_status
+from lib.present.status import frozen_text, ranking_status
 from web import state
 
 
@@ -51,11 +50,12 @@ def freshness(snap: Snapshot[Evaluation], lang: str) -> None:
 def ranking_notices(evaluation: Evaluation, lang: str) -> None:
     """Frozen, provisional and needs-vote notices above the ranking."""
     status = ranking_status(evaluation)
-    if status.frozen is not None:
-        st.success(t("ranking.frozen", lang, time=status.frozen.time, fingerprint=short(status.frozen.fingerprint)),
-                   icon=":material/lock:")
-        if status.changed_since_freeze:
-            st.error(t("freeze.differences", lang, count=status.changed_since_freeze), icon=":material/difference:")
+    if status.unverified or status.broken_cells:
+        st.error(frozen_text(status, lang), icon=":material/gpp_bad:")
+    elif status.frozen is not None:
+        st.success(frozen_text(status, lang), icon=":material/lock:")
+    if status.frozen is not None and status.changed_since_freeze:
+        st.error(t("freeze.differences", lang, count=status.changed_since_freeze), icon=":material/difference:")
     if status.provisional:
         st.info(t("ranking.provisional", lang, count=status.provisional), icon=":material/hourglass_top:")
     if status.needs_vote:

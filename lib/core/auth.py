@@ -125,6 +125,19 @@ class AuthSettings:
     trusted_proxies: tuple[str, ...] = ()
 
 
+def passcode_generation(settings: AuthSettings, role: Role) -> str:
+    """A short digest of ``role``'s stored passcode hash, carried in its sign-in cookie.
+
+    A changed passcode gives another generation, so every cookie issued under the old one stops
+    counting (``lib.core.grant_token.decode``): changing a passcode ends that role's sign-ins.
+    Empty for a role with no passcode (an e-mail sign-in). Not secret: a hash of a salted hash.
+    """
+    stored = {Role.ADMIN: settings.admin, Role.SECRETARY: settings.secretary}.get(role)
+    if not stored:
+        return ""
+    return hashlib.sha256(b"thidua passcode generation v1\0" + stored.encode("utf-8")).hexdigest()[:16]
+
+
 def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) -> AuthSettings:
     """Check the ``[auth]`` table; a mistake is a ``ConfigError`` naming ``auth.<key>``.
 
@@ -132,7 +145,7 @@ def load_auth_settings(table: Mapping[str, object], file: str = SECRETS_FILE) ->
     are ignored; a key that looks like a misspelling of ours is refused.
     """
     ours = ("secretary", "admin", "session_minutes", "allowed_emails", "admin_emails", "trusted_proxies",
-            "freeze_secret")
+            "freeze_secret", "records_secret", "signin_secret")
     for key in table:
         guess = difflib.get_close_matches(str(key), ours, n=1, cutoff=0.8)
         if key not in ours and guess:

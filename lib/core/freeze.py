@@ -16,8 +16,17 @@ so a row typed into the sheet, or an old row copied below a later one, is not ob
 reported at its cell (``freeze.unsigned``) and shown on the freeze page. The key reaches the
 pure core as a parameter (``lib.edge.secret`` finds it).
 
-Parsing the two tabs is part of the one parse pass (``lib.core.records``); writing them is
-the store's (``lib.edge.store.set_frozen``), with the rows built by ``lib.core.writes``.
+The votes (``BieuQuyet``) and nominations (``DeCu``) are signed the same way (``sign_row``),
+each tab with its own domain string, so a signature made for one tab never verifies in another.
+
+The frozen copy is bound to the signed fingerprint (``bind``): each ``ChotDiem`` row carries its
+own signature over the fingerprint, its code and its values, and the copy with the log as it
+was at the freeze must give the fingerprint again. When it does not, or an agreed score differs
+from the copy, the freeze is *broken* (``FreezeState.breaks`` names the cells): still a freeze
+for writes, shown as broken on every screen.
+
+Parsing the tabs is part of the one parse pass (``lib.core.records``); writing them is
+the store's (``lib.edge.store``), with the rows built by ``lib.core.writes``.
 """
 
 from __future__ import annotations
@@ -25,9 +34,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from lib.core.model import Difference, FreezeEvent, Scoresheet
+from lib.core.model import CellKey, Difference, FreezeBreak, FreezeEvent, LogEntry, Scoresheet
 
 SHORT = 12
 
@@ -35,9 +46,36 @@ SHORT = 12
 def fingerprint(sheet: Scoresheet) -> str:
     """SHA-256 (hex) of every agreed value and every log row, in a canonical order."""
     agreed = sorted([c, p, _canonical(v)] for (c, p), v in sheet.agreed.items())
-    log = [[e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason] for e in sheet.log]
+    log = [_log_fields(e) for e in sheet.log]
     text = json.dumps({"agreed": agreed, "log": log}, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _log_fields(e: LogEntry) -> list[str]:
+    return [e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason]
+
+
+def log_prefix_matches(values: Mapping[CellKey, Decimal], log: Sequence[LogEntry], wanted: str) -> bool:
+    """True when ``values`` with the first k rows of ``log``, for some k, give the fingerprint ``wanted``.
+
+    The log is append-only and a freeze does not stop votes from logging, so the fingerprint
+    signed at the freeze is that of the log as it was then: one pass over the rows, hashing
+    every prefix from a running copy of the hash (``fingerprint``'s exact text).
+    """
+    agreed = sorted([c, p, _canonical(v)] for (c, p), v in values.items())
+    running = hashlib.sha256(('{"agreed":' + _dumps(agreed) + ',"log":[').encode("utf-8"))
+    for k, entry in enumerate([None, *log]):
+        if entry is not None:
+            running.update(((',' if k > 1 else '') + _dumps(_log_fields(entry))).encode("utf-8"))
+        done = running.copy()
+        done.update(b"]}")
+        if hmac.compare_digest(done.hexdigest(), wanted):
+            return True
+    return False
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _canonical(value: Decimal) -> str:
@@ -59,6 +97,26 @@ SIGNED = "thidua-chot-v1"
 """What a signature is over, first: a signature made for anything else never verifies here."""
 
 
+VOTES_SIGNED = "thidua-bieuquyet-v1"
+NOMINATIONS_SIGNED = "thidua-decu-v1"
+COPY_SIGNED = "thidua-chotdiem-v1"
+
+
+def sign_row(key: bytes, domain: str, fields: Sequence[str], previous: str = "") -> str:
+    """HMAC-SHA256 (hex) over ``domain``, the ``previous`` obeyed row's signature and ``fields``.
+
+    >>> sign_row(b"k", VOTES_SIGNED, ["v1"]) != sign_row(b"k", NOMINATIONS_SIGNED, ["v1"])
+    True
+    """
+    text = json.dumps([domain, previous, *fields], ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def verify_row(key: bytes, domain: str, fields: Sequence[str], signature: str, previous: str = "") -> bool:
+    """True when ``signature`` is ``sign_row(key, domain, fields, previous)`` (compared in constant time)."""
+    return hmac.compare_digest(sign_row(key, domain, fields, previous), signature.strip().lower())
+
+
 def sign(key: bytes, event: FreezeEvent, previous: str = "") -> str:
     """HMAC-SHA256 (hex) of ``event``'s fields and the ``previous`` obeyed row's signature.
 
@@ -66,14 +124,43 @@ def sign(key: bytes, event: FreezeEvent, previous: str = "") -> str:
     >>> sign(b"k", e) == sign(b"k", e) != sign(b"k", e, previous="00") != sign(b"other", e)
     True
     """
-    fields = [SIGNED, previous, event.time, event.user, event.action, event.fingerprint, event.reason]
-    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return sign_row(key, SIGNED, [event.time, event.user, event.action, event.fingerprint, event.reason], previous)
 
 
 def verify(key: bytes, event: FreezeEvent, signature: str, previous: str = "") -> bool:
     """True when ``signature`` is ``sign(key, event, previous)`` (compared in constant time)."""
     return hmac.compare_digest(sign(key, event, previous), signature.strip().lower())
+
+
+def copy_row_fields(fingerprint_hex: str, code: str, values: Sequence[tuple[str, Decimal | None]]) -> list[str]:
+    """What a ``ChotDiem`` row's signature is over: the freeze's fingerprint, the code, each member's value."""
+    return [fingerprint_hex, code, *(f"{p}={'' if v is None else _canonical(v)}" for p, v in values)]
+
+
+def bind(sheet: Scoresheet, agreed_places: Mapping[CellKey, str]) -> Scoresheet:
+    """``sheet`` with its standing freeze checked against the signed fingerprint (``FreezeState.breaks``).
+
+    ``agreed_places`` names each agreed cell. Breaks already found while reading the copy
+    (rows whose own signature fails) are kept; the agreed scores that differ from the copy are
+    added; and when the copy with the log at the freeze does not give the fingerprint while no
+    row was found changed, the tabs are named (the copy; with the log when the agreed scores
+    do not give it either).
+    """
+    state = sheet.freeze
+    if not state.frozen or state.last is None:
+        return sheet
+    breaks = list(state.breaks)
+    for d in differences(sheet):
+        key = (d.criterion, d.province)
+        cells = tuple(c for c in (agreed_places.get(key), state.frozen_places.get(key)) if c)
+        breaks.append(FreezeBreak("agreed", cells, d.criterion, d.province, d.frozen, d.now))
+    wanted = state.last.fingerprint.strip().lower()
+    if not state.breaks and not log_prefix_matches(state.frozen_values, sheet.log, wanted):
+        # the copy changed (the agreed scores still give the fingerprint), or the copy and/or the log
+        # before the freeze changed in a way no row signature pins down: name the tabs
+        agreed_ok = log_prefix_matches(sheet.agreed, sheet.log, wanted)
+        breaks.append(FreezeBreak("copy", ("ChotDiem",) if agreed_ok else ("ChotDiem", "NhatKy")))
+    return replace(sheet, freeze=replace(state, breaks=tuple(breaks)))
 
 
 def short(fingerprint_hex: str) -> str:

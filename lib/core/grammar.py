@@ -91,17 +91,20 @@ LOG = RecordHeaders(
 """``NhatKy``: the change id column is added on the first save through the app."""
 
 VOTES = RecordHeaders(
-    ("id", "time", "recorder", "present", "ballots", "province_code", "province", "votes"),
-    ("Mã biểu quyết", "Thời gian", "Người ghi", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh", "Phiếu"),
-    ("Vote id", "Time", "Recorder", "Present", "Ballots", "Province code", "Province", "Votes"),
+    ("id", "time", "recorder", "present", "ballots", "province_code", "province", "votes", "signature"),
+    ("Mã biểu quyết", "Thời gian", "Người ghi", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh", "Phiếu", "Chữ ký"),
+    ("Vote id", "Time", "Recorder", "Present", "Ballots", "Province code", "Province", "Votes", "Signature"),
     6,
 )
+"""``BieuQuyet``: each row signed like a ``Chot`` row (``lib.core.freeze.sign_row``, its own domain)."""
 
 NOMINATIONS = RecordHeaders(
-    ("id", "time", "recorder", "post", "stage", "present", "ballots", "province_code", "province", "votes"),
-    ("Mã đề cử", "Thời gian", "Người ghi", "Chức danh", "Bước", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh", "Phiếu"),
+    ("id", "time", "recorder", "post", "stage", "present", "ballots", "province_code", "province", "votes",
+     "signature"),
+    ("Mã đề cử", "Thời gian", "Người ghi", "Chức danh", "Bước", "Có mặt", "Số phiếu", "Mã tỉnh", "Tỉnh", "Phiếu",
+     "Chữ ký"),
     ("Nomination id", "Time", "Recorder", "Post", "Stage", "Present", "Ballots", "Province code", "Province",
-     "Votes"),
+     "Votes", "Signature"),
     6,
 )
 """``DeCu``: next year's leader and deputy, kept apart from ``BieuQuyet`` so a nomination never settles a tie."""

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from lib.core.auth import Grant
@@ -40,8 +41,8 @@ def _sign(payload: str, key: bytes) -> str:
     return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
 
 
-def encode(grant: Grant, key: bytes) -> str:
-    """The signed token of ``grant`` (times kept to the second).
+def encode(grant: Grant, key: bytes, generation: str = "") -> str:
+    """The signed token of ``grant`` (times kept to the second), bound to the role's passcode ``generation``.
 
     >>> from lib.core.auth import signed_in
     >>> g = signed_in(Role.SECRETARY, "Thư ký", datetime(2020, 5, 1, 8, tzinfo=UTC), 240)
@@ -51,13 +52,18 @@ def encode(grant: Grant, key: bytes) -> str:
     if not key:
         raise ValueError("a grant token needs a key")
     body = {"v": VERSION, "u": grant.user[:MAX_USER], "r": grant.role.value,
-            "iat": int(grant.issued_at.timestamp()), "exp": int(grant.expires_at.timestamp())}
+            "iat": int(grant.issued_at.timestamp()), "exp": int(grant.expires_at.timestamp()), "g": generation}
     payload = _b64(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return f"{payload}.{_sign(payload, key)}"
 
 
-def decode(token: str | None, key: bytes, now: datetime) -> Grant | None:
-    """The grant ``token`` carries, if it is signed with ``key`` and valid at ``now``; else None."""
+def decode(token: str | None, key: bytes, now: datetime, generation: Callable[[Role], str] | None = None,
+           ) -> Grant | None:
+    """The grant ``token`` carries, if it is signed with ``key`` and valid at ``now``; else None.
+
+    With ``generation`` (the role's passcode generation now, ``lib.core.auth.passcode_generation``),
+    a token issued under another passcode is None too: a changed passcode ends that role's sign-ins.
+    """
     if not token or not key or len(token) > MAX_TOKEN or token.count(".") != 1:
         return None
     payload, signature = token.split(".")
@@ -72,6 +78,8 @@ def decode(token: str | None, key: bytes, now: datetime) -> Grant | None:
         if not isinstance(body, dict) or body.get("v") != VERSION:
             return None
         user, role, issued, expires = body["u"], Role(body["r"]), body["iat"], body["exp"]
+        if generation is not None and not hmac.compare_digest(str(body.get("g", "")), generation(role)):
+            return None
         if not isinstance(user, str) or not all(type(x) is int for x in (issued, expires)):
             return None
         issued_at = datetime.fromtimestamp(issued, UTC)

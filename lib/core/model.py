@@ -262,6 +262,33 @@ class IgnoredFreezeRow:
 
 
 @dataclass(frozen=True)
+class IgnoredRecord:
+    """A ``BieuQuyet`` or ``DeCu`` row whose signature is missing or wrong (typed in the sheet): listed, not obeyed."""
+
+    cell: str  # its signature cell
+    tab: str
+    record_id: str
+    time: str
+    recorder: str
+
+
+@dataclass(frozen=True)
+class FreezeBreak:
+    """Why a standing freeze no longer holds: cells that differ from what the signed row vouches for.
+
+    ``kind``: ``agreed`` (an agreed score differs from the frozen copy), ``copy`` (a frozen-copy
+    row no longer gives its signature or the fingerprint), ``log`` (the log before the freeze changed).
+    """
+
+    kind: str
+    cells: tuple[str, ...]
+    criterion: str = ""
+    province: str = ""
+    frozen: Decimal | None = None
+    now: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class FreezeState:
     """Whether the agreed scores are frozen now, and the frozen copy to compare against."""
 
@@ -269,6 +296,24 @@ class FreezeState:
     frozen_values: Mapping[CellKey, Decimal] = field(default_factory=dict)
     ignored: tuple[IgnoredFreezeRow, ...] = ()  # rows without a valid signature: reported, not obeyed
     signature: str = ""  # the signature of the last obeyed row: the next row signs over it
+    frozen_places: Mapping[CellKey, str] = field(default_factory=dict)  # the frozen copy's cell of each value
+    unverified: tuple[str, ...] = ()  # signed rows no key verifies while none verifies: the key changed
+    breaks: tuple[FreezeBreak, ...] = ()  # a standing freeze that the sheet no longer matches
+
+    @property
+    def broken(self) -> bool:
+        """True when frozen but the frozen copy or the agreed scores no longer give the signed fingerprint."""
+        return self.frozen and bool(self.breaks)
+
+    @property
+    def key_mismatch(self) -> bool:
+        """True when ``Chot`` holds signed rows and this server's records key verifies none of them."""
+        return bool(self.unverified)
+
+    @property
+    def blocks_writes(self) -> bool:
+        """True when score writes must be refused: frozen (broken or not), or a freeze that cannot be checked."""
+        return self.frozen or self.key_mismatch
 
     @property
     def last(self) -> FreezeEvent | None:
@@ -312,6 +357,7 @@ class Scoresheet:
     votes: tuple[Vote, ...] = ()
     freeze: FreezeState = field(default_factory=FreezeState)
     nominations: tuple[Nomination, ...] = ()
+    ignored_records: tuple[IgnoredRecord, ...] = ()  # unsigned votes and nominations: listed, not obeyed
     targets: Mapping[CellKey, Decimal] = field(default_factory=dict)
     results: Mapping[CellKey, Decimal] = field(default_factory=dict)
     computed: Mapping[CellKey, Decimal] = field(default_factory=dict)

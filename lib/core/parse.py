@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
+from lib.core.freeze import bind
 from lib.core.grammar import (
     HEADERS,
     KINDS,
@@ -32,6 +33,7 @@ from lib.core.model import (
     CellKey,
     CellPlace,
     Criterion,
+    IgnoredRecord,
     Problem,
     Province,
     ProvinceCode,
@@ -63,8 +65,10 @@ def parse_workbook(
 ) -> ParseResult:
     """Read every contract tab of ``workbook`` for the cluster's ``members``.
 
-    ``freeze_key`` is the server's secret: with it, a ``Chot`` row without a valid signature is
-    reported and not obeyed (``lib.core.records.parse_freeze``); without it, not checked.
+    ``freeze_key`` is the server's records key: with it, a ``Chot``, ``BieuQuyet`` or ``DeCu`` row
+    without a valid signature is reported and not obeyed (``lib.core.records``), and a standing
+    freeze is checked against its signed fingerprint (``lib.core.freeze.bind``); without it,
+    signatures are not checked.
     ``target_share`` is the config's ``[scoring] target_share``: the share of a target
     criterion's points for meeting the target where its ``Hệ số`` is blank.
     """
@@ -82,7 +86,8 @@ def parse_workbook(
     problems.extend(claims_differing(own, claimed, computed.scores, members))
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
-    votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems)
+    ignored: list[IgnoredRecord] = []  # unsigned votes and nominations (lib.core.records)
+    votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems, freeze_key, ignored)
     sheet = Scoresheet(
         criteria=tuple(criteria),
         provinces=tuple(members),
@@ -93,7 +98,8 @@ def parse_workbook(
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
         freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems),
-        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems),
+        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems, freeze_key, ignored),
+        ignored_records=tuple(ignored),
         targets=computed.targets,
         results=computed.results,
         computed=computed.scores,
@@ -103,6 +109,10 @@ def parse_workbook(
         target_share=target_share,
         self_places=self_places,
     )
+    sheet = bind(sheet, {k: address(p.tab, p.row, p.col) for k, p in places.items()})  # a broken freeze
+    problems.extend(Problem.error(b.cells[0], "freeze.broken", kind=b.kind, cells=", ".join(b.cells),
+                                  criterion=b.criterion, province=b.province) for b in sheet.freeze.breaks
+                    if sheet.freeze.frozen)
     return ParseResult(sheet, tuple(problems))
 
 

@@ -3,6 +3,11 @@
 Part of the one parse pass (``lib.core.parse.parse_workbook`` calls these): each takes the
 (title, rows) that the grammar found, or None, and gives typed values; a bad count in a
 vote is a problem at its cell, never an exception.
+
+``Chot``, ``BieuQuyet`` and ``DeCu`` rows are signed (``lib.core.freeze``): with the server's
+records key only the rows whose signature verifies, chained over the rows obeyed before them,
+count; any other row is a warning at its signature cell and is listed (``ignored``), never
+obeyed. Without a key (a tool that holds no secret) signatures are not checked.
 """
 
 from __future__ import annotations
@@ -12,7 +17,14 @@ from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
-from lib.core.freeze import verify
+from lib.core.freeze import (
+    COPY_SIGNED,
+    NOMINATIONS_SIGNED,
+    VOTES_SIGNED,
+    copy_row_fields,
+    verify,
+    verify_row,
+)
 from lib.core.grammar import (
     FREEZE,
     LOG,
@@ -30,9 +42,11 @@ from lib.core.grammar import (
 )
 from lib.core.model import (
     CellKey,
+    FreezeBreak,
     FreezeEvent,
     FreezeState,
     IgnoredFreezeRow,
+    IgnoredRecord,
     LogEntry,
     Nomination,
     Problem,
@@ -41,6 +55,8 @@ from lib.core.model import (
     Vote,
 )
 from lib.core.text import fold
+
+SIGNATURE = ("chữ ký", "signature")
 
 Found = tuple[str, RawTab] | None
 
@@ -72,18 +88,50 @@ def parse_log(found: Found) -> tuple[LogEntry, ...]:
     return tuple(entries)
 
 
-def parse_votes(found: Found, problems: list[Problem]) -> tuple[Vote, ...]:
-    """Every vote in the ``BieuQuyet`` tab, in the order first recorded (empty when there is none)."""
+def signed_rows(found: Found, headers: RecordHeaders, domain: str, key: bytes | None, problems: list[Problem],
+                ignored: list[IgnoredRecord] | None = None) -> tuple[list[tuple[int, tuple[str, ...]]], str]:
+    """The rows of a signed records tab that count, as (1-based row, cells as text), and the chain's head.
+
+    A row counts when its signature verifies over the rows counted before it (every row, without
+    a key); any other non-blank row is a warning at its signature cell and goes to ``ignored``.
+    The head is the last counted row's signature, over which the next row written signs.
+    """
+    records = _records(found, headers)
+    if records is None:
+        return [], ""
+    title, index, columns, rows = records
+    fields = headers.fields
+    kept: list[tuple[int, tuple[str, ...]]] = []
+    last = ""
+    for row_index in range(index + 1, len(rows)):
+        row = rows[row_index]
+        cells = tuple(code_text(cell_at(row, columns[f])) if f in columns else "" for f in fields)
+        if not any(cells[:-1]):
+            continue
+        signature = cells[-1]
+        if key is None or (signature and verify_row(key, domain, cells[:-1], signature, last)):
+            kept.append((row_index + 1, cells))
+            last = signature.strip().lower()
+            continue
+        cell = address(title, row_index + 1, columns.get("signature", len(fields) - 1) + 1)
+        problems.append(Problem.warning(cell, "record.unsigned", tab=title, id=cells[0], time=cells[1],
+                                        user=cells[2]))
+        if ignored is not None:
+            ignored.append(IgnoredRecord(cell, title, cells[0], cells[1], cells[2]))
+    return kept, last
+
+
+def parse_votes(found: Found, problems: list[Problem], key: bytes | None = None,
+                ignored: list[IgnoredRecord] | None = None) -> tuple[Vote, ...]:
+    """Every signed vote in the ``BieuQuyet`` tab, in the order first recorded (empty when there is none)."""
     records = _records(found, VOTES)
     if records is None:
         return ()
     title, index, columns, rows = records
     grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for row_index in range(index + 1, len(rows)):
-        row = rows[row_index]
-        cells = tuple(code_text(cell_at(row, columns[f])) if f in columns else "" for f in VOTES.fields)
+    for row_no, cells in signed_rows(found, VOTES, VOTES_SIGNED, key, problems, ignored)[0]:
         if cells[0] and cells[5]:
-            grouped.setdefault(cells[0], []).append((row_index + 1, cells))
+            grouped.setdefault(cells[0], []).append((row_no, cells))
     votes = []
     for vote_id, lines in grouped.items():
         row_no, first = lines[0]
@@ -112,19 +160,18 @@ def _word_of(text: str, words: dict[str, tuple[str, str]]) -> str | None:
     return next((key for key, spellings in words.items() if folded in {fold(w) for w in (key, *spellings)}), None)
 
 
-def parse_nominations(found: Found, problems: list[Problem]) -> tuple[Nomination, ...]:
-    """Every nomination in the ``DeCu`` tab, in the order first recorded (empty when there is none)."""
+def parse_nominations(found: Found, problems: list[Problem], key: bytes | None = None,
+                      ignored: list[IgnoredRecord] | None = None) -> tuple[Nomination, ...]:
+    """Every signed nomination in the ``DeCu`` tab, in the order first recorded (empty when there is none)."""
     records = _records(found, NOMINATIONS)
     if records is None:
         return ()
     title, index, columns, rows = records
     fields = NOMINATIONS.fields
     grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for row_index in range(index + 1, len(rows)):
-        row = rows[row_index]
-        cells = tuple(code_text(cell_at(row, columns[f])) if f in columns else "" for f in fields)
+    for row_no, cells in signed_rows(found, NOMINATIONS, NOMINATIONS_SIGNED, key, problems, ignored)[0]:
         if cells[0] and cells[7]:
-            grouped.setdefault(cells[0], []).append((row_index + 1, cells))
+            grouped.setdefault(cells[0], []).append((row_no, cells))
     found_all = []
     for nomination_id, lines in grouped.items():
         row_no, first = lines[0]
@@ -169,10 +216,15 @@ def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], 
 
     With the server's ``key``, only rows with a valid signature count; any other row is kept in
     ``FreezeState.ignored`` and reported in ``problems`` at its signature cell (``freeze.unsigned``).
-    Without a key (a tool that holds no secret) signatures are not checked.
+    When rows carry signatures and the key verifies none of them, the key is not the one that
+    signed them: ``FreezeState.unverified`` names them (an error, ``freeze.key_mismatch``), and
+    writes are refused rather than taken as unfrozen. Without a key signatures are not checked.
+    A frozen copy row whose own signature fails is a break of the freeze (``FreezeState.breaks``).
     """
+    problems = [] if problems is None else problems
     events: list[FreezeEvent] = []
     ignored: list[IgnoredFreezeRow] = []
+    failed: list[str] = []
     last = ""
     records = _records(found, FREEZE)
     if records is not None:
@@ -193,10 +245,16 @@ def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], 
             else:
                 cell = address(title, row_index + 1, columns.get("signature", len(named)) + 1)
                 ignored.append(IgnoredFreezeRow(cell, event))
-                if problems is not None:
-                    problems.append(Problem.warning(cell, "freeze.unsigned", action=event.action, time=event.time,
-                                                    user=event.user))
-    return FreezeState(tuple(events), _frozen_values(frozen_copy, members), tuple(ignored), last)
+                if signature.strip():
+                    failed.append(cell)
+                problems.append(Problem.warning(cell, "freeze.unsigned", action=event.action, time=event.time,
+                                                user=event.user))
+    unverified = tuple(failed) if key is not None and not events else ()
+    if unverified:
+        problems.append(Problem.error(unverified[0], "freeze.key_mismatch", cells=", ".join(unverified)))
+    frozen = events[-1].fingerprint.strip().lower() if events else ""
+    values, places, breaks = _frozen_values(frozen_copy, members, key, frozen)
+    return FreezeState(tuple(events), values, tuple(ignored), last, places, unverified, breaks)
 
 
 def _text(row: Sequence[object], columns: dict[str, int], field: str) -> str:
@@ -204,24 +262,41 @@ def _text(row: Sequence[object], columns: dict[str, int], field: str) -> str:
     return "" if value is None else str(value)
 
 
-def _frozen_values(found: Found, members: Sequence[Province]) -> dict[CellKey, Decimal]:
+def _frozen_values(found: Found, members: Sequence[Province], key: bytes | None, fingerprint_hex: str,
+                   ) -> tuple[dict[CellKey, Decimal], dict[CellKey, str], tuple[FreezeBreak, ...]]:
+    """The frozen copy's values, their cells, and the rows whose own signature (when the copy has them) fails."""
     if not found or not found[1]:
-        return {}
-    rows = found[1]
+        return {}, {}, ()
+    title, rows = found
     header_index = find_header_row(rows)
     if header_index is None:
-        return {}
+        return {}, {}, ()
     header = rows[header_index]
     by_code = {p.code: p.code for p in members}
     columns = {col: by_code[code_text(cell)] for col, cell in enumerate(header) if code_text(cell) in by_code}
+    signed_col = next((c for c, cell in enumerate(header) if fold(code_text(cell)) in {fold(w) for w in SIGNATURE}),
+                      None)
     values: dict[CellKey, Decimal] = {}
-    for row in rows[header_index + 1:]:
+    places: dict[CellKey, str] = {}
+    breaks: list[FreezeBreak] = []
+    for row_index in range(header_index + 1, len(rows)):
+        row = rows[row_index]
         code = code_text(cell_at(row, 0))
+        row_values: list[tuple[str, Decimal | None]] = []
         for col, province in columns.items():
             try:
                 value = parse_score(cell_at(row, col))
             except CellParseError:
-                continue
+                value = None
+            row_values.append((province, value))
             if code and value is not None:
                 values[(code, province)] = value
-    return values
+                places[(code, province)] = address(title, row_index + 1, col + 1)
+        if code and signed_col is not None and key is not None and fingerprint_hex:
+            signature = code_text(cell_at(row, signed_col))
+            if not verify_row(key, COPY_SIGNED, copy_row_fields(fingerprint_hex, code, row_values), signature):
+                last_col = max([signed_col, *columns]) + 1
+                breaks.append(FreezeBreak("copy", (f"{address(title, row_index + 1, 1)}:"
+                                                   f"{address(title, row_index + 1, last_col).split('!')[-1]}",),
+                                          code))
+    return values, places, tuple(breaks)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from lib.core.cells import parse_score, raw_value, score_text
 from lib.core.errors import CellParseError, LayoutError
 from lib.core.forms import FormChange
-from lib.core.freeze import sign
+from lib.core.freeze import COPY_SIGNED, NOMINATIONS_SIGNED, VOTES_SIGNED, copy_row_fields, sign, sign_row
 from lib.core.grammar import (
     FREEZE,
     LOG,
@@ -51,6 +51,7 @@ from lib.core.model import (
     WriteBatch,
 )
 from lib.core.parse import province_columns
+from lib.core.records import signed_rows
 from lib.core.text import fold
 from lib.core.votes import vote_rows
 
@@ -221,29 +222,41 @@ def save_batch(change_set: ChangeSet, pending: Sequence[Adjustment], sheet: Scor
     return WriteBatch(cells=cells, appends={layout.tab: rows}, new_tabs=layout.new_tabs)
 
 
+def _signed_appends(raw: RawWorkbook, canonical: str, headers: RecordHeaders, domain: str, key: bytes,
+                    rows: Sequence[Sequence[object]]) -> tuple[LogLayout, list[list[object]]]:
+    """``rows`` (in ``headers`` order, without the signature) placed in the tab's layout, each signed in turn.
+
+    The chain starts at the last row of the tab that verifies with ``key`` (typed rows are skipped
+    as the reader skips them). Raises ``LayoutError`` when the tab holds rows but no header.
+    """
+    layout = LogLayout.of(raw, canonical, headers)
+    if layout.unreadable:
+        raise LayoutError("layout.no_records_header", tab=layout.tab)
+    _, last = signed_rows(find_tab(raw, canonical), headers, domain, key, [])
+    placed: list[list[object]] = []
+    for row in rows:
+        last = sign_row(key, domain, [code_text(v) for v in row], last)
+        placed.append(layout.row([*row, last]))
+    return layout, placed
+
+
 def vote_batch(raw: RawWorkbook, vote: Vote, names: dict[str, str], layout: LogLayout, stamp: str,
-               user: str) -> WriteBatch:
-    """The vote's rows in ``BieuQuyet`` (headers on first use) and its log row."""
-    title = title_for(raw, "BieuQuyet")
-    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
-    if not raw.get(title):
-        cells.update({(title, 1, col): header for col, header in enumerate(VOTES.names, start=1)})
+               user: str, key: bytes) -> WriteBatch:
+    """The vote's rows in ``BieuQuyet`` (headers on first use), each signed with ``key``, and its log row."""
     tally = ", ".join(f"{names.get(code, code)} {n}" for code, n in vote.votes)
     reason = f"Biểu quyết: {vote.present} có mặt, {vote.ballots} phiếu; {tally}"  # the sheet's own language
     log_row = layout.row([stamp, user, ", ".join(names.get(c, c) for c, _ in vote.votes), "Biểu quyết",
                           "", tally, reason, vote.id])
     recorded = Vote(vote.id, stamp, user, vote.present, vote.ballots, vote.votes)
-    return WriteBatch(cells=cells, appends={title: vote_rows(recorded, names), layout.tab: [log_row]},
-                      new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
+    votes, rows = _signed_appends(raw, "BieuQuyet", VOTES, VOTES_SIGNED, key, vote_rows(recorded, names))
+    cells: dict[tuple[str, int, int], object] = {**layout.header_cells, **votes.header_cells}
+    return WriteBatch(cells=cells, appends={votes.tab: rows, layout.tab: [log_row]},
+                      new_tabs=(*votes.new_tabs, *layout.new_tabs))
 
 
 def nomination_batch(raw: RawWorkbook, nomination: Nomination, names: dict[str, str], layout: LogLayout,
-                     stamp: str, user: str) -> WriteBatch:
-    """The nomination's rows in ``DeCu`` (headers on first use) and its log row."""
-    title = title_for(raw, "DeCu")
-    cells: dict[tuple[str, int, int], object] = dict(layout.header_cells)
-    if not raw.get(title):
-        cells.update({(title, 1, col): header for col, header in enumerate(NOMINATIONS.names, start=1)})
+                     stamp: str, user: str, key: bytes) -> WriteBatch:
+    """The nomination's rows in ``DeCu`` (headers on first use), each signed with ``key``, and its log row."""
     post, stage = POSTS[nomination.post][0], STAGES[nomination.stage][0]
     rows = [[nomination.id, stamp, user, post, stage, nomination.present, nomination.ballots, code,
              names.get(code, code), n] for code, n in nomination.votes]
@@ -254,8 +267,10 @@ def nomination_batch(raw: RawWorkbook, nomination: Nomination, names: dict[str, 
         reason = f"{post} {stage.lower()}: " + ", ".join(names.get(c, c) for c, _ in nomination.votes)
     log_row = layout.row([stamp, user, ", ".join(names.get(c, c) for c, _ in nomination.votes), f"Đề cử {post}",
                           "", tally, reason, nomination.id])
-    return WriteBatch(cells=cells, appends={title: rows, layout.tab: [log_row]},
-                      new_tabs=tuple(t for t in (title, *layout.new_tabs) if t not in raw))
+    decu, signed = _signed_appends(raw, "DeCu", NOMINATIONS, NOMINATIONS_SIGNED, key, rows)
+    cells: dict[tuple[str, int, int], object] = {**layout.header_cells, **decu.header_cells}
+    return WriteBatch(cells=cells, appends={decu.tab: signed, layout.tab: [log_row]},
+                      new_tabs=(*decu.new_tabs, *layout.new_tabs))
 
 
 def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent, key: bytes) -> WriteBatch:
@@ -268,9 +283,11 @@ def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent, key: b
         frozen_title = title_for(raw, "ChotDiem")
         found = find_tab(raw, "ChotDiem")
         old = found[1] if found else []
-        grid: list[list[object]] = [["Mã", *(p.code for p in sheet.provinces)]]
-        for c in sheet.criteria:
-            grid.append([c.code, *(raw_value(sheet.agreed.get((c.code, p.code))) for p in sheet.provinces)])
+        grid: list[list[object]] = [["Mã", *(p.code for p in sheet.provinces), "Chữ ký"]]
+        for c in sheet.criteria:  # each row signed over the fingerprint: the copy is bound to the freeze
+            values = [(p.code, sheet.agreed.get((c.code, p.code))) for p in sheet.provinces]
+            mac = sign_row(key, COPY_SIGNED, copy_row_fields(event.fingerprint, c.code, values))
+            grid.append([c.code, *(raw_value(v) for _, v in values), mac])
         width = max([len(r) for r in [*grid, *old]] or [1])
         for r in range(max(len(grid), len(old))):
             for col in range(width):

@@ -1,10 +1,21 @@
-"""The server's secret that signs freeze records and sign-in cookies: from secrets.toml, else generated once.
+"""The server's two keys: the records key (signs ``Chot``, ``BieuQuyet``, ``DeCu`` rows) and the cookie key.
 
-``[auth] freeze_secret`` in ``.streamlit/secrets.toml`` (``$THIDUA_SECRETS``) when it is set;
-otherwise 32 random bytes written once to ``freeze.secret`` in the cache directory
-(``$THIDUA_CACHE_DIR``, else ``.cache/``) with mode 0600, created exclusively so that two
-processes starting at once agree on one secret. Every process of one host then signs and
-checks with the same key; a second host needs the same ``freeze_secret`` in its secrets.
+Two separate secrets, so rotating one never touches the other (a new cookie key signs
+everybody out and leaves every signed record valid; a records key is never rotated while a
+signed freeze stands):
+
+- the records key: ``[auth] records_secret`` in ``.streamlit/secrets.toml`` (``$THIDUA_SECRETS``),
+  else the old name ``[auth] freeze_secret`` (so a deployment configured before the split
+  keeps verifying its rows), else 32 random bytes written once to ``freeze.secret`` in the
+  cache directory (``$THIDUA_CACHE_DIR``, else ``.cache/``; the old file name, for the same
+  reason);
+- the cookie key: ``[auth] signin_secret``, else generated once into ``cookie.secret`` there.
+
+A generated file has mode 0600 and is created exclusively so that two processes starting at
+once agree on one secret. Every process of one host then signs and checks with the same keys;
+a second host needs the same ``records_secret`` in its secrets. ``records_key_origin`` says
+where the records key comes from, for the message that refuses writes when it cannot verify
+a signed freeze.
 """
 
 from __future__ import annotations
@@ -24,7 +35,10 @@ from lib.core.model import RawWorkbook
 CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
 SECRETS_ENV = "THIDUA_SECRETS"
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_FILE = "freeze.secret"
+SECRET_FILE = "freeze.secret"  # the records key's generated file (its name from before the split)
+COOKIE_FILE = "cookie.secret"
+RECORDS_NAMES = ("records_secret", "freeze_secret")  # the new name first; the old one still read
+COOKIE_NAME = "signin_secret"  # not "cookie_secret": that is Streamlit's own st.login key
 MIN_LENGTH = 16
 
 
@@ -38,40 +52,66 @@ def secrets_file() -> Path:
     return Path(os.environ.get(SECRETS_ENV) or ROOT / ".streamlit" / "secrets.toml")
 
 
-def freeze_key(secrets_path: Path | None = None, directory: Path | None = None) -> bytes:
-    """The key that signs ``Chot`` rows (raises ``ConfigError`` when the configured one is unusable)."""
-    configured = _configured(secrets_path or secrets_file())
+def records_key(secrets_path: Path | None = None, directory: Path | None = None) -> bytes:
+    """The key that signs ``Chot``, ``BieuQuyet`` and ``DeCu`` rows (``ConfigError``: the configured one is bad)."""
+    configured = _configured(secrets_path or secrets_file(), RECORDS_NAMES)
     if configured is not None:
         return configured
-    return _generated(directory or cache_dir())
+    return _generated(directory or cache_dir(), SECRET_FILE)
 
 
-def grant_key(secrets_path: Path | None = None, directory: Path | None = None) -> bytes:
-    """The key that signs the sign-in cookie: derived from the freeze key, so one secret serves both.
+freeze_key = records_key
+"""The records key's name before the cookie key was split off (kept for callers not yet renamed)."""
 
-    Derived (HMAC-SHA256 with a fixed label) rather than reused, so a signed ``Chot`` row can
-    never pass for a cookie or the other way round.
+
+def records_key_origin(secrets_path: Path | None = None, directory: Path | None = None) -> str:
+    """Where the records key is read from now, in words: the secrets file's entry or the generated cache file."""
+    path = secrets_path or secrets_file()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, tomllib.TOMLDecodeError):
+        data = {}
+    table = data.get("auth") if isinstance(data.get("auth"), dict) else {}
+    name = next((n for n in RECORDS_NAMES if n in table), None)
+    if name is not None:
+        return f"[auth] {name} trong {path}"
+    return f"tệp {(directory or cache_dir()) / SECRET_FILE} (không có [auth] records_secret trong {path})"
+
+
+def cookie_key(secrets_path: Path | None = None, directory: Path | None = None) -> bytes:
+    """The key that signs the sign-in cookie: ``[auth] signin_secret``, else generated once; never the records key.
+
+    Hashed with a fixed label, so even a configured value equal to the records secret never
+    makes a signed record pass for a cookie or the other way round.
     """
-    return hmac.new(freeze_key(secrets_path, directory), b"thidua sign-in cookie v1", hashlib.sha256).digest()
+    configured = _configured(secrets_path or secrets_file(), (COOKIE_NAME,))
+    raw = configured if configured is not None else _generated(directory or cache_dir(), COOKIE_FILE)
+    return hmac.new(raw, b"thidua sign-in cookie v2", hashlib.sha256).digest()
 
 
-def _configured(path: Path) -> bytes | None:
+grant_key = cookie_key
+"""The cookie key's old name (kept for callers not yet renamed)."""
+
+
+def _configured(path: Path, names: tuple[str, ...]) -> bytes | None:
     if not path.exists():
         return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(str(path), "", f"không đọc được tệp bí mật: {exc}") from exc
-    value = data.get("auth", {}).get("freeze_secret") if isinstance(data.get("auth"), dict) else None
-    if value is None:
+    table = data.get("auth") if isinstance(data.get("auth"), dict) else {}
+    name = next((n for n in names if n in table), None)
+    if name is None:
         return None
+    value = table[name]
     if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:
-        raise ConfigError(str(path), "[auth] freeze_secret", f"cần là một chuỗi ít nhất {MIN_LENGTH} ký tự")
+        raise ConfigError(str(path), f"[auth] {name}", f"cần là một chuỗi ít nhất {MIN_LENGTH} ký tự")
     return value.strip().encode("utf-8")
 
 
-def _generated(directory: Path) -> bytes:
-    path = directory / SECRET_FILE
+def _generated(directory: Path, name: str) -> bytes:
+    path = directory / name
     try:
         directory.mkdir(parents=True, exist_ok=True)
         try:
@@ -93,11 +133,15 @@ def _generated(directory: Path) -> bytes:
     raise ConfigError(str(path), "", "tệp khóa ký bản chốt trống")
 
 
-def key_for(raw: RawWorkbook, given: bytes | None = None) -> bytes | None:
-    """``given``, else the server's key when ``raw`` holds a freeze record to check (None: nothing to check).
+SIGNED_TABS = ("Chot", "BieuQuyet", "DeCu")
+"""The tabs whose rows carry a signature made with the records key."""
 
-    So a workbook never frozen costs no secret (a tool on another host makes none).
+
+def key_for(raw: RawWorkbook, given: bytes | None = None) -> bytes | None:
+    """``given``, else the records key when ``raw`` holds a signed record to check (None: nothing to check).
+
+    So a workbook with no freeze, vote or nomination costs no secret (a tool on another host makes none).
     """
     if given is not None:
         return given
-    return freeze_key() if find_tab(raw, "Chot") is not None else None
+    return records_key() if any(find_tab(raw, tab) is not None for tab in SIGNED_TABS) else None

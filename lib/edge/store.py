@@ -19,6 +19,15 @@ Every check-then-write of this process holds ``WRITE_LOCK``, and the source's ow
 cross-process lock (``source.locked()``: a local workbook's lock file; nothing for the
 Google Sheet) around the re-read, the check and the write, so several processes writing
 one local workbook lose nothing. What is checked and written is built by ``lib.core.writes``.
+
+One gate (``gate``) stands before every write, after the re-read: it parses the workbook with
+the server's records key, so only signed freeze rows count (a typed "mở chốt" row unfreezes
+nothing), and when ``Chot`` holds signed rows that this key verifies none of (a lost or
+changed key: a CLI on another host, a wiped cache) it refuses (``freeze.key_refused``,
+naming where the key is read from) rather than taking the scores as unfrozen. Score writes
+(saves, corrections, ``adjust``, imports) are then refused while frozen, broken or not; votes
+and nominations may be recorded after a freeze (the final meeting votes on frozen scores).
+``write_template`` (``init-sheet``) passes it too.
 """
 
 from __future__ import annotations
@@ -40,13 +49,15 @@ from lib.core.model import (
     FreezeEvent,
     Nomination,
     Province,
+    RawWorkbook,
     Role,
     SaveResult,
     Scoresheet,
     Vote,
 )
 from lib.core.nominations import nomination_problems
-from lib.core.parse import parse_workbook
+from lib.core.parse import ParseResult, parse_workbook
+from lib.core.template import is_blank
 from lib.core.votes import vote_problems
 from lib.core.writes import (
     LOG_TIME_FORMAT,
@@ -62,12 +73,28 @@ from lib.core.writes import (
     validate,
     vote_batch,
 )
-from lib.edge.secret import freeze_key as server_key
-from lib.edge.secret import key_for
+from lib.edge.secret import key_for, records_key, records_key_origin
 from lib.edge.sources import Source, locked
 
 WRITE_LOCK = threading.RLock()
 """Held by every check-then-write of this process: saves, votes and freezes alike (re-entrant)."""
+
+
+def gate(raw: RawWorkbook, members: Sequence[Province], key: bytes | None = None, *,
+         frozen_ok: bool = False) -> ParseResult:
+    """The one check before every write: ``raw`` parsed with the records key, refusing what must not be written.
+
+    Raises ``NotAllowed("freeze.key_refused")`` when signed ``Chot`` rows exist that the key
+    verifies none of (never an unfreeze), and ``NotAllowed("frozen.cannot_edit")`` while frozen
+    unless ``frozen_ok`` (votes, nominations, the freeze page's own unfreeze).
+    """
+    parsed = parse_workbook(raw, members, key_for(raw, key))
+    state = parsed.sheet.freeze
+    if state.key_mismatch:
+        raise NotAllowed("freeze.key_refused", cells=", ".join(state.unverified), origin=records_key_origin())
+    if state.frozen and not frozen_ok:
+        raise NotAllowed("frozen.cannot_edit")
+    return parsed
 
 
 def _stamp(now: dt.datetime | None) -> str:
@@ -100,9 +127,7 @@ def save(
         raise NotAllowed("role.cannot_edit", user=change_set.user)
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        sheet = parse_workbook(raw, members, key_for(raw, freeze_key)).sheet
-        if sheet.freeze.frozen:
-            raise NotAllowed("frozen.cannot_edit")
+        sheet = gate(raw, members, freeze_key).sheet
         layout = _log_layout(raw)
         pending = tuple(a for a in change_set.adjustments if not already_logged(change_set, a, sheet))
         if change_set.adjustments and not pending:  # an earlier attempt landed: the cache may be stale
@@ -143,14 +168,13 @@ def save_built(
     between is still caught by ``save``'s check, as a conflict).
     """
     with WRITE_LOCK, locked(source):
-        raw = source.read()
-        sheet = parse_workbook(raw, members, key_for(raw, freeze_key)).sheet
+        sheet = gate(source.read(), members, freeze_key).sheet
         return save(source, build(sheet), members, now, freeze_key=freeze_key)
 
 
 def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: str, role: Role,
-                now: dt.datetime | None = None) -> None:
-    """Record a vote on a tie (secretary or admin, checked now), logged like any change."""
+                now: dt.datetime | None = None, freeze_key: bytes | None = None) -> None:
+    """Record a vote on a tie (secretary or admin, checked now), signed with the records key, logged."""
     if role not in WRITERS:
         raise NotAllowed("role.cannot_vote", user=user)
     problems = vote_problems(vote)
@@ -159,12 +183,14 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     names = {p.code: p.name for p in members}
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user))
+        gate(raw, members, freeze_key, frozen_ok=True)
+        key = freeze_key if freeze_key is not None else records_key()
+        source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user, key))
 
 
 def record_nomination(source: Source, nomination: Nomination, members: Sequence[Province], user: str, role: Role,
-                      now: dt.datetime | None = None) -> None:
-    """Record a proposal or a vote for next year's leader or deputy (secretary or admin, checked now), logged."""
+                      now: dt.datetime | None = None, freeze_key: bytes | None = None) -> None:
+    """Record a proposal or a vote for next year's leader or deputy (secretary or admin, checked now), signed."""
     if role not in WRITERS:
         raise NotAllowed("role.cannot_vote", user=user)
     names = {p.code: p.name for p in members}
@@ -175,7 +201,9 @@ def record_nomination(source: Source, nomination: Nomination, members: Sequence[
         raise InvalidChangeSet(problems)
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user))
+        gate(raw, members, freeze_key, frozen_ok=True)
+        key = freeze_key if freeze_key is not None else records_key()
+        source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user, key))
 
 
 def set_frozen(
@@ -192,9 +220,9 @@ def set_frozen(
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
     with WRITE_LOCK, locked(source):
-        key = freeze_key if freeze_key is not None else server_key()
+        key = freeze_key if freeze_key is not None else records_key()
         raw = source.read()
-        sheet = parse_workbook(raw, members, key).sheet
+        sheet = gate(raw, members, key, frozen_ok=True).sheet
         if sheet.freeze.frozen == frozen:
             raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
         stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)
@@ -213,6 +241,7 @@ def import_self_scores(
     now: dt.datetime | None = None,
     on_saved: Callable[[], None] | None = None,
     import_id: str | None = None,
+    freeze_key: bytes | None = None,
 ) -> ImportResult:
     """Write a returned form's new and changed cells into ``TuCham``/``MinhChung``, one log row per cell.
 
@@ -234,9 +263,7 @@ def import_self_scores(
     import_id = import_id or uuid.uuid4().hex
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        sheet = parse_workbook(raw, members).sheet
-        if sheet.freeze.frozen:
-            raise NotAllowed("frozen.cannot_edit")
+        sheet = gate(raw, members, freeze_key).sheet  # signed freeze rows only: a typed "mở chốt" opens nothing
         layout = _log_layout(raw)
         if any(e.change_id == import_id for e in sheet.log):
             if on_saved is not None:
@@ -256,3 +283,18 @@ def import_self_scores(
     if on_saved is not None and pending:
         on_saved()
     return ImportResult(import_id, tuple(pending))
+
+
+def write_template(source: Source, content: RawWorkbook, members: Sequence[Province], protect: Sequence[str] = (),
+                   ) -> None:
+    """Write a whole new workbook (``init-sheet``) into an empty Google Sheet, through the gate.
+
+    Raises ``NotAllowed("init.not_blank")`` when the sheet holds anything (it is never
+    overwritten; a sheet holding a freeze is never blank, so the gate has nothing to obey then).
+    """
+    with WRITE_LOCK, locked(source):
+        existing = source.read_all()  # type: ignore[attr-defined]  # a GoogleSheetLike source
+        if not is_blank(existing):
+            raise NotAllowed("init.not_blank", label=source.label)
+        gate(existing, members)  # nothing to obey in a blank sheet; the one check all the same
+        source.write_workbook(content, protect=protect)  # type: ignore[attr-defined]

@@ -477,6 +477,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "en": "The criteria differ from last year's ({what}): totals are not compared, only ranks."},
     "history.unreadable": {"vi": "Không đọc được kết quả năm trước ([history]): {reason}",
                            "en": "Last year's results ([history]) could not be read: {reason}"},
+    # signed records and the freeze's binding (issue 19: records that decide places come only through the app)
+    "freeze.state_broken": {
+        "vi": "Đã chốt lúc {time} bởi {user} — mã {fingerprint} — NHƯNG BẢN CHỐT ĐÃ BỊ SỬA: {cells}",
+        "en": "Frozen at {time} by {user} — fingerprint {fingerprint} — BUT THE FROZEN RECORD WAS CHANGED: {cells}"},
+    "freeze.broken_help": {
+        "vi": "Điểm thống nhất hoặc bản chốt (ChotDiem) không còn khớp dấu vân tay đã ký. Vẫn là bản chốt: không "
+              "ghi được điểm; quản trị có thể mở chốt (ghi lý do) rồi chốt lại.",
+        "en": "The agreed scores or the frozen copy (ChotDiem) no longer give the signed fingerprint. Still a "
+              "freeze: no score can be written; the admin may unfreeze (with a reason) and freeze again."},
+    "freeze.state_key_mismatch": {
+        "vi": "Không kiểm tra được bản chốt: khóa máy chủ khác với khóa đã ký bản chốt ({cells}). Không ghi được "
+              "gì cho đến khi đưa lại khóa đã ký. Khóa đang dùng: {origin}.",
+        "en": "The freeze cannot be checked: this server's key is not the key that signed it ({cells}). Nothing "
+              "can be written until the signing key is back. Key in use: {origin}."},
+    "ranking.broken": {"vi": "Đã chốt lúc {time} · mã {fingerprint} · BẢN CHỐT ĐÃ BỊ SỬA: {cells}",
+                       "en": "Frozen at {time} · {fingerprint} · FROZEN RECORD CHANGED: {cells}"},
+    "ranking.key_mismatch": {"vi": "Không kiểm tra được bản chốt (khóa máy chủ khác khóa đã ký)",
+                             "en": "The freeze cannot be checked (this server's key did not sign it)"},
+    "votes.ignored": {
+        "vi": "{count} dòng biểu quyết/đề cử không có chữ ký hợp lệ của máy chủ nên bị bỏ qua "
+              "(gõ tay vào bảng tính, không qua ứng dụng):",
+        "en": "{count} vote/nomination rows carry no valid server signature and are ignored "
+              "(typed into the sheet, not through the app):"},
+    "live.broken": {"vi": "Đã chốt — NHƯNG BẢN CHỐT ĐÃ BỊ SỬA:", "en": "Frozen — BUT THE FROZEN RECORD WAS CHANGED:"},
+    "live.unverified": {"vi": "Không kiểm tra được bản chốt (khóa máy chủ khác khóa đã ký)",
+                        "en": "The freeze cannot be checked (this server's key did not sign it)"},
+    "votes.col.cell": {"vi": "Ô", "en": "Cell"},
+    "votes.col.id": {"vi": "Mã", "en": "Id"},
+    "votes.col.time": {"vi": "Thời gian", "en": "Time"},
+    "votes.col.recorder": {"vi": "Người ghi", "en": "Recorder"},
 }
 
 
@@ -653,6 +683,35 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(gõ tay vào bảng tính, chép từ dòng khác, hoặc ghi trước khi có chữ ký): bỏ qua",
         "en": "the '{action}' row at {time} by {user!r} has no valid server signature "
               "(typed into the sheet, copied from another row, or written before signatures): ignored"},
+    # signed records and the freeze's binding (issue 19)
+    "record.unsigned": {
+        "vi": "dòng {id!r} ({tab}) lúc {time} của {user!r} không có chữ ký hợp lệ của máy chủ "
+              "(gõ tay vào bảng tính hoặc chép từ dòng khác): bỏ qua, không tính",
+        "en": "row {id!r} ({tab}) at {time} by {user!r} has no valid server signature "
+              "(typed into the sheet or copied from another row): ignored"},
+    "freeze.key_mismatch": {
+        "vi": "Khóa máy chủ khác với khóa đã ký bản chốt (chữ ký ở {cells} không khớp): không ghi gì, "
+              "không coi là đã mở chốt",
+        "en": "This server's records key is not the key that signed the freeze (signatures at {cells}): "
+              "nothing is written, and the scores are not taken as unfrozen"},
+    "freeze.key_refused": {
+        "vi": "Không ghi: khóa máy chủ khác với khóa đã ký bản chốt (chữ ký ở {cells} không khớp khóa đang dùng: "
+              "{origin}). Đưa lại khóa đã ký: đặt [auth] records_secret (hoặc freeze_secret cũ) trong "
+              ".streamlit/secrets.toml như ở máy đã chốt, hoặc chép lại tệp .cache/freeze.secret của máy đó; "
+              "không bao giờ coi là đã mở chốt.",
+        "en": "Not written: this server's key is not the key that signed the freeze (the signatures at {cells} do "
+              "not match the key in use: {origin}). Bring the signing key back: set [auth] records_secret (or the "
+              "old freeze_secret) in .streamlit/secrets.toml as on the host that froze, or copy back that host's "
+              ".cache/freeze.secret; the scores are never taken as unfrozen."},
+    "freeze.broken": {
+        "vi": "Bản chốt đã bị sửa sau khi chốt ({kind}): {cells} {criterion} {province} "
+              "không còn khớp dấu vân tay đã ký",
+        "en": "The frozen record was changed after the freeze ({kind}): {cells} {criterion} {province} "
+              "no longer give the signed fingerprint"},
+    "init.not_blank": {"vi": "{label} không trống; không ghi đè. Hãy dùng một bảng tính mới.",
+                       "en": "{label} is not empty; nothing is overwritten. Use a new spreadsheet."},
+    "layout.no_records_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi được",
+                                 "en": "Tab {tab} has no header row; the record cannot be written"},
     "layout.no_freeze_header": {"vi": "Trang {tab} không có dòng tiêu đề; không ghi được bản chốt",
                                 "en": "Tab {tab} has no header row; the freeze record cannot be written"},
     "conflict.line": {

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from lib.present.catalogue import CATALOGUE, LANGUAGES
 
 _KEYS = ("live.title", "live.total", "live.gap", "live.moved", "live.provisional", "live.needs_vote",
-         "live.frozen", "live.as_of", "live.stale", "live.no_data", "live.switch", "live.new",
+         "live.frozen", "live.broken", "live.unverified", "live.as_of", "live.stale", "live.no_data", "live.switch",
+         "live.new",
          "live.needs", "live.leads", "live.level", "col.rank", "col.province", "col.award", "illustrative")
 
 _CSS = """
@@ -74,12 +75,14 @@ function render(){
  document.documentElement.lang=lang;document.title=t('live.title');
  document.getElementById('sw').textContent=t('live.switch');
  document.getElementById('stale').textContent=t('live.stale');
- document.getElementById('frozen').textContent=t('live.frozen');
+ var fz=doc&&doc.freeze_unverified?t('live.unverified'):t('live.frozen');
+ if(doc&&doc.freeze_broken)fz=t('live.broken')+' '+doc.freeze_broken_cells.join(', ');
+ document.getElementById('frozen').textContent=fz;
  document.getElementById('h').textContent=t('live.title');
  var now=agenda&&agenda[lang];document.getElementById('agenda').textContent=now?'▶ '+now:'';
  var old=doc&&(doc.stale||((Date.now()-Date.parse(doc.fetched_at))/1000>3*interval+30&&down));
  document.body.classList.toggle('stale',!!(down||old));
- document.body.classList.toggle('frozen',!!(doc&&doc.frozen));
+ document.body.classList.toggle('frozen',!!(doc&&(doc.frozen||doc.freeze_unverified)));
  var list=document.getElementById('list'),asof=document.getElementById('asof');
  if(!doc){list.innerHTML='<li><span></span><span>'+esc(t('live.no_data'))+'</span></li>';asof.textContent='';return}
  asof.textContent=t('live.as_of')+' '+when(doc.fetched_at)+' · v'+doc.version;

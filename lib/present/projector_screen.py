@@ -18,13 +18,12 @@ from html import escape
 from lib.core.ceremony import Ceremony, covered, last_revealed
 from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation
-from lib.core.freeze import short
 from lib.core.model import Standing
 from lib.present.catalogue import award_label, t
 from lib.present.ceremony import agenda_line, nomination_lines, reveal_line
 from lib.present.formatting import clock
 from lib.present.projector_html import ranking_html
-from lib.present.status import ranking_status
+from lib.present.status import frozen_text, ranking_status
 
 CONTAINER_ID = "proj-live"
 SAFETY_POLL_SECONDS = 15  # the script also asks every so often, in case a stream proxy holds events back
@@ -65,9 +64,10 @@ def _badges(evaluation: Evaluation, config: ClusterConfig, state: Ceremony, lang
             fetched_at: dt.datetime, stale: bool) -> list[tuple[str, str]]:
     badges = [("proj-provisional", t("illustrative", lang))] if config.illustrative else []
     status = ranking_status(evaluation)
-    if status.frozen is not None:
-        badges.append(("proj-final", t("ranking.frozen", lang, time=status.frozen.time,
-                                       fingerprint=short(status.frozen.fingerprint))))
+    if status.unverified or status.broken_cells:
+        badges.append(("proj-vote", frozen_text(status, lang)))
+    elif status.frozen is not None:
+        badges.append(("proj-final", frozen_text(status, lang)))
     elif status.provisional:
         badges.append(("proj-provisional", t("projector.provisional", lang)))
     else:

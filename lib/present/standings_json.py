@@ -91,6 +91,10 @@ def live_document(
         "fetched_at": fetched_at.isoformat(timespec="seconds"),
         "stale": stale,
         "frozen": evaluation.freeze.frozen,
+        "freeze_broken": evaluation.freeze.broken,  # frozen, but the sheet no longer gives the signed fingerprint
+        "freeze_broken_cells": [c for b in evaluation.freeze.breaks for c in b.cells] if evaluation.freeze.broken
+        else [],
+        "freeze_unverified": evaluation.freeze.key_mismatch,  # signed rows this server's key cannot check
         "fingerprint": fingerprint(evaluation.sheet),
         "standings": [{**row, "order_reasons": reason_rows(s, names)}
                       for row, s in zip(standings_rows(evaluation, history), evaluation.standings, strict=True)],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from lib.core.evaluation import Evaluation
+from lib.core.freeze import short
 from lib.core.margins import Margin
 from lib.core.model import FreezeEvent
 from lib.core.scoring import VOTE
@@ -30,11 +31,27 @@ class RankingStatus:
     provisional: int  # provinces with a not-yet-agreed score
     needs_vote: tuple[str, ...]  # names of provinces in an unbroken tie on an award line
     by_vote: tuple[str, ...]  # "rank. name" of places a recorded vote settled
+    broken_cells: tuple[str, ...] = ()  # a standing freeze the sheet no longer matches: where (lib.core.freeze.bind)
+    unverified: bool = False  # signed freeze rows this server's records key cannot check
 
     @property
     def final(self) -> bool:
         """True when every score is agreed, nothing awaits a vote, and nothing changed since a freeze."""
-        return not self.provisional and not self.needs_vote and not self.changed_since_freeze
+        return not self.provisional and not self.needs_vote and not self.changed_since_freeze and not self.broken_cells
+
+
+def frozen_text(status: RankingStatus, lang: str = "vi") -> str:
+    """The freeze badge every screen shows: "Đã chốt lúc …", or that it is broken (naming the cells), or unverifiable.
+
+    Empty when not frozen and nothing to say.
+    """
+    if status.unverified:
+        return t("ranking.key_mismatch", lang)
+    if status.frozen is None:
+        return ""
+    key = "ranking.broken" if status.broken_cells else "ranking.frozen"
+    return t(key, lang, time=status.frozen.time, fingerprint=short(status.frozen.fingerprint),
+             cells=", ".join(status.broken_cells))
 
 
 def ranking_status(evaluation: Evaluation) -> RankingStatus:
@@ -46,6 +63,8 @@ def ranking_status(evaluation: Evaluation) -> RankingStatus:
         provisional=sum(s.provisional for s in evaluation.standings),
         needs_vote=tuple(s.province.name for s in evaluation.standings if s.needs_vote),
         by_vote=tuple(f"{s.rank}. {s.province.name}" for s in evaluation.standings if s.decided_by == VOTE),
+        broken_cells=tuple(c for b in evaluation.freeze.breaks for c in b.cells) if evaluation.freeze.broken else (),
+        unverified=evaluation.freeze.key_mismatch,
     )
 
 

@@ -119,6 +119,13 @@ def freeze_line(evaluation: Evaluation) -> str:
     """``Kết quả đã được chốt lúc … bởi …; mã kiểm tra: … (đầy đủ: …)``, or ``Chưa chốt kết quả``."""
     state = evaluation.freeze
     last = state.last
+    if state.key_mismatch:
+        return ("Không kiểm tra được bản chốt: khóa máy chủ khác với khóa đã ký bản chốt "
+                f"({', '.join(state.unverified)}); không coi là đã mở chốt")
+    if last is not None and state.broken:
+        cells = ", ".join(c for b in state.breaks for c in b.cells)
+        return (f"Kết quả đã được chốt lúc {last.time} bởi {last.user} (mã kiểm tra: {short(last.fingerprint)}) "
+                f"NHƯNG BẢN CHỐT ĐÃ BỊ SỬA SAU KHI CHỐT, không còn khớp dấu vân tay đã ký: {cells}")
     if last is None or not state.frozen:
         reopened = f" (đã mở chốt lúc {last.time} bởi {last.user}: {last.reason})" if last else ""
         return NOT_FROZEN + reopened
