@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from lib.core.config import load_config
 from lib.core.errors import NotAllowed
 from lib.core.evaluation import Evaluation, evaluate
-from lib.core.freeze import fingerprint, short
+from lib.core.freeze import counted_values, fingerprint, short
+from lib.core.grammar import column_letter
 from lib.core.model import (
     FROZE,
     UNFROZE,
@@ -229,19 +230,49 @@ def test_saving_while_frozen_is_refused_and_nothing_is_written(backend: Backend)
 
 def test_a_direct_sheet_edit_of_a_frozen_value_shows_as_a_difference(backend: Backend) -> None:
     freeze(backend)
+    sheet = backend.sheet()
+    self_54, self_51 = sheet.self_scores[("1.1", "54")], sheet.self_scores[("1.2", "51")]
     backend.edit_agreed("1.1", "49", 6)  # 7.25 frozen
-    backend.edit_agreed("1.2", "51", "")  # 5.5 frozen, now cleared
-    backend.edit_agreed("1.1", "54", "7,5")  # blank when frozen (Phú Yên not agreed yet)
+    backend.edit_agreed("1.2", "51", "")  # 5.5 frozen, now cleared: the self-score counts again
+    backend.edit_agreed("1.1", "54", "7,5")  # not agreed when frozen: its self-score counted and was frozen
     now = evaluation(backend)
-    assert now.freeze.frozen
-    assert now.frozen_differences == (
-        Difference("1.1", "49", D("7.25"), D("6")),
-        Difference("1.1", "54", None, D("7.5")),
-        Difference("1.2", "51", D("5.5"), None),
-    )
-    # typing the frozen value back removes the difference
+    assert now.freeze.frozen and now.freeze.broken
+    expected = [Difference("1.1", "49", D("7.25"), D("6")), Difference("1.1", "54", self_54, D("7.5"))]
+    if self_51 != D("5.5"):
+        expected.append(Difference("1.2", "51", D("5.5"), self_51))
+    assert list(now.frozen_differences) == expected
+    # typing the frozen value back removes that difference
     backend.edit_agreed("1.1", "49", 7.25)
-    assert [(d.criterion, d.province) for d in evaluation(backend).frozen_differences] == [("1.1", "54"), ("1.2", "51")]
+    assert [(d.criterion, d.province) for d in evaluation(backend).frozen_differences] == [
+        (d.criterion, d.province) for d in expected[1:]]
+
+
+def test_a_self_score_or_a_result_edited_after_the_freeze_breaks_it_at_the_cell(backend: Backend) -> None:
+    """Not only the agreed cells: a provisional province's TuCham cell, or a KetQua cell behind a computed
+    score, decides places too, so the freeze covers every score that counts (issue 19, adversarial list)."""
+    freeze(backend)
+    sheet = backend.sheet()
+    provisional = next(k for k in sheet.self_scores if k not in sheet.agreed and k not in sheet.computed
+                       and sheet.self_scores[k] > 0)
+    place = sheet.self_places[provisional]
+    backend.edit(place.tab, place.row, place.col, float(sheet.self_scores[provisional] - 1))
+    now = evaluation(backend)
+    assert now.freeze.broken
+    cell = f"TuCham!{column_letter(place.col)}{place.row}"
+    assert [(d.criterion, d.province) for d in now.frozen_differences] == [provisional]
+    assert any(p.code == "freeze.broken" and cell in p.cell for p in now.problems)
+    backend.edit(place.tab, place.row, place.col, float(sheet.self_scores[provisional]))  # typed back
+    assert not evaluation(backend).freeze.broken
+
+    computed = next(k for k in sheet.computed if k not in sheet.agreed and k in sheet.result_places)
+    result = sheet.result_places[computed]
+    value = sheet.results[computed]
+    backend.edit(result.tab, result.row, result.col, float(value) * 2 + 1)
+    moved = evaluation(backend)
+    assert moved.freeze.broken
+    assert computed in {(d.criterion, d.province) for d in moved.frozen_differences}
+    assert any(p.code == "freeze.broken" and f"KetQua!{column_letter(result.col)}{result.row}" in p.cell
+               for p in moved.problems)
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -307,7 +338,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
     assert now.freeze.frozen and now.frozen_differences == ()
     assert [(e.action, e.fingerprint) for e in now.freeze.events] == [
         (FROZE, first), (UNFROZE, now.freeze.events[1].fingerprint), (FROZE, second)]
-    assert now.freeze.frozen_values == dict(now.sheet.agreed)
+    assert now.freeze.frozen_values == counted_values(now.sheet)  # every score that counts, agreed or not
     assert now.freeze.frozen_values[("1.1", ProvinceCode("49"))] == D("7.5")
     frozen = tab(raw, "ChotDiem")
     assert len(frozen) == 1 + len(now.sheet.criteria)  # the stray row 40 is gone

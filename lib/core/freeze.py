@@ -43,27 +43,47 @@ from lib.core.model import CellKey, Difference, FreezeBreak, FreezeEvent, LogEnt
 SHORT = 12
 
 
+COUNTED, AGREED = "counted", "agreed"
+"""What a fingerprint covers: every score that counts (``counted``, since a TuCham, KeHoach or KetQua
+edit after a freeze moves a province whose cell was never agreed), or, in freezes made before, only
+the agreed cells (``agreed``); the JSON field name tells the two apart, so one can never pass for the other."""
+
+
+def counted_values(sheet: Scoresheet) -> dict[CellKey, Decimal]:
+    """Every score that counts now, keyed by (criterion, province): agreed, else computed, else self-scored."""
+    return {(c.code, p.code): v for c in sheet.criteria for p in sheet.provinces
+            if (v := sheet.score((c.code, p.code))) is not None}
+
+
 def fingerprint(sheet: Scoresheet) -> str:
-    """SHA-256 (hex) of every agreed value and every log row, in a canonical order."""
-    agreed = sorted([c, p, _canonical(v)] for (c, p), v in sheet.agreed.items())
-    log = [_log_fields(e) for e in sheet.log]
-    text = json.dumps({"agreed": agreed, "log": log}, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of every score that counts and every log row, in a canonical order."""
+    done = _running(COUNTED, counted_values(sheet))
+    for k, entry in enumerate(sheet.log):
+        done.update(((',' if k else '') + _dumps(_log_fields(entry))).encode("utf-8"))
+    done.update(b"]}")
+    return done.hexdigest()
+
+
+def _running(covers: str, values: Mapping[CellKey, Decimal]) -> hashlib._Hash:
+    """The hash of a fingerprint's text up to its log's first row (``{"counted":[…],"log":[``)."""
+    rows = sorted([c, p, _canonical(v)] for (c, p), v in values.items())
+    return hashlib.sha256(('{"' + covers + '":' + _dumps(rows) + ',"log":[').encode("utf-8"))
 
 
 def _log_fields(e: LogEntry) -> list[str]:
     return [e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason]
 
 
-def log_prefix_matches(values: Mapping[CellKey, Decimal], log: Sequence[LogEntry], wanted: str) -> bool:
+def log_prefix_matches(values: Mapping[CellKey, Decimal], log: Sequence[LogEntry], wanted: str,
+                       covers: str = COUNTED) -> bool:
     """True when ``values`` with the first k rows of ``log``, for some k, give the fingerprint ``wanted``.
 
     The log is append-only and a freeze does not stop votes from logging, so the fingerprint
     signed at the freeze is that of the log as it was then: one pass over the rows, hashing
-    every prefix from a running copy of the hash (``fingerprint``'s exact text).
+    every prefix from a running copy of the hash (``fingerprint``'s exact text). ``covers`` says
+    which kind of fingerprint (``COUNTED``, or ``AGREED`` for a freeze made before it).
     """
-    agreed = sorted([c, p, _canonical(v)] for (c, p), v in values.items())
-    running = hashlib.sha256(('{"agreed":' + _dumps(agreed) + ',"log":[').encode("utf-8"))
+    running = _running(covers, values)
     for k, entry in enumerate([None, *log]):
         if entry is not None:
             running.update(((',' if k > 1 else '') + _dumps(_log_fields(entry))).encode("utf-8"))
@@ -137,30 +157,39 @@ def copy_row_fields(fingerprint_hex: str, code: str, values: Sequence[tuple[str,
     return [fingerprint_hex, code, *(f"{p}={'' if v is None else _canonical(v)}" for p, v in values)]
 
 
-def bind(sheet: Scoresheet, agreed_places: Mapping[CellKey, str]) -> Scoresheet:
+def bind(sheet: Scoresheet, places: Mapping[CellKey, str]) -> Scoresheet:
     """``sheet`` with its standing freeze checked against the signed fingerprint (``FreezeState.breaks``).
 
-    ``agreed_places`` names each agreed cell. Breaks already found while reading the copy
-    (rows whose own signature fails) are kept; the agreed scores that differ from the copy are
-    added; and when the copy with the log at the freeze does not give the fingerprint while no
-    row was found changed, the tabs are named (the copy; with the log when the agreed scores
-    do not give it either).
+    ``places`` names the cell each counted score comes from (the agreed cell, the self-score's, or
+    the result behind a computed one). Breaks already found while reading the copy (rows whose own
+    signature fails) are kept; the scores that differ from the copy are added; and when the copy
+    with the log at the freeze does not give the fingerprint while no row was found changed, the
+    tabs are named (the copy; with the log when today's scores do not give it either).
     """
     state = sheet.freeze
     if not state.frozen or state.last is None:
         return sheet
+    wanted = state.last.fingerprint.strip().lower()
+    covers = next((c for c in (COUNTED, AGREED) if log_prefix_matches(state.frozen_values, sheet.log, wanted, c)),
+                  AGREED if state.frozen_values and set(state.frozen_values) <= set(sheet.agreed) else COUNTED)
+    state = replace(state, covers=covers)
+    sheet = replace(sheet, freeze=state)
     breaks = list(state.breaks)
     for d in differences(sheet):
         key = (d.criterion, d.province)
-        cells = tuple(c for c in (agreed_places.get(key), state.frozen_places.get(key)) if c)
+        cells = tuple(c for c in (places.get(key), state.frozen_places.get(key)) if c)
         breaks.append(FreezeBreak("agreed", cells, d.criterion, d.province, d.frozen, d.now))
-    wanted = state.last.fingerprint.strip().lower()
-    if not state.breaks and not log_prefix_matches(state.frozen_values, sheet.log, wanted):
-        # the copy changed (the agreed scores still give the fingerprint), or the copy and/or the log
+    if not state.breaks and not log_prefix_matches(state.frozen_values, sheet.log, wanted, covers):
+        # the copy changed (today's scores still give the fingerprint), or the copy and/or the log
         # before the freeze changed in a way no row signature pins down: name the tabs
-        agreed_ok = log_prefix_matches(sheet.agreed, sheet.log, wanted)
-        breaks.append(FreezeBreak("copy", ("ChotDiem",) if agreed_ok else ("ChotDiem", "NhatKy")))
+        now_ok = log_prefix_matches(frozen_now(sheet), sheet.log, wanted, covers)
+        breaks.append(FreezeBreak("copy", ("ChotDiem",) if now_ok else ("ChotDiem", "NhatKy")))
     return replace(sheet, freeze=replace(state, breaks=tuple(breaks)))
+
+
+def frozen_now(sheet: Scoresheet) -> Mapping[CellKey, Decimal]:
+    """Today's values of what the standing freeze covers: every counted score, or (an older freeze) the agreed."""
+    return sheet.agreed if sheet.freeze.covers == AGREED else counted_values(sheet)
 
 
 def short(fingerprint_hex: str) -> str:
@@ -169,13 +198,15 @@ def short(fingerprint_hex: str) -> str:
 
 
 def differences(sheet: Scoresheet) -> list[Difference]:
-    """Agreed values that differ from the frozen copy (empty when not frozen)."""
+    """Scores that differ from the frozen copy (empty when not frozen): every counted score since the
+    copy holds them all; only the agreed ones against a copy made before (``FreezeState.covers``)."""
     state = sheet.freeze
     if not state.frozen:
         return []
-    keys = sorted(set(sheet.agreed) | set(state.frozen_values))
+    now = frozen_now(sheet)
+    keys = sorted(set(now) | set(state.frozen_values))
     return [
-        Difference(c, p, state.frozen_values.get((c, p)), sheet.agreed.get((c, p)))
+        Difference(c, p, state.frozen_values.get((c, p)), now.get((c, p)))
         for c, p in keys
-        if state.frozen_values.get((c, p)) != sheet.agreed.get((c, p))
+        if state.frozen_values.get((c, p)) != now.get((c, p))
     ]

@@ -299,6 +299,7 @@ class FreezeState:
     frozen_places: Mapping[CellKey, str] = field(default_factory=dict)  # the frozen copy's cell of each value
     unverified: tuple[str, ...] = ()  # signed rows no key verifies while none verifies: the key changed
     breaks: tuple[FreezeBreak, ...] = ()  # a standing freeze that the sheet no longer matches
+    covers: str = "counted"  # what the standing freeze's fingerprint and copy hold: "counted" or "agreed" (older)
 
     @property
     def broken(self) -> bool:

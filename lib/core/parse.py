@@ -9,7 +9,7 @@ address and a message code, and the rest of the workbook is still read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -109,7 +109,7 @@ def parse_workbook(
         target_share=target_share,
         self_places=self_places,
     )
-    sheet = bind(sheet, {k: address(p.tab, p.row, p.col) for k, p in places.items()})  # a broken freeze
+    sheet = bind(sheet, _counted_places(sheet, places))  # a broken freeze
     problems.extend(Problem.error(b.cells[0], "freeze.broken", kind=b.kind, cells=", ".join(b.cells),
                                   criterion=b.criterion, province=b.province) for b in sheet.freeze.breaks
                     if sheet.freeze.frozen)
@@ -124,6 +124,15 @@ class _Computed:
     workings: dict
     target_places: dict[CellKey, CellPlace]
     result_places: dict[CellKey, CellPlace]
+
+
+def _counted_places(sheet: Scoresheet, agreed: Mapping[CellKey, CellPlace]) -> dict[CellKey, str]:
+    """The cell each counted score comes from: the agreed cell, the result behind a computed score, the self-score."""
+    places: dict[CellKey, str] = {}
+    for source, values in ((sheet.self_places, sheet.self_scores), (sheet.result_places, sheet.computed),
+                           (agreed, sheet.agreed)):  # the last one that holds a value wins, as in Scoresheet.score
+        places.update({k: address(p.tab, p.row, p.col) for k, p in source.items() if values.get(k) is not None})
+    return places
 
 
 def _computed(

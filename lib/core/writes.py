@@ -14,7 +14,15 @@ from decimal import Decimal
 from lib.core.cells import parse_score, raw_value, score_text
 from lib.core.errors import CellParseError, LayoutError
 from lib.core.forms import FormChange
-from lib.core.freeze import COPY_SIGNED, NOMINATIONS_SIGNED, VOTES_SIGNED, copy_row_fields, sign, sign_row
+from lib.core.freeze import (
+    COPY_SIGNED,
+    NOMINATIONS_SIGNED,
+    VOTES_SIGNED,
+    copy_row_fields,
+    counted_values,
+    sign,
+    sign_row,
+)
 from lib.core.grammar import (
     FREEZE,
     LOG,
@@ -284,8 +292,9 @@ def freeze_batch(raw: RawWorkbook, sheet: Scoresheet, event: FreezeEvent, key: b
         found = find_tab(raw, "ChotDiem")
         old = found[1] if found else []
         grid: list[list[object]] = [["Mã", *(p.code for p in sheet.provinces), "Chữ ký"]]
+        counted = counted_values(sheet)  # every score that counts, agreed or not: nothing moves unseen
         for c in sheet.criteria:  # each row signed over the fingerprint: the copy is bound to the freeze
-            values = [(p.code, sheet.agreed.get((c.code, p.code))) for p in sheet.provinces]
+            values = [(p.code, counted.get((c.code, p.code))) for p in sheet.provinces]
             mac = sign_row(key, COPY_SIGNED, copy_row_fields(event.fingerprint, c.code, values))
             grid.append([c.code, *(raw_value(v) for _, v in values), mac])
         width = max([len(r) for r in [*grid, *old]] or [1])
