@@ -18,7 +18,7 @@ from lib.core.forms import FORM_TAB, IMPORT_REASON, META_TAB, Status, form_chang
 from lib.core.model import Role
 from lib.core.parse import parse_workbook
 from lib.core.tracker import last_imports
-from lib.edge.forms import read_form_file
+from lib.edge.forms import form_key, read_form_file
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import import_self_scores
 from lib.present.forms_xlsx import HEADER_ROW, file_name, form_bytes
@@ -30,8 +30,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> tuple[Path, Path]:
-    """(workbook copy, config reading it)."""
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """(workbook copy, config reading it); the server's key in a fresh cache directory."""
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("THIDUA_SECRETS", str(tmp_path / "no-secrets.toml"))
     workbook = tmp_path / "demo.xlsx"
     shutil.copy(ROOT / "config" / "demo.xlsx", workbook)
     return workbook, make_config(tmp_path, workbook)
@@ -44,6 +46,12 @@ def cli(*argv: str) -> tuple[int, str]:
 
 def sheet_of(workbook: Path, config: Path):
     return parse_workbook(XlsxSource(workbook).read(), load_config(config).provinces).sheet
+
+
+def reading_of(form: Path, cfg, sheet, unsigned=None):
+    """The form read as the import reads it: the server's key, the file's own name."""
+    return read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria, form_key(), form.name,
+                     unsigned)
 
 
 def generate(tmp_path: Path, config: Path) -> Path:
@@ -158,7 +166,7 @@ def test_problems_name_the_forms_own_cells(tmp_path, demo):
     where = fill(form, {"3.2": {"self": 9}, "3.3": {"self": "ba"}, "1.2": {"self": "1.000"}},
                  extra_rows=[("9.9", 1), (None, 2)], extra_column="Ghi chú của tỉnh")
     cfg, sheet = load_config(config), sheet_of(workbook, config)
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = reading_of(form, cfg, sheet)
     found = {(p.cell, p.code, p.severity.value) for p in reading.problems}
     rows = where["rows"]
     assert (f"BangTuCham!F{rows['3.2']}", "score.out_of_range", "error") in found
@@ -181,7 +189,7 @@ def test_a_cell_changed_in_the_sheet_since_the_form_was_made_is_not_written(tmp_
     ws.cell(row, col).value = 8
     wb.save(workbook)
     cfg, sheet = load_config(config), sheet_of(workbook, config)
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = reading_of(form, cfg, sheet)
     statuses = {(c.criterion, c.tab): c.status for c in form_changes(reading, sheet)}
     assert statuses[("1.1", "TuCham")] is Status.SHEET_CHANGED
     assert statuses[("1.2", "TuCham")] is Status.CHANGED
@@ -198,7 +206,7 @@ def test_preview_then_import_conflicts_when_the_sheet_moved_and_a_retry_writes_o
     fill(form, {"1.5": {"self": 4}})
     cfg, source = load_config(config), XlsxSource(workbook)
     sheet = sheet_of(workbook, config)
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = reading_of(form, cfg, sheet)
     seen = form_changes(reading, sheet)
     with pytest.raises(NotAllowed):
         import_self_scores(source, reading, cfg.provinces, "Khách", Role.VIEWER, seen)
@@ -207,7 +215,7 @@ def test_preview_then_import_conflicts_when_the_sheet_moved_and_a_retry_writes_o
     assert len(first.written) == 1 and again.already_saved
     assert sum(1 for e in sheet_of(workbook, config).log if e.change_id == "abc") == 1
     fill(form, {"1.5": {"self": 3}})  # a second preview goes stale before the import
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = reading_of(form, cfg, sheet)
     stale = form_changes(reading, sheet)  # against the sheet before the first import
     with pytest.raises(WriteConflict):
         import_self_scores(source, reading, cfg.provinces, "Thư ký", Role.SECRETARY, stale)
@@ -228,9 +236,9 @@ def test_a_form_of_another_cluster_year_or_province_is_refused(tmp_path, demo, k
     meta.cell(row, 2).value = value
     wb.save(form)
     cfg, sheet = load_config(config), sheet_of(workbook, config)
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
-    assert reading.refused and [p.code for p in reading.problems] == [code]
-    assert reading.problems[0].cell == f"{META_TAB}!B{row}"
+    reading = reading_of(form, cfg, sheet)
+    assert reading.refused and {p.code for p in reading.problems} == {code, "form.bad_signature"}
+    assert next(p for p in reading.problems if p.code == code).cell == f"{META_TAB}!B{row}"
     before = workbook.read_bytes()
     assert cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")[0] == EXIT_ERRORS
     assert workbook.read_bytes() == before
@@ -240,9 +248,10 @@ def test_not_a_form_and_not_a_workbook(tmp_path, demo):
     workbook, config = demo
     garbage = tmp_path / "bang-tu-cham.xlsx"
     garbage.write_text("không phải tệp Excel", encoding="utf-8")
-    assert cli("import", str(garbage), str(workbook), "--config", str(config), "--user", "T")[0] == EXIT_UNREADABLE
+    code, text = cli("import", str(garbage), str(workbook), "--config", str(config), "--user", "T")
+    assert code == EXIT_ERRORS and "bang-tu-cham.xlsx: không đọc được" in text  # refused, named in the summary
     cfg, sheet = load_config(config), sheet_of(workbook, config)
-    reading = read_form(XlsxSource(workbook).read(), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = read_form(XlsxSource(workbook).read(), cfg.name, cfg.year, cfg.provinces, sheet.criteria, form_key())
     assert reading.refused and reading.problems[0].code == "form.no_identity"
 
 
@@ -250,7 +259,7 @@ def test_a_province_that_renames_the_tab_and_moves_columns_still_imports(tmp_pat
     workbook, config = demo
     cfg, sheet = load_config(config), sheet_of(workbook, config)
     form = tmp_path / "f.xlsx"
-    form.write_bytes(form_bytes(cfg, sheet, cfg.province(KON_TUM), "01/02/2020 08:00:00"))
+    form.write_bytes(form_bytes(cfg, sheet, cfg.province(KON_TUM), "01/02/2020 08:00:00", form_key()))
     wb = openpyxl.load_workbook(form)
     ws = wb[FORM_TAB]
     ws.title = "Tự chấm Kon Tum"
@@ -259,7 +268,7 @@ def test_a_province_that_renames_the_tab_and_moves_columns_still_imports(tmp_pat
     rows = rows_by_code(ws)
     ws.cell(rows["1.5"], 7).value = "4,25"
     wb.save(form)
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = reading_of(form, cfg, sheet)
     assert [c.new for c in form_changes(reading, sheet) if c.status is Status.NEW] == [Decimal("4.25")]
     assert [p.code for p in reading.problems if p.is_error] == []
     assert "form.extra_column" in {p.code for p in reading.problems}
@@ -318,7 +327,7 @@ def test_the_secretary_uploads_a_form_sees_the_diff_and_imports_it(tmp_path, ser
     assert not viewer.file_uploader and [b.label for b in viewer.get("download_button")]  # downloads for all
     form = tmp_path / "62-Kon-Tum.xlsx"
     cfg = load_config(config)
-    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), "01/02/2020 08:00:00"))
+    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), "01/02/2020 08:00:00", form_key()))
     fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 9}, "1.4": {"evidence": "https://drive.example/62"}})
     at = signed_in(SECRETARY)
     at.switch_page("pages/tracker.py").run()
@@ -346,7 +355,7 @@ def test_formulas_blanks_and_duplicates_are_named_not_guessed(tmp_path, demo):
     where = fill(form, {"1.1": {"self": "=4+3"}, "1.2": {"self": None}, "1.3": {"self": "#N/A"}},
                  extra_rows=[("1.4", 1)])
     cfg, sheet = load_config(config), sheet_of(workbook, config)
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = reading_of(form, cfg, sheet)
     found = {p.cell: (p.code, p.args.get("cause", ("",))[0]) for p in reading.problems}
     rows = where["rows"]
     assert found[f"BangTuCham!F{rows['1.1']}"] == ("score.unreadable", "cell.formula")  # never computed: not blank

@@ -162,7 +162,7 @@ def _address(row: int, col: int) -> str:
 def _sheet(wb, archive: zipfile.ZipFile, ws, name: str, stats: ReadStats) -> list[list[object]]:  # type: ignore[no-untyped-def]
     path = ws._worksheet_path  # openpyxl's read-only sheet: where its XML lives in the zip
     with archive.open(path) as source:
-        parser = _Parser(source, wb.shared_strings, data_only=True, epoch=wb.epoch,
+        parser = _Parser(source, ws._shared_strings, data_only=True, epoch=wb.epoch,
                          date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         found: dict[int, dict[int, object]] = {}
         for r, c, value in _cells(parser, name, ws.title, stats):

@@ -64,8 +64,9 @@ def _date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
 
 
-def form_bytes(config: ClusterConfig, sheet: Scoresheet, province: Province, generated_at: str, key: bytes) -> bytes:
-    """The form of ``province`` for ``config``'s cluster, pre-filled from ``sheet``; identity signed with ``key``."""
+def form_bytes(config: ClusterConfig, sheet: Scoresheet, province: Province, generated_at: str,
+               signing_key: bytes) -> bytes:
+    """The form of ``province`` for ``config``'s cluster, pre-filled from ``sheet``; identity signed with the key."""
     wb = Workbook()
     ws = wb.active
     ws.title = FORM_TAB
@@ -124,7 +125,7 @@ def form_bytes(config: ClusterConfig, sheet: Scoresheet, province: Province, gen
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     meta = wb.create_sheet(META_TAB)
-    for values in meta_rows(config.name, config.year, province, generated_at, baseline, key):
+    for values in meta_rows(config.name, config.year, province, generated_at, baseline, signing_key):
         meta.append(values)
     for row in meta.iter_rows(min_col=1, max_col=1):  # codes and keys stay text ("1.10" is not 1.1)
         row[0].number_format = "@"
@@ -146,5 +147,5 @@ def forms_zip(forms: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def all_forms(config: ClusterConfig, sheet: Scoresheet, generated_at: str, key: bytes) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of every member's form, in the config's order, each identity signed with ``key``."""
+    """(file name, bytes) of every member's form, in the config's order, each identity signed with ``signing_key``."""
     return [(file_name(p), form_bytes(config, sheet, p, generated_at, key)) for p in config.provinces]
