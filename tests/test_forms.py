@@ -327,7 +327,8 @@ def test_the_secretary_uploads_a_form_sees_the_diff_and_imports_it(tmp_path, ser
     assert not viewer.file_uploader and [b.label for b in viewer.get("download_button")]  # downloads for all
     form = tmp_path / "62-Kon-Tum.xlsx"
     cfg = load_config(config)
-    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), "01/02/2020 08:00:00", form_key()))
+    stamp = "01/02/2020 08:00:00"
+    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), stamp, form_key()))
     fill(form, {"1.5": {"self": "4,5"}, "3.2": {"self": 9}, "1.4": {"evidence": "https://drive.example/62"}})
     at = signed_in(SECRETARY)
     at.switch_page("pages/tracker.py").run()
@@ -380,3 +381,158 @@ def test_a_sheet_that_cannot_be_written_is_said_plainly_and_nothing_is_queued(tm
     code, _ = cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")
     assert code == EXIT_UNREADABLE and workbook.read_bytes() == before
     assert "không ghi được vào bảng tính" in capsys.readouterr().err
+
+
+# --- Issue 19: forms that cannot be redirected -------------------------------------------------------------
+
+
+def set_meta(form: Path, **values: object) -> int:
+    """Edit the hidden identity tab like someone who wants another province's column; the last row edited."""
+    wb = openpyxl.load_workbook(form)
+    meta = wb[META_TAB]
+    for key, value in values.items():
+        row = next(r for r in range(1, 12) if meta.cell(r, 1).value == key)
+        meta.cell(row, 2).value = value
+    wb.save(form)
+    return row
+
+
+def retyped(form: Path, target: Path, keep_meta: bool = False) -> Path:
+    """The province's table typed again into a new file: no identity tab (or one without a signature)."""
+    source = openpyxl.load_workbook(form)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Bang"
+    for row in source[FORM_TAB].iter_rows(values_only=True):
+        wb.active.append(row)
+    if keep_meta:
+        meta = wb.create_sheet(META_TAB)
+        for row in source[META_TAB].iter_rows(values_only=True):
+            if row[0] != "signature":
+                meta.append(row)
+    wb.save(target)
+    return target
+
+
+def test_a_form_whose_identity_was_edited_is_refused_and_writes_nothing(tmp_path, demo, capsys):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+    set_meta(form, province="58", province_name="Ninh Thuận")  # Kon Tum's table into Ninh Thuận's column
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = reading_of(form, cfg, sheet)
+    assert reading.refused and [p.code for p in reading.problems] == ["form.bad_signature"]
+    assert reading.problems[0].cell == f"{META_TAB}!B8"  # the signature row, by its address
+    before = workbook.read_bytes()
+    code, text = cli("import", str(form), str(workbook), "--config", str(config), "--user", "Thư ký")
+    err = capsys.readouterr().err
+    assert code == EXIT_ERRORS and workbook.read_bytes() == before
+    assert "62-Kon-Tum.xlsx: bị từ chối" in err and "Chữ ký của biểu mẫu không khớp" in err
+    assert "62-Kon-Tum.xlsx: bị từ chối" in text  # the summary names it too
+
+
+def test_the_baseline_is_signed_too(tmp_path, demo):
+    """Editing 'what the sheet held then' would turn a value the organisers changed into one the form may write."""
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    wb = openpyxl.load_workbook(form)
+    meta = wb[META_TAB]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "1.1")
+    meta.cell(row, 2).value = 1
+    wb.save(form)
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    assert [p.code for p in reading_of(form, cfg, sheet).problems] == ["form.bad_signature"]
+
+
+def test_a_signed_form_of_another_year_or_cluster_is_refused(tmp_path, demo):
+    import dataclasses
+
+    workbook, config = demo
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    for other, code in ((dataclasses.replace(cfg, year=2018), "form.other_year"),
+                        (dataclasses.replace(cfg, name="Cụm thi đua các tỉnh Tây Bắc"), "form.other_cluster")):
+        form = tmp_path / f"{code}-62-Kon-Tum.xlsx"
+        form.write_bytes(form_bytes(other, sheet, cfg.province(KON_TUM), "01/02/2019 08:00:00", form_key()))
+        reading = reading_of(form, cfg, sheet)
+        assert reading.refused and [p.code for p in reading.problems] == [code]  # signed by us: only the mismatch
+
+
+def test_a_form_made_with_another_key_is_refused(tmp_path, demo):
+    workbook, config = demo
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    form = tmp_path / "62-Kon-Tum.xlsx"
+    form.write_bytes(form_bytes(cfg, sheet, cfg.province(KON_TUM), "01/02/2020 08:00:00", b"another server's key"))
+    assert [p.code for p in reading_of(form, cfg, sheet).problems] == ["form.bad_signature"]
+
+
+def test_two_forms_claiming_one_province_are_both_refused_and_named_the_rest_imports(tmp_path, demo, capsys):
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    fill(out / "62-Kon-Tum.xlsx", {"1.5": {"self": 4}})
+    second = out / "Kon-Tum-ban-sua.xlsx"
+    shutil.copy(out / "62-Kon-Tum.xlsx", second)
+    fill(second, {"1.5": {"self": 2}})
+    fill(out / "58-Ninh-Thuan.xlsx", {"2.4": {"self": "3,5"}})
+    before = sheet_of(workbook, config)
+    code, text = cli("import", str(out / "62-Kon-Tum.xlsx"), str(second), str(out / "58-Ninh-Thuan.xlsx"),
+                     str(workbook), "--config", str(config), "--user", "Thư ký")
+    err = capsys.readouterr().err
+    assert code == EXIT_ERRORS
+    clash = [line for line in err.splitlines() if "Nhiều biểu mẫu cùng của Kon Tum" in line]
+    assert len(clash) == 2 and all("62-Kon-Tum.xlsx" in line and "Kon-Tum-ban-sua.xlsx" in line for line in clash)
+    after = sheet_of(workbook, config)
+    assert after.self_scores.get(("1.5", KON_TUM)) == before.self_scores.get(("1.5", KON_TUM))  # neither written
+    assert after.self_scores[("2.4", "58")] == Decimal("3.5")  # the batch's other form goes on
+    assert "Tóm tắt: 3 biểu mẫu, 1 đã nhập" in text
+
+
+def test_a_file_named_for_another_province_is_flagged(tmp_path, demo, capsys):
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    misnamed = tmp_path / "58-Ninh-Thuan.xlsx"
+    shutil.move(out / "62-Kon-Tum.xlsx", misnamed)
+    fill(misnamed, {"1.5": {"self": 4}})
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = reading_of(misnamed, cfg, sheet)
+    flag = next(p for p in reading.problems if p.code == "form.name_other_province")
+    assert not flag.is_error and flag.cell == "58-Ninh-Thuan.xlsx" and flag.args["named"] == "Ninh Thuận"
+    assert reading.province.code == KON_TUM  # the signed identity decides; the name is only flagged
+    code, _ = cli("import", str(misnamed), str(workbook), "--config", str(config), "--user", "Thư ký")
+    assert code == EXIT_OK and "Tên tệp '58-Ninh-Thuan.xlsx' nêu tỉnh Ninh Thuận" in capsys.readouterr().err
+    assert sheet_of(workbook, config).self_scores[("1.5", KON_TUM)] == 4
+    renamed = tmp_path / "bieu-mau-Gia-Lai.xlsx"  # no leading code: the province's name in the file name
+    shutil.copy(misnamed, renamed)
+    assert "form.name_other_province" in {p.code for p in reading_of(renamed, cfg, sheet).problems}
+
+
+def test_a_retyped_form_is_refused_unless_the_secretary_confirms_it_with_unsigned(tmp_path, demo, capsys):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+    typed = retyped(form, tmp_path / "62-Kon-Tum-go-lai.xlsx")
+    before = workbook.read_bytes()
+    code, _ = cli("import", str(typed), str(workbook), "--config", str(config), "--user", "Thư ký")
+    assert code == EXIT_ERRORS and workbook.read_bytes() == before
+    assert "--unsigned" in capsys.readouterr().err  # the way is said
+    code, text = cli("import", str(typed), str(workbook), "--config", str(config), "--user", "Thư ký", "--unsigned")
+    assert code == EXIT_OK, text
+    after = sheet_of(workbook, config)
+    assert after.self_scores[("1.5", KON_TUM)] == 4
+    assert "biểu mẫu không có chữ ký" in after.log[-1].reason and after.log[-1].reason.startswith(IMPORT_REASON)
+    assert last_imports(after)[KON_TUM] == after.log[-1].time  # the tracker still finds it
+
+
+def test_unsigned_needs_a_province_from_the_file_name_and_one_that_agrees_with_the_file(tmp_path, demo, capsys):
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+    nameless = retyped(form, tmp_path / "bang-tu-cham.xlsx")
+    stripped = retyped(form, tmp_path / "58-Ninh-Thuan.xlsx", keep_meta=True)  # says 62 inside, 58 outside
+    before = workbook.read_bytes()
+    for path in (nameless, stripped):
+        code, _ = cli("import", str(path), str(workbook), "--config", str(config), "--user", "T", "--unsigned")
+        assert code == EXIT_ERRORS and workbook.read_bytes() == before
+    err = capsys.readouterr().err
+    assert "tên tệp không cho biết biểu mẫu của tỉnh nào" in err
+    assert "Biểu mẫu ghi mã tỉnh '62', khác tỉnh được xác nhận (Ninh Thuận)" in err
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    assert reading_of(stripped, cfg, sheet).problems[0].code == "form.unsigned"  # no --unsigned: refused
