@@ -13,7 +13,7 @@ import pytest
 
 from lib.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, main
 from lib.core.config import load_config
-from lib.core.errors import NotAllowed, WriteConflict
+from lib.core.errors import NotAllowed, SourceError, WriteConflict
 from lib.core.forms import FORM_TAB, IMPORT_REASON, META_TAB, Status, form_changes, read_form
 from lib.core.model import Role
 from lib.core.parse import parse_workbook
@@ -536,3 +536,137 @@ def test_unsigned_needs_a_province_from_the_file_name_and_one_that_agrees_with_t
     assert "Biểu mẫu ghi mã tỉnh '62', khác tỉnh được xác nhận (Ninh Thuận)" in err
     cfg, sheet = load_config(config), sheet_of(workbook, config)
     assert reading_of(stripped, cfg, sheet).problems[0].code == "form.unsigned"  # no --unsigned: refused
+
+
+# --- Issue 20: bounded, linear reading; a malformed form is named and the batch goes on --------------------
+
+
+def far_cell(form: Path, coordinate: str, value: object = "x", styled_only: bool = False) -> Path:
+    """One stray cell far away (a province that formatted or typed into a large range)."""
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.load_workbook(form)
+    cell = wb[FORM_TAB][coordinate]
+    if styled_only:
+        cell.fill = PatternFill("solid", fgColor="FFFF00")
+    else:
+        cell.value = value
+    wb.save(form)
+    return form
+
+
+def cells_in(form: Path) -> int:
+    """How many cells the file's sheets hold (``<c>`` elements), counted in the XML without any grid."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(form) as archive:
+        return sum(len(re.findall(rb"<c[ >/]", archive.read(name))) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/sheet"))
+
+
+@pytest.mark.parametrize("coordinate, found", [("XFD1048576", "dòng có giá trị (ô XFD1048576) vượt giới hạn "
+                                                                "(1.048.576 > 5.000)"),
+                                               ("XFD12", "cột có giá trị (ô XFD12) vượt giới hạn (16.384 > 100)")])
+def test_a_far_value_is_refused_by_the_dimension_limit_after_visiting_only_the_cells_that_exist(
+        tmp_path, demo, coordinate, found):
+    from lib.edge.forms import MAX_COLS, MAX_ROWS, ReadStats
+
+    assert (MAX_ROWS, MAX_COLS) == (5_000, 100)
+    workbook, config = demo
+    form = far_cell(generate(tmp_path, config) / "62-Kon-Tum.xlsx", coordinate)
+    stats = ReadStats()
+    with pytest.raises(SourceError) as refused:
+        read_form_file(form, stats=stats)
+    assert str(refused.value).startswith("62-Kon-Tum.xlsx: trang BangTuCham: ")
+    assert found in str(refused.value)  # where, the value found and the limit
+    assert 0 < stats.cells_visited <= cells_in(form)  # the cells the file holds, not 17 billion
+
+
+@pytest.mark.parametrize("coordinate", ["T4000", "XFD1048576"])
+def test_a_far_formatted_cell_or_a_far_value_within_limits_costs_only_the_cells_that_exist(tmp_path, demo, coordinate):
+    from lib.edge.forms import ReadStats
+
+    workbook, config = demo
+    form = generate(tmp_path, config) / "62-Kon-Tum.xlsx"
+    fill(form, {"1.5": {"self": 4}})
+    far_cell(form, coordinate, styled_only=coordinate.startswith("XFD"))
+    wb = openpyxl.load_workbook(form)
+    assert wb[FORM_TAB].dimensions.endswith(coordinate)  # the sheet says it is that large
+    stats = ReadStats()
+    raw = read_form_file(form, stats=stats)
+    assert stats.cells_visited == cells_in(form) < 1_000  # linear in the cells the file holds, never rows × columns
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = read_form(raw, cfg.name, cfg.year, cfg.provinces, sheet.criteria, form_key(), form.name)
+    assert [c.new for c in form_changes(reading, sheet) if c.status is Status.NEW] == [4]
+
+
+def bomb(size: int) -> bytes:
+    """A zip whose one entry inflates to ``size`` bytes of a single repeated byte (a few KB on the wire)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" * size)  # not even XML: reading it would fail otherwise
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_by_the_unpacked_size_before_anything_is_inflated(tmp_path):
+    from lib.edge.forms import MAX_UNPACKED_BYTES
+
+    data = bomb(MAX_UNPACKED_BYTES + 1)
+    assert len(data) < 100_000
+    with pytest.raises(SourceError) as refused:
+        read_form_file(data, "62-Kon-Tum.xlsx")
+    message = str(refused.value)
+    assert "62-Kon-Tum.xlsx" in message and "sau giải nén" in message
+    assert f"{MAX_UNPACKED_BYTES + 1 + 8:,} > {MAX_UNPACKED_BYTES:,}".replace(",", ".") in message
+
+
+def test_too_many_entries_and_too_large_a_file_are_refused_by_name():
+    import io
+    import zipfile
+
+    from lib.edge.forms import MAX_ENTRIES, MAX_FILE_BYTES
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(MAX_ENTRIES + 1):
+            archive.writestr(f"x/{i}.xml", "")
+    limit = f"số phần trong tệp nén vượt giới hạn \\({MAX_ENTRIES + 1} > {MAX_ENTRIES}\\)"
+    with pytest.raises(SourceError, match=limit):
+        read_form_file(buffer.getvalue(), "a.xlsx")
+    with pytest.raises(SourceError, match="b.xlsx: dung lượng tệp"):
+        read_form_file(b"PK" + b"\0" * MAX_FILE_BYTES, "b.xlsx")
+
+
+def truncated(form: Path) -> Path:
+    """The form with its table's XML cut in half inside an otherwise sound zip."""
+    import zipfile
+
+    with zipfile.ZipFile(form) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]
+    with zipfile.ZipFile(form, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return form
+
+
+def test_a_truncated_form_is_a_clear_error_naming_the_file_and_the_other_forms_still_import(tmp_path, demo, capsys):
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    fill(out / "62-Kon-Tum.xlsx", {"1.5": {"self": 4}})
+    fill(out / "58-Ninh-Thuan.xlsx", {"2.4": {"self": "3,5"}})
+    broken = truncated(out / "62-Kon-Tum.xlsx")
+    with pytest.raises(SourceError, match="62-Kon-Tum.xlsx: tệp hỏng, không đọc được \\(ParseError"):
+        read_form_file(broken)
+    code, text = cli("import", str(broken), str(out / "58-Ninh-Thuan.xlsx"), str(workbook), "--config", str(config),
+                     "--user", "Thư ký")
+    assert code == EXIT_ERRORS
+    assert "62-Kon-Tum.xlsx: không đọc được, chưa nhập gì" in capsys.readouterr().err
+    assert "Tóm tắt: 2 biểu mẫu, 1 đã nhập; 62-Kon-Tum.xlsx: không đọc được" in text
+    assert sheet_of(workbook, config).self_scores[("2.4", "58")] == Decimal("3.5")
