@@ -670,3 +670,33 @@ def test_a_truncated_form_is_a_clear_error_naming_the_file_and_the_other_forms_s
     assert "62-Kon-Tum.xlsx: không đọc được, chưa nhập gì" in capsys.readouterr().err
     assert "Tóm tắt: 2 biểu mẫu, 1 đã nhập; 62-Kon-Tum.xlsx: không đọc được" in text
     assert sheet_of(workbook, config).self_scores[("2.4", "58")] == Decimal("3.5")
+
+
+def test_an_upload_is_read_once_and_an_unsigned_one_imports_only_once_confirmed(tmp_path, served, monkeypatch):
+    import web.forms
+
+    meeting, config = served
+    calls: list[str] = []
+    real = web.forms.read_form_file
+    monkeypatch.setattr(web.forms, "read_form_file", lambda data, name: calls.append(name) or real(data, name))
+    cfg = load_config(config)
+    form = tmp_path / "62-Kon-Tum.xlsx"
+    form.write_bytes(form_bytes(cfg, sheet_of(meeting, config), cfg.province(KON_TUM), "01/02/2020 08:00", form_key()))
+    fill(form, {"1.5": {"self": "4,5"}})
+    typed = retyped(form, tmp_path / "62-Kon-Tum-go-lai.xlsx")
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/tracker.py").run()
+    at.file_uploader(key="forms-upload").set_value((typed.name, typed.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    assert any("không có chữ ký" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "forms-import"]  # refused until confirmed
+    assert at.selectbox[-1].value == KON_TUM  # the province the file name names, offered
+    next(c for c in at.checkbox if c.label.startswith("Tôi đã kiểm tra")).check().run()
+    assert not at.exception, at.exception
+    at.button(key="forms-import").click().run()
+    assert any("Đã nhập 1 ô của Kon Tum" in s.value for s in at.success)
+    at.run()
+    assert calls == [typed.name]  # four runs of the page, one read of the upload
+    after = sheet_of(meeting, config)
+    assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5")
+    assert "biểu mẫu không có chữ ký" in after.log[-1].reason and after.log[-1].user == "Nguyễn Văn A"

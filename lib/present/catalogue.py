@@ -326,6 +326,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tracker.status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
     "tracker.col.imported": {"vi": "Nhập biểu mẫu gần nhất", "en": "Last form imported"},
     "forms.title": {"vi": "Biểu mẫu tự chấm", "en": "Self-scoring forms"},
+    # forms: an unsigned form imported on the secretary's confirmation (issue 19)
+    "forms.unsigned_confirm": {"vi": "Tôi đã kiểm tra: nhập biểu mẫu không có chữ ký này cho tỉnh đã chọn "
+                                     "(ghi nhật ký là không có chữ ký)",
+                               "en": "I checked it: import this unsigned form for the chosen province "
+                                     "(logged as unsigned)"},
+    "forms.unsigned_province": {"vi": "Biểu mẫu không có chữ ký này là của tỉnh",
+                                "en": "This unsigned form belongs to"},
     "forms.download_all": {"vi": "Tải tất cả biểu mẫu (.zip)", "en": "Download all forms (.zip)"},
     "forms.download_one": {"vi": "Tải biểu mẫu của một tỉnh", "en": "Download one province's form"},
     "forms.download": {"vi": "Tải biểu mẫu {name}", "en": "Download the form of {name}"},
@@ -654,12 +661,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.same_province": {"vi": "Nhiều biểu mẫu cùng của {name} trong một lần nhập ({files}); không nhập tệp nào "
                                  "trong số đó, hãy chọn một",
                            "en": "Several forms of {name} in one import ({files}); none of them imported, choose one"},
-    "forms.unsigned_confirm": {"vi": "Tôi đã kiểm tra: nhập biểu mẫu không có chữ ký này cho tỉnh đã chọn "
-                                     "(ghi nhật ký là không có chữ ký)",
-                               "en": "I checked it: import this unsigned form for the chosen province "
-                                     "(logged as unsigned)"},
-    "forms.unsigned_province": {"vi": "Biểu mẫu không có chữ ký này là của tỉnh",
-                                "en": "This unsigned form belongs to"},
     "role.cannot_import": {"vi": "{user} không có quyền nhập bảng tự chấm (chỉ thư ký hoặc quản trị)",
                            "en": "{user} may not import self-scoring forms (secretary or admin only)"},
     "import.conflict": {"vi": "Bảng tính đã thay đổi sau khi xem trước ({count} ô: {cells}); chưa nhập gì, "
