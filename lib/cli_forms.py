@@ -32,7 +32,8 @@ from typing import TextIO
 from lib.core.cells import score_text
 from lib.core.config import ClusterConfig, load_config
 from lib.core.errors import CodedError, ConfigError, SourceError
-from lib.core.forms import META_TAB, FormReading, Status, claim_clashes, form_changes, province_in_name, read_form
+from lib.core.form_identity import claim_clashes, province_in_name
+from lib.core.forms import META_TAB, FormReading, Status, form_changes, read_form
 from lib.core.model import VN_TIME, Problem, Role
 from lib.core.parse import parse_workbook
 from lib.core.text import fold
@@ -121,7 +122,7 @@ def run_import(paths: Sequence[str], config_file: str | None, user: str, out: Te
         confirmed = province_in_name(form.name, config.provinces) if unsigned else None
         reading = read_form(raw, config.name, config.year, config.provinces, criteria, key, form.name, confirmed)
         readings.append((form.name, reading))
-    clashes = claim_clashes(readings)
+    clashes = claim_clashes([(name, r.province) for name, r in readings])
     worst = EXIT_ERRORS if outcome else EXIT_OK
     for label, reading in readings:
         code, outcome[label] = _import_one(label, reading, clashes.get(label), source, config, user, unsigned, out)

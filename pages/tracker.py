@@ -7,7 +7,8 @@ from collections import Counter
 import streamlit as st
 
 from lib.core.errors import CodedError, SourceError
-from lib.core.forms import WRITTEN, Status, form_changes, province_in_name, read_form
+from lib.core.form_identity import province_in_name
+from lib.core.forms import WRITTEN, Status, form_changes, read_form
 from lib.core.tracker import progress, supplement_due
 from lib.edge.forms import form_key
 from lib.present.catalogue import describe, explain, t

@@ -14,8 +14,8 @@ is refused (it would write its table into another province's column), and so are
 another cluster, another year or a non-member. A form without a signature (a table retyped
 into a new file, or the identity tab deleted) is refused unless the secretary confirms which
 province it is (``unsigned=``); it is then read for that province and logged as unsigned. A
-file whose name names another province than its identity is flagged (``name_problem``), and
-two forms claiming one province in one batch are both refused (``claim_clashes``). Within an
+file whose name names another province than its identity is flagged, and two forms claiming
+one province in one batch are both refused (``lib.core.form_identity``). Within an
 accepted form a bad cell is skipped and named, and the rest is still read. ``form_changes``
 compares the reading with the sheet: new, changed, unchanged, and changed in the sheet since
 the form was made (a conflict: never written by an import). A blank cell in a form never clears the sheet.
@@ -28,16 +28,14 @@ by adding fields here without changing how a form is found or identified.
 from __future__ import annotations
 
 import enum
-import hashlib
 import hmac
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
+from lib.core.form_identity import identity_signature, name_problem
 from lib.core.grammar import address, cell_at, code_text, find_header, header_columns
 from lib.core.model import Criterion, Problem, Province, RawTab, RawWorkbook, Scoresheet
 from lib.core.text import fold
@@ -65,8 +63,6 @@ FILL_IN = ("self", "evidence")
 _SPELLINGS = {key: (*names, *(n.split(" (")[0] for n in names)) for key, names in FORM_COLUMNS}
 _SEARCH_ROWS = 40
 META_KEYS = ("form_version", "cluster", "year", "province", "province_name", "generated_at", "signature")
-SIGNED_KEYS = ("form_version", "cluster", "year", "province", "generated_at")
-"""The identity fields the signature covers (with the baseline values); the name is only shown."""
 BASELINE_MARK = "baseline"
 UNSIGNED_REASON = "biểu mẫu không có chữ ký, thư ký xác nhận là của tỉnh"
 """Added to the log rows' reason of an import the secretary confirmed without a signature."""
@@ -137,16 +133,6 @@ def meta_rows(config_name: str, year: int, province: Province, generated_at: str
     return [*head, ["signature", identity_signature(key, meta, values)], *tail]
 
 
-def identity_signature(key: bytes, meta: Mapping[str, object],
-                       baseline: Mapping[tuple[str, str], Decimal | str | None]) -> str:
-    """HMAC-SHA256 (hex) of the identity fields and the baseline values, as read from the identity tab."""
-    fields = [code_text(meta.get(k)) for k in SIGNED_KEYS]
-    values = [[code, tab, "" if v is None else format(v.normalize(), "f") if isinstance(v, Decimal) else v]
-              for (code, tab), v in baseline.items()]
-    message = json.dumps(["thidua-form", fields, values], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
 def read_form(raw: RawWorkbook, cluster: str, year: int, members: Sequence[Province],
               criteria: Sequence[Criterion], key: bytes, file_name: str = "",
               unsigned: Province | None = None) -> FormReading:
@@ -204,45 +190,6 @@ def _confirmed(meta: Mapping[str, object], meta_title: str | None, raw: RawWorkb
     if claimed and claimed != province.code:
         problems.append(Problem.error(where, "form.unsigned_other_province", code=claimed, name=province.name))
     return None if any(p.is_error for p in problems) else province
-
-
-_LEADING_CODE = re.compile(r"^\s*(\d+)(?!\d)")
-
-
-def province_in_name(file_name: str, members: Sequence[Province]) -> Province | None:
-    """The member a file name names: by a leading code (``62-…``), else by one name inside it (``…Kon-Tum…``)."""
-    stem = file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem[: -len(".xlsx")] if stem.lower().endswith(".xlsx") else stem
-    if (match := _LEADING_CODE.match(stem)) is not None:
-        return next((p for p in members if p.code == match.group(1)), None)
-    folded = fold(stem)
-    named = [p for p in members if fold(p.name) and fold(p.name) in folded]
-    return named[0] if len(named) == 1 else None
-
-
-def name_problem(file_name: str, province: Province, members: Sequence[Province]) -> Problem | None:
-    """A warning when the file's name names another member than the form's identity."""
-    named = province_in_name(file_name, members)
-    if named is None or named.code == province.code:
-        return None
-    return Problem.warning(file_name, "form.name_other_province", file=file_name, named=named.name,
-                           name=province.name)
-
-
-def claim_clashes(readings: Sequence[tuple[str, FormReading]]) -> dict[str, Problem]:
-    """file → an error, for every file of a batch whose province another file of the batch also claims."""
-    by_province: dict[str, list[str]] = {}
-    for name, reading in readings:
-        if reading.province is not None:
-            by_province.setdefault(reading.province.code, []).append(name)
-    out: dict[str, Problem] = {}
-    for code, names in by_province.items():
-        if len(names) > 1:
-            province = next(r.province for n, r in readings if n == names[0])
-            for name in names:
-                out[name] = Problem.error(name, "form.same_province", name=province.name if province else code,
-                                          files=", ".join(names))
-    return out
 
 
 def _meta(rows: RawTab) -> tuple[dict[str, object], dict[tuple[str, str], Decimal | str | None]]:
