@@ -700,3 +700,11 @@ def test_an_upload_is_read_once_and_an_unsigned_one_imports_only_once_confirmed(
     after = sheet_of(meeting, config)
     assert after.self_scores[("1.5", KON_TUM)] == Decimal("4.5")
     assert "biểu mẫu không có chữ ký" in after.log[-1].reason and after.log[-1].user == "Nguyễn Văn A"
+
+
+def test_what_is_parsed_has_its_own_limit_below_the_unpacked_one():
+    from lib.edge.forms import MAX_UNPACKED_BYTES, MAX_XML_BYTES
+
+    assert MAX_XML_BYTES < MAX_UNPACKED_BYTES
+    with pytest.raises(SourceError, match="c.xlsx: dung lượng XML sau giải nén"):
+        read_form_file(bomb(MAX_XML_BYTES + 1), "c.xlsx")

@@ -2,8 +2,8 @@
 
 A returned form comes from outside (a province's mail, an upload on the hall's Wi-Fi), so it
 is read as hostile input. Before anything is decompressed the zip's directory is checked
-against ``MAX_FILE_BYTES``, ``MAX_ENTRIES`` and ``MAX_UNPACKED_BYTES`` (the sum of the
-entries' declared sizes; Python's ``zipfile`` never inflates an entry past its declared size,
+against ``MAX_FILE_BYTES``, ``MAX_ENTRIES``, ``MAX_UNPACKED_BYTES`` and ``MAX_XML_BYTES`` (sums of
+the entries' declared sizes; Python's ``zipfile`` never inflates an entry past its declared size,
 so the sum is a real bound). Each sheet's XML is then streamed once (openpyxl's sheet parser
 over ``iterparse``), keeping only the cells that hold a value; a value beyond ``MAX_ROWS``
 or ``MAX_COLS`` stops the read at once. No cell is ever created for a blank, so a province
@@ -47,9 +47,16 @@ MAX_FILE_BYTES = 5_000_000
 pasted logo or picture (×100) while a file this size is still read in well under a second."""
 
 MAX_UNPACKED_BYTES = 20_000_000
-"""Sum of the entries' uncompressed sizes. A generated form unpacks to ~60 KB; a province that formatted
-a 4,000-row range writes ~3 MB of sheet XML. 20 MB is streamed in about 1–2 s here (benchmarks/forms.py),
-the longest a secretary's upload may hold the server's interpreter; a zip bomb declares gigabytes."""
+"""Sum of all entries' uncompressed sizes (a zip bomb declares gigabytes): room for pictures, which are
+never inflated by the reader, beside ``MAX_XML_BYTES`` of what is parsed."""
+
+MAX_XML_BYTES = 5_000_000
+"""Sum of the uncompressed sizes of the parts that are parsed (everything but pictures and media). A
+generated form has ~60 KB; a province that formatted 4,000 rows × 20 columns writes ~1.6 MB. Measured
+here: 20 MB of formatted blank cells (930,000) took 6–19 s on this shared machine, so 5 MB (~230,000
+cells) is about 1.5–5 s, the longest an upload may hold the server's interpreter."""
+
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".bin")
 
 MAX_ENTRIES = 200
 """Parts in the zip: a generated form has 10, Excel and LibreOffice add ~10–20 (themes, printer
@@ -83,10 +90,15 @@ class ReadStats:
     unpacked_bytes: int = 0
 
 
+_BLANK = {"row": 0, "column": 0, "value": None, "data_type": "n", "style_id": 0}
+
+
 class _Parser(WorkSheetParser):
     """openpyxl's streaming sheet parser, cached values first and a formula's text when none was computed."""
 
     def parse_cell(self, element):  # type: ignore[no-untyped-def]
+        if not len(element) and element.get("r"):  # a formatted blank (no <v>, <f> or <is>): nothing to decode
+            return _BLANK
         cell = super().parse_cell(element)
         if cell["value"] is None and (formula := element.find(FORMULA_TAG)) is not None:
             cell["value"] = "=" + (formula.text or "")
@@ -111,6 +123,9 @@ def _open_checked(data: bytes, name: str, stats: ReadStats) -> zipfile.ZipFile:
     stats.unpacked_bytes = sum(i.file_size for i in infos)
     if stats.unpacked_bytes > MAX_UNPACKED_BYTES:
         raise _refuse(name, "dung lượng sau giải nén (byte)", MAX_UNPACKED_BYTES, stats.unpacked_bytes)
+    parsed = sum(i.file_size for i in infos if not i.filename.lower().endswith(_MEDIA))
+    if parsed > MAX_XML_BYTES:
+        raise _refuse(name, "dung lượng XML sau giải nén (byte)", MAX_XML_BYTES, parsed)
     return archive
 
 
