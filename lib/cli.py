@@ -83,6 +83,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                          help="các biểu mẫu đã điền, rồi tệp .xlsx (mặc định: nguồn trong cấu hình)")
     imports.add_argument("--config", help="tệp cấu hình cụm (.toml)")
     imports.add_argument("--user", required=True, help="tên người nhập, ghi vào nhật ký")
+    imports.add_argument("--unsigned", action="store_true",
+                         help="nhập cả biểu mẫu không có chữ ký (tỉnh gõ lại bảng vào tệp mới) cho tỉnh mà tên tệp "
+                              "nêu (62-….xlsx); ghi nhật ký là không có chữ ký")
     hashing = commands.add_parser("hash-passcode", help="in mã băm của một mã đăng nhập để dán vào secrets.toml")
     hashing.add_argument("--stdin", action="store_true", help="đọc mã từ một dòng của stdin (cho script)")
     hashing.add_argument("--role", choices=["secretary", "admin"], default="secretary", help="khóa trong [auth]")
@@ -112,7 +115,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
         if args.command == "forms":
             return run_forms(args.outdir, args.config, out)
-        return run_import(args.paths, args.config, args.user, out)
+        return run_import(args.paths, args.config, args.user, out, args.unsigned)
     if args.command in ("papers", "new-year"):
         from lib.cli_year import run_new_year, run_papers
 

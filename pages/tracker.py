@@ -7,14 +7,15 @@ from collections import Counter
 import streamlit as st
 
 from lib.core.errors import CodedError, SourceError
+from lib.core.form_identity import province_in_name
 from lib.core.forms import WRITTEN, Status, form_changes, read_form
 from lib.core.tracker import progress, supplement_due
-from lib.edge.forms import read_form_file
+from lib.edge.forms import form_key
 from lib.present.catalogue import describe, explain, t
 from lib.present.formatting import VN_TIME, vn_date
 from lib.present.tables import form_changes_table, overdue_style, problems_table, tracker_table
 from web import auth
-from web.forms import forms_of, run_import
+from web.forms import forms_of, read_upload, run_import
 from web.page import data_page
 
 page = data_page("page.tracker")
@@ -49,13 +50,22 @@ if me is None:
 upload = st.file_uploader(t("forms.upload", lang), type=["xlsx"], key="forms-upload")
 if upload is None:
     st.stop()
-data = upload.getvalue()
-try:
-    raw = read_form_file(data, upload.name)
-except SourceError as exc:
-    st.error(t("forms.unreadable", lang, error=str(exc)))
+raw, error = read_upload(upload)
+if raw is None:
+    st.error(t("forms.unreadable", lang, error=error))
     st.stop()
-reading = read_form(raw, config.name, config.year, config.provinces, evaluation.sheet.criteria)
+key = form_key()
+reading = read_form(raw, config.name, config.year, config.provinces, evaluation.sheet.criteria, key, upload.name)
+if reading.province is None and not reading.signed:  # a retyped table: only with the secretary's confirmation
+    st.error(t("forms.refused", lang) + ": " + "; ".join(describe(p, lang) for p in reading.problems))
+    named = province_in_name(upload.name, config.provinces)
+    codes = [p.code for p in config.provinces]
+    chosen = st.selectbox(t("forms.unsigned_province", lang), codes, format_func=lambda c: f"{c} – {names[c]}",
+                          index=codes.index(named.code) if named else None, key=f"forms-unsigned-{upload.file_id}")
+    if not chosen or not st.checkbox(t("forms.unsigned_confirm", lang), key=f"forms-confirm-{upload.file_id}"):
+        st.stop()
+    reading = read_form(raw, config.name, config.year, config.provinces, evaluation.sheet.criteria, key,
+                        upload.name, config.province(chosen))
 if reading.problems:
     st.dataframe(problems_table(reading.problems, lang), hide_index=True)
 if reading.province is None:

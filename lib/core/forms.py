@@ -7,11 +7,18 @@ code, when it was made) and the values the sheet held for that province at that 
 
 Reading is pure: the raw rows of every tab of a returned form in, a ``FormReading`` out
 (the province, the value of each criterion, and every problem named by its address in
-*the province's file*, e.g. ``BangTuCham!F12``). A form of another cluster, another year
-or a non-member is refused as a whole; within an accepted form a bad cell is skipped and
-named, and the rest is still read. ``form_changes`` compares the reading with the sheet:
-new, changed, unchanged, and changed in the sheet since the form was made (a conflict:
-never written by an import). A blank cell in a form never clears the sheet.
+*the province's file*, e.g. ``BangTuCham!F12``). The identity is signed when the form is made
+(``signature``: HMAC-SHA256, keyed by the server's form key, over the version, cluster, year,
+province, time made and the sheet's values then), so a form whose identity cells were edited
+is refused (it would write its table into another province's column), and so are a form of
+another cluster, another year or a non-member. A form without a signature (a table retyped
+into a new file, or the identity tab deleted) is refused unless the secretary confirms which
+province it is (``unsigned=``); it is then read for that province and logged as unsigned. A
+file whose name names another province than its identity is flagged, and two forms claiming
+one province in one batch are both refused (``lib.core.form_identity``). Within an
+accepted form a bad cell is skipped and named, and the rest is still read. ``form_changes``
+compares the reading with the sheet: new, changed, unchanged, and changed in the sheet since
+the form was made (a conflict: never written by an import). A blank cell in a form never clears the sheet.
 
 The columns are looked up by their headers, so a province that adds or moves columns
 still imports; a later version may add target/result columns (``Kế hoạch``/``Kết quả``)
@@ -21,12 +28,14 @@ by adding fields here without changing how a form is found or identified.
 from __future__ import annotations
 
 import enum
+import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
+from lib.core.form_identity import identity_signature, name_problem
 from lib.core.grammar import address, cell_at, code_text, find_header, header_columns
 from lib.core.model import Criterion, Problem, Province, RawTab, RawWorkbook, Scoresheet
 from lib.core.text import fold
@@ -53,8 +62,10 @@ FILL_IN = ("self", "evidence")
 
 _SPELLINGS = {key: (*names, *(n.split(" (")[0] for n in names)) for key, names in FORM_COLUMNS}
 _SEARCH_ROWS = 40
-META_KEYS = ("form_version", "cluster", "year", "province", "province_name", "generated_at")
+META_KEYS = ("form_version", "cluster", "year", "province", "province_name", "generated_at", "signature")
 BASELINE_MARK = "baseline"
+UNSIGNED_REASON = "biểu mẫu không có chữ ký, thư ký xác nhận là của tỉnh"
+"""Added to the log rows' reason of an import the secretary confirmed without a signature."""
 
 
 class Status(enum.Enum):
@@ -89,6 +100,7 @@ class FormReading:
     entries: tuple[FormEntry, ...]
     baseline: Mapping[tuple[str, str], Decimal | str | None] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    signed: bool = True  # False: no signature, the secretary confirmed the province (logged as such)
 
     @property
     def refused(self) -> bool:
@@ -110,36 +122,74 @@ class FormChange:
 
 
 def meta_rows(config_name: str, year: int, province: Province, generated_at: str,
-              baseline: Sequence[tuple[str, Decimal | None, str | None]]) -> RawTab:
-    """The hidden identity tab's rows: key/value pairs, then the sheet's values at generation."""
-    rows: RawTab = [["Khóa", "Giá trị"], ["form_version", FORM_VERSION], ["cluster", config_name],
+              baseline: Sequence[tuple[str, Decimal | None, str | None]], key: bytes) -> RawTab:
+    """The hidden identity tab's rows: key/value pairs and their signature, then the sheet's values then."""
+    head: RawTab = [["Khóa", "Giá trị"], ["form_version", FORM_VERSION], ["cluster", config_name],
                     ["year", year], ["province", province.code], ["province_name", province.name],
-                    ["generated_at", generated_at], [BASELINE_MARK, "Tự chấm", "Minh chứng"]]
-    rows += [[code, score, evidence] for code, score, evidence in baseline]
-    return rows
+                    ["generated_at", generated_at]]
+    tail: RawTab = [[BASELINE_MARK, "Tự chấm", "Minh chứng"]]
+    tail += [[code, score, evidence] for code, score, evidence in baseline]
+    meta, values = _meta([*head, *tail])  # signed as it will be read back, so both sides agree
+    return [*head, ["signature", identity_signature(key, meta, values)], *tail]
 
 
 def read_form(raw: RawWorkbook, cluster: str, year: int, members: Sequence[Province],
-              criteria: Sequence[Criterion]) -> FormReading:
-    """Read a returned form: identity first (refused as a whole if not ours), then every row."""
+              criteria: Sequence[Criterion], key: bytes, file_name: str = "",
+              unsigned: Province | None = None) -> FormReading:
+    """Read a returned form: identity first (refused as a whole if not ours), then every row.
+
+    ``key`` checks the identity's signature; ``file_name`` (the file as sent) is compared with
+    the identity; ``unsigned`` is the province the secretary confirmed for a form without a
+    signature (None: such a form is refused).
+    """
     problems: list[Problem] = []
     meta_title = next((t for t in raw if fold(t) == fold(META_TAB)), None)
-    if meta_title is None:
-        return FormReading(None, "", (), problems=(Problem.error(META_TAB, "form.no_identity", tab=META_TAB),))
-    meta, baseline = _meta(raw[meta_title])
-    province = _identity(meta, meta_title, raw[meta_title], cluster, year, members, problems)
+    meta, baseline = _meta(raw[meta_title]) if meta_title is not None else ({}, {})
+    signed = meta_title is not None and bool(code_text(meta.get("signature")))
+    if signed:
+        province = _identity(meta, meta_title or META_TAB, raw[meta_title or META_TAB], cluster, year, members,
+                             key, baseline, problems)
+    elif unsigned is None:
+        code = "form.no_identity" if meta_title is None else "form.unsigned"
+        return FormReading(None, "", (), problems=(Problem.error(meta_title or META_TAB, code, tab=META_TAB),),
+                           signed=False)
+    else:
+        province = _confirmed(meta, meta_title, raw, cluster, year, unsigned, problems)
+        baseline = {}  # unsigned: nothing the file says about the sheet then is trusted
     if province is None:
-        return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems))
+        return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems), signed=signed)
+    if file_name and (flag := name_problem(file_name, province, members)) is not None:
+        problems.append(flag)
     found = _table(raw, meta_title, problems)
     if found is None:
-        return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems))
+        return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems), signed=signed)
     title, rows, header_index, columns = found
     entries, seen = _entries(title, rows, header_index, columns, {c.code: c for c in criteria}, problems,
                              baseline)
     for c in criteria:
         if c.code not in seen:
             problems.append(Problem.warning(title, "form.missing_row", code=c.code))
-    return FormReading(province, str(meta.get("generated_at", "")), tuple(entries), baseline, tuple(problems))
+    when = str(meta.get("generated_at", "")) if signed else ""
+    return FormReading(province, when, tuple(entries), baseline, tuple(problems), signed=signed)
+
+
+def _confirmed(meta: Mapping[str, object], meta_title: str | None, raw: RawWorkbook, cluster: str, year: int,
+               province: Province, problems: list[Problem]) -> Province | None:
+    """An unsigned form the secretary confirmed: what identity it shows must not contradict the confirmation."""
+    where = META_TAB if meta_title is None else _where(meta_title, raw[meta_title], "province")
+    problems.append(Problem.warning(where, "form.unsigned_confirmed", name=province.name))
+    if meta_title is None:
+        return province
+    if meta.get("cluster") is not None and fold(meta.get("cluster")) != fold(cluster):
+        problems.append(Problem.error(_where(meta_title, raw[meta_title], "cluster"), "form.other_cluster",
+                                      found=meta.get("cluster") or "", expected=cluster))
+    if meta.get("year") is not None and code_text(meta.get("year")) != str(year):
+        problems.append(Problem.error(_where(meta_title, raw[meta_title], "year"), "form.other_year",
+                                      found=code_text(meta.get("year")), expected=year))
+    claimed = code_text(meta.get("province"))
+    if claimed and claimed != province.code:
+        problems.append(Problem.error(where, "form.unsigned_other_province", code=claimed, name=province.name))
+    return None if any(p.is_error for p in problems) else province
 
 
 def _meta(rows: RawTab) -> tuple[dict[str, object], dict[tuple[str, str], Decimal | str | None]]:
@@ -162,12 +212,20 @@ def _meta(rows: RawTab) -> tuple[dict[str, object], dict[tuple[str, str], Decima
     return meta, baseline
 
 
-def _identity(meta: Mapping[str, object], title: str, rows: RawTab, cluster: str, year: int,
-              members: Sequence[Province], problems: list[Problem]) -> Province | None:
-    def where(key: str) -> str:
-        row = next((i for i, r in enumerate(rows, start=1) if code_text(cell_at(r, 0)) == key), 1)
-        return address(title, row, 2)
+def _where(title: str, rows: RawTab, key: str) -> str:
+    row = next((i for i, r in enumerate(rows, start=1) if code_text(cell_at(r, 0)) == key), 1)
+    return address(title, row, 2)
 
+
+def _identity(meta: Mapping[str, object], title: str, rows: RawTab, cluster: str, year: int,
+              members: Sequence[Province], key: bytes, baseline: Mapping[tuple[str, str], Decimal | str | None],
+              problems: list[Problem]) -> Province | None:
+    def where(field_key: str) -> str:
+        return _where(title, rows, field_key)
+
+    expected = identity_signature(key, meta, baseline)
+    if not hmac.compare_digest(expected, code_text(meta.get("signature")).lower()):
+        problems.append(Problem.error(where("signature"), "form.bad_signature", tab=title))
     if fold(meta.get("cluster")) != fold(cluster):
         problems.append(Problem.error(where("cluster"), "form.other_cluster", found=meta.get("cluster") or "",
                                       expected=cluster))
@@ -288,8 +346,10 @@ def form_changes(reading: FormReading, sheet: Scoresheet) -> tuple[FormChange, .
     return tuple(out)
 
 
-def import_reason(province: Province, generated_at: str) -> str:
+def import_reason(province: Province, generated_at: str, signed: bool = True) -> str:
     """The log rows' reason, in the sheet's language (``IMPORT_REASON`` first, so the tracker finds it)."""
+    if not signed:
+        return f"{IMPORT_REASON} {province.name} ({UNSIGNED_REASON} {province.name})"
     return f"{IMPORT_REASON} {province.name} (biểu mẫu tạo lúc {generated_at})" if generated_at else (
         f"{IMPORT_REASON} {province.name}")
 

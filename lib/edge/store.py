@@ -277,7 +277,7 @@ def import_self_scores(
             raise WriteConflict("import.conflict", count=len(moved),
                                 cells=", ".join(f"{c.criterion} ({c.tab})" for c in moved))
         if pending:
-            reason = import_reason(reading.province, reading.generated_at)
+            reason = import_reason(reading.province, reading.generated_at, reading.signed)
             source.write(import_batch(raw, sheet, reading.province, pending, user.strip(), reason, import_id,
                                       layout, _stamp(now)))
     if on_saved is not None and pending:

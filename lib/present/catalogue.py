@@ -326,6 +326,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tracker.status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
     "tracker.col.imported": {"vi": "Nhập biểu mẫu gần nhất", "en": "Last form imported"},
     "forms.title": {"vi": "Biểu mẫu tự chấm", "en": "Self-scoring forms"},
+    # forms: an unsigned form imported on the secretary's confirmation (issue 19)
+    "forms.unsigned_confirm": {"vi": "Tôi đã kiểm tra: nhập biểu mẫu không có chữ ký này cho tỉnh đã chọn "
+                                     "(ghi nhật ký là không có chữ ký)",
+                               "en": "I checked it: import this unsigned form for the chosen province "
+                                     "(logged as unsigned)"},
+    "forms.unsigned_province": {"vi": "Biểu mẫu không có chữ ký này là của tỉnh",
+                                "en": "This unsigned form belongs to"},
     "forms.download_all": {"vi": "Tải tất cả biểu mẫu (.zip)", "en": "Download all forms (.zip)"},
     "forms.download_one": {"vi": "Tải biểu mẫu của một tỉnh", "en": "Download one province's form"},
     "forms.download": {"vi": "Tải biểu mẫu {name}", "en": "Download the form of {name}"},
@@ -726,8 +733,10 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Hãy thay công thức bằng giá trị (sao chép, dán giá trị) rồi lưu lại",
         "en": "The file has {count} formula cells ({cells}); saving here would lose their values, so nothing was "
               "written. Replace the formulas by their values (copy, paste values), then save again"},
-    "form.no_identity": {"vi": "Không phải biểu mẫu tự chấm của ứng dụng: thiếu trang ẩn {tab}; chưa nhập gì",
-                         "en": "Not a form made by the app: the hidden tab {tab} is missing; nothing imported"},
+    "form.no_identity": {"vi": "Không phải biểu mẫu tự chấm của ứng dụng: thiếu trang ẩn {tab} (không có chữ ký); "
+                               "chưa nhập gì",
+                         "en": "Not a form made by the app: the hidden tab {tab} is missing (no signature); "
+                               "nothing imported"},
     "form.other_cluster": {"vi": "Biểu mẫu của cụm khác ({found!r}, cần {expected!r}); chưa nhập gì",
                            "en": "A form of another cluster ({found!r}, expected {expected!r}); nothing imported"},
     "form.other_year": {"vi": "Biểu mẫu của năm khác ({found}, cần {expected}); chưa nhập gì",
@@ -757,6 +766,26 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "never clears)"},
     "form.missing_row": {"vi": "biểu mẫu không có dòng cho tiêu chí {code}",
                          "en": "the form has no row for criterion {code}"},
+    # forms: signed identity and bounded reading (issues 19, 20)
+    "form.unsigned": {"vi": "Biểu mẫu không có chữ ký (trang {tab} không có dòng «signature»): không biết chắc là "
+                            "của tỉnh nào; chưa nhập gì",
+                      "en": "The form carries no signature (tab {tab} has no «signature» row): whose it is cannot "
+                            "be told; nothing imported"},
+    "form.bad_signature": {"vi": "Chữ ký của biểu mẫu không khớp: thông tin nhận dạng (trang {tab}) đã bị sửa, hoặc "
+                                 "biểu mẫu do máy chủ có khóa khác tạo; chưa nhập gì",
+                           "en": "The form's signature does not match: its identity (tab {tab}) was edited, or another "
+                                 "server (another key) made it; nothing imported"},
+    "form.unsigned_confirmed": {"vi": "biểu mẫu không có chữ ký; thư ký xác nhận là của {name} (ghi nhật ký như vậy)",
+                                "en": "the form has no signature; the secretary confirmed it is {name}'s (logged so)"},
+    "form.unsigned_other_province": {"vi": "Biểu mẫu ghi mã tỉnh {code!r}, khác tỉnh được xác nhận ({name}); "
+                                           "chưa nhập gì",
+                                     "en": "The form says province {code!r}, not the confirmed one ({name}); "
+                                           "nothing imported"},
+    "form.name_other_province": {"vi": "Tên tệp {file!r} nêu tỉnh {named}, nhưng biểu mẫu là của {name}; hãy kiểm tra",
+                                 "en": "The file name {file!r} names {named}, but the form is {name}'s; check it"},
+    "form.same_province": {"vi": "Nhiều biểu mẫu cùng của {name} trong một lần nhập ({files}); không nhập tệp nào "
+                                 "trong số đó, hãy chọn một",
+                           "en": "Several forms of {name} in one import ({files}); none of them imported, choose one"},
     "role.cannot_import": {"vi": "{user} không có quyền nhập bảng tự chấm (chỉ thư ký hoặc quản trị)",
                            "en": "{user} may not import self-scoring forms (secretary or admin only)"},
     "import.conflict": {"vi": "Bảng tính đã thay đổi sau khi xem trước ({count} ô: {cells}); chưa nhập gì, "

@@ -5,9 +5,10 @@ row per criterion: code, group, text, max, kind (locked) and the self-score and 
 cells (unlocked, pre-filled with what the sheet holds for the province now). The sheet is
 protected without a password, so only the fill-in cells take typing; score cells carry
 Excel's data validation (a decimal 0 … max; Excel reads ``8,5`` in a Vietnamese locale).
-A hidden tab ``ThongTinBieuMau`` carries the identity and the values at generation time,
-which ``lib.core.forms.read_form`` uses to refuse another cluster's form and to tell a
-value changed in the sheet since the form was made. The layout lives in ``lib.core.forms``.
+A hidden tab ``ThongTinBieuMau`` carries the identity, the values at generation time and a
+signature over both (keyed by the server's form key, passed in), which ``lib.core.forms.read_form``
+uses to refuse an edited identity or another cluster's form and to tell a value changed in
+the sheet since the form was made. The layout lives in ``lib.core.forms``.
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ def _date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
 
 
-def form_bytes(config: ClusterConfig, sheet: Scoresheet, province: Province, generated_at: str) -> bytes:
-    """The form of ``province`` for ``config``'s cluster, pre-filled from ``sheet``."""
+def form_bytes(config: ClusterConfig, sheet: Scoresheet, province: Province, generated_at: str,
+               signing_key: bytes) -> bytes:
+    """The form of ``province`` for ``config``'s cluster, pre-filled from ``sheet``; identity signed with the key."""
     wb = Workbook()
     ws = wb.active
     ws.title = FORM_TAB
@@ -123,7 +125,7 @@ def form_bytes(config: ClusterConfig, sheet: Scoresheet, province: Province, gen
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     meta = wb.create_sheet(META_TAB)
-    for values in meta_rows(config.name, config.year, province, generated_at, baseline):
+    for values in meta_rows(config.name, config.year, province, generated_at, baseline, signing_key):
         meta.append(values)
     for row in meta.iter_rows(min_col=1, max_col=1):  # codes and keys stay text ("1.10" is not 1.1)
         row[0].number_format = "@"
@@ -144,6 +146,6 @@ def forms_zip(forms: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def all_forms(config: ClusterConfig, sheet: Scoresheet, generated_at: str) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of every member's form, in the config's order."""
-    return [(file_name(p), form_bytes(config, sheet, p, generated_at)) for p in config.provinces]
+def all_forms(config: ClusterConfig, sheet: Scoresheet, generated_at: str, key: bytes) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every member's form, in the config's order, each identity signed with ``signing_key``."""
+    return [(file_name(p), form_bytes(config, sheet, p, generated_at, key)) for p in config.provinces]
