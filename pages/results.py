@@ -7,7 +7,9 @@ import streamlit as st
 from lib.present.catalogue import t
 from lib.present.exports import conference_minutes_docx, minutes_docx, standings_csv, summary_xlsx
 from lib.present.formatting import VN_TIME
+from web.live import ceremony_now
 from web.page import data_page
+from web.reveal import notice, view_of
 from web.widgets import ranking_notices
 
 page = data_page("page.results")
@@ -15,6 +17,13 @@ lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluat
 ranking_notices(evaluation, lang)
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()
+view, everything = view_of(snap)  # during the reveal the public gets the CSV as the projector shows it
+if view.holding and not everything:
+    st.info(t("held.downloads", lang), icon=":material/hourglass_top:")
+    st.download_button(t("results.csv", lang), standings_csv(evaluation, ceremony_now()), f"{stem}-xep-hang.csv",
+                       "text/csv", icon=":material/csv:", key="download-csv")
+    st.stop()
+notice(view, everything, lang)
 
 st.download_button(t("results.xlsx", lang), summary_xlsx(evaluation, config), f"{stem}-tong-hop.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

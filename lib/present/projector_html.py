@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from lib.core.ceremony import withhold
 from lib.core.model import Standing
 from lib.present.catalogue import t
 from lib.present.charts import award_colours, bar_label, bar_text
@@ -57,18 +58,20 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
     """
     colours = award_colours(awards)
     before = {s.code: s for s in previous or ()}
-    totals = [s.agreed_total for s in standings]
+    # what the hall may see: a covered province's row keeps only its rank, and nothing on the
+    # others (the first one's gap, an order reason, the bars' scale) lets its total be worked out
+    view = withhold(standings, covered)
+    totals = [s.agreed_total for s in view.standings]
     low = min(totals, default=0)
     high = max(totals, default=1)
     floor = max(low - (high - low) - 5, 0)
-    rows = []
-    for index, s in enumerate(standings):
-        if s.code in covered:
-            rows.append(
-                f'<div class="rk-row rk-hidden" data-covered="{s.rank}">'
-                f'<div class="rk-label">{escape(t("reveal.covered_label", lang, rank=s.rank))}</div>'
-                '<div class="rk-track"><div class="rk-bar rk-covered" style="width:100%">—</div></div></div>')
-            continue
+    rows = [
+        f'<div class="rk-row rk-hidden" data-covered="{rank}">'
+        f'<div class="rk-label">{escape(t("reveal.covered_label", lang, rank=rank))}</div>'
+        '<div class="rk-track"><div class="rk-bar rk-covered" style="width:100%">—</div></div></div>'
+        for rank in view.covered
+    ]
+    for index, s in enumerate(view.standings):
         width = 100 * float((s.agreed_total - floor) / (high - floor + 1)) if high > floor else 100.0
         old = before.get(s.code)
         moved = old is not None and (old.rank != s.rank or old.agreed_total != s.agreed_total)
@@ -79,8 +82,8 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
             f'<div class="rk-row" style="background:{band}">'
             f'<div class="rk-label">{escape(bar_label(s, old))}</div>'
             f'<div class="rk-track"><div class="{classes}" style="width:{width:.2f}%;background-color:'
-            f'{colours[s.award]};color:{text_colour(colours[s.award])}">{escape(bar_text(standings, index, lang))}'
-            '</div></div></div>'
+            f'{colours[s.award]};color:{text_colour(colours[s.award])}">'
+            f'{escape(bar_text(view.standings, index, lang))}</div></div></div>'
         )
     shown = labels or {}
     legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(shown.get(a, a))}</span>' for a in awards)

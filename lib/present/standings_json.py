@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
+from lib.core.ceremony import NO_CEREMONY, Ceremony, held_back
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import fingerprint
 from lib.core.model import Standing
@@ -23,19 +24,20 @@ from lib.present.order_text import reason_text
 
 def standings_rows(evaluation: Evaluation) -> list[dict]:
     """One object per province, in rank order, as in the CLI's JSON."""
-    return [
-        {
-            "code": s.code,
-            "name": s.province.name,
-            "self_total": two_decimals(s.self_total),
-            "agreed_total": two_decimals(s.agreed_total),
-            "provisional": s.provisional,
-            "rank": s.rank,
-            "needs_vote": s.needs_vote,
-            "award": s.award,
-        }
-        for s in evaluation.standings
-    ]
+    return [_row(s) for s in evaluation.standings]
+
+
+def _row(s: Standing) -> dict:
+    return {
+        "code": s.code,
+        "name": s.province.name,
+        "self_total": two_decimals(s.self_total),
+        "agreed_total": two_decimals(s.agreed_total),
+        "provisional": s.provisional,
+        "rank": s.rank,
+        "needs_vote": s.needs_vote,
+        "award": s.award,
+    }
 
 
 def reason_rows(standing: Standing, names: dict[str, str]) -> list[dict]:
@@ -73,25 +75,35 @@ def as_document(evaluation: Evaluation) -> dict:
 
 
 def live_document(
-    evaluation: Evaluation, *, cluster: str, year: int, version: int, fetched_at: dt.datetime, stale: bool
+    evaluation: Evaluation, *, cluster: str, year: int, version: int, fetched_at: dt.datetime, stale: bool,
+    state: Ceremony = NO_CEREMONY,
 ) -> dict:
     """The document of ``/api/standings`` and of every ``/api/events`` message.
 
     Its standings rows are the command line's plus ``order_reasons`` (``reason_rows``): why a
     province is above or below one that shows the same total (empty for most).
+
+    While the ceremony ``state`` covers award places, the document holds back exactly what the
+    projector covers (``lib.core.ceremony.held_back``): a covered place is ``{"rank": 1, "covered":
+    true}`` and nothing more; ``held_back`` is true, and the ``fingerprint`` of the agreed values is
+    left out (it would change with a covered value, so the content id would too).
     """
     names = {p.code: p.name for p in evaluation.sheet.provinces}
-    return {
+    view = held_back(evaluation.standings, state)
+    document = {
         "cluster": cluster,
         "year": year,
         "version": version,
         "fetched_at": fetched_at.isoformat(timespec="seconds"),
         "stale": stale,
         "frozen": evaluation.freeze.frozen,
-        "fingerprint": fingerprint(evaluation.sheet),
-        "standings": [{**row, "order_reasons": reason_rows(s, names)}
-                      for row, s in zip(standings_rows(evaluation), evaluation.standings, strict=True)],
+        "held_back": view.holding,
+        "standings": [{"rank": rank, "covered": True} for rank in view.covered]
+        + [{**_row(s), "order_reasons": reason_rows(s, names)} for s in view.standings],
     }
+    if not view.holding:
+        document["fingerprint"] = fingerprint(evaluation.sheet)
+    return document
 
 
 def encode(document: dict) -> bytes:
