@@ -29,7 +29,7 @@ from lib.present.live_page import live_page
 from tests.servers import dashboard, live_config
 
 INTERVAL = 2
-KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "fingerprint", "standings"]
+KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "fingerprint", "held_back", "standings"]
 ROW_KEYS = {"code", "name", "self_total", "agreed_total", "provisional", "rank", "needs_vote", "award", "order_reasons"}
 
 

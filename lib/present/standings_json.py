@@ -90,19 +90,19 @@ def live_document(
     """
     names = {p.code: p.name for p in evaluation.sheet.provinces}
     view = held_back(evaluation.standings, state)
-    document = {
+    document: dict = {
         "cluster": cluster,
         "year": year,
         "version": version,
         "fetched_at": fetched_at.isoformat(timespec="seconds"),
         "stale": stale,
         "frozen": evaluation.freeze.frozen,
-        "held_back": view.holding,
-        "standings": [{"rank": rank, "covered": True} for rank in view.covered]
-        + [{**_row(s), "order_reasons": reason_rows(s, names)} for s in view.standings],
     }
     if not view.holding:
         document["fingerprint"] = fingerprint(evaluation.sheet)
+    document["held_back"] = view.holding
+    document["standings"] = ([{"rank": rank, "covered": True} for rank in view.covered]
+                             + [{**_row(s), "order_reasons": reason_rows(s, names)} for s in view.standings])
     return document
 
 
