@@ -18,6 +18,13 @@ from lib.present.catalogue import t
 from lib.present.charts import award_colours, bar_label, bar_text
 from lib.present.palette import text_colour
 
+# The minimum type of a row on the hall's screen, as a share of the screen's height (so the same at
+# every 16:9 resolution): 3.4 vh font ≈ 2.4 % of the image height for capitals and digits (about
+# 0.7 em), legible by the 1/200-of-the-distance rule of thumb (≈ 17 arc minutes, above ISO 9241-3's
+# 16′ minimum) from 4.8 image heights: the back row at 8 m from a 3 m wide screen.
+ROW_MIN_VH = 3.4
+ROW_MAX_VH = 5.6  # a short header or list: the rows grow to use the screen, up to this
+
 STYLE = """
 .rk { font-family: 'Source Sans Pro', 'Segoe UI', sans-serif; color: #fff; }
 .rk { --row: min(3.3rem, calc((100vh - 16rem - var(--reserve, 0rem)) / var(--rows))); }
@@ -44,7 +51,20 @@ STYLE = """
   .rk-label { width: 8.5rem; font-size: 0.95rem; padding-right: 0.4rem; }
   .rk-bar { font-size: 0.85rem; padding-right: 0.3rem; }
 }
-"""
+@media (min-width: 900px) {  /* the hall: the rows take what the header lines leave, never under the minimum */
+  .rk { flex: 1 0 auto; display: flex; flex-direction: column; }
+  .rk-rows { flex: 1 1 auto; display: grid; grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
+             row-gap: 0.5vh; container-type: size;
+             min-height: calc(var(--rows) * ({min}vh / 0.66 + 0.5vh)); }
+  .rk-row { height: auto; margin: 0; min-height: 0;
+            font-size: clamp({min}vh, calc((100cqh - (var(--rows) - 1) * 0.5vh) / var(--rows) * 0.66), {max}vh); }
+  .rk-label { width: 27vw; font-size: 1em; padding-right: 1vw; }
+  .rk-bar { font-size: 1em; padding-right: 0.8vw; }
+  .rk-legend { flex: none; margin-top: 0.8vh; font-size: 2.8vh; white-space: nowrap; }
+  .rk-legend span { margin-right: 2.4vw; }
+  .rk-legend i { width: 2.2vh; height: 2.2vh; margin-right: 0.6vw; vertical-align: -0.2vh; }
+}
+""".replace("{min}", str(ROW_MIN_VH)).replace("{max}", str(ROW_MAX_VH))
 
 
 def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str = "vi",
@@ -88,6 +108,7 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
     shown = labels or {}
     legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(shown.get(a, a))}</span>' for a in awards)
     legend += f'<span><i style="background:{colours[None]}"></i>{escape(t("chart.no_award", lang))}</span>'
-    return (f'<style>{STYLE}</style><div class="rk" style="--rows:{max(len(standings), 1)}">{"".join(rows)}'
-            f'<div class="rk-legend">{legend}</div></div>')
+    return (f'<style>{STYLE}</style><div class="rk" style="--rows:{max(len(standings), 1)}">'
+            f'<div class="rk-rows">{"".join(rows)}</div>'
+            f'<div class="rk-legend" data-testid="proj-legend">{legend}</div></div>')
 
