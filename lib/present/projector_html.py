@@ -53,7 +53,7 @@ STYLE = """
 }
 @media (min-width: 900px) {  /* the hall: the rows take what the header lines leave, never under the minimum */
   .rk { flex: 1 0 auto; display: flex; flex-direction: column; }
-  .rk-rows { flex: 1 1 auto; display: grid; grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
+  .rk-list { flex: 1 1 auto; display: grid; grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
              row-gap: 0.5vh; container-type: size;
              min-height: calc(var(--rows) * ({min}vh / 0.66 + 0.5vh)); }
   .rk-row { height: auto; margin: 0; min-height: 0;
@@ -109,6 +109,6 @@ def ranking_html(standings: Sequence[Standing], awards: Sequence[str], lang: str
     legend = "".join(f'<span><i style="background:{colours[a]}"></i>{escape(shown.get(a, a))}</span>' for a in awards)
     legend += f'<span><i style="background:{colours[None]}"></i>{escape(t("chart.no_award", lang))}</span>'
     return (f'<style>{STYLE}</style><div class="rk" style="--rows:{max(len(standings), 1)}">'
-            f'<div class="rk-rows">{"".join(rows)}</div>'
+            f'<div class="rk-list">{"".join(rows)}</div>'
             f'<div class="rk-legend" data-testid="proj-legend">{legend}</div></div>')
 
