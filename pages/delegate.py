@@ -12,10 +12,12 @@ from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.last_year import last_year_section
 from web.projector_style import hide_chrome
+from web.reveal import held_chart, held_table, notice, view_of
 from web.shared_figures import margins_table, ranking_chart
 from web.turns import turn
 from web.widgets import cluster_heading, freshness, language, language_switch, live_url, ranking_notices
 
+HELD_SHOWN = "delegate_held_shown"  # the covered ranks the whole page was last drawn with
 hide_chrome()
 language_switch()
 lang = language()
@@ -40,12 +42,22 @@ def standings_part() -> None:
         st.markdown(f"🏛 {escape_markdown(post)}")
     freshness(snap, lang)
     ranking_notices(snap.value, lang)
-    event = st.plotly_chart(ranking_chart(snap, lang, "phone"), key="delegate-chart", on_select="rerun",
-                            selection_mode="points", config={"displayModeBar": False})
-    st.dataframe(margins_table(snap, lang), hide_index=True)
-    last_year_section(snap.value, config, lang)  # [history]: last year's rank and the change
+    view, everything = view_of(snap)  # the ceremony's covered places: held back, or marked for the secretary
+    notice(view, everything, lang)
+    public = view.holding and not everything
+    if st.session_state.get(HELD_SHOWN, ()) != (view.covered if public else ()):
+        st.rerun(scope="app")  # the breakdown below must follow the step (a covered province's groups give its total)
+    event = st.plotly_chart(held_chart(snap, view, lang, "phone") if public else ranking_chart(snap, lang, "phone"),
+                            key="delegate-chart", on_select="rerun", selection_mode="points",
+                            config={"displayModeBar": False})
+    table = held_table(snap, view, lang) if public else margins_table(snap, lang)
+    st.dataframe(table[[t(key, lang) for key in ("col.rank", "col.province", "col.agreed", "col.margin",
+                                                  "order.col")]], hide_index=True)
+    if not public:  # last year's rank change beside a covered place would give the place away
+        last_year_section(snap.value, config, lang)  # [history]: last year's rank and the change
     points = event.selection.points if event and event.selection else []
-    tapped = snap.value.standings[int(points[0]["y"])].code if points else None
+    listed = view.standings if public else snap.value.standings
+    tapped = listed[int(points[0]["y"])].code if points else None
     # The breakdown below lives outside this fragment: a new tap must rerun the whole page, and the
     # choice is kept in the session so the next refresh (and the select box) follows it.
     if tapped is not None and tapped != st.session_state.get(state.DELEGATE_TAPPED):
@@ -55,12 +67,18 @@ def standings_part() -> None:
 
 
 snapshot_or_wait(lang, config.screen_seconds)  # before the first good read: retry
+_view, _everything = view_of(snapshot_or_stop(lang))
+st.session_state[HELD_SHOWN] = () if _everything else _view.covered
 live_standings()
 
 
 def breakdown() -> None:
-    evaluation = snapshot_or_stop(lang).value
-    names = {s.code: s.province.name for s in evaluation.standings}
+    snap = snapshot_or_stop(lang)
+    evaluation = snap.value
+    view, everything = view_of(snap)
+    names = {s.code: s.province.name for s in (evaluation.standings if everything else view.standings)}
+    if st.session_state.get(state.DELEGATE_PROVINCE) not in names:
+        st.session_state.pop(state.DELEGATE_PROVINCE, None)  # a covered province: not even its groups
     code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__,
                         key=state.DELEGATE_PROVINCE)
     standing = evaluation.standing(code)

@@ -25,8 +25,8 @@ url = live_url(config)
 st.html(f'<div class="proj-qr" data-testid="live-qr" title="{html.escape(url)}">'
         f'<img alt="QR /live" src="{qr_data_uri(url)}">'
         f'<span>{html.escape(t("projector.qr", lang))}<br>{html.escape(url)}</span></div>'
-        f'<p class="proj-title">{html.escape(config.name)}</p>'
-        f'<p class="proj-sub">{html.escape(t("year", lang, year=config.year))}</p>')
+        f'<p class="proj-title" data-testid="proj-title">{html.escape(config.name)}'
+        f'<span class="proj-year">{html.escape(t("year", lang, year=config.year))}</span></p>')
 
 screen = live_part(snapshot_or_wait(lang, config.screen_seconds), ceremony.current(), lang)
 st.html(projector_container(screen.html, lang, screen.etag, t("projector.lost", lang)), unsafe_allow_javascript=True)

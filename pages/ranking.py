@@ -5,6 +5,7 @@ import streamlit as st
 from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.last_year import last_year_section
+from web.reveal import held_chart, held_table, notice, view_of
 from web.shared_figures import ranking_chart, ranking_table
 from web.turns import turn
 from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
@@ -26,9 +27,14 @@ def ranking_part() -> None:
     follow(snap, lang, config.screen_seconds)  # rerun when an edit arrives, not every tick
     freshness(snap, lang)
     ranking_notices(evaluation, lang)
-    st.plotly_chart(ranking_chart(snap, lang), key="ranking-chart", config={"displayModeBar": False})
-    st.dataframe(ranking_table(snap, lang), hide_index=True)
-    last_year_section(evaluation, config, lang)  # [history]: last year's rank and the change
+    view, everything = view_of(snap)  # the ceremony's covered places: held back, or marked for the secretary
+    notice(view, everything, lang)
+    public = view.holding and not everything
+    st.plotly_chart(held_chart(snap, view, lang) if public else ranking_chart(snap, lang), key="ranking-chart",
+                    config={"displayModeBar": False})
+    st.dataframe(held_table(snap, view, lang) if public else ranking_table(snap, lang), hide_index=True)
+    if not public:  # last year's rank change beside a covered place would give the place away
+        last_year_section(evaluation, config, lang)  # [history]: last year's rank and the change
     problem_summary(evaluation, lang)
 
 

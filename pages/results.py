@@ -10,7 +10,9 @@ from lib.present.catalogue import t
 from lib.present.exports import conference_minutes_docx, minutes_docx, standings_csv, summary_xlsx
 from lib.present.exports.papers_docx import award_proposal_docx, results_report_docx
 from lib.present.formatting import VN_TIME
+from web.live import ceremony_now
 from web.page import data_page
+from web.reveal import notice, view_of
 from web.widgets import ranking_notices
 from web.year_papers import covenant_download, new_year_button
 
@@ -20,6 +22,13 @@ ranking_notices(evaluation, lang)
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()
 history, _ = comparison_for(config, evaluation)  # [history]: last year, read once per process
+view, everything = view_of(snap)  # during the reveal the public gets the CSV as the projector shows it
+if view.holding and not everything:
+    st.info(t("held.downloads", lang), icon=":material/hourglass_top:")
+    st.download_button(t("results.csv", lang), standings_csv(evaluation, ceremony_now()), f"{stem}-xep-hang.csv",
+                       "text/csv", icon=":material/csv:", key="download-csv")
+    st.stop()
+notice(view, everything, lang)
 
 st.download_button(t("results.xlsx", lang), summary_xlsx(evaluation, config, history), f"{stem}-tong-hop.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

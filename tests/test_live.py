@@ -30,7 +30,7 @@ from tests.servers import dashboard, live_config
 
 INTERVAL = 2
 KEYS = ["cluster", "year", "version", "fetched_at", "stale", "frozen", "freeze_broken", "freeze_broken_cells",
-        "freeze_unverified", "fingerprint", "standings"]  # frozen kept; broken and unverified added (issue 19)
+        "freeze_unverified", "fingerprint", "held_back", "standings"]  # broken, unverified (issue 19); held_back (21)
 ROW_KEYS = {"code", "name", "self_total", "agreed_total", "provisional", "rank", "needs_vote", "award", "order_reasons"}
 
 

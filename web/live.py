@@ -59,14 +59,17 @@ def publisher() -> Publisher:
         return _publisher
 
 
-def render(snap: Snapshot, config: ClusterConfig) -> Message:
+def render(snap: Snapshot, config: ClusterConfig, state: Ceremony | None = None) -> Message:
     """The message of one snapshot: the live JSON document, encoded once, and its content id.
 
     The id hashes the document without ``version``, ``fetched_at`` and ``stale`` (a process's own
-    counter and clock), so the same standings carry the same SSE ``id`` on every process.
+    counter and clock), so the same standings carry the same SSE ``id`` on every process. The
+    document holds back what the ceremony covers (``state``, else the watcher's last read), so the
+    id changes only with what is shown: two states that differ only under the cover share it.
     """
+    state = state if state is not None else ceremony_now()
     document = live_document(snap.value, cluster=config.name, year=config.year, version=snap.version,
-                             fetched_at=snap.fetched_at, stale=snap.stale,
+                             fetched_at=snap.fetched_at, stale=snap.stale, state=state,
                              history=comparison_for(config, snap.value)[0])  # last year: read once, kept
     body = encode(document)
     content = encode({key: value for key, value in document.items() if key not in _PER_PROCESS})
@@ -74,7 +77,7 @@ def render(snap: Snapshot, config: ClusterConfig) -> Message:
 
 
 _PER_PROCESS = frozenset({"version", "fetched_at", "stale"})
-_ids: dict[tuple[int, int], str] = {}
+_ids: dict[tuple[int, int, bool, int], str] = {}
 
 
 def event_id(snap: Snapshot) -> str:
@@ -82,11 +85,12 @@ def event_id(snap: Snapshot) -> str:
     message = publisher().current
     if message is not None and message.version == snap.version:
         return message.id
-    key = (id(snap.value), snap.version)
+    state = ceremony_now()
+    key = (id(snap.value), snap.version, state.active, state.revealed)
     if key not in _ids:
         if len(_ids) > 16:
             _ids.clear()
-        _ids[key] = render(snap, cluster_config()).id
+        _ids[key] = render(snap, cluster_config(), state).id
     return _ids[key]
 
 
@@ -123,8 +127,11 @@ async def _follow_agenda(broadcast: Broadcast) -> None:
     last = None
     while True:
         try:
-            _ceremony = await asyncio.to_thread(ceremony.current)
+            before, _ceremony = _ceremony, await asyncio.to_thread(ceremony.current)
             lines = agenda_lines(cluster_config(), _ceremony)
+            if before is not None and (before.active, before.revealed) != (_ceremony.active, _ceremony.revealed):
+                # a reveal step changes what the public documents may show: publish them again
+                await asyncio.to_thread(publisher().rerender)
         except Exception:  # noqa: BLE001 - a bad read must not end the agenda for everyone
             _log.exception("the agenda could not be read")
         else:

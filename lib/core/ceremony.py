@@ -25,6 +25,9 @@ class Ceremony:
     agenda: int | None = None  # index of the current ``[[agenda]]`` item, None before the first
 
 
+NO_CEREMONY = Ceremony()  # ceremony mode off: nothing covered
+
+
 def reveal_steps(standings: Sequence[Standing]) -> tuple[int, ...]:
     """The award ranks in the order they are revealed: the last award rank first, 1st last."""
     return tuple(sorted({s.rank for s in standings if s.award is not None}, reverse=True))
@@ -58,3 +61,57 @@ def advance_agenda(ceremony: Ceremony, delta: int, items: int) -> Ceremony:
     current = -1 if ceremony.agenda is None else ceremony.agenda
     moved = max(-1, min(items - 1, current + delta))
     return replace(ceremony, agenda=None if moved < 0 else moved)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """What a public screen may show while the ceremony covers award places (``held_back``).
+
+    ``standings`` are the uncovered provinces, in rank order, each with the order reasons (and
+    the "decided by") that name a covered province taken out; ``covered`` holds one rank per
+    covered province, best first, so a screen can keep a placeholder row for each, as the
+    projector does. A screen lists ``standings`` on their own: the first of them then has no
+    place above it, so no gap to a covered total. ``margins`` is False while anything is
+    covered: a margin to an award line names a covered total.
+    """
+
+    standings: tuple[Standing, ...]
+    covered: tuple[int, ...] = ()
+
+    @property
+    def holding(self) -> bool:
+        """True while at least one place is covered."""
+        return bool(self.covered)
+
+    @property
+    def margins(self) -> bool:
+        """Whether margins to the award lines may be shown (only when nothing is covered)."""
+        return not self.covered
+
+
+def held_back(standings: Sequence[Standing], state: Ceremony) -> HeldBack:
+    """The one rule of the reveal for every public surface: exactly what the projector covers is withheld.
+
+    Off the ceremony (or with every step uncovered) everything is shown; otherwise ``withhold``
+    the places ``covered`` by the step reached.
+    """
+    return withhold(standings, covered(standings, state.revealed) if state.active else frozenset())
+
+
+def withhold(standings: Sequence[Standing], hidden: frozenset[str]) -> HeldBack:
+    """``standings`` without the ``hidden`` provinces and without any trace of their totals.
+
+    The hidden provinces are withheld whole (name, totals, award, groups); from the rest go an
+    order reason against a hidden province (it states the difference) and the first shown row's
+    "decided by" (it says the total above is the same).
+    """
+    if not hidden:
+        return HeldBack(tuple(standings))
+    shown: list[Standing] = []
+    for s in standings:
+        if s.code in hidden:
+            continue
+        reasons = tuple(r for r in s.order_reasons if r.other.code not in hidden)
+        touches = len(reasons) != len(s.order_reasons) or (not shown and s.decided_by is not None)
+        shown.append(replace(s, order_reasons=reasons, decided_by=None if touches else s.decided_by))
+    return HeldBack(tuple(shown), tuple(s.rank for s in standings if s.code in hidden))

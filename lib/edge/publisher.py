@@ -153,6 +153,8 @@ class Publisher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.current: Message | None = None
+        self._shown: Snapshot | None = None  # the snapshot ``current`` was rendered from
+        self._rendering = threading.Lock()  # the thread's read and ``rerender`` never publish at once
         self.published = 0
         self.published_at: float | None = None  # wall-clock time of the last new message (for /metrics)
         self.errors = 0
@@ -195,13 +197,31 @@ class Publisher:
             self.reader.wake.wait(timeout=max(0.05, wait))
             self.reader.wake.clear()
 
+    def rerender(self) -> None:
+        """Render the current snapshot again (what ``render`` shows changed: the ceremony's step).
+
+        Published only when the content id moved, so a step that changes nothing shown sends nothing.
+        """
+        with self._rendering:
+            snapshot, current = self._shown, self.current
+            if snapshot is None or current is None:
+                return
+            message = self._render(snapshot)
+            if message.id == current.id and message.body == current.body:
+                return
+            self._publish(message)
+
     def _offer(self, snapshot: Snapshot) -> None:
-        current = self.current
-        if current is not None and current.version == snapshot.version and current.stale == snapshot.stale:
-            if current.fetched_at != snapshot.fetched_at:  # the same data read again: fresher, not new
-                self.current = self._render(snapshot)
-            return
-        message = self._render(snapshot)
+        with self._rendering:
+            current = self.current
+            self._shown = snapshot
+            if current is not None and current.version == snapshot.version and current.stale == snapshot.stale:
+                if current.fetched_at != snapshot.fetched_at:  # the same data read again: fresher, not new
+                    self.current = self._render(snapshot)
+                return
+            self._publish(self._render(snapshot))
+
+    def _publish(self, message: Message) -> None:
         self.current = message
         self.published += 1
         self.published_at = time.time()

@@ -514,6 +514,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "votes.col.id": {"vi": "Mã", "en": "Id"},
     "votes.col.time": {"vi": "Thời gian", "en": "Time"},
     "votes.col.recorder": {"vi": "Người ghi", "en": "Recorder"},
+    # --- the reveal held back on every public screen (issue 21, point 2) ---
+    "held.covered": {"vi": "chưa công bố", "en": "not yet revealed"},
+    "held.public": {"vi": "Hạng {ranks}: đang chờ công bố trên màn hình chính — điểm, khoảng cách và "
+                          "cách biệt với các hạng này sẽ hiện sau khi công bố.",
+                    "en": "Rank {ranks}: waiting to be revealed on the main screen — totals, gaps and "
+                          "margins to these places appear once they are revealed."},
+    "held.secretary": {"vi": "Chỉ bạn thấy: hạng {ranks} CHƯA CÔNG BỐ trên màn hình chính; người xem "
+                             "công khai đang không thấy các dòng này.",
+                       "en": "Only you see this: rank {ranks} NOT YET REVEALED on the main screen; the "
+                             "public does not see these rows yet."},
+    "held.downloads": {"vi": "Tệp kết quả có sau khi công bố xong (đang công bố hạng có giải).",
+                       "en": "The result files are available once the reveal is over (award places are "
+                             "being revealed)."},
 }
 
 

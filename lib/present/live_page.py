@@ -20,7 +20,8 @@ from lib.present.catalogue import CATALOGUE, LANGUAGES
 _KEYS = ("live.title", "live.total", "live.gap", "live.moved", "live.provisional", "live.needs_vote",
          "live.frozen", "live.broken", "live.unverified", "live.as_of", "live.stale", "live.no_data", "live.switch",
          "live.new",
-         "live.needs", "live.leads", "live.level", "col.rank", "col.province", "col.award", "illustrative")
+         "live.needs", "live.leads", "live.level", "col.rank", "col.province", "col.award", "illustrative",
+         "held.covered")
 
 _CSS = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -37,7 +38,7 @@ li.b1{border-left-color:#f2c200}li.b2{border-left-color:#7fd3f7}li.b3{border-lef
 text-align:right;font-variant-numeric:tabular-nums}.meta{grid-column:2/4;font-size:.82rem;color:#47505e;
 display:flex;flex-wrap:wrap;gap:4px 10px}.mk{padding:0 6px;border-radius:4px;border:1px solid currentColor}
 .pv{color:#8a5a00}.nv{color:#a0112a}.up{color:#0a6b2d;font-weight:700}.dn{color:#a0112a;font-weight:700}
-.gap{font-variant-numeric:tabular-nums}.or{flex-basis:100%;color:#5a2d82}
+.gap{font-variant-numeric:tabular-nums}li.cov{background:#e9ecf1;border-left-style:dashed}.or{flex-basis:100%;color:#5a2d82}
 #agenda{margin:0;padding:8px 14px;background:#e8eefb;font-weight:700}
 #agenda:empty{display:none}footer{font-size:.78rem;color:#47505e;padding:0 14px 16px}
 @media(min-width:700px){body{max-width:760px;margin:0 auto}}
@@ -65,6 +66,7 @@ function when(iso){try{return new Date(iso).toLocaleTimeString(lang==='vi'?'vi-V
 var BANDS=JSON.parse(document.body.dataset.awards||'[]');
 function cents(s){return Math.round(parseFloat(s)*100)}
 function margin(i){
+ if(doc.held_back)return null;  // a margin to an award line names a covered total
  var st=doc.standings,s=st[i],band=null,last=0;
  BANDS.forEach(function(b){last=Math.max(last,b[1]);if(s.award&&b[0]<=s.rank&&s.rank<=b[1])band=b});
  if(band&&i>=band[1])return [band[1],cents(s.agreed_total)-cents(st[band[1]-1].agreed_total)];
@@ -89,7 +91,10 @@ function render(){
  var awards=[],out=[];
  doc.standings.forEach(function(s){if(s.award&&awards.indexOf(s.award)<0)awards.push(s.award)});
  doc.standings.forEach(function(s,i){
-  var above=i>0?doc.standings[i-1]:null,gap='';
+  if(s.covered){  // held back while the ceremony covers it: the rank only, as on the projector
+   out.push('<li class="row cov" data-covered="'+s.rank+'"><span class="rk" title="'+esc(t('col.rank'))+'">'+
+    s.rank+'</span><span class="nm">'+esc(t('held.covered'))+'</span><span class="tt">—</span></li>');return}
+  var above=i>0&&!doc.standings[i-1].covered?doc.standings[i-1]:null,gap='';
   // equal shown totals on different places: no "=" nor "level"; the order reason says what parts them
   var hid=function(o){return o&&o.rank!==s.rank&&o.agreed_total===s.agreed_total};
   if(above&&!hid(above)){var d=(parseFloat(above.agreed_total)-parseFloat(s.agreed_total));
@@ -118,8 +123,9 @@ function render(){
 }
 function apply(next){
  if(doc&&next.version!==doc.version){
-  var before={};doc.standings.forEach(function(s){before[s.code]=s.rank});
-  moved={};next.standings.forEach(function(s){moved[s.code]=before[s.code]==null?'new':before[s.code]-s.rank});
+  var before={};doc.standings.forEach(function(s){if(!s.covered)before[s.code]=s.rank});
+  moved={};next.standings.forEach(function(s){if(!s.covered)moved[s.code]=before[s.code]==null?'new':before[s.code]-s.rank});
+  if(next.held_back||doc.held_back)moved={};  // a reveal step is not a move
  }
  doc=next;render();
 }

@@ -39,11 +39,12 @@ def projector_screen(evaluation: Evaluation, config: ClusterConfig, state: Cerem
     news = reveal_line(standings, state, lang, config.awards) if state.active else ""
     # the lines above and below the bars take height the rows give up (every place stays on screen)
     reserve = 2.6 * bool(line) + 3.2 * bool(news) + 2.4 * bool(posts) + 4.8 * state.active
-    parts = [f"<style>.rk {{ --reserve: {reserve:.1f}rem; }}</style>"]
+    parts = [f"<style>.rk {{ --reserve: {reserve:.1f}rem; }}</style>", '<div class="proj-head">']
     if line:
         parts.append(f'<p class="proj-agenda" data-testid="proj-agenda">▶ {escape(line)}</p>')
-    parts.append("".join(f'<span class="proj-status {cls}">{escape(text)}</span>'
-                         for cls, text in _badges(evaluation, config, state, lang, fetched_at, stale)))
+    parts.append('<div class="proj-badges">' + "".join(
+        f'<span class="proj-status {cls}">{escape(text)}</span>'
+        for cls, text in _badges(evaluation, config, state, lang, fetched_at, stale)) + "</div>")
     hidden: frozenset[str] = frozenset()
     latest: frozenset[str] = frozenset()
     if state.active:
@@ -52,11 +53,12 @@ def projector_screen(evaluation: Evaluation, config: ClusterConfig, state: Cerem
         hidden = covered(standings, state.revealed)
         latest = frozenset(s.code for s in last_revealed(standings, state.revealed))
         previous = None  # the ceremony: no "moved" flashes, only the step just revealed is outlined
-    labels = {a.name: award_label(a.name, lang, config.awards) for a in config.awards}
-    parts.append(ranking_html(standings, [a.name for a in config.awards], lang, previous, labels, hidden, latest))
     if posts:
         parts.append('<p class="proj-posts" data-testid="proj-posts">'
                      + " · ".join(escape(p) for p in posts) + "</p>")
+    parts.append("</div>")  # the header lines: in the hall they shrink and fold before the rows do
+    labels = {a.name: award_label(a.name, lang, config.awards) for a in config.awards}
+    parts.append(ranking_html(standings, [a.name for a in config.awards], lang, previous, labels, hidden, latest))
     return "".join(parts)
 
 

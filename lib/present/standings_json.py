@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
+from lib.core.ceremony import NO_CEREMONY, Ceremony, held_back
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import fingerprint
 from lib.core.history import Comparison
@@ -25,19 +26,20 @@ from lib.present.order_text import reason_text
 
 def standings_rows(evaluation: Evaluation, history: Comparison | None = None) -> list[dict]:
     """One object per province, in rank order, as in the CLI's JSON (``last_year`` too with ``[history]``)."""
-    return [
-        {
-            "code": s.code,
-            "name": s.province.name,
-            "self_total": two_decimals(s.self_total),
-            "agreed_total": two_decimals(s.agreed_total),
-            "provisional": s.provisional,
-            "rank": s.rank,
-            "needs_vote": s.needs_vote,
-            "award": s.award,
-        } | ({"last_year": json_field(history, s.code)} if history is not None else {})
-        for s in evaluation.standings
-    ]
+    return [_row(s, history) for s in evaluation.standings]
+
+
+def _row(s: Standing, history: Comparison | None = None) -> dict:
+    return {
+        "code": s.code,
+        "name": s.province.name,
+        "self_total": two_decimals(s.self_total),
+        "agreed_total": two_decimals(s.agreed_total),
+        "provisional": s.provisional,
+        "rank": s.rank,
+        "needs_vote": s.needs_vote,
+        "award": s.award,
+    } | ({"last_year": json_field(history, s.code)} if history is not None else {})
 
 
 def reason_rows(standing: Standing, names: dict[str, str]) -> list[dict]:
@@ -77,14 +79,21 @@ def as_document(evaluation: Evaluation) -> dict:
 def live_document(
     evaluation: Evaluation, *, cluster: str, year: int, version: int, fetched_at: dt.datetime, stale: bool,
     history: Comparison | None = None,
+    state: Ceremony = NO_CEREMONY,
 ) -> dict:
     """The document of ``/api/standings`` and of every ``/api/events`` message.
 
     Its standings rows are the command line's plus ``order_reasons`` (``reason_rows``): why a
     province is above or below one that shows the same total (empty for most).
+
+    While the ceremony ``state`` covers award places, the document holds back exactly what the
+    projector covers (``lib.core.ceremony.held_back``): a covered place is ``{"rank": 1, "covered":
+    true}`` and nothing more; ``held_back`` is true, and the ``fingerprint`` of the agreed values is
+    left out (it would change with a covered value, so the content id would too).
     """
     names = {p.code: p.name for p in evaluation.sheet.provinces}
-    return {
+    view = held_back(evaluation.standings, state)
+    document: dict = {
         "cluster": cluster,
         "year": year,
         "version": version,
@@ -95,10 +104,13 @@ def live_document(
         "freeze_broken_cells": [c for b in evaluation.freeze.breaks for c in b.cells] if evaluation.freeze.broken
         else [],
         "freeze_unverified": evaluation.freeze.key_mismatch,  # signed rows this server's key cannot check
-        "fingerprint": fingerprint(evaluation.sheet),
-        "standings": [{**row, "order_reasons": reason_rows(s, names)}
-                      for row, s in zip(standings_rows(evaluation, history), evaluation.standings, strict=True)],
     }
+    if not view.holding:
+        document["fingerprint"] = fingerprint(evaluation.sheet)
+    document["held_back"] = view.holding
+    document["standings"] = ([{"rank": rank, "covered": True} for rank in view.covered]
+                             + [{**_row(s, history), "order_reasons": reason_rows(s, names)} for s in view.standings])
+    return document
 
 
 def encode(document: dict) -> bytes:

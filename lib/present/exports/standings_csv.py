@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 
+from lib.core.ceremony import NO_CEREMONY, Ceremony, held_back
 from lib.core.evaluation import Evaluation
 from lib.present.formatting import two_decimals
 from lib.present.order_text import reasons_text
@@ -37,6 +38,7 @@ from lib.present.order_text import reasons_text
 HEADER = ("Hạng", "Mã", "Tỉnh", "Tự chấm", "Thống nhất", "Tạm tính", "Cần biểu quyết", "Đề nghị khen thưởng",
           "Phân định bởi", "Lý do thứ tự khi bằng điểm hiển thị")
 YES, NO = "có", "không"
+COVERED = "chưa công bố"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -49,13 +51,21 @@ def safe_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def standings_csv(evaluation: Evaluation) -> bytes:
-    """The standings as UTF-8-with-BOM CSV bytes (see the module docstring for the format)."""
+def standings_csv(evaluation: Evaluation, state: Ceremony = NO_CEREMONY) -> bytes:
+    """The standings as UTF-8-with-BOM CSV bytes (see the module docstring for the format).
+
+    While the ceremony ``state`` covers award places, the file holds back what the projector
+    covers (``lib.core.ceremony.held_back``): a covered place is its rank and ``chưa công bố``,
+    every other column empty; the first row below has no reason naming a covered province.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     province_names = {p.code: p.name for p in evaluation.sheet.provinces}
-    for s in evaluation.standings:
+    view = held_back(evaluation.standings, state)
+    for rank in view.covered:
+        writer.writerow([rank, "", COVERED, "", "", "", "", "", "", ""])
+    for s in view.standings:
         writer.writerow([
             s.rank,
             s.code,
