@@ -260,7 +260,11 @@ def test_the_minutes_use_the_administrative_layout(demo):
     assert (normal.name, normal.size) == ("Times New Roman", Pt(14))
     sizes = {run.font.size for table in document.tables for row in table.rows for cell in row.cells
              for p in cell.paragraphs for run in p.runs}
-    assert sizes <= {Pt(13), Pt(14)}
+    assert sizes <= {Pt(12), Pt(13), Pt(14)}  # 12 pt only for the national title (Decree 30: 12–13 pt)
+    heading = document.tables[0].cell(0, 1).paragraphs[0]
+    assert heading.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and heading.runs[0].font.size == Pt(12)
+    widths = [round(column.width.mm) for column in document.tables[0].columns]
+    assert sum(widths) == 165 and widths[1] >= 100  # fixed columns: the national title fits on one line
 
 
 def test_without_a_meeting_date_the_minutes_are_dated_today(demo):
