@@ -84,3 +84,8 @@ def live_url(config: ClusterConfig) -> str:
         parts = urlsplit(st.context.url or "")
         base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     return f"{base}/live"
+
+
+def rank_column(lang: str) -> dict[str, object]:
+    """The rank column of a standings table wide enough for "Đồng hạng 10" (it read "Đồng h" on a phone)."""
+    return {t("col.rank", lang): st.column_config.TextColumn(width=100)}
