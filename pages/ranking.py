@@ -6,7 +6,7 @@ from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.shared_figures import ranking_chart, ranking_table
 from web.turns import turn
-from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
+from web.widgets import cluster_heading, freshness, language, problem_summary, rank_column, ranking_notices
 
 lang = language()
 config = config_or_stop(lang)
@@ -26,7 +26,7 @@ def ranking_part() -> None:
     freshness(snap, lang)
     ranking_notices(evaluation, lang)
     st.plotly_chart(ranking_chart(snap, lang), key="ranking-chart", config={"displayModeBar": False})
-    st.dataframe(ranking_table(snap, lang), hide_index=True)
+    st.dataframe(ranking_table(snap, lang), hide_index=True, column_config=rank_column(lang))
     problem_summary(evaluation, lang)
 
 
