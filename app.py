@@ -12,6 +12,12 @@ from lib.present.catalogue import t
 from web.widgets import language, language_switch
 from web.writes import start_drainer
 
+
+def _to_ranking() -> None:
+    """``/xep-hang``: the ranking's old address, kept working."""
+    st.switch_page("pages/ranking.py")
+
+
 st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:", layout="wide")
 
 start_drainer()  # the outbox's drainer starts with the server's resources, not on the first save
@@ -23,9 +29,12 @@ if view in ("projector", "delegate", "print"):  # a read-only screen: no menu, n
     st.stop()
 with st.sidebar:
     language_switch()
+
 pages = [
-    st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:",
-            url_path="xep-hang", default=True),
+    st.Page("pages/ranking.py", title=t("page.ranking", lang), icon=":material/leaderboard:", default=True),
+    # The default page is served at "/" whatever its url_path, so "/xep-hang" would be
+    # "Page not found": a hidden page of that name sends the visitor on to the ranking.
+    st.Page(_to_ranking, title=t("page.ranking", lang), url_path="xep-hang", visibility="hidden"),
     st.Page("pages/scores.py", title=t("page.scores", lang), icon=":material/table_chart:", url_path="bang-diem"),
     st.Page("pages/tracker.py", title=t("page.tracker", lang), icon=":material/fact_check:", url_path="tien-do"),
     st.Page("pages/votes.py", title=t("page.votes", lang), icon=":material/how_to_vote:", url_path="binh-xet"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.runtime.pages_manager import PagesManager
 
 from web import live, signin
 from web.overflow import Overflow
@@ -28,6 +29,12 @@ async def _lifespan(_app: object) -> AsyncIterator[None]:
     finally:
         live.stop()
 
+
+# The app registers its pages with st.navigation, but its screens live in a folder named pages/: a fresh
+# server would take that folder for the old pages-folder navigation, and run every session's first script
+# run through it, so a deep link (/bang-diem) was "not found" before app.py's own navigation found it
+# (streamlit#9992, #8860). Saying so before any session starts leaves only app.py's navigation.
+PagesManager.uses_pages_directory = False
 
 app = st.App(Path(__file__).resolve().parent / "app.py", routes=[*live.ROUTES, *signin.ROUTES], lifespan=_lifespan,
              middleware=[Middleware(Overflow)])

@@ -1,10 +1,11 @@
-"""Đại biểu: the standings on a delegate's phone or laptop; tap a province for its breakdown."""
+"""Đại biểu: the standings on a delegate's phone or laptop; one tap on a bar opens its province's breakdown."""
 
 import streamlit as st
 
+from lib.core.evaluation import Evaluation
 from lib.present.catalogue import t
 from lib.present.ceremony import agenda_line, nomination_lines
-from lib.present.charts import group_breakdown_figure, province_colour, waterfall_figure
+from lib.present.charts import PHONE, group_breakdown_figure, province_colour, waterfall_figure
 from lib.present.formatting import escape_markdown
 from lib.present.tables import province_criteria
 from web import ceremony, state
@@ -14,8 +15,9 @@ from web.last_year import last_year_section
 from web.projector_style import hide_chrome
 from web.reveal import held_chart, held_table, notice, view_of
 from web.shared_figures import margins_table, ranking_chart
+from web.touch import tap_selects
 from web.turns import turn
-from web.widgets import cluster_heading, freshness, language, language_switch, live_url, ranking_notices
+from web.widgets import cluster_heading, freshness, language, language_switch, live_url, rank_column, ranking_notices
 
 HELD_SHOWN = "delegate_held_shown"  # the covered ranks the whole page was last drawn with
 hide_chrome()
@@ -47,22 +49,25 @@ def standings_part() -> None:
     public = view.holding and not everything
     if st.session_state.get(HELD_SHOWN, ()) != (view.covered if public else ()):
         st.rerun(scope="app")  # the breakdown below must follow the step (a covered province's groups give its total)
-    event = st.plotly_chart(held_chart(snap, view, lang, "phone") if public else ranking_chart(snap, lang, "phone"),
-                            key="delegate-chart", on_select="rerun", selection_mode="points",
-                            config={"displayModeBar": False})
+    taps = st.session_state.get(state.DELEGATE_TAPS, 0)
+    with st.container(key="delegate-chart"):  # the tap script and the tests find the chart by this key
+        figure = held_chart(snap, view, lang, "phone") if public else ranking_chart(snap, lang, "phone")
+        event = st.plotly_chart(figure, key=f"delegate-chart-{taps}", on_select="rerun", selection_mode="points",
+                                config={"displayModeBar": False})
     table = held_table(snap, view, lang) if public else margins_table(snap, lang)
     st.dataframe(table[[t(key, lang) for key in ("col.rank", "col.province", "col.agreed", "col.margin",
-                                                  "order.col")]], hide_index=True)
+                                                  "order.col")]], hide_index=True, column_config=rank_column(lang))
     if not public:  # last year's rank change beside a covered place would give the place away
         last_year_section(snap.value, config, lang)  # [history]: last year's rank and the change
     points = event.selection.points if event and event.selection else []
     listed = view.standings if public else snap.value.standings
-    tapped = listed[int(points[0]["y"])].code if points else None
-    # The breakdown below lives outside this fragment: a new tap must rerun the whole page, and the
-    # choice is kept in the session so the next refresh (and the select box) follows it.
-    if tapped is not None and tapped != st.session_state.get(state.DELEGATE_TAPPED):
-        st.session_state[state.DELEGATE_TAPPED] = tapped
-        st.session_state[state.DELEGATE_PROVINCE] = tapped
+    if points:
+        # The breakdown lives outside this fragment: a tap reruns the whole page, which opens it over the
+        # list. The chart comes back under a new key, without a selection, so the next tap (even on the
+        # same bar) is a new selection; the choice is kept for the select box under the list.
+        st.session_state[state.DELEGATE_PROVINCE] = listed[int(points[0]["y"])].code
+        st.session_state[state.DELEGATE_TAPS] = taps + 1
+        st.session_state[state.DELEGATE_OPEN] = True
         st.rerun(scope="app")
 
 
@@ -72,6 +77,19 @@ st.session_state[HELD_SHOWN] = () if _everything else _view.covered
 live_standings()
 
 
+def province_breakdown(evaluation: Evaluation, code: str, where: str) -> None:
+    """One province's group chart, adjustments and criteria."""
+    standing = evaluation.standing(code)
+    colour = province_colour(code, [p.code for p in config.provinces])
+    st.plotly_chart(group_breakdown_figure(standing, lang, PHONE, colour=colour), key=f"delegate-groups-{where}",
+                    config={"displayModeBar": False, "staticPlot": True})
+    st.subheader(t("delegate.waterfall", lang))
+    st.plotly_chart(waterfall_figure(standing, lang, PHONE), key=f"delegate-waterfall-{where}",
+                    config={"displayModeBar": False, "staticPlot": True})
+    with st.expander(t("delegate.criteria", lang)):
+        st.dataframe(province_criteria(evaluation, code, lang), hide_index=True)
+
+
 def breakdown() -> None:
     snap = snapshot_or_stop(lang)
     evaluation = snap.value
@@ -79,19 +97,17 @@ def breakdown() -> None:
     names = {s.code: s.province.name for s in (evaluation.standings if everything else view.standings)}
     if st.session_state.get(state.DELEGATE_PROVINCE) not in names:
         st.session_state.pop(state.DELEGATE_PROVINCE, None)  # a covered province: not even its groups
+    if st.session_state.pop(state.DELEGATE_OPEN, False) and st.session_state.get(state.DELEGATE_PROVINCE) in names:
+        # a tap: the breakdown opens over the list, where the eye is, not below it off-screen
+        code = st.session_state[state.DELEGATE_PROVINCE]
+        opened = st.dialog(t("delegate.groups", lang, name=names[code]), width="large")(province_breakdown)
+        opened(evaluation, code, "dialog")
     code = st.selectbox(t("delegate.pick", lang), list(names), format_func=names.__getitem__,
-                        key=state.DELEGATE_PROVINCE)
-    standing = evaluation.standing(code)
-    colour = province_colour(code, [p.code for p in config.provinces])
-    st.subheader(t("delegate.groups", lang, name=standing.province.name))
-    st.plotly_chart(group_breakdown_figure(standing, lang, colour=colour), key="delegate-groups",
-                    config={"displayModeBar": False, "staticPlot": True})
-    st.subheader(t("delegate.waterfall", lang))
-    st.plotly_chart(waterfall_figure(standing, lang), key="delegate-waterfall",
-                    config={"displayModeBar": False, "staticPlot": True})
-    with st.expander(t("delegate.criteria", lang)):
-        st.dataframe(province_criteria(evaluation, code, lang), hide_index=True)
+                        key=state.DELEGATE_PROVINCE, placeholder=t("widget.choose", lang))
+    st.subheader(t("delegate.groups", lang, name=names[code]))
+    province_breakdown(evaluation, code, "page")
 
 
+tap_selects("delegate-chart")
 with turn():  # a whole-page run (a visitor arriving, a tap) takes its turn too
     breakdown()

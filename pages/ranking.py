@@ -8,7 +8,7 @@ from web.last_year import last_year_section
 from web.reveal import held_chart, held_table, notice, view_of
 from web.shared_figures import ranking_chart, ranking_table
 from web.turns import turn
-from web.widgets import cluster_heading, freshness, language, problem_summary, ranking_notices
+from web.widgets import cluster_heading, freshness, language, problem_summary, rank_column, ranking_notices
 
 lang = language()
 config = config_or_stop(lang)
@@ -32,7 +32,8 @@ def ranking_part() -> None:
     public = view.holding and not everything
     st.plotly_chart(held_chart(snap, view, lang) if public else ranking_chart(snap, lang), key="ranking-chart",
                     config={"displayModeBar": False})
-    st.dataframe(held_table(snap, view, lang) if public else ranking_table(snap, lang), hide_index=True)
+    st.dataframe(held_table(snap, view, lang) if public else ranking_table(snap, lang), hide_index=True,
+                 column_config=rank_column(lang))
     if not public:  # last year's rank change beside a covered place would give the place away
         last_year_section(evaluation, config, lang)  # [history]: last year's rank and the change
     problem_summary(evaluation, lang)

@@ -39,7 +39,7 @@ st.download_button(t("forms.download_all", lang), archive, file_name=f"bieu-mau-
 names = {p.code: p.name for p in config.provinces}
 files = dict(zip([p.code for p in config.provinces], forms, strict=True))
 chosen = st.selectbox(t("forms.download_one", lang), list(files), format_func=lambda c: f"{c} – {names[c]}",
-                      key="forms-province")
+                      key="forms-province", placeholder=t("widget.choose", lang))
 st.download_button(t("forms.download", lang, name=names[chosen]), files[chosen][1], file_name=files[chosen][0],
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="forms-one")
 

@@ -79,7 +79,8 @@ if me is not None:
     with st.expander(t("nomination.proposal", lang), expanded=not nominations):
         with st.form("nomination-proposal"):
             picks = {post: st.selectbox(t(f"nomination.post.{post}", lang), codes, format_func=names.__getitem__,
-                                        key=f"propose-{post}", index=None)
+                                        key=f"propose-{post}", index=None,
+                                        placeholder=t("widget.choose", lang))
                      for post in (LEADER, DEPUTY)}
             proposed = st.form_submit_button(t("nomination.propose", lang))
         if proposed:
@@ -94,7 +95,7 @@ if me is not None:
         proposal = outcome(nominations, post, config.vote_majority).proposed
         candidates = st.multiselect(t("nomination.candidates", lang, post=label), codes,
                                     default=[proposal] if proposal else [], format_func=names.__getitem__,
-                                    key=f"candidates-{post}")
+                                    key=f"candidates-{post}", placeholder=t("widget.choose_many", lang))
         if not candidates:
             continue
         with st.form(f"nomination-{post}"):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from lib.core.config import Award
 from lib.core.margins import Gap, margins
 from lib.core.scoring import Rules, rank
+from lib.present.status import margin_text
 from tests.sheets import PROVINCES, criterion, sheet
 
 FLAG, MERIT = Award("Cờ", 1, 1), Award("Bằng khen", 2, 4)
@@ -49,8 +50,11 @@ def test_a_tie_on_the_award_line_is_level_both_ways():
     m = by_code(standings)
     fourth, fifth = standings[3], standings[4]
     assert fourth.needs_vote and fifth.needs_vote
-    assert m[fourth.code].leads == Gap(5, D(0)), "level with the province in 5th place"
+    assert fourth.rank == fifth.rank == 4
+    # both are 4th: each is level with place 4 (it said "level with place 5", a place nobody holds)
+    assert m[fourth.code].leads == Gap(4, D(0)), "level with the other 4th, in the 5th row"
     assert m[fifth.code].leads == Gap(4, D(0)), "and that one level with the 4th: neither is ahead"
+    assert margin_text(m[fourth.code], True) == margin_text(m[fifth.code], True) == "bằng điểm hạng 4"
 
 
 def test_fewer_provinces_than_award_places_have_no_line_below():

@@ -14,7 +14,7 @@ import streamlit as st
 from lib.core.config import config_path
 from lib.core.evaluation import Evaluation
 from lib.edge.reader import Snapshot
-from lib.present.catalogue import t
+from lib.present.catalogue import award_label, t
 from lib.present.charts import PHONE, SCREEN, ranking_figure
 from lib.present.tables import standings_table
 from web.data import cluster_config
@@ -26,8 +26,9 @@ THEMES = {"screen": SCREEN, "phone": PHONE}
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _ranking(config: str, version: int, lang: str, theme: str, _snap: Snapshot[Evaluation]) -> go.Figure:
     previous = _snap.previous.standings if _snap.previous is not None else None
-    awards = [a.name for a in cluster_config().awards]
-    return ranking_figure(_snap.value.standings, awards, lang, THEMES[theme], previous)
+    awards = cluster_config().awards
+    labels = {a.name: award_label(a.name, lang, awards) for a in awards}
+    return ranking_figure(_snap.value.standings, [a.name for a in awards], lang, THEMES[theme], previous, labels)
 
 
 def ranking_chart(snap: Snapshot[Evaluation], lang: str, theme: str = "screen") -> go.Figure:

@@ -15,8 +15,11 @@ REVIEW_PROVINCE = "review-province"
 DELEGATE_PROVINCE = "delegate-province"
 """The province whose breakdown the delegates' view shows."""
 
-DELEGATE_TAPPED = "delegate-tapped"
-"""The bar last tapped on the delegates' chart (a new tap moves ``DELEGATE_PROVINCE``)."""
+DELEGATE_TAPS = "delegate-taps"
+"""How many bars were tapped on the delegates' chart: the chart's key, so each tap is a fresh selection."""
+
+DELEGATE_OPEN = "delegate-open"
+"""Set by a tap: the next whole-page run opens ``DELEGATE_PROVINCE``'s breakdown over the list."""
 
 FIX_CRITERION, FIX_TAB, FIX_VALUE, FIX_REASON = "fix-criterion", "fix-tab", "fix-value", "fix-reason"
 """The review page's correction of a target or result: criterion, tab, new value, reason (cleared once saved)."""

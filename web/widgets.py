@@ -12,16 +12,70 @@ from lib.present.formatting import clock, when_text
 from lib.present.status import frozen_text, ranking_status
 from web import state
 
+LANGUAGES = ("vi", "en")
+_COOKIE = "lang"
+
+# The choice outlives the session: written to the address (?lang=en, kept by a reload and a shared link) and
+# to a cookie (kept when the menu opens another page, whose address has no ?lang), and to /live's own key.
+_REMEMBER = """<script>(function(){var l=%(lang)s;
+document.cookie='lang='+l+'; path=/; max-age=31536000; SameSite=Lax';
+try{localStorage.setItem('lang',l)}catch(e){}})();</script>"""
+
+
+def _remembered() -> str:
+    """The language the address or the browser's cookie asks for, else Vietnamese."""
+    for asked in (st.query_params.get("lang"), st.context.cookies.get(_COOKIE)):
+        if asked in LANGUAGES:
+            return asked
+    return "vi"
+
 
 def language() -> str:
-    """The UI language chosen in this session (Vietnamese by default)."""
+    """The UI language of this session: the switch's choice, else the address's or the cookie's, else Vietnamese."""
+    if state.LANG not in st.session_state:
+        st.session_state[state.LANG] = _remembered()
     return st.session_state.get(state.LANG) or "vi"
 
 
+def _keep_language() -> None:
+    chosen = st.session_state.get(state.LANG)
+    if chosen not in LANGUAGES:  # a second click on the chosen segment clears it: keep the one remembered
+        chosen = st.session_state[state.LANG] = _remembered()
+    st.query_params["lang"] = chosen
+
+
 def language_switch() -> None:
-    """Tiếng Việt / English for this session's UI text."""
-    st.segmented_control("Ngôn ngữ / Language", ["vi", "en"], key=state.LANG, default="vi",
+    """Tiếng Việt / English for this session's UI text, remembered across reloads, links and pages."""
+    lang = language()
+    st.segmented_control("Ngôn ngữ / Language", list(LANGUAGES), key=state.LANG, on_change=_keep_language,
                          format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__, label_visibility="collapsed")
+    if st.query_params.get("lang") not in (None, lang):
+        st.query_params["lang"] = lang
+    st.html(_REMEMBER % {"lang": f"'{lang}'"}, unsafe_allow_javascript=True)
+    streamlit_texts(lang)
+
+
+# Streamlit has no locale: its file uploader's words are replaced by CSS (the English ones hidden, the
+# catalogue's shown in their place), the select boxes get ``placeholder=`` where they are made.
+_UPLOADER = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span:first-child,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small,
+[data-testid="stFileUploaderDropzoneInstructions"] span[data-testid="stFileUploaderDropzoneInstructionsText"],
+[data-testid="stFileUploaderDropzoneInstructions"] small {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span:first-child::after {
+  content: "%(drop)s"; font-size: 1rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] small::after {content: "%(limit)s"; font-size: .875rem;}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {font-size: 0 !important;}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
+  content: "%(browse)s"; font-size: .875rem;}
+</style>"""
+
+
+def streamlit_texts(lang: str) -> None:
+    """Streamlit's own words (the file uploader's) in ``lang``."""
+    limit = st.get_option("server.maxUploadSize")
+    st.html(_UPLOADER % {"drop": t("upload.drop", lang), "limit": t("upload.limit", lang, size=limit),
+                         "browse": t("upload.browse", lang)})
 
 
 def cluster_heading(config: ClusterConfig, lang: str) -> None:
@@ -84,3 +138,8 @@ def live_url(config: ClusterConfig) -> str:
         parts = urlsplit(st.context.url or "")
         base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     return f"{base}/live"
+
+
+def rank_column(lang: str) -> dict[str, object]:
+    """The rank column of a standings table wide enough for "Đồng hạng 10" (it read "Đồng h" on a phone)."""
+    return {t("col.rank", lang): st.column_config.TextColumn(width=100)}

@@ -19,7 +19,7 @@ from lib.core.model import Standing
 
 @dataclass(frozen=True)
 class Gap:
-    """A distance in points to the province in ``place`` (1-based)."""
+    """A distance in points to the province in a place, named by its rank (tied provinces share one)."""
 
     place: int
     points: Decimal
@@ -41,6 +41,9 @@ def _band(awards: Sequence[Award], place: int) -> Award | None:
 def margins(standings: Sequence[Standing], awards: Sequence[Award]) -> tuple[Margin, ...]:
     """The margin of every standing, in the order given (best first, as ``rank`` returns them)."""
     totals = [s.agreed_total for s in standings]
+    # A place is named by the rank of the province in it: two tied 4th are both "level with place 4",
+    # never one "level with place 5", a place nobody holds.
+    ranks = [s.rank for s in standings]
     last_award = max((a.to_rank for a in awards), default=0)
     found = []
     for index, standing in enumerate(standings):
@@ -53,10 +56,10 @@ def margins(standings: Sequence[Standing], awards: Sequence[Award]) -> tuple[Mar
             target = band.from_rank - 1
             below = band.to_rank  # 0-based index of the first place below the band
             if index >= below:  # placed past the band's end by a tie that straddles the line
-                leads = Gap(band.to_rank, standing.agreed_total - totals[band.to_rank - 1])
+                leads = Gap(ranks[band.to_rank - 1], standing.agreed_total - totals[band.to_rank - 1])
             elif below < len(totals):
-                leads = Gap(below + 1, standing.agreed_total - totals[below])
+                leads = Gap(ranks[below], standing.agreed_total - totals[below])
         if target >= 1:
-            needs = Gap(target, max(totals[target - 1] - standing.agreed_total, Decimal(0)))
+            needs = Gap(ranks[target - 1], max(totals[target - 1] - standing.agreed_total, Decimal(0)))
         found.append(Margin(standing.code, needs, leads))
     return tuple(found)

@@ -303,7 +303,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "delegate.criteria": {"vi": "Các tiêu chí", "en": "Criteria"},
     "page.tracker": {"vi": "Tiến độ nộp", "en": "Submissions"},
     "page.votes": {"vi": "Bình xét", "en": "Votes"},
-    "page.results": {"vi": "Kết quả", "en": "Evaluation"},
+    "page.results": {"vi": "Kết quả", "en": "Results"},
     "results.xlsx": {"vi": "Bảng tổng hợp (Excel)", "en": "Summary table (Excel)"},
     "results.docx": {"vi": "Dự thảo biên bản (Word)", "en": "Minutes draft (Word)"},
     "results.csv": {"vi": "Bảng xếp hạng (CSV)", "en": "Standings (CSV)"},
@@ -527,6 +527,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "held.downloads": {"vi": "Tệp kết quả có sau khi công bố xong (đang công bố hạng có giải).",
                        "en": "The result files are available once the reveal is over (award places are "
                              "being revealed)."},
+    # Streamlit's own widget texts, in the screen's language (issue 21, point 7: phone helper)
+    "widget.choose": {"vi": "Chọn…", "en": "Choose an option"},
+    "widget.choose_many": {"vi": "Chọn một hoặc nhiều…", "en": "Choose options"},
+    "upload.drop": {"vi": "Kéo và thả tệp vào đây", "en": "Drag and drop file here"},
+    "upload.browse": {"vi": "Chọn tệp", "en": "Browse files"},
+    "upload.limit": {"vi": "Tối đa {size} MB mỗi tệp", "en": "Limit {size} MB per file"},
+    "upload.button": {"vi": "Tải lên", "en": "Upload"},
 }
 
 
@@ -909,16 +916,16 @@ def _format(template: str, values: Mapping[str, object]) -> str:
 
 
 def award_label(name: str | None, lang: str = "vi", awards: Sequence[Award] = ()) -> str:
-    """An award's name for the screen: Vietnamese, and on English screens its English form beside it.
+    """An award's name for the screen: Vietnamese, and on English screens its English name when it has one.
 
     >>> flag = Award("Cờ thi đua của Chính phủ", 1, 1, "Government Emulation Flag")
     >>> award_label(flag.name, "en", [flag]), award_label(flag.name, "vi", [flag]), award_label(None, "en")
-    ('Cờ thi đua của Chính phủ (Government Emulation Flag)', 'Cờ thi đua của Chính phủ', '')
+    ('Government Emulation Flag', 'Cờ thi đua của Chính phủ', '')
     """
     if not name:
         return ""
     english = next((a.name_en for a in awards if a.name == name and a.name_en), "")
-    return f"{name} ({english})" if lang == "en" and english else name
+    return english if lang == "en" and english else name
 
 
 def describe(problem: Problem, lang: str = "vi") -> str:

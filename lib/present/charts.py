@@ -9,7 +9,7 @@ laptop or a phone (the projector uses ``lib.present.projector_html``); each prov
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from lib.core.model import Standing
 from lib.present.catalogue import t
-from lib.present.formatting import vn_number
+from lib.present.formatting import MINUS, number
 from lib.present.order_text import reasons_text
 from lib.present.palette import AWARD_COLOURS, NO_AWARD_COLOUR, text_colour
 
@@ -63,8 +63,13 @@ def ranking_figure(
     lang: str = "vi",
     theme: Theme = SCREEN,
     previous: Sequence[Standing] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """The ranking as horizontal bars, best at the top, totals and gaps written on the bars."""
+    """The ranking as horizontal bars, best at the top, totals and gaps written on the bars.
+
+    ``labels`` names each award in the legend in ``lang`` (the Vietnamese name when missing). A text
+    too long for its bar is written beside it (a short bar on a phone clipped "80,00" to "30,00").
+    """
     colours = award_colours(awards)
     before = {s.code: s for s in previous or ()}
     fig = go.Figure()
@@ -78,9 +83,13 @@ def ranking_figure(
             y=rows,
             x=[float(standings[i].agreed_total) for i in rows],
             text=[bar_text(standings, i, lang) for i in rows],
-            textposition="inside",
+            textposition="auto",
             insidetextanchor="end",
-            textfont={"color": text_colour(colours[award]), "size": theme.font_size},
+            constraintext="none",
+            textfont={"size": theme.font_size},
+            insidetextfont={"color": text_colour(colours[award]), "size": theme.font_size},
+            outsidetextfont={"color": theme.text, "size": theme.font_size},
+            cliponaxis=False,
             marker={
                 "color": colours[award],
                 "line": {"color": [theme.highlight if m else colours[award] for m in moved],
@@ -88,8 +97,8 @@ def ranking_figure(
                 "pattern": {"shape": ["/" if standings[i].provisional else "" for i in rows],
                             "fgcolor": "rgba(128,128,128,0.55)", "fillmode": "overlay"},
             },
-            name=award or t("chart.no_award", lang),
-            customdata=[[standings[i].province.name, vn_number(standings[i].agreed_total)] for i in rows],
+            name=(labels or {}).get(award, award) if award else t("chart.no_award", lang),
+            customdata=[[standings[i].province.name, number(standings[i].agreed_total, lang)] for i in rows],
             hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
         ))
         fig.add_hrect(y0=min(rows) - 0.5, y1=max(rows) + 0.5, fillcolor=colours[award],
@@ -110,10 +119,15 @@ def ranking_figure(
         yaxis={"tickmode": "array", "tickvals": list(range(len(standings))),
                "ticktext": [bar_label(s, before.get(s.code)) for s in standings],
                "autorange": "reversed", "automargin": True},
-        separators=",.",
+        separators=_separators(lang),
         uirevision="ranking",
     )
     return fig
+
+
+def _separators(lang: str) -> str:
+    """Plotly's axis separators (decimal, thousands) in ``lang``'s format, like ``number``."""
+    return ".," if lang == "en" else ",."
 
 
 def _changed(standing: Standing, before: dict[str, Standing]) -> bool:
@@ -137,11 +151,11 @@ def bar_text(standings: Sequence[Standing], index: int, lang: str) -> str:
     ``91,25 · kém 0,0001 (ThongNhat!D4)`` or ``91,25 · ⚖ nhóm I: 30,25 > 30,00``.
     """
     standing = standings[index]
-    text = vn_number(standing.agreed_total)
+    text = number(standing.agreed_total, lang)
     if index > 0:
         gap = standings[index - 1].agreed_total - standing.agreed_total
-        if vn_number(gap) != vn_number(0):  # a gap below 0,01 is the order reason's to say, exactly
-            text += f" (−{vn_number(gap)})"
+        if number(gap, lang) != number(0, lang):  # a gap below 0,01 is the order reason's to say, exactly
+            text += f" ({MINUS}{number(gap, lang)})"
     if standing.order_reasons:
         text += " · " + reasons_text(standing, lang=lang, short=True)
     if standing.provisional:
@@ -162,13 +176,16 @@ def group_breakdown_figure(standing: Standing, lang: str = "vi", theme: Theme = 
     ):
         fig.add_trace(go.Bar(
             orientation="h", y=groups, x=[float(values[g]) for g in groups], name=name, marker_color=bar_colour,
-            text=[vn_number(values[g]) for g in groups], textposition="outside",
+            text=[number(values[g], lang) for g in groups], textposition="outside", cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
         ))
+    # Room on the right for the longest value written beside its bar (labels were cut at the right edge).
+    top = max([float(v) for v in [*standing.group_self.values(), *standing.group_agreed.values()]] or [1.0])
     fig.update_layout(
         barmode="group", height=max(260, 60 * len(groups) + 80), font={"size": theme.font_size, "color": theme.text},
-        margin={"l": 10, "r": 40, "t": 10, "b": 30}, plot_bgcolor=theme.background, paper_bgcolor=theme.background,
-        separators=",.", yaxis={"autorange": "reversed", "automargin": True}, xaxis={"gridcolor": theme.grid},
+        margin={"l": 10, "r": 10, "t": 10, "b": 30}, plot_bgcolor=theme.background, paper_bgcolor=theme.background,
+        separators=_separators(lang), yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"gridcolor": theme.grid, "range": [0, max(top, 1.0) * 1.3]},
         legend={"orientation": "h", "y": -0.12},
     )
     return fig
@@ -186,8 +203,8 @@ def waterfall_figure(standing: Standing, lang: str = "vi", theme: Theme = SCREEN
     x = [t("col.self", lang), *groups, t("col.agreed", lang)]
     y = [float(standing.self_total), *steps, float(standing.agreed_total)]
     measure = ["absolute", *["relative"] * len(groups), "total"]
-    texts = [vn_number(standing.self_total), *[("+" if v > 0 else "−") + vn_number(abs(v)) for v in steps],
-             vn_number(standing.agreed_total)]
+    steps_text = [("+" if d > 0 else MINUS) + number(abs(d), lang) for d in differences]
+    texts = [number(standing.self_total, lang), *steps_text, number(standing.agreed_total, lang)]
     fig = go.Figure(go.Waterfall(
         x=x, y=y, measure=measure, text=texts, textposition="outside",
         increasing={"marker": {"color": "#2a9d8f"}}, decreasing={"marker": {"color": "#c8102e"}},
@@ -199,6 +216,6 @@ def waterfall_figure(standing: Standing, lang: str = "vi", theme: Theme = SCREEN
         margin={"l": 10, "r": 10, "t": 20, "b": 40}, plot_bgcolor=theme.background, paper_bgcolor=theme.background,
         yaxis={"range": [max(0.0, low - 5), max(float(standing.self_total), float(standing.agreed_total)) + 3],
                "gridcolor": theme.grid},
-        separators=",.",
+        separators=_separators(lang),
     )
     return fig

@@ -56,7 +56,10 @@ var lang=new URLSearchParams(location.search).get('lang')||localStorage.getItem(
 if(!L[lang])lang='vi';
 var moved={},down=false,es=null,retry=1000;
 function t(k){return L[lang][k]||k}
-function num(s){return lang==='vi'?String(s).replace('.',','):String(s)}
+// numbers as lib.present.formatting.number writes them: vi 1.234,50, en 1,234.50, "−" for minus
+function num(s){var v=String(s),neg=v.charAt(0)==='-'||v.charAt(0)==='\u2212';if(neg)v=v.slice(1);
+ var p=v.split('.'),th=lang==='vi'?'.':',',dp=lang==='vi'?',':'.';
+ var w=p[0].replace(/\\B(?=(\\d{3})+(?!\\d))/g,th);return (neg?'\u2212':'')+w+(p.length>1?dp+p[1]:'')}
 var ESC={'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'};
 function esc(s){return String(s==null?'':s).replace(/[&<>"]/g,function(c){return ESC[c]})}
 var VN={timeZone:'Asia/Ho_Chi_Minh'};  // times are read in Vietnam, wherever the phone is set
@@ -65,14 +68,16 @@ function when(iso){try{return new Date(iso).toLocaleTimeString(lang==='vi'?'vi-V
 // below its band, anyone else's distance to the place just better than its band.
 var BANDS=JSON.parse(document.body.dataset.awards||'[]');
 function cents(s){return Math.round(parseFloat(s)*100)}
+// A place is named by its province's rank (two tied 4th are both level with place 4): [rank, cents, row].
 function margin(i){
  if(doc.held_back)return null;  // a margin to an award line names a covered total
  var st=doc.standings,s=st[i],band=null,last=0;
  BANDS.forEach(function(b){last=Math.max(last,b[1]);if(s.award&&b[0]<=s.rank&&s.rank<=b[1])band=b});
- if(band&&i>=band[1])return [band[1],cents(s.agreed_total)-cents(st[band[1]-1].agreed_total)];
- if(band)return band[1]<st.length?[band[1]+1,cents(s.agreed_total)-cents(st[band[1]].agreed_total)]:null;
+ var at=function(j,c){return [st[j].rank,c,j]};
+ if(band&&i>=band[1])return at(band[1]-1,cents(s.agreed_total)-cents(st[band[1]-1].agreed_total));
+ if(band)return band[1]<st.length?at(band[1],cents(s.agreed_total)-cents(st[band[1]].agreed_total)):null;
  var to=Math.min(last,i);
- return to>=1?[to,Math.max(0,cents(st[to-1].agreed_total)-cents(s.agreed_total))]:null}
+ return to>=1?at(to-1,Math.max(0,cents(st[to-1].agreed_total)-cents(s.agreed_total))):null}
 function render(){
  document.documentElement.lang=lang;document.title=t('live.title');
  document.getElementById('sw').textContent=t('live.switch');
@@ -108,7 +113,7 @@ function render(){
   if(gap)meta.push('<span class="gap">'+esc(t('live.gap'))+': '+gap+'</span>');
   if(s.award)meta.push('<span class="aw">'+esc(s.award)+'</span>');
   var g=margin(i);
-  if(g&&!hid(doc.standings[g[0]-1])){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
+  if(g&&!hid(doc.standings[g[2]])){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
    meta.push('<span class="mg">'+esc(t(k).replace('{place}',g[0])
     .replace('{points}',num((g[1]/100).toFixed(2))))+'</span>')}
   if(s.provisional)meta.push('<span class="mk pv">◔ '+esc(t('live.provisional'))+'</span>');

@@ -17,7 +17,7 @@ from lib.core.margins import Margin
 from lib.core.model import FreezeEvent
 from lib.core.scoring import VOTE
 from lib.present.catalogue import t
-from lib.present.formatting import vn_exact, vn_number
+from lib.present.formatting import number, vn_exact
 
 CENT = Decimal("0.01")
 
@@ -76,7 +76,7 @@ def margin_text(margin: Margin, has_award: bool, lang: str = "vi") -> str:
     >>> margin_text(Margin("52", Gap(4, Decimal("1.25")), None), False)
     'cần thêm 1,25 điểm để vào hạng 4'
     >>> margin_text(Margin("56", Gap(1, Decimal(3)), Gap(5, Decimal("0.5"))), True, "en")
-    'ahead of place 5 by 0,50'
+    'ahead of place 5 by 0.50'
     >>> margin_text(Margin("52", Gap(1, Decimal(7)), Gap(5, Decimal("0.0001"))), True)
     'hơn hạng 5: 0,0001'
     """
@@ -85,5 +85,5 @@ def margin_text(margin: Margin, has_award: bool, lang: str = "vi") -> str:
         return ""
     key = "live.level" if gap.points == 0 else "live.leads" if has_award else "live.needs"
     # a gap below 0,01 is written exactly: "0,00" would read as level with a different place
-    points = vn_exact(gap.points) if 0 < abs(gap.points) < CENT else vn_number(gap.points)
+    points = vn_exact(gap.points, lang) if 0 < abs(gap.points) < CENT else number(gap.points, lang)
     return t(key, lang, place=gap.place, points=points)

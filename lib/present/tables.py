@@ -1,6 +1,7 @@
 """Tables the pages show, built from ``Evaluation`` (pure: data in, DataFrames out).
 
-Numbers are formatted here, Vietnamese style, so a page only lays tables out.
+Numbers are formatted here, in the table's language (``lib.present.formatting.number``: one format per
+language, two decimals for scores), so a page only lays tables out.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from lib.core.scoring import VOTE
 from lib.core.text import fold
 from lib.core.tracker import Progress
 from lib.present.catalogue import award_label, describe, t
-from lib.present.formatting import clock, rank_label, signed, vn_date, vn_number, vn_score
+from lib.present.formatting import clock, number, quantity, rank_label, score, score_cell, signed, vn_date
 from lib.present.order_text import reasons_text
 from lib.present.status import margin_text
 from lib.present.working import method_label, working_text
@@ -50,9 +51,9 @@ def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[A
         {
             t("col.rank", lang): rank_label(s, t("rank.shared", lang)),
             t("col.province", lang): s.province.name,
-            t("col.self", lang): vn_number(s.self_total),
-            t("col.agreed", lang): vn_number(s.agreed_total),
-            t("col.diff", lang): signed(s.agreed_total - s.self_total),
+            t("col.self", lang): number(s.self_total, lang),
+            t("col.agreed", lang): number(s.agreed_total, lang),
+            t("col.diff", lang): signed(s.agreed_total - s.self_total, lang),
             t("col.status", lang): status_text(s, lang),
             t("col.award", lang): award_label(s.award, lang, awards),
             t("col.margin", lang): margin_text(m, s.award is not None, lang),
@@ -72,11 +73,11 @@ def group_matrix(evaluation: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame
         text_row, diff_row = {}, {}
         for group in groups:
             own, agreed = s.group_self[group], s.group_agreed[group]
-            text_row[group] = vn_number(agreed) if own == agreed else f"{vn_number(agreed)} ({vn_number(own)})"
+            text_row[group] = number(agreed, lang) if own == agreed else f"{number(agreed, lang)} ({number(own, lang)})"
             diff_row[group] = float(agreed - own)
         text_row[t("col.total", lang)] = (
-            vn_number(s.agreed_total) if s.agreed_total == s.self_total
-            else f"{vn_number(s.agreed_total)} ({vn_number(s.self_total)})"
+            number(s.agreed_total, lang) if s.agreed_total == s.self_total
+            else f"{number(s.agreed_total, lang)} ({number(s.self_total, lang)})"
         )
         diff_row[t("col.total", lang)] = float(s.agreed_total - s.self_total)
         text_rows.append(text_row)
@@ -106,26 +107,26 @@ def province_criteria(evaluation: Evaluation, code: str, lang: str = "vi") -> pd
             t("col.group", lang): c.group,
             t("col.criterion", lang): c.text,
             t("col.kind", lang): t(KIND_KEYS[c.kind], lang),
-            t("col.max", lang): vn_score(c.max_points),
-            t("col.self", lang): vn_score(own, t("scores.missing", lang)),
+            t("col.max", lang): score(c.max_points, lang),
+            t("col.self", lang): score(own, lang, t("scores.missing", lang)),
         }
         if quantitative:
             claim = sheet.self_scores.get(key)
             row |= {
-                t("col.computed", lang): vn_number(computed) if computed is not None else (
+                t("col.computed", lang): score(computed, lang) if computed is not None else (
                     t("scores.missing", lang) if c.computed else ""),
-                t("col.claim_diff", lang): signed(claim - computed) if claim is not None and computed is not None
+                t("col.claim_diff", lang): signed(claim - computed, lang) if claim is not None and computed is not None
                 and abs(claim - computed) >= CENT else "",
                 t("col.method", lang): method_label(working, lang) if working else (
                     t(f"method.{c.method.name.lower()}", lang) if c.method else ""),
-                t("col.target", lang): vn_score(sheet.targets.get(key)),
-                t("col.result", lang): (working.result_text or vn_score(sheet.results.get(key))) if working
-                else vn_score(sheet.results.get(key)),
+                t("col.target", lang): quantity(sheet.targets.get(key), lang),
+                t("col.result", lang): (working.result_text or quantity(sheet.results.get(key), lang)) if working
+                else quantity(sheet.results.get(key), lang),
                 t("col.working", lang): working_text(working, names, lang) if working else "",
             }
         row |= {
-            t("col.agreed", lang): vn_score(agreed, "— " + t("scores.not_agreed", lang)),
-            t("col.diff", lang): signed(agreed - own) if agreed is not None and own is not None
+            t("col.agreed", lang): score(agreed, lang, "— " + t("scores.not_agreed", lang)),
+            t("col.diff", lang): signed(agreed - own, lang) if agreed is not None and own is not None
             and agreed != own else "",
             t("col.evidence", lang): sheet.evidence.get(key, ""),
         }
@@ -176,7 +177,8 @@ def log_table(
     columns = [t(k, lang) for k in ("col.time", "col.user", "col.province", "col.code", "col.old", "col.new",
                                     "col.reason")]
     rows = [
-        dict(zip(columns, (e.time, e.user, e.province, e.criterion, e.old, e.new, e.reason), strict=True))
+        dict(zip(columns, (e.time, e.user, e.province, e.criterion, score_cell(e.old, lang), score_cell(e.new, lang),
+                           e.reason), strict=True))
         for e in reversed(evaluation.sheet.log)
         if (not wanted_provinces or fold(e.province) in wanted_provinces)
         and (not wanted_criteria or e.criterion in wanted_criteria)
@@ -189,8 +191,8 @@ def differences_table(evaluation: Evaluation, lang: str = "vi") -> pd.DataFrame:
     names = {p.code: p.name for p in evaluation.sheet.provinces}
     columns = [t("col.code", lang), t("col.province", lang), t("col.frozen", lang), t("col.now", lang)]
     rows = [
-        dict(zip(columns, (d.criterion, names.get(d.province, d.province), vn_score(d.frozen, "—"),
-                           vn_score(d.now, "—")), strict=True))
+        dict(zip(columns, (d.criterion, names.get(d.province, d.province), score(d.frozen, lang, "—"),
+                           score(d.now, lang, "—")), strict=True))
         for d in evaluation.frozen_differences
     ]
     return pd.DataFrame(rows, columns=columns)
@@ -263,7 +265,7 @@ def form_changes_table(changes: Iterable[FormChange], lang: str = "vi") -> pd.Da
     def show(value: object) -> str:
         if value is None:
             return ""
-        return value if isinstance(value, str) else vn_score(value)  # type: ignore[arg-type]
+        return value if isinstance(value, str) else score(value, lang)  # type: ignore[arg-type]
 
     return pd.DataFrame([
         {
