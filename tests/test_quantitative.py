@@ -380,7 +380,7 @@ def test_working_text_shows_the_formula_with_its_numbers() -> None:
     text = {p.code: working_text(result.sheet.workings[("1.1", p.code)], names) for p in MEMBERS}
     assert text[QN.code] == "vượt 8,00 % · dẫn đầu 13,33 % (Khánh Hòa) · 4,00 + 4,00 × 8,00/13,33 = 6,40"
     assert text[DN.code] == "đạt đúng kế hoạch · 4,00 = 4,00"
-    assert text[GL.code] == "đạt -16,00 % kế hoạch · 4,00 × -16,00 % = -0,64 → 0,00"
+    assert text[GL.code] == "đạt −16,00 % kế hoạch · 4,00 × −16,00 % = −0,64 → 0,00"
     en = working_text(result.sheet.workings[("1.1", QN.code)], names, "en")
     assert en == "exceeded by 8,00 % · leader 13,33 % (Khánh Hòa) · 4,00 + 4,00 × 8,00/13,33 = 6,40"
     counts = parse(workbook([3, "thưởng", "theo lần", None, "0,5"], None, [2, 0, 7, 1]))

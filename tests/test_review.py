@@ -252,7 +252,7 @@ def test_the_editor_frame_starts_at_the_agreed_values_with_empty_reasons() -> No
     frame = editor_frame(editor_rows())
     assert list(frame.columns) == list(EDITOR_COLUMNS)
     assert frame["code"].tolist() == ["1.1", "1.2", "1.3"]
-    assert frame["new"].tolist() == ["9,1", "7,25", ""]  # the decimal comma, as everywhere in the app
+    assert frame["new"].tolist() == ["9,10", "7,25", ""]  # decimal comma, two decimals, as everywhere in the app
     assert frame["reason"].tolist() == ["", "", ""]
     assert frame["evidence"].tolist()[0] == "https://drive.google.com/minh-chung"
     assert frame["max"].tolist() == ["10,00", "8,00", "6,00"]
@@ -262,7 +262,7 @@ def test_the_editor_frame_round_trips_to_exact_decimals() -> None:
     rows = editor_rows()
     edits = edits_from_frame(editor_frame(rows))
     assert edits == [Edit("1.1", D("9.1"), ""), Edit("1.2", D("7.25"), ""), Edit("1.3", None, "")]
-    assert str(edits[0].new) == "9.1"  # not 9.0999999999999996447286321199499070644378662109375
+    assert str(edits[0].new) == "9.10"  # as shown; not 9.0999999999999996447286321199499070644378662109375
     assert pending_in_words(rows, edits, QN) == ([], [])
 
 
@@ -303,7 +303,7 @@ def test_an_editor_column_of_blanks_and_missing_values_comes_back_as_none() -> N
 def test_a_prefill_given_as_text_is_shown_as_a_number() -> None:
     frame = editor_frame(editor_rows(), [Edit("1.3", "4,5", AGREE_AS_SELF), Edit("1.2", "chín", "x")])
     first, second, third = frame["new"].tolist()
-    assert (first, third) == ("9,1", "4,5")
+    assert (first, third) == ("9,10", "4,50")
     assert second == ""  # not a score: left blank for the secretary to type
     assert frame["reason"].tolist() == ["", "x", AGREE_AS_SELF]
 

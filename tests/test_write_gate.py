@@ -20,7 +20,7 @@ from lib.core.forms import form_changes, read_form
 from lib.core.grammar import column_letter
 from lib.core.model import Adjustment, ChangeSet, Role
 from lib.core.parse import parse_workbook
-from lib.edge.forms import read_form_file
+from lib.edge.forms import form_key, read_form_file
 from lib.edge.secret import key_for
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import import_self_scores, save, set_frozen
@@ -64,7 +64,7 @@ def test_import_with_a_typed_unfreeze_row_is_refused_like_every_score_write(tmp_
     assert parse_workbook(before, members).sheet.freeze.frozen is False  # unchecked, the typed row would open it
     cfg = load_config(config)
     sheet = parse_workbook(before, members, KEY).sheet
-    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria)
+    reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria, form_key(), form.name)
     with pytest.raises(NotAllowed) as refused:
         import_self_scores(XlsxSource(workbook), reading, members, "Thư ký", Role.SECRETARY,
                            form_changes(reading, sheet), freeze_key=KEY)

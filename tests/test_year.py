@@ -156,8 +156,8 @@ def test_the_covenant_takes_next_years_draft_tab_when_there_is_one(year):
     upcoming = next_criteria({**raw, "NextCriteria": draft_rows}, evaluation.sheet.criteria)
     assert upcoming.drafted and upcoming.tab == "NextCriteria" and not upcoming.problems
     document, text = opened(covenant_docx(upcoming.criteria, config, TODAY))
-    assert table_after(document, "Mã")[1:] == [["1.1", "I. Kinh tế", "Tăng trưởng GRDP", "10", "chuẩn", "kế hoạch"],
-                                               ["9.1", "VI. Thưởng", "Sáng kiến mới", "2", "thưởng",
+    assert table_after(document, "Mã")[1:] == [["1.1", "I. Kinh tế", "Tăng trưởng GRDP", "10,00", "chuẩn", "kế hoạch"],
+                                               ["9.1", "VI. Thưởng", "Sáng kiến mới", "2,00", "thưởng",
                                                 "chấm trực tiếp"]]
     assert all(f"TM. ỦY BAN NHÂN DÂN TỈNH {p.name.upper()}" in text for p in config.provinces)
     assert text.count("CHỦ TỊCH") == len(config.provinces) and "GIAO ƯỚC THI ĐUA" in text

@@ -18,7 +18,7 @@ def figure_text(value: Decimal | None) -> str:
     """A target or result as the sheet would show it: decimal comma, only the decimals it has.
 
     >>> figure_text(Decimal("21000")), figure_text(Decimal("-1.25")), figure_text(Decimal("7.50")), figure_text(None)
-    ('21.000', '-1,25', '7,5', '—')
+    ('21.000', '−1,25', '7,5', '—')
     """
     if value is None:
         return "—"

@@ -72,7 +72,7 @@ def log_score_text(raw: str) -> str:
     """A log cell's score Vietnamese style (``3,75``), or the text as written when it is not a score.
 
     >>> log_score_text("3.75"), log_score_text("4"), log_score_text(""), log_score_text("Quảng Ngãi 12")
-    ('3,75', '4', '', 'Quảng Ngãi 12')
+    ('3,75', '4,00', '', 'Quảng Ngãi 12')
     """
     value = log_score(raw)
     return raw if value is None else vn_score(value)
