@@ -26,9 +26,9 @@ from web.review_widgets import (
     province_picker,
     save_block,
     save_note,
-    steady_typing,
     show_conflicts,
     show_moves,
+    steady_typing,
     what_if_chart,
 )
 from web.widgets import freshness, language
