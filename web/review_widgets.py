@@ -314,6 +314,12 @@ _TYPING = """
       requestAnimationFrame(flush);
     }
   }, true);
+  // text that comes without a key press (an input method's Vietnamese letters) waits its turn too
+  document.addEventListener('beforeinput', function (e) {
+    if (!held || held.commit || Date.now() - held.at >= GIVE_UP || e.inputType !== 'insertText' || !e.data) return;
+    held.keys += e.data;
+    e.preventDefault(); e.stopImmediatePropagation();
+  }, true);
 })();
 """
 
