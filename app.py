@@ -3,7 +3,7 @@
 The restricted pages (review, freeze, ceremony) are registered for everybody, so their URL always opens;
 each says "sign in first" itself when the session's grant does not allow it (``web.auth.require``).
 
-``?view=projector``, ``?view=delegate`` and ``?view=print`` open one read-only screen without menu.
+``?view=projector``, ``?view=delegate``, ``?view=print`` and ``?view=meeting`` open one read-only screen without menu.
 """
 
 import streamlit as st
@@ -23,7 +23,7 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/leaderboard:"
 start_drainer()  # the outbox's drainer starts with the server's resources, not on the first save
 lang = language()
 view = st.query_params.get("view")
-if view in ("projector", "delegate", "print"):  # a read-only screen: no menu, no sign-in, nothing to edit
+if view in ("projector", "delegate", "print", "meeting"):  # a read-only screen: no menu, no sign-in, nothing to edit
     st.navigation([st.Page(f"pages/{view}.py", title=t(f"page.{view}", lang), default=True)],
                   position="hidden").run()
     st.stop()

@@ -1,7 +1,13 @@
-"""Hội nghị trù bị: go through one province's table, agree each score with a reason, save."""
+"""Hội nghị trù bị: go through one province's table, agree each score with a reason, save.
+
+The layout holds still: the save panel and the what-if sit in fixed boxes above the grid from
+the first run, and the what-if chart below it, so an edit or a save never moves the grid. The
+province open and the unsaved changes are shared with the hall's screen (``/?view=meeting``).
+"""
 
 import streamlit as st
 
+from lib.core.meeting import Meeting
 from lib.core.model import Role
 from lib.core.review import pending_adjustments, review_rows, what_if
 from lib.core.scoring import Rules
@@ -10,6 +16,7 @@ from lib.present.review_editor import READ_ONLY, editor_frame, edits_from_frame
 from web import state
 from web.auth import require
 from web.data import config_or_stop, snapshot_or_stop
+from web.meeting_screen import share
 from web.review_widgets import (
     agree_buttons,
     correction_block,
@@ -18,21 +25,27 @@ from web.review_widgets import (
     outbox_status,
     province_picker,
     save_block,
+    save_note,
     show_conflicts,
     show_moves,
+    steady_typing,
     what_if_chart,
 )
 from web.widgets import freshness, language
 
+ROW_HEIGHT = 68  # over the grid's 4rem: its cells wrap (criterion names, evidence, working read whole)
+BOX_HEIGHT = 210  # the save panel and the what-if: fixed, so that neither moves the grid
+
 lang = language()
 config = config_or_stop(lang)
+st.html("<style>[data-testid='stMainBlockContainer'] { padding-left: 1.5rem; padding-right: 1.5rem; }</style>")
 st.title(t("page.review", lang))
 me = require(Role.SECRETARY, lang, "/tru-bi")
 snap = snapshot_or_stop(lang)
 evaluation = snap.value
 freshness(snap, lang)
 outbox_status(lang)
-show_conflicts(me, lang)
+show_conflicts(me, evaluation.sheet, lang)
 frozen = frozen_notice(evaluation, lang)
 
 province = province_picker(evaluation, lang)
@@ -46,20 +59,30 @@ version = st.session_state.setdefault(state.editor_version(province.code), 0)
 prefill = st.session_state.get(state.prefill(province.code), [])
 if not frozen:
     agree_buttons(province, rows, version, lang)
-pending_area = st.container()  # filled below, shown above the long table
+steady_typing()
+save_box, moves_box = st.columns([3, 2])
+save_area = save_box.container(height=BOX_HEIGHT, border=True)
+moves_area = moves_box.container(height=BOX_HEIGHT, border=True)
 edited = st.data_editor(
     editor_frame(rows, prefill, lang, {p.code: p.name for p in evaluation.sheet.provinces}),
     key=f"editor-{province.code}-{version}", hide_index=True,
-    height=35 * (len(rows) + 1) + 3,
+    height=ROW_HEIGHT * len(rows) + 38, row_height=ROW_HEIGHT,
     disabled=frozen or list(READ_ONLY),
     column_config=editor_columns(rows, lang),
 )
 adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
-if adjustments and not frozen:
-    standings, moves = what_if(evaluation.sheet, Rules.from_config(config), adjustments)
-    with pending_area:
-        show_moves(moves, lang)
-        save_block(me, province, adjustments, problems, lang)
-    what_if_chart(standings, config, lang)
+standings = evaluation.standings
+share(Meeting(province.code, () if frozen else tuple(adjustments)), me.user, me.role)
+if frozen:
+    with save_area:
+        save_note(lang)
+else:
+    if adjustments:
+        standings, moves = what_if(evaluation.sheet, Rules.from_config(config), adjustments)
+        with moves_area:
+            show_moves(moves, lang)
+    with save_area:
+        save_block(me, evaluation.sheet, province, adjustments, problems, lang)
+what_if_chart(standings, config, lang)
 if not frozen:
     correction_block(me, evaluation.sheet, province, config, lang)

@@ -215,3 +215,52 @@ def test_the_disk_copy_reads_back_cells_exactly_as_the_live_read_gave_them(tmp_p
     assert parse_score(restored.value[0]) == parse_score(percent)
     with pytest.raises(CellParseError, match="date_format"):
         parse_score(restored.value[2])
+
+
+class GatedSource(CountingSource):
+    """A source whose read waits at a gate after taking its copy of the content (a read "in flight")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = threading.Event()
+        self.go = threading.Event()
+
+    def read(self) -> RawWorkbook:
+        copy = super().read()
+        self.inside.set()
+        assert self.go.wait(10)
+        return copy
+
+
+def test_a_read_begun_before_a_save_does_not_pass_for_the_save_and_settle_reads_it():
+    """The bug: a publisher's read in flight when a save landed set the next read an interval away,
+    so the saving page (and every screen) kept the old value until the interval ran out."""
+    source, clock = GatedSource(), Clock()
+    r = reader(source, clock)
+    source.go.set()
+    assert r.get().value == 9
+    source.go.clear()
+    source.inside.clear()
+    clock.now += 10  # the interval's read is due: the "publisher" begins it with the old content
+    publisher = threading.Thread(target=r.poll)
+    publisher.start()
+    assert source.inside.wait(10)
+    source.content = {"TuCham": [["Mã", "51"], ["1.1", 7]]}  # the save writes, then invalidates
+    r.invalidate()
+    source.go.set()
+    publisher.join(10)
+    assert r.current.value == 9  # the read in flight saw the old content
+    assert r.seconds_to_next_read() == 0  # ... and leaves the next read due at once
+    assert r.settle().value == 7
+
+
+def test_settle_after_a_read_that_began_after_the_invalidation_does_not_read_again():
+    source, clock = CountingSource(), Clock()
+    r = reader(source, clock)
+    r.get()
+    source.content = {"TuCham": [["Mã", "51"], ["1.1", 7]]}
+    r.invalidate()
+    assert r.poll().value == 7  # the publisher was quicker
+    reads = source.reads
+    assert r.settle().value == 7
+    assert source.reads == reads

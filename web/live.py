@@ -1,7 +1,8 @@
 """The live endpoints served by ``serve.py`` beside the Streamlit pages, without a Streamlit session.
 
 ``/live`` (the light page for phones), ``/api/standings`` (JSON with an ETag), ``/api/events``
-(Server-Sent Events), ``/api/projector`` (the projector's live part), ``/healthz`` and
+(Server-Sent Events), ``/api/projector`` (the projector's live part), ``/api/meeting`` (the
+preliminary meeting's hall screen), ``/healthz`` and
 ``/metrics``. ``/api/events`` is gated per address and in all (``web.limits.StreamGate``);
 ``web.overflow`` sends new read-only visitors to ``/live`` once the process is full.
 """
@@ -23,13 +24,14 @@ from starlette.types import Receive, Scope, Send
 
 from lib.core.ceremony import Ceremony
 from lib.core.config import ClusterConfig
+from lib.core.meeting import Meeting
 from lib.edge.history import comparison_for
 from lib.edge.publisher import Broadcast, Message, Publisher
 from lib.edge.reader import Snapshot
 from lib.present.ceremony import agenda_line
 from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
-from web import ceremony, heap, limits
+from web import ceremony, heap, limits, meeting_screen
 from web.data import cluster_config, shared_reader
 from web.limits import StreamGate
 from web.overflow import admissions, peer_address, redirected, sessions
@@ -43,6 +45,9 @@ _broadcast: Broadcast | None = None
 _agenda_task: asyncio.Task | None = None
 _heap_task: asyncio.Task | None = None
 _ceremony: Ceremony | None = None  # the watcher's last read of the ceremony state
+_meeting_task: asyncio.Task | None = None
+_meeting: Meeting | None = None  # the watcher's last read of the preliminary meeting's state
+MEETING_SECONDS = 0.2  # how often the process reads the meeting's row: the hall follows within a second
 _gate = StreamGate(10_000, 500)  # replaced at start with the configured caps under the open-file limit
 _files = limits.OpenFiles(-1, -1, -1)
 STREAM_RETRY_SECONDS = 10  # Retry-After of a refused stream (EventSource gives up on a 503; the pages retry)
@@ -141,9 +146,34 @@ async def _follow_agenda(broadcast: Broadcast) -> None:
         await asyncio.sleep(AGENDA_SECONDS)
 
 
+def meeting_now() -> Meeting:
+    """The meeting state as the watcher last read it (read now when the watcher has not yet)."""
+    return _meeting if _meeting is not None else meeting_screen.current()
+
+
+async def _follow_meeting(broadcast: Broadcast) -> None:
+    """Read the preliminary meeting's row five times a second for the process; tell every stream when it moves.
+
+    One indexed SQLite row per read, whoever watches; the frame carries no data (the screens
+    fetch ``/api/meeting``), so a stream's ``Last-Event-ID`` stays the data version.
+    """
+    global _meeting
+    last = None
+    while True:
+        try:
+            _meeting = await asyncio.to_thread(meeting_screen.current)
+        except Exception:  # noqa: BLE001 - a bad read must not end the watch for everyone
+            _log.exception("the meeting state could not be read")
+        else:
+            if last is not None and _meeting != last:
+                broadcast.publish_meeting(b"event: meeting\ndata: {}\n\n")
+            last = _meeting
+        await asyncio.sleep(MEETING_SECONDS)
+
+
 def start() -> None:
     """Raise the open-file limit, size the stream gate; start the publisher, the agenda watcher, the heap's tending."""
-    global _broadcast, _agenda_task, _heap_task, _gate, _files
+    global _broadcast, _agenda_task, _heap_task, _gate, _files, _meeting_task
     _files = limits.raise_open_files()
     try:
         config = cluster_config()
@@ -156,12 +186,13 @@ def start() -> None:
     _broadcast = live.attach(loop)
     live.start()
     _agenda_task = loop.create_task(_follow_agenda(_broadcast))
+    _meeting_task = loop.create_task(_follow_meeting(_broadcast))
     _heap_task = loop.create_task(heap.tend(lambda: time.time() - (live.published_at or 0.0)))
 
 
 def stop() -> None:
     """Stop the publisher, the agenda watcher and the heap's tending (the server is shutting down)."""
-    for task in (_agenda_task, _heap_task):
+    for task in (_agenda_task, _heap_task, _meeting_task):
         if task is not None:
             task.cancel()
     if _publisher is not None:
@@ -240,6 +271,21 @@ async def projector(request: Request) -> Response:
     lang = "en" if request.query_params.get("lang") == "en" else "vi"
     state = ceremony_now()
     screen = built(snap, state, lang) or await asyncio.to_thread(live_part, snap, state, lang)
+    return _entity(request, screen.html, screen.etag, "text/html; charset=utf-8", "no-cache")
+
+
+async def meeting(request: Request) -> Response:
+    """``GET /api/meeting``: the preliminary meeting's hall screen as HTML (what its script swaps in).
+
+    Built once per data version, meeting state and language for the process; ETag and 304 as ``/api/projector``.
+    """
+    snap = shared_reader().current
+    if snap is None:
+        return _no_data()
+    lang = "en" if request.query_params.get("lang") == "en" else "vi"
+    state = meeting_now()
+    screen = (meeting_screen.built(snap, state, lang)
+              or await asyncio.to_thread(meeting_screen.live_part, snap, state, lang))
     return _entity(request, screen.html, screen.etag, "text/html; charset=utf-8", "no-cache")
 
 
@@ -335,6 +381,7 @@ ROUTES = [
     Route("/api/standings", standings),
     Route("/api/events", events),
     Route("/api/projector", projector),
+    Route("/api/meeting", meeting),
     Route("/healthz", healthz),
     Route("/metrics", metrics),
 ]

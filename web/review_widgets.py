@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import streamlit as st
@@ -11,8 +12,17 @@ from lib.core.config import ClusterConfig
 from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
-from lib.core.model import Adjustment, ChangeSet, Params, Province, Scoresheet, Standing
-from lib.core.review import Move, ReviewRow, agree_as_computed, agree_as_self, computed_moves, correctable, correction
+from lib.core.model import VN_TIME, Adjustment, ChangeSet, Params, Province, Scoresheet, Standing
+from lib.core.review import (
+    Move,
+    ReviewRow,
+    agree_as_computed,
+    agree_as_self,
+    computed_moves,
+    correctable,
+    correction,
+    landed,
+)
 from lib.core.review import what_if as what_if_of
 from lib.core.scoring import Rules
 from lib.edge.state import StateError
@@ -20,8 +30,9 @@ from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
 from lib.present.formatting import escape_markdown, vn_number
+from lib.present.review_editor import change_summary, column_widths
 from web import state
-from web.writes import outbox, submit
+from web.writes import outbox, settle, submit
 
 
 def province_picker(evaluation: Evaluation, lang: str) -> Province:
@@ -56,20 +67,18 @@ def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang:
 
 
 def editor_columns(rows: list[ReviewRow], lang: str) -> dict:
-    """Labels of the review editor's columns (bounds are checked when the edits are read)."""
-    return {
-        "code": st.column_config.TextColumn(t("col.code", lang), width="small"),
-        "criterion": st.column_config.TextColumn(t("col.criterion", lang), width="medium"),
-        "max": st.column_config.TextColumn(t("col.max", lang), width="small"),
-        "self": st.column_config.TextColumn(t("col.self", lang), width="small"),
-        "evidence": st.column_config.TextColumn(t("col.evidence", lang)),
-        "agreed": st.column_config.TextColumn(t("review.col.agreed", lang), width="small"),
-        "new": st.column_config.TextColumn(t("review.col.new", lang), width="small"),  # "8,5": read like a cell
-        "reason": st.column_config.TextColumn(t("col.reason", lang), width="medium"),
-        "flag": st.column_config.TextColumn(t("review.col.flag", lang)),
-        "computed": st.column_config.TextColumn(t("col.computed", lang), width="small"),
-        "working": st.column_config.TextColumn(t("col.working", lang), width="large"),
-    }
+    """Labels and widths of the review editor's columns (bounds are checked when the edits are read).
+
+    Widths in pixels, each at least its header's (no cut headers at 1920 px); the code and the
+    criterion stay pinned when a narrower screen scrolls the grid sideways.
+    """
+    width = column_widths(lang)
+    labels = {"code": "col.code", "criterion": "col.criterion", "max": "col.max", "self": "col.self",
+              "evidence": "col.evidence", "agreed": "review.col.agreed", "new": "review.col.new",
+              "reason": "col.reason", "flag": "review.col.flag", "computed": "col.computed",
+              "working": "col.working"}
+    return {key: st.column_config.TextColumn(t(label, lang), width=width[key], pinned=key in ("code", "criterion"))
+            for key, label in labels.items()}
 
 
 def frozen_notice(evaluation: Evaluation, lang: str) -> bool:
@@ -108,7 +117,7 @@ def outbox_status(lang: str) -> None:
 
 def show_moves(moves: list[Move], lang: str) -> None:
     """How the pending changes move totals and ranks (who passes whom)."""
-    st.subheader(t("review.whatif", lang))
+    st.markdown(f"**{t('review.whatif', lang)}**")
     for move in moves:
         line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
                  new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
@@ -163,53 +172,79 @@ def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: C
     for problem, params in problems:
         st.error(word(problem, params, lang), icon=":material/edit_off:")
     if st.button(t("fix.save", lang), type="primary", disabled=bool(problems), key="fix-save"):
-        _submit(ChangeSet(me.user, me.role, (adjustment,)), province.code, lang)
+        _submit(ChangeSet(me.user, me.role, (adjustment,)), sheet, province.code, lang)
     what_if_chart(standings, config, lang, key="fix-what-if-chart")
 
 
-def save_block(me: Grant, province: Province, adjustments: list[Adjustment], problems: list[tuple[str, Params]],
-               lang: str) -> None:
-    """The problems that block saving, or the save button and its outcome."""
+def save_note(lang: str) -> None:
+    """The last save's outcome, kept until the next save: what was saved (or queued, parked, refused) and why."""
+    note = st.session_state.get(state.SAVE_NOTE)
+    if not note:
+        return
+    level, text = note
+    icons = {"success": ":material/check_circle:", "warning": ":material/cloud_off:", "error": ":material/block:"}
+    getattr(st, level)(escape_markdown(text), icon=icons[level])
+
+
+def save_block(me: Grant, sheet: Scoresheet, province: Province, adjustments: list[Adjustment],
+               problems: list[tuple[str, Params]], lang: str) -> None:
+    """The problems that block saving, or the save button and its outcome (the button is there from the start)."""
+    save_note(lang)
     for code, params in problems:
         st.error(word(code, params, lang), icon=":material/edit_off:")
-    st.caption(t("review.pending", lang, count=len(adjustments)))
-    if not st.button(t("review.save", lang), type="primary", disabled=bool(problems), key="review-save"):
+    st.caption(t("review.pending", lang, count=len(adjustments)) if adjustments
+               else t("review.nothing_pending", lang))
+    if not st.button(t("review.save", lang), type="primary", disabled=bool(problems) or not adjustments,
+                     key="review-save"):
         return
-    _submit(ChangeSet(me.user, me.role, tuple(adjustments)), province.code, lang)
+    _submit(ChangeSet(me.user, me.role, tuple(adjustments)), sheet, province.code, lang)
 
 
-def _submit(change_set: ChangeSet, province: str, lang: str) -> None:
+def _note(level: str, key: str, sheet: Scoresheet, change_set: ChangeSet, lang: str, **values: object) -> None:
+    """Keep the outcome for the rerun: the save panel shows it (a toast alone goes by unseen)."""
+    name, changes = change_summary(sheet, change_set.adjustments, lang)
+    time = dt.datetime.now(VN_TIME).strftime("%H:%M:%S")
+    st.session_state[state.SAVE_NOTE] = (level, t(key, lang, time=time, name=name, changes=changes, **values))
+
+
+def _submit(change_set: ChangeSet, sheet: Scoresheet, province: str, lang: str) -> None:
     try:
         outcome = submit(change_set)
     except ChangeSetConflict as exc:
         st.session_state[state.CONFLICT] = (change_set, exc.conflicts)
+        st.session_state.pop(state.SAVE_NOTE, None)
         st.rerun()
     except (InvalidChangeSet, NotAllowed) as exc:
-        st.error(explain(exc, lang), icon=":material/block:")
-        return
+        _note("error", "review.refused_note", sheet, change_set, lang, why=explain(exc, lang))
+        st.rerun()
     except StateError as exc:  # nothing saved, nothing queued: said as it is
-        st.error(word("state.not_saved", {"problem": explain(exc, lang)}, lang), icon=":material/database:")
-        return
+        why = word("state.not_saved", {"problem": explain(exc, lang)}, lang)
+        _note("error", "review.refused_note", sheet, change_set, lang, why=why)
+        st.rerun()
     if outcome.status == "parked":
         reason = word(outcome.code, outcome.params, lang) if outcome.code else (outcome.error or "")
-        st.error(word("review.parked_now", {"reason": reason}, lang), icon=":material/pause_circle:")
-        return
-    if outcome.status == "saved" and outcome.code:
-        st.warning(word(outcome.code, outcome.params, lang), icon=":material/database:")
+        _note("error", "review.refused_note", sheet, change_set, lang,
+              why=word("review.parked_now", {"reason": reason}, lang))
+        st.rerun()
     if outcome.status == "saved":
         st.session_state.pop(state.prefill(province), None)
         st.session_state[state.FIX_SAVED] = True  # the correction form starts empty on the rerun
         st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
+        fresh = settle()  # the rerun shows the save: a read begun after it, not the one in flight before
+        done = fresh is not None and landed(fresh.value.sheet, change_set.adjustments)
+        _note("success", "review.saved_note" if done else "review.saved_later", sheet, change_set, lang)
+        if outcome.code:  # saved, though the state database could not note it
+            level, text = st.session_state[state.SAVE_NOTE]
+            st.session_state[state.SAVE_NOTE] = ("warning", text + " " + word(outcome.code, outcome.params, lang))
         st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
         st.rerun()
-    if outcome.code:  # queued, but the state database failed while draining
-        problem = escape_markdown(word(outcome.code, outcome.params, lang))
-        st.warning(word("state.queued_unnoted", {"error": problem}, lang), icon=":material/cloud_off:")
-        return
-    st.warning(t("review.queued", lang, error=escape_markdown(outcome.error or "")), icon=":material/cloud_off:")
+    why = (word("state.queued_unnoted", {"error": word(outcome.code, outcome.params, lang)}, lang) if outcome.code
+           else t("review.queued", lang, error=outcome.error or ""))
+    _note("warning", "review.queued_note", sheet, change_set, lang, why=why)
+    st.rerun()
 
 
-def show_conflicts(me: Grant, lang: str) -> None:
+def show_conflicts(me: Grant, sheet: Scoresheet, lang: str) -> None:
     """The last save's conflicts, with the secretary's two choices."""
     pending = st.session_state.get(state.CONFLICT)
     if not pending:
@@ -223,7 +258,72 @@ def show_conflicts(me: Grant, lang: str) -> None:
         now = {(c.criterion, c.province): c.now for c in conflicts}
         retried = tuple(replace(a, old=now.get((a.criterion, a.province), a.old)) for a in change_set.adjustments)
         del st.session_state[state.CONFLICT]
-        _submit(ChangeSet(me.user, me.role, retried), retried[0].province, lang)
+        _submit(ChangeSet(me.user, me.role, retried), sheet, retried[0].province, lang)
     if drop.button(t("review.drop_mine", lang), key="conflict-drop"):
         del st.session_state[state.CONFLICT]
         st.rerun()
+
+
+# The grid opens its cell editor on the first key typed into a selected cell, but the editor's text
+# box takes focus some 50–300 ms later (more on a busy laptop): keys typed in between went to the grid,
+# which dropped them or opened the editor again on them ("8,5" became ",5"; "5" then Enter recorded
+# nothing). The script holds those keys and types them into the text box once it has focus, then
+# replays an Enter or Tab pressed meanwhile, so a click, typing and Enter (or Tab) always records.
+_TYPING = """
+(function () {
+  if (window.__thiduaTyping) return;
+  window.__thiduaTyping = true;
+  var held = null;  // {at, keys, commit, el, since} from the key that opens the editor until its box holds focus
+  var SETTLE = 150, GIVE_UP = 3000;
+  function box() { return document.querySelector('#portal textarea, #portal input'); }
+  function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
+  function flush() {
+    if (!held) return;
+    var el = box(), now = Date.now();
+    if (now - held.at > GIVE_UP) { held = null; return; }
+    if (!el || document.activeElement !== el) { held.el = null; requestAnimationFrame(flush); return; }
+    if (held.el !== el) { held.el = el; held.since = now; }
+    if (now - held.since < SETTLE) { requestAnimationFrame(flush); return; }
+    var h = held; held = null;
+    if (h.keys) {
+      var proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, el.value + h.keys);
+      el.dispatchEvent(new Event('input', {bubbles: true}));
+      el.setSelectionRange(el.value.length, el.value.length);
+    }
+    if (h.commit) {
+      setTimeout(function () {
+        el.dispatchEvent(new KeyboardEvent('keydown', {key: h.commit, code: h.commit, bubbles: true,
+                                                       cancelable: true}));
+      }, 30);
+    }
+  }
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var printable = e.key.length === 1;
+    if (held && Date.now() - held.at < GIVE_UP) {  // every key until the box settles, in order
+      if (held.commit) { /* nothing after a commit */ }
+      else if (printable) { held.keys += e.key; }
+      else if (e.key === 'Enter' || e.key === 'Tab') { held.commit = e.key; }
+      else { return; }
+      e.preventDefault(); e.stopImmediatePropagation();
+      return;
+    }
+    if (printable && inGrid(e.target) && !box()) {
+      held = {at: Date.now(), keys: '', commit: '', el: null, since: 0};
+      requestAnimationFrame(flush);
+    }
+  }, true);
+  // text that comes without a key press (an input method's Vietnamese letters) waits its turn too
+  document.addEventListener('beforeinput', function (e) {
+    if (!held || held.commit || Date.now() - held.at >= GIVE_UP || e.inputType !== 'insertText' || !e.data) return;
+    held.keys += e.data;
+    e.preventDefault(); e.stopImmediatePropagation();
+  }, true);
+})();
+"""
+
+
+def steady_typing() -> None:
+    """Make a click, typing and Enter or Tab record a value in the review grid, however fast the typing."""
+    st.html(f"<script>{_TYPING}</script>", unsafe_allow_javascript=True)

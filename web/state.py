@@ -27,6 +27,9 @@ FIX_CRITERION, FIX_TAB, FIX_VALUE, FIX_REASON = "fix-criterion", "fix-tab", "fix
 FIX_SAVED = "fix-saved"
 """Set when a save succeeded: the correction form's value and reason start empty on the next run."""
 
+SAVE_NOTE = "save-note"
+"""The review page's last save outcome (level, text), shown in its save panel until the next save."""
+
 CONFLICT = "conflict"
 """The last save's (change set, conflicts), until the secretary chooses."""
 

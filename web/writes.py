@@ -21,8 +21,10 @@ import streamlit as st
 
 from lib.core.config import config_path
 from lib.core.errors import SourceError
+from lib.core.evaluation import Evaluation
 from lib.core.model import ChangeSet, Nomination, Role, Vote
 from lib.edge.outbox import Outbox, Submitted, import_jsonl
+from lib.edge.reader import Snapshot
 from lib.edge.state import DB_NAME
 from lib.edge.store import record_nomination, record_vote, save, set_frozen
 from web.data import cache_dir, cluster_config, shared_reader
@@ -75,6 +77,14 @@ def start_drainer() -> Outbox | None:
     except SourceError:  # the state database cannot be opened: saving says so, the pages still show
         log.exception("outbox unavailable")
         return None
+
+
+def settle() -> Snapshot[Evaluation] | None:
+    """After this session's save: the shared read of a read begun after it (the saving page's rerun shows it).
+
+    Waits for a read in flight (begun before the save, it would show the old value) and reads again.
+    """
+    return shared_reader().settle()
 
 
 def submit(change_set: ChangeSet) -> Submitted:

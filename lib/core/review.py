@@ -304,3 +304,9 @@ def computed_moves(sheet: Scoresheet, adjustments: Sequence[Adjustment]) -> list
         for p in sheet.provinces
         if (old := sheet.computed.get((code, p.code))) != (new := after.computed.get((code, p.code)))
     ]
+
+
+def landed(sheet: Scoresheet, adjustments: Sequence[Adjustment]) -> bool:
+    """Whether ``sheet`` already shows every adjustment's new value (a saving page's read is after its save)."""
+    tabs = {"ThongNhat": sheet.agreed, "KeHoach": sheet.targets, "KetQua": sheet.results}
+    return all(tabs[a.tab].get((a.criterion, ProvinceCode(a.province))) == a.new for a in adjustments)

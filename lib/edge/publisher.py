@@ -80,6 +80,16 @@ class Broadcast:
         self.sent = 0
         self.agenda: bytes | None = None  # the ``event: agenda`` frame of the ceremony's current item
         self._agenda_on_connect = False
+        self.meeting: bytes | None = None  # the ``event: meeting`` frame: the preliminary meeting's screen moved
+
+    def publish_meeting(self, frame: bytes) -> None:
+        """Make ``frame`` (an ``event: meeting`` frame, no id) current and wake every subscriber.
+
+        Not sent on connecting: a screen fetches its state when it loads.
+        """
+        self.meeting = frame
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
 
     def publish_agenda(self, frame: bytes, *, on_connect: bool = True) -> None:
         """Make ``frame`` (an ``event: agenda`` frame, no id) the agenda and wake every subscriber.
@@ -111,6 +121,7 @@ class Broadcast:
         try:
             sent = self.current
             agenda, greet = self.agenda, self._agenda_on_connect  # both now: the yields below may wait
+            meeting = self.meeting
             yield b"retry: 2000\n\n"
             if sent is not None:
                 # A client that has this version gets only its freshness (it may have shown "stale").
@@ -124,6 +135,11 @@ class Broadcast:
                     agenda = self.agenda
                     if agenda is not None:
                         yield agenda
+                    continue
+                if self.meeting is not meeting:
+                    meeting = self.meeting
+                    if meeting is not None:
+                        yield meeting
                     continue
                 if message is sent or message is None:
                     try:

@@ -102,6 +102,7 @@ class SharedReader(Generic[T]):
         self.probe_every = float(getattr(source, "probe_seconds", 0.5))
         self.background = False  # set by a Publisher: then only it reads, and ``get`` never does
         self.wake = threading.Event()  # set by ``invalidate`` so that a publisher reads at once
+        self._invalidations = 0  # counted so that a read begun before a save does not pass for after it
         self.stats = ReadStats()
         self._load_from_disk()
 
@@ -180,11 +181,23 @@ class SharedReader(Generic[T]):
 
     def invalidate(self) -> None:
         """Make the next ``get`` (or the publisher, at once) read the source (after a save)."""
+        self._invalidations += 1
         self._next_read = 0.0
         self.wake.set()
 
+    def settle(self) -> Snapshot[T] | None:
+        """After ``invalidate``: the snapshot of a read begun after it (reading now unless another thread just did).
+
+        Blocks while another read is in flight; a saving page calls it so that its rerun shows its own save.
+        """
+        with self._lock:
+            if self._clock() >= self._next_read:
+                self._refresh()
+        return self._snapshot
+
     def _refresh(self) -> None:
         started = self._clock()
+        invalidations = self._invalidations
         self.stats.reads += 1
         self.stats.read_times.append(started)
         now = dt.datetime.now(dt.UTC)
@@ -213,7 +226,8 @@ class SharedReader(Generic[T]):
             self._failed(now, exc, fault=True)
             return
         self._failures_in_row = 0
-        self._next_read = self._clock() + self.ttl
+        # an invalidation during the read (a save landed meanwhile) keeps the next read due at once
+        self._next_read = self._clock() + self.ttl if invalidations == self._invalidations else 0.0
         self._raw = raw
         if previous is None:
             self._snapshot = Snapshot(value, 1, now)

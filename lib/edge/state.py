@@ -1,8 +1,9 @@
 """The host's durable state: one SQLite database (WAL) shared by every server process.
 
 The outbox (pending change sets, the ones set aside for the secretary, the quarantine of
-unreadable entries) and the ceremony's state (``lib.edge.ceremony``: the reveal step and the
-agenda item) live here, so any number of processes on the host share them safely:
+unreadable entries), the ceremony's state (``lib.edge.ceremony``: the reveal step and the
+agenda item) and the preliminary meeting's (``lib.edge.meeting``: the province open, the
+unsaved changes) live here, so any number of processes on the host share them safely:
 every change is one transaction (``BEGIN IMMEDIATE``: writers queue on SQLite's own
 cross-process lock, readers never block in WAL mode). Connections are opened per use and
 closed at once, so a connection is never shared between threads or carried over a fork.
@@ -52,6 +53,9 @@ CREATE TABLE IF NOT EXISTS outbox_quarantine (
 CREATE TABLE IF NOT EXISTS ceremony (
     queue TEXT PRIMARY KEY, active INTEGER NOT NULL DEFAULT 0, revealed INTEGER NOT NULL DEFAULT 0,
     agenda INTEGER, updated_by TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS meeting (
+    queue TEXT PRIMARY KEY, province TEXT, pending TEXT NOT NULL DEFAULT '[]',
+    updated_by TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '');
 """
 
 

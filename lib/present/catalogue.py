@@ -171,6 +171,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.old": {"vi": "Điểm cũ", "en": "Old"},
     "col.new": {"vi": "Điểm mới", "en": "New"},
     "col.reason": {"vi": "Lý do", "en": "Reason"},
+    # issue 21 (meet): the secretary's save notes and the preliminary meeting's hall screen
+    "review.saved_note": {"vi": "Đã lưu lúc {time} — {name}: {changes}. Bảng dưới đây đã cập nhật.",
+                          "en": "Saved at {time} — {name}: {changes}. The table below is up to date."},
+    "review.saved_later": {"vi": "Đã lưu lúc {time} — {name}: {changes}. "
+                                 "Bảng sẽ cập nhật khi đọc lại được bảng tính.",
+                           "en": "Saved at {time} — {name}: {changes}. The table updates once the sheet is read "
+                                 "again."},
+    "review.queued_note": {"vi": "Chưa lưu lên bảng tính, đã giữ trong hàng đợi ({time}) — {name}: {changes}. {why}",
+                           "en": "Not yet saved to the sheet, kept in the queue ({time}) — {name}: {changes}. {why}"},
+    "review.refused_note": {"vi": "Không lưu ({time}) — {name}: {changes}. Lý do: {why}",
+                            "en": "Not saved ({time}) — {name}: {changes}. Reason: {why}"},
+    "review.nothing_pending": {"vi": "Chưa có thay đổi nào. Bấm một ô cột “Điểm thống nhất mới”, gõ điểm, "
+                                     "Enter hoặc Tab; rồi ghi lý do.",
+                               "en": "No changes yet. Click a cell of “New agreed score”, type the score, "
+                                     "Enter or Tab; then give a reason."},
+    "page.meeting": {"vi": "Màn hình hội nghị trù bị", "en": "Preliminary meeting screen"},
+    "meeting.none": {"vi": "Thư ký chưa mở tỉnh nào", "en": "The secretary has not opened a province yet"},
+    "meeting.unsaved": {"vi": "chưa lưu", "en": "not saved"},
+    "meeting.no_moves": {"vi": "Không đổi tổng điểm hay thứ hạng nào", "en": "No total or rank changes"},
+    "meeting.open": {"vi": "Đang thảo luận ({count})", "en": "Under discussion ({count})"},
+    "meeting.settled": {"vi": "Đã thống nhất", "en": "Agreed"},
+    "meeting.last": {"vi": "Thay đổi đã lưu gần nhất", "en": "Last saved change"},
+    "meeting.last_line": {"vi": "{time} · {criterion}: {old} → {new} · {reason} ({user})",
+                          "en": "{time} · {criterion}: {old} → {new} · {reason} ({user})"},
+    "meeting.lost": {"vi": "Mất kết nối máy chủ — đang kết nối lại; số liệu có thể đã cũ",
+                     "en": "Lost the server — reconnecting; the figures may be out of date"},
     "review.province": {"vi": "Tỉnh đang xem xét", "en": "Province under review"},
     "review.prev": {"vi": "◀ Tỉnh trước", "en": "◀ Previous"},
     "review.next": {"vi": "Tỉnh sau ▶", "en": "Next ▶"},

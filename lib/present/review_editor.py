@@ -14,8 +14,9 @@ import pandas as pd
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
+from lib.core.model import Adjustment, Scoresheet
 from lib.core.review import Edit, ReviewRow, edit_number
-from lib.present.catalogue import word
+from lib.present.catalogue import t, word
 from lib.present.formatting import vn_number, vn_score
 from lib.present.working import working_text
 
@@ -23,6 +24,31 @@ EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason",
                   "working")
 """Column ids of the review editor; the page labels them from the UI catalogue."""
 READ_ONLY = ("code", "criterion", "max", "self", "evidence", "agreed", "flag", "computed", "working")
+
+
+_WIDTHS = {"code": 52, "criterion": 250, "max": 0, "self": 0, "agreed": 0, "new": 0, "reason": 190, "evidence": 170,
+           "flag": 0, "computed": 0, "working": 250}
+_LABELS = {"max": "col.max", "self": "col.self", "agreed": "review.col.agreed", "new": "review.col.new",
+           "flag": "review.col.flag", "computed": "col.computed"}
+CHAR_PX, HEADER_PAD_PX = 8.2, 40  # a header letter at the grid's 14 px font; padding, sort and edit icons
+
+
+def column_widths(lang: str = "vi") -> dict[str, int]:
+    """Pixel widths of the editor's columns: the number columns as wide as their header (never cut),
+    the text columns fixed (their cells wrap: the grid's rows are tall enough)."""
+    return {key: width or round(len(t(_LABELS[key], lang)) * CHAR_PX + HEADER_PAD_PX)
+            for key, width in _WIDTHS.items()}
+
+
+def change_summary(sheet: Scoresheet, adjustments: Sequence[Adjustment], lang: str = "vi") -> tuple[str, str]:
+    """The province's name and the changes as one line: ``1.1: 7,25 → 5,00; 2.3: trống → 4,00``."""
+    names = {p.code: p.name for p in sheet.provinces}
+    blank = t("blank", lang)
+    province = ", ".join(dict.fromkeys(names.get(a.province, a.province) for a in adjustments))
+    tabs = {"KeHoach": t("fix.tab.KeHoach", lang), "KetQua": t("fix.tab.KetQua", lang)}
+    changes = "; ".join(f"{a.criterion}{' (' + tabs[a.tab] + ')' if a.tab in tabs else ''}: "
+                        f"{vn_number(a.old) or blank} → {vn_number(a.new) or blank}" for a in adjustments)
+    return province, changes
 
 
 def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: str = "vi",

@@ -1,0 +1,214 @@
+"""The preliminary meeting's hall screen as one HTML fragment (pure), and the script that keeps it current.
+
+What the boards read while the secretary goes through a province: the province she has open,
+its criteria (the ones under discussion first), the working of computed criteria, what her
+unsaved changes would do to the ranking (marked "chưa lưu") and the last saved change. Built
+once per data version, meeting state and language (``web.meeting_screen``) and served twice:
+inside the Streamlit page when it loads, and by ``/api/meeting`` whenever the page's script hears
+on ``/api/events`` that the data or the meeting moved. Nothing on it edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from lib.core.meeting import Meeting, under_discussion
+from lib.core.model import LogEntry, Province, Scoresheet
+from lib.core.review import Move, ReviewRow, review_rows
+from lib.core.text import fold
+from lib.present.catalogue import t, word
+from lib.present.formatting import clock, vn_number
+from lib.present.working import working_text
+
+CONTAINER_ID = "meet-live"
+SAFETY_POLL_SECONDS = 15
+FETCH_TIMEOUT_SECONDS = 10
+
+__all__ = ["CONTAINER_ID", "MeetingRow", "last_saved", "meeting_container", "meeting_rows", "meeting_screen"]
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One criterion as the hall reads it: the row, whether it is open, and the unsaved new value if any."""
+
+    row: ReviewRow
+    open: bool
+    pending: Decimal | None = None
+    changed: bool = False  # an unsaved change touches this criterion (``pending`` may be None: cleared)
+
+
+def meeting_rows(sheet: Scoresheet, province: Province, meeting: Meeting) -> list[MeetingRow]:
+    """The province's criteria, the ones under discussion first (each group in table order)."""
+    pending = {a.criterion: a.new for a in meeting.pending if a.province == province.code and a.tab == "ThongNhat"}
+    rows = [MeetingRow(r, under_discussion(sheet, r.criterion.code, province.code, r.unlogged is not None),
+                       pending.get(r.criterion.code), r.criterion.code in pending)
+            for r in review_rows(sheet, province)]
+    return [r for r in rows if r.open] + [r for r in rows if not r.open]
+
+
+def last_saved(log: Sequence[LogEntry], province: Province) -> LogEntry | None:
+    """The province's last logged change (None when it has none)."""
+    names = {fold(s) for s in (province.code, province.name, *province.aliases)}
+    return next((e for e in reversed(log) if fold(e.province) in names), None)
+
+
+def _cell(value: Decimal | None) -> str:
+    return escape(vn_number(value)) or "—"
+
+
+def _row_html(m: MeetingRow, names: dict[str, str], lang: str) -> str:
+    r = m.row
+    agreed = _cell(r.agreed)
+    if m.changed:
+        agreed = (f'<s>{agreed}</s> <b class="meet-pending">→ {_cell(m.pending)}</b>'
+                  f'<small class="meet-unsaved">{escape(t("meeting.unsaved", lang))}</small>')
+    working = escape(working_text(r.working, names, lang)) if r.working else ""
+    warn = f'<div class="meet-warn">⚠ {escape(word(*r.unlogged, lang))}</div>' if r.unlogged else ""
+    differs = r.computed is not None and r.self_score is not None and r.self_score != r.computed
+    return (f'<tr class="{"meet-open" if m.open else "meet-done"}" data-code="{escape(r.criterion.code)}">'
+            f'<td class="meet-code">{escape(r.criterion.code)}</td>'
+            f'<td class="meet-name">{escape(r.criterion.text)}'
+            + (f'<div class="meet-working">{working}</div>' if working else "") + warn + "</td>"
+            f'<td class="meet-num">{_cell(r.criterion.max_points)}</td>'
+            f'<td class="meet-num{" meet-differs" if differs else ""}">{_cell(r.self_score)}</td>'
+            f'<td class="meet-num">{_cell(r.computed)}</td>'
+            f'<td class="meet-num meet-agreed">{agreed}</td></tr>')
+
+
+def _moves_html(moves: Sequence[Move], lang: str) -> str:
+    if not moves:
+        return f'<p class="meet-quiet">{escape(t("meeting.no_moves", lang))}</p>'
+    lines = []
+    for move in moves:
+        icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
+        line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
+                 new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
+        if move.passes:
+            line += " — " + t("review.passes", lang, names=", ".join(move.passes))
+        lines.append(f"<li>{icon} {escape(line)}</li>")
+    return f'<ul class="meet-moves">{"".join(lines)}</ul>'
+
+
+def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | None, lang: str, *,
+                   fetched_at: dt.datetime, stale: bool) -> str:
+    """The hall screen's live part for this data and meeting state.
+
+    ``moves``: what the pending changes would do to the ranking, None when nothing is pending.
+    """
+    when = t("stale.banner" if stale else "ranking.as_of", lang, time=clock(fetched_at))
+    stamp = f'<span class="meet-badge{" meet-stale" if stale else ""}" data-testid="meet-asof">{escape(when)}</span>'
+    province = next((p for p in sheet.provinces if p.code == meeting.province), None)
+    if province is None:
+        return (f'<div class="meet-head">{stamp}</div>'
+                f'<p class="meet-title" data-testid="meet-province">{escape(t("meeting.none", lang))}</p>')
+    names = {p.code: p.name for p in sheet.provinces}
+    rows = meeting_rows(sheet, province, meeting)
+    opened = sum(1 for r in rows if r.open)
+    head = (f'<div class="meet-head"><p class="meet-title" data-testid="meet-province">'
+            f'{escape(province.name)} <span class="meet-code-big">({escape(province.code)})</span></p>{stamp}</div>')
+    columns = "".join(f"<th>{escape(t(key, lang))}</th>" for key in
+                      ("col.code", "col.criterion", "col.max", "col.self", "col.computed", "review.col.agreed"))
+    body = []
+    for i, row in enumerate(rows):
+        if i == 0 and opened:
+            body.append(f'<tr class="meet-section"><td colspan="6">'
+                        f'{escape(t("meeting.open", lang, count=opened))}</td></tr>')
+        if i == opened and i > 0:
+            body.append(f'<tr class="meet-section"><td colspan="6">{escape(t("meeting.settled", lang))}</td></tr>')
+        body.append(_row_html(row, names, lang))
+    table = f'<table class="meet-table" data-testid="meet-table"><tr>{columns}</tr>{"".join(body)}</table>'
+    side = []
+    if moves is not None:
+        side.append(f'<div class="meet-box meet-whatif" data-testid="meet-whatif">'
+                    f'<p class="meet-box-title">{escape(t("review.whatif", lang))} '
+                    f'<span class="meet-unsaved">{escape(t("meeting.unsaved", lang))}</span></p>'
+                    f'{_moves_html(moves, lang)}</div>')
+    last = last_saved(sheet.log, province)
+    if last is not None:
+        change = t("meeting.last_line", lang, criterion=last.criterion, old=last.old or "—", new=last.new or "—",
+                   reason=last.reason, user=last.user, time=last.time)
+        side.append(f'<div class="meet-box" data-testid="meet-last"><p class="meet-box-title">'
+                    f'{escape(t("meeting.last", lang))}</p><p>{escape(change)}</p></div>')
+    return (f'{head}<div class="meet-body"><div class="meet-main">{table}</div>'
+            f'<div class="meet-side">{"".join(side)}</div></div>')
+
+
+_SCRIPT = """
+(function () {
+  var live = window.__thiduaMeeting || (window.__thiduaMeeting = {tag: "", busy: false, again: false});
+  function container() { return document.getElementById(%(id)s); }
+  var box = container(); if (!box) return;
+  function lost(on) {
+    var el = container(); if (!el) return;
+    var badge = el.querySelector('[data-testid="meet-lost"]');
+    if (on && !badge) {
+      badge = document.createElement('p'); badge.className = 'meet-badge meet-stale';
+      badge.setAttribute('data-testid', 'meet-lost'); badge.textContent = el.getAttribute('data-lost');
+      el.insertBefore(badge, el.firstChild);
+    } else if (!on && badge) { badge.remove(); }
+  }
+  function refresh() {
+    if (live.busy) { live.again = true; return; }
+    var el = container(); if (!el) return;
+    live.busy = true;
+    var stop = window.AbortController ? new AbortController() : null;
+    var timer = stop && setTimeout(function () { stop.abort(); }, %(timeout)d * 1000);
+    fetch(el.getAttribute('data-src'), {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
+                                       signal: stop ? stop.signal : undefined})
+      .then(function (r) {
+        if (r.status === 304) return null;
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        live.tag = r.headers.get('ETag') || '';
+        return r.text();
+      })
+      .then(function (html) {
+        var now = container();
+        if (html !== null && now) { now.innerHTML = html; now.setAttribute('data-shown', String(Date.now())); }
+        lost(live.source && live.source.readyState !== 1);
+      })
+      .catch(function () { lost(true); })
+      .then(function () { clearTimeout(timer); live.busy = false; if (live.again) { live.again = false; refresh(); } });
+  }
+  live.tag = box.getAttribute('data-etag') || live.tag;
+  live.refresh = refresh;
+  function connect() {
+    var source = new EventSource('/api/events');
+    live.source = source;
+    ['standings', 'status', 'meeting'].forEach(function (kind) {
+      source.addEventListener(kind, function () { live.refresh(); });
+    });
+    source.onopen = function () { lost(false); live.refresh(); };
+    source.onerror = function () {
+      if (source.readyState === 2 && live.source === source) {
+        setTimeout(function () { if (live.source === source) connect(); }, 5000);
+      }
+      setTimeout(function () { lost(!live.source || live.source.readyState !== 1); }, 3000);
+    };
+  }
+  if (!live.source && !document.hidden) connect();
+  if (!live.ticking) {
+    live.ticking = true;
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden) { if (live.source) { live.source.close(); live.source = null; } }
+      else if (container() && !live.source) { connect(); }
+    });
+    setInterval(function () {
+      if (!container()) { if (live.source) { live.source.close(); live.source = null; } return; }
+      if (!document.hidden) live.refresh();
+    }, %(poll)d * 1000);
+  }
+})();
+"""
+
+
+def meeting_container(screen: str, lang: str, etag: str, lost: str) -> str:
+    """The page's live part: ``screen`` in a container the script refreshes from ``/api/meeting``."""
+    src = "/api/meeting" + ("?lang=en" if lang == "en" else "")
+    script = _SCRIPT % {"id": json.dumps(CONTAINER_ID), "poll": SAFETY_POLL_SECONDS, "timeout": FETCH_TIMEOUT_SECONDS}
+    return (f'<div id="{CONTAINER_ID}" data-src="{escape(src)}" data-etag="{escape(etag)}" '
+            f'data-lost="{escape(lost)}">{screen}</div><script>{script}</script>')
