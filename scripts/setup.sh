@@ -40,3 +40,8 @@ fi
 if [ "${1:-}" = dev ] && ! command -v soffice >/dev/null; then
   apt_install --no-install-recommends libreoffice-calc
 fi
+
+# The production tests start Debian's nginx (TLS, HTTP/2) and redis-server themselves.
+if [ "${1:-}" = dev ] && { [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/redis-server ]; }; then
+  apt_install --no-install-recommends nginx redis-server
+fi
