@@ -15,8 +15,9 @@ import streamlit as st
 
 from lib.core.config import ClusterConfig, config_path, load_config
 from lib.core.errors import ConfigError, SourceError, Unavailable
-from lib.core.evaluation import Evaluation, evaluate
+from lib.core.evaluation import Evaluation
 from lib.edge import secret
+from lib.edge.freeze_memory import evaluate_remembering, source_id
 from lib.edge.reader import SharedReader, Snapshot
 from lib.edge.sources import Source
 from lib.edge.sources.factory import open_source
@@ -60,9 +61,12 @@ def _new_reader(path: str) -> SharedReader[Evaluation]:
     cache_file = None
     if config.source.kind != "xlsx":
         cache_file = cache_dir() / f"{Path(path).stem}.last-good.json"
+    source = _source(config)
+    workbook = source_id(source)
     return SharedReader(
-        _source(config),
-        lambda raw: evaluate(raw, config, secret.key_for(raw)),  # freeze rows checked with the server's key
+        source,
+        # freeze rows checked with the server's key, and against the rows this host saw signed before
+        lambda raw: evaluate_remembering(raw, config, secret.key_for(raw), workbook),
         ttl=config.refresh_seconds,
         cache_file=cache_file,
     )

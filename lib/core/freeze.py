@@ -38,7 +38,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from lib.core.model import CellKey, Difference, FreezeBreak, FreezeEvent, LogEntry, Scoresheet
+from lib.core.model import (
+    CellKey,
+    Difference,
+    FreezeBreak,
+    FreezeEvent,
+    FreezeState,
+    LogEntry,
+    Scoresheet,
+    SeenFreezeRow,
+)
 
 SHORT = 12
 
@@ -190,6 +199,30 @@ def bind(sheet: Scoresheet, places: Mapping[CellKey, str]) -> Scoresheet:
 def frozen_now(sheet: Scoresheet) -> Mapping[CellKey, Decimal]:
     """Today's values of what the standing freeze covers: every counted score, or (an older freeze) the agreed."""
     return sheet.agreed if sheet.freeze.covers == AGREED else counted_values(sheet)
+
+
+def recall(state: FreezeState, seen: Sequence[SeenFreezeRow]) -> FreezeState:
+    """``state`` with the signed rows a host saw obeyed (``seen``) that the sheet no longer has.
+
+    ``Chot`` is append-only and every row is signed over the one before, so a signed row can
+    leave it only by hand (a deleted freeze row reads as "never frozen"; a sheet restored from an
+    older copy). Such rows are ``removed``: the freeze then reads as the rows seen say (frozen if
+    the last of them froze) and is broken until an admin writes a new signed row through the app,
+    which signs over what the sheet holds now; a missing row seen before a row that is present
+    and was seen after it is thereby accepted as gone.
+    """
+    if not seen or state.key_mismatch:
+        return state
+    order = {row.signature: row.position for row in seen}
+    present = set(state.chain)
+    newest = max((order[s] for s in state.chain if s in order), default=-1)
+    removed = tuple(row for row in sorted(seen, key=lambda r: r.position)
+                    if row.signature not in present and row.position > newest)
+    if not removed:
+        return state
+    known = [row.event for row in sorted(seen, key=lambda r: r.position)]
+    newer = [e for e, s in zip(state.events, state.chain, strict=True) if s not in order]
+    return replace(state, events=(*known, *newer), removed=removed)
 
 
 def short(fingerprint_hex: str) -> str:

@@ -273,6 +273,15 @@ class IgnoredRecord:
 
 
 @dataclass(frozen=True)
+class SeenFreezeRow:
+    """A signed ``Chot`` row as a host saw it obeyed: its place in the chain, its signature and its event."""
+
+    position: int
+    signature: str
+    event: FreezeEvent
+
+
+@dataclass(frozen=True)
 class FreezeBreak:
     """Why a standing freeze no longer holds: cells that differ from what the signed row vouches for.
 
@@ -300,11 +309,20 @@ class FreezeState:
     unverified: tuple[str, ...] = ()  # signed rows no key verifies while none verifies: the key changed
     breaks: tuple[FreezeBreak, ...] = ()  # a standing freeze that the sheet no longer matches
     covers: str = "counted"  # what the standing freeze's fingerprint and copy hold: "counted" or "agreed" (older)
+    chain: tuple[str, ...] = ()  # the signature of each obeyed row, in order (``events``' own)
+    removed: tuple[SeenFreezeRow, ...] = ()  # signed rows this host saw that the sheet no longer has
 
     @property
     def broken(self) -> bool:
-        """True when frozen but the frozen copy or the agreed scores no longer give the signed fingerprint."""
-        return self.frozen and bool(self.breaks)
+        """True when frozen but the sheet no longer gives the signed fingerprint, or signed rows were removed."""
+        return (self.frozen and bool(self.breaks)) or bool(self.removed)
+
+    @property
+    def broken_cells(self) -> tuple[str, ...]:
+        """Where a broken freeze broke: each break's cells, and ``Chot`` when signed rows were deleted from it."""
+        if not self.broken:
+            return ()
+        return (*(c for b in self.breaks for c in b.cells), *(("Chot",) if self.removed else ()))
 
     @property
     def key_mismatch(self) -> bool:
@@ -314,7 +332,7 @@ class FreezeState:
     @property
     def blocks_writes(self) -> bool:
         """True when score writes must be refused: frozen (broken or not), or a freeze that cannot be checked."""
-        return self.frozen or self.key_mismatch
+        return self.frozen or self.key_mismatch or bool(self.removed)
 
     @property
     def last(self) -> FreezeEvent | None:

@@ -39,6 +39,7 @@ from lib.core.model import (
     ProvinceCode,
     RawWorkbook,
     Scoresheet,
+    SeenFreezeRow,
 )
 from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, claims_differing, compute, with_method
 from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
@@ -61,7 +62,7 @@ class ParseResult:
 
 def parse_workbook(
     workbook: RawWorkbook, members: Sequence[Province], freeze_key: bytes | None = None, *,
-    target_share: Decimal = DEFAULT_TARGET_SHARE,
+    target_share: Decimal = DEFAULT_TARGET_SHARE, seen_freeze: Sequence[SeenFreezeRow] = (),
 ) -> ParseResult:
     """Read every contract tab of ``workbook`` for the cluster's ``members``.
 
@@ -97,7 +98,8 @@ def parse_workbook(
         agreed_places=places,
         log=parse_log(find_tab(workbook, "NhatKy")),
         votes=votes,
-        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems),
+        freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems,
+                            seen_freeze),
         nominations=parse_nominations(find_tab(workbook, "DeCu"), problems, freeze_key, ignored),
         ignored_records=tuple(ignored),
         targets=computed.targets,

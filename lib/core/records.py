@@ -22,6 +22,7 @@ from lib.core.freeze import (
     NOMINATIONS_SIGNED,
     VOTES_SIGNED,
     copy_row_fields,
+    recall,
     verify,
     verify_row,
 )
@@ -52,6 +53,7 @@ from lib.core.model import (
     Problem,
     Province,
     RawTab,
+    SeenFreezeRow,
     Vote,
 )
 from lib.core.text import fold
@@ -211,7 +213,7 @@ def _count(text: str) -> int | None:
 
 
 def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], key: bytes | None = None,
-                 problems: list[Problem] | None = None) -> FreezeState:
+                 problems: list[Problem] | None = None, seen: Sequence[SeenFreezeRow] = ()) -> FreezeState:
     """The freeze record (``Chot``) and the frozen copy (``ChotDiem``); empty when never frozen.
 
     With the server's ``key``, only rows with a valid signature count; any other row is kept in
@@ -220,9 +222,12 @@ def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], 
     signed them: ``FreezeState.unverified`` names them (an error, ``freeze.key_mismatch``), and
     writes are refused rather than taken as unfrozen. Without a key signatures are not checked.
     A frozen copy row whose own signature fails is a break of the freeze (``FreezeState.breaks``).
+    ``seen`` are the signed rows this host saw obeyed before: one the sheet no longer has was deleted
+    by hand (``lib.core.freeze.recall``), an error at ``Chot`` (``freeze.rows_removed``).
     """
     problems = [] if problems is None else problems
     events: list[FreezeEvent] = []
+    chain: list[str] = []
     ignored: list[IgnoredFreezeRow] = []
     failed: list[str] = []
     last = ""
@@ -239,9 +244,11 @@ def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], 
             if key is None:
                 events.append(event)
                 last = signature
+                chain.append(signature.strip().lower())
             elif signature and verify(key, event, signature, last):
                 events.append(event)
                 last = signature.strip().lower()
+                chain.append(last)
             else:
                 cell = address(title, row_index + 1, columns.get("signature", len(named)) + 1)
                 ignored.append(IgnoredFreezeRow(cell, event))
@@ -254,7 +261,18 @@ def parse_freeze(found: Found, frozen_copy: Found, members: Sequence[Province], 
         problems.append(Problem.error(unverified[0], "freeze.key_mismatch", cells=", ".join(unverified)))
     frozen = events[-1].fingerprint.strip().lower() if events else ""
     values, places, breaks = _frozen_values(frozen_copy, members, key, frozen)
-    return FreezeState(tuple(events), values, tuple(ignored), last, places, unverified, breaks)
+    state = recall(FreezeState(tuple(events), values, tuple(ignored), last, places, unverified, breaks,
+                               chain=tuple(chain)), seen)
+    if state.removed:
+        gone = state.removed[0].event
+        problems.append(Problem.error(title_of(found, "Chot"), "freeze.rows_removed", count=len(state.removed),
+                                      action=gone.action, time=gone.time, user=gone.user))
+    return state
+
+
+def title_of(found: Found, default: str) -> str:
+    """The tab's title as written in the sheet, or ``default`` when the tab is gone."""
+    return found[0] if found else default
 
 
 def _text(row: Sequence[object], columns: dict[str, int], field: str) -> str:

@@ -56,7 +56,7 @@ from lib.core.model import (
     Vote,
 )
 from lib.core.nominations import nomination_problems
-from lib.core.parse import ParseResult, parse_workbook
+from lib.core.parse import ParseResult
 from lib.core.template import is_blank
 from lib.core.votes import vote_problems
 from lib.core.writes import (
@@ -73,6 +73,7 @@ from lib.core.writes import (
     validate,
     vote_batch,
 )
+from lib.edge.freeze_memory import parse_remembering, source_id
 from lib.edge.secret import key_for, records_key, records_key_origin
 from lib.edge.sources import Source, locked
 
@@ -81,17 +82,23 @@ WRITE_LOCK = threading.RLock()
 
 
 def gate(raw: RawWorkbook, members: Sequence[Province], key: bytes | None = None, *,
-         frozen_ok: bool = False) -> ParseResult:
+         frozen_ok: bool = False, source: object | None = None) -> ParseResult:
     """The one check before every write: ``raw`` parsed with the records key, refusing what must not be written.
 
     Raises ``NotAllowed("freeze.key_refused")`` when signed ``Chot`` rows exist that the key
     verifies none of (never an unfreeze), and ``NotAllowed("frozen.cannot_edit")`` while frozen
-    unless ``frozen_ok`` (votes, nominations, the freeze page's own unfreeze).
+    unless ``frozen_ok`` (votes, nominations, the freeze page's own unfreeze). With the ``source``,
+    the host's memory of its signed freeze rows is consulted (``lib.edge.freeze_memory``): a signed
+    row deleted by hand refuses every score write (``freeze.rows_removed``) until an admin signs anew.
     """
-    parsed = parse_workbook(raw, members, key_for(raw, key))
+    parsed = parse_remembering(raw, members, key_for(raw, key), None if source is None else source_id(source))
     state = parsed.sheet.freeze
     if state.key_mismatch:
         raise NotAllowed("freeze.key_refused", cells=", ".join(state.unverified), origin=records_key_origin())
+    if state.removed and not frozen_ok:
+        gone = state.removed[0].event
+        raise NotAllowed("freeze.rows_removed", count=len(state.removed), action=gone.action, time=gone.time,
+                         user=gone.user)
     if state.frozen and not frozen_ok:
         raise NotAllowed("frozen.cannot_edit")
     return parsed
@@ -127,7 +134,7 @@ def save(
         raise NotAllowed("role.cannot_edit", user=change_set.user)
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        sheet = gate(raw, members, freeze_key).sheet
+        sheet = gate(raw, members, freeze_key, source=source).sheet
         layout = _log_layout(raw)
         pending = tuple(a for a in change_set.adjustments if not already_logged(change_set, a, sheet))
         if change_set.adjustments and not pending:  # an earlier attempt landed: the cache may be stale
@@ -168,7 +175,7 @@ def save_built(
     between is still caught by ``save``'s check, as a conflict).
     """
     with WRITE_LOCK, locked(source):
-        sheet = gate(source.read(), members, freeze_key).sheet
+        sheet = gate(source.read(), members, freeze_key, source=source).sheet
         return save(source, build(sheet), members, now, freeze_key=freeze_key)
 
 
@@ -183,7 +190,7 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     names = {p.code: p.name for p in members}
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        gate(raw, members, freeze_key, frozen_ok=True)
+        gate(raw, members, freeze_key, frozen_ok=True, source=source)
         key = freeze_key if freeze_key is not None else records_key()
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user, key))
 
@@ -201,7 +208,7 @@ def record_nomination(source: Source, nomination: Nomination, members: Sequence[
         raise InvalidChangeSet(problems)
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        gate(raw, members, freeze_key, frozen_ok=True)
+        gate(raw, members, freeze_key, frozen_ok=True, source=source)
         key = freeze_key if freeze_key is not None else records_key()
         source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user, key))
 
@@ -222,7 +229,7 @@ def set_frozen(
     with WRITE_LOCK, locked(source):
         key = freeze_key if freeze_key is not None else records_key()
         raw = source.read()
-        sheet = gate(raw, members, key, frozen_ok=True).sheet
+        sheet = gate(raw, members, key, frozen_ok=True, source=source).sheet
         if sheet.freeze.frozen == frozen:
             raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
         stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)
@@ -263,7 +270,8 @@ def import_self_scores(
     import_id = import_id or uuid.uuid4().hex
     with WRITE_LOCK, locked(source):
         raw = source.read()
-        sheet = gate(raw, members, freeze_key).sheet  # signed freeze rows only: a typed "mở chốt" opens nothing
+        # signed freeze rows only: a typed "mở chốt" opens nothing
+        sheet = gate(raw, members, freeze_key, source=source).sheet
         layout = _log_layout(raw)
         if any(e.change_id == import_id for e in sheet.log):
             if on_saved is not None:

@@ -756,6 +756,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "not match the key in use: {origin}). Bring the signing key back: set [auth] records_secret (or the "
               "old freeze_secret) in .streamlit/secrets.toml as on the host that froze, or copy back that host's "
               ".cache/freeze.secret; the scores are never taken as unfrozen."},
+    "freeze.rows_removed": {
+        "vi": "{count} dòng chốt có chữ ký đã bị xóa khỏi trang Chot (đầu tiên: “{action}” lúc {time} "
+              "của {user}); coi như vẫn theo các dòng đã thấy, không ghi điểm cho tới khi quản trị "
+              "chốt hoặc mở chốt lại qua ứng dụng",
+        "en": "{count} signed freeze row(s) were deleted from the Chot tab (first: “{action}” at {time} by {user}); "
+              "read as the rows seen before, and no score is written until an admin freezes or unfreezes "
+              "again through the app",
+    },
     "freeze.broken": {
         "vi": "Bản chốt đã bị sửa sau khi chốt ({kind}): {cells} {criterion} {province} "
               "không còn khớp dấu vân tay đã ký",

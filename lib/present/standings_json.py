@@ -101,8 +101,7 @@ def live_document(
         "stale": stale,
         "frozen": evaluation.freeze.frozen,
         "freeze_broken": evaluation.freeze.broken,  # frozen, but the sheet no longer gives the signed fingerprint
-        "freeze_broken_cells": [c for b in evaluation.freeze.breaks for c in b.cells] if evaluation.freeze.broken
-        else [],
+        "freeze_broken_cells": list(evaluation.freeze.broken_cells),
         "freeze_unverified": evaluation.freeze.key_mismatch,  # signed rows this server's key cannot check
     }
     if not view.holding:

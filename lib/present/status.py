@@ -63,7 +63,7 @@ def ranking_status(evaluation: Evaluation) -> RankingStatus:
         provisional=sum(s.provisional for s in evaluation.standings),
         needs_vote=tuple(s.province.name for s in evaluation.standings if s.needs_vote),
         by_vote=tuple(f"{s.rank}. {s.province.name}" for s in evaluation.standings if s.decided_by == VOTE),
-        broken_cells=tuple(c for b in evaluation.freeze.breaks for c in b.cells) if evaluation.freeze.broken else (),
+        broken_cells=evaluation.freeze.broken_cells,
         unverified=evaluation.freeze.key_mismatch,
     )
 

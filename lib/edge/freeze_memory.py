@@ -1,0 +1,88 @@
+"""What this host has seen signed in a workbook's ``Chot`` tab, so a row deleted by hand is noticed.
+
+Signatures chain every freeze row to the one before, but the last rows of an append-only tab
+can still be deleted by anyone with edit rights, and a deleted freeze reads as "never frozen".
+The host therefore remembers (in its SQLite state, ``freeze_seen``) each obeyed row it read, per
+workbook, in the order first seen; ``lib.core.freeze.recall`` compares the sheet's chain with
+it. ``evaluate_remembering`` and ``parse_remembering`` are the two reads that use it: the
+server's shared reader and the store's write gate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lib.core.config import ClusterConfig
+from lib.core.evaluation import Evaluation, evaluate
+from lib.core.model import FreezeEvent, FreezeState, Province, RawWorkbook, SeenFreezeRow
+from lib.core.parse import ParseResult, parse_workbook
+from lib.edge.secret import cache_dir
+from lib.edge.state import DB_NAME, reading, transaction
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS freeze_seen (
+    source TEXT NOT NULL, position INTEGER NOT NULL, signature TEXT NOT NULL, time TEXT NOT NULL,
+    user TEXT NOT NULL, action TEXT NOT NULL, fingerprint TEXT NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (source, signature))"""
+
+
+def source_id(source: object) -> str:
+    """Which workbook: a Google Sheet's key, a local file's resolved path, else the source's label."""
+    key = getattr(source, "key", None)
+    if isinstance(key, str) and key:
+        return f"gsheet:{key}"
+    path = getattr(source, "path", None)
+    if path is not None:
+        return f"xlsx:{Path(path).resolve()}"
+    return f"label:{getattr(source, 'label', repr(source))}"
+
+
+def remember(workbook: str, state: FreezeState, db: Path | None = None) -> tuple[SeenFreezeRow, ...]:
+    """Record the obeyed rows of ``state`` not seen before (in chain order); every row seen, oldest first."""
+    path = db or cache_dir() / DB_NAME
+    with transaction(path) as conn:
+        conn.execute(SCHEMA)
+        known = {s for (s,) in conn.execute("SELECT signature FROM freeze_seen WHERE source = ?", (workbook,))}
+        (top,) = conn.execute("SELECT COALESCE(MAX(position), -1) FROM freeze_seen WHERE source = ?",
+                              (workbook,)).fetchone()
+        fresh = [(e, s) for e, s in zip(state.events, state.chain, strict=False) if s and s not in known]
+        conn.executemany(
+            "INSERT OR IGNORE INTO freeze_seen VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(workbook, top + 1 + i, s, e.time, e.user, e.action, e.fingerprint, e.reason)
+             for i, (e, s) in enumerate(fresh)])
+    return seen(workbook, path)
+
+
+def seen(workbook: str, db: Path | None = None) -> tuple[SeenFreezeRow, ...]:
+    """Every row this host saw obeyed in ``workbook``'s ``Chot``, oldest first."""
+    path = db or cache_dir() / DB_NAME
+    with reading(path) as conn:
+        conn.execute(SCHEMA)
+        rows = conn.execute("SELECT position, signature, time, user, action, fingerprint, reason FROM freeze_seen "
+                            "WHERE source = ? ORDER BY position", (workbook,)).fetchall()
+    return tuple(SeenFreezeRow(p, s, FreezeEvent(t, u, a, f, r)) for p, s, t, u, a, f, r in rows)
+
+
+def _missing(state: FreezeState, rows: Sequence[SeenFreezeRow]) -> bool:
+    present = set(state.chain)
+    return any(row.signature not in present for row in rows)
+
+
+def evaluate_remembering(raw: RawWorkbook, config: ClusterConfig, key: bytes | None, workbook: str,
+                         db: Path | None = None) -> Evaluation:
+    """``evaluate`` with this host's memory of the ``Chot`` chain (read twice only when a row is missing)."""
+    first = evaluate(raw, config, key)
+    if key is None:
+        return first
+    rows = remember(workbook, first.sheet.freeze, db)
+    return evaluate(raw, config, key, rows) if _missing(first.sheet.freeze, rows) else first
+
+
+def parse_remembering(raw: RawWorkbook, members: Sequence[Province], key: bytes | None, workbook: str | None,
+                      db: Path | None = None) -> ParseResult:
+    """``parse_workbook`` with this host's memory of the ``Chot`` chain, as ``evaluate_remembering``."""
+    first = parse_workbook(raw, members, key)
+    if key is None or workbook is None:
+        return first
+    rows = remember(workbook, first.sheet.freeze, db)
+    return parse_workbook(raw, members, key, seen_freeze=rows) if _missing(first.sheet.freeze, rows) else first
