@@ -25,7 +25,15 @@ from lib.core.config import ClusterConfig, load_config
 from lib.core.errors import ConfigError, SourceError
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.model import RawWorkbook
-from lib.core.next_year import config_blanks, final_results, next_config_toml, next_criteria, next_posts, next_workbook
+from lib.core.next_year import (
+    NextCriteria,
+    config_blanks,
+    final_results,
+    next_config_toml,
+    next_criteria,
+    next_posts,
+    next_workbook,
+)
 from lib.edge.history import comparison_for
 from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
@@ -53,6 +61,17 @@ def paper_names(config: ClusterConfig, draft: bool) -> dict[str, str]:
             "covenant": f"giao-uoc-thi-dua-{config.year + 1}{tail}.docx"}
 
 
+def _next_criteria(raw: RawWorkbook, evaluation: Evaluation) -> NextCriteria | None:
+    """Next year's criteria, or None after printing each error of the draft tab (nothing is written then)."""
+    upcoming = next_criteria(raw, evaluation.sheet.criteria)
+    if errors := [p for p in upcoming.problems if p.is_error]:
+        for problem in errors:
+            print(f"Lỗi {problem.cell}: {describe(problem)}", file=sys.stderr)
+        print(f"Từ chối: trang {upcoming.tab} (tiêu chí năm sau) có lỗi; chưa ghi tệp nào.", file=sys.stderr)
+        return None
+    return upcoming
+
+
 def run_papers(outdir: str, workbook: str | None, config_file: str | None, draft: bool, out: TextIO) -> int:
     """Write the report, the proposal and the covenant into ``outdir``."""
     try:
@@ -65,11 +84,8 @@ def run_papers(outdir: str, workbook: str | None, config_file: str | None, draft
         print(f"Từ chối: kết quả chưa chốt hoặc đã khác bản chốt ({freeze_line(evaluation)}). "
               "Chốt kết quả trước, hoặc dùng --draft để tạo bản DỰ THẢO.", file=sys.stderr)
         return EXIT_REFUSED
-    upcoming = next_criteria(raw, evaluation.sheet.criteria)
-    if errors := [p for p in upcoming.problems if p.is_error]:
-        for problem in errors:
-            print(f"Lỗi {problem.cell}: {describe(problem)}", file=sys.stderr)
-        print(f"Từ chối: trang {upcoming.tab} (tiêu chí năm sau) có lỗi; chưa ghi tệp nào.", file=sys.stderr)
+    upcoming = _next_criteria(raw, evaluation)
+    if upcoming is None:
         return EXIT_REFUSED
     comparison, history_error = comparison_for(config, evaluation)
     if history_error:
@@ -119,11 +135,8 @@ def run_new_year(outdir: str, workbook: str | None, config_file: str | None, out
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)
         return EXIT_UNREADABLE
-    upcoming = next_criteria(raw, evaluation.sheet.criteria)
-    if errors := [p for p in upcoming.problems if p.is_error]:
-        for problem in errors:
-            print(f"Lỗi {problem.cell}: {describe(problem)}", file=sys.stderr)
-        print(f"Từ chối: trang {upcoming.tab} (tiêu chí năm sau) có lỗi; chưa ghi tệp nào.", file=sys.stderr)
+    upcoming = _next_criteria(raw, evaluation)
+    if upcoming is None:
         return EXIT_REFUSED
     target = Path(outdir)
     toml_name, book_name = next_names(config)

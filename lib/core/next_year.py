@@ -28,7 +28,7 @@ NEXT_CRITERIA = "TieuChiNamSau"
 
 def final_results(evaluation: Evaluation) -> bool:
     """True when the results are frozen and still what was frozen: the papers may be signed."""
-    return evaluation.freeze.frozen and not evaluation.frozen_differences
+    return evaluation.freeze.frozen and not evaluation.freeze.broken and not evaluation.frozen_differences
 
 
 @dataclass(frozen=True)
