@@ -31,7 +31,7 @@ def site(*, name: str, ports: list[int], cert: str, key: str, https: str = "443"
     values = {
         "SERVER_NAME": name, "HTTPS": https, "HTTP": http, "CERT": cert, "KEY": key, "CACHE": cache,
         "ACME": acme, "HTTPS_PORT": "" if https_port == "443" else f":{https_port}",
-        "SERVERS": "\n    ".join(f"server {host}:{port} max_fails=1 fail_timeout=2s;" for port in ports),
+        "SERVERS": "\n    ".join(f"server {host}:{port} max_fails=0;" for port in ports),
     }
     text = TEMPLATE.read_text(encoding="utf-8")
     for placeholder, value in values.items():

@@ -9,6 +9,7 @@ import json
 import signal
 import subprocess
 import time
+import urllib.request
 
 import pytest
 
@@ -128,3 +129,113 @@ def test_sigterm_with_hundreds_of_streams_open_tells_each_to_reconnect_and_exits
     assert told == STREAMS, f"{STREAMS - told} of {STREAMS} streams ended without the bye frame"
     assert took < STOP_BOUND, f"the process took {took:.1f} s to exit with {STREAMS} streams open"
     (tmp_path / "stop.json").write_text(json.dumps({"streams": STREAMS, "seconds": took}))
+
+
+class Viewer:
+    """A phone on ``/api/events`` through nginx (TLS): reconnects at once on ``bye`` or a cut, as the pages do."""
+
+    def __init__(self) -> None:
+        self.last: str | None = None  # the id of the standings it shows
+        self.byes = 0
+        self.cuts = 0
+        self.refused = 0
+        self.answers: list[bytes] = []
+
+    async def follow(self, port: int) -> None:
+        import ssl
+
+        context = ssl._create_unverified_context()  # noqa: S323 - the throwaway certificate
+        while True:
+            writer = None
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context,
+                                                               server_hostname="localhost")
+                since = f"Last-Event-ID: {self.last}\r\n" if self.last else ""
+                writer.write(f"GET /api/events HTTP/1.0\r\nHost: localhost:{port}\r\n{since}\r\n".encode())
+                head = await reader.readuntil(b"\r\n\r\n")
+                if b" 200 " not in head.split(b"\r\n")[0]:
+                    self.refused += 1
+                    self.answers.append(head.split(b"\r\n")[0])
+                    await asyncio.sleep(0.5)
+                    continue
+                while True:
+                    fields = dict(line.partition(": ")[::2] for line in
+                                  (await reader.readuntil(b"\n\n")).decode().splitlines() if line[:1] not in ("", ":"))
+                    if fields.get("event") == "standings":
+                        self.last = fields["id"]
+                    elif fields.get("event") == "bye":
+                        self.byes += 1
+                        break
+            except (asyncio.IncompleteReadError, ConnectionError, OSError):
+                self.cuts += 1
+                await asyncio.sleep(0.25)
+            finally:
+                if writer is not None:
+                    writer.close()
+
+
+def _first_id(app_url: str) -> str:
+    from tests.test_live import Stream
+
+    stream = Stream(app_url)
+    try:
+        return stream.frame()["id"]
+    finally:
+        stream.close()
+
+
+def test_a_rolling_restart_of_two_processes_behind_nginx_loses_no_viewer_and_no_edit(tmp_path):
+    from decimal import Decimal
+
+    from lib.core.model import Adjustment, ChangeSet, Role
+    from lib.edge.outbox import Outbox
+    from lib.edge.state import DB_NAME
+
+    cert, key = certificate(tmp_path)
+    config, _ = deploy_config(tmp_path, 15)
+    cache = tmp_path / "cache"
+    viewers = [Viewer() for _ in range(60)]
+
+    async def run(apps_: list, port: int) -> tuple[dict[str, float], set[str]]:
+        tasks = [asyncio.create_task(viewer.follow(port)) for viewer in viewers]
+        try:
+            before = await asyncio.to_thread(_first_id, apps_[0].url)
+            while any(viewer.last != before for viewer in viewers):
+                await asyncio.sleep(0.1)
+            # an edit the first process still had queued when it was stopped (the sheet was busy, say)
+            edit = Adjustment("1.1", "51", Decimal("7.5"), Decimal("5"), "Điều chỉnh theo số liệu thống kê")
+            Outbox(cache / DB_NAME, queue="cluster").add(ChangeSet("Thư ký Cụm", Role.SECRETARY, (edit,)))
+            stops = {}
+            for index, app in enumerate(apps_):  # one at a time: the other carries everyone meanwhile
+                started = time.monotonic()
+                await asyncio.to_thread(stop, app.process)
+                stops[f"stop_{index}"] = time.monotonic() - started
+                apps_[index] = await asyncio.to_thread(start_app, config, cache, tmp_path / f"again-{index}.log",
+                                                       app.port)
+            after = {await asyncio.to_thread(_first_id, app.url) for app in apps_}
+            assert len(after) == 1 and before not in after, (before, after)  # both processes show the edit
+            deadline = time.monotonic() + 60
+            while any(viewer.last not in after for viewer in viewers) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            return stops, after
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    with apps(config, cache, tmp_path, 2) as running, nginx(tmp_path / "nginx", [a.port for a in running], cert,
+                                                           key) as port:
+        stops, after = asyncio.run(run(running, port))
+        try:
+            final = json.loads(urllib.request.urlopen(running[0].url + "/api/standings").read())
+        finally:
+            for app in running:
+                stop(app.process)
+    assert Outbox(cache / DB_NAME, queue="cluster").pending() == []  # the queued edit was written, not lost
+    leader = next(row for row in final["standings"] if row["code"] == "51")
+    assert leader["agreed_total"] == "96.25", leader
+    assert {viewer.last for viewer in viewers} == after  # every viewer shows the current version
+    assert all(viewer.byes >= 1 for viewer in viewers)  # each was told to reconnect (both processes restarted)
+    # nginx passed every 503 of a stopping process on to the other one
+    assert sum(viewer.refused for viewer in viewers) == 0, {a for v in viewers for a in v.answers}
+    assert all(took < STOP_BOUND for took in stops.values()), stops
