@@ -2,13 +2,14 @@
 
 Run with ``streamlit run serve.py`` (or any ASGI server: ``uvicorn serve:app``). Besides every
 Streamlit page it serves, without a Streamlit session, ``/live``, ``/api/standings``,
-``/api/events``, ``/healthz`` and ``/metrics`` (see ``web.live``), and the sign-in routes
+``/api/events``, ``/healthz`` and ``/metrics`` (see ``web.live``), ``/api/qr`` (``web.address``), and the sign-in routes
 ``/auth/sign-in`` and ``/auth/sign-out`` that set and clear the signed cookie (``web.signin``);
 one background publisher per process reads the source, whoever watches.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,13 +18,17 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
-from web import live, signin
+from web import address, live, signin
 from web.overflow import Overflow
+from web.writes import start_drainer
 
 
 @asynccontextmanager
 async def _lifespan(_app: object) -> AsyncIterator[None]:
     live.start()
+    # The outbox's drainer from the start, not from the first page opened: after a stop or a rolling
+    # restart, what a stopped process left queued (in the host's SQLite) is written with no page open.
+    asyncio.get_running_loop().run_in_executor(None, start_drainer)
     try:
         yield
     finally:
@@ -36,5 +41,5 @@ async def _lifespan(_app: object) -> AsyncIterator[None]:
 # (streamlit#9992, #8860). Saying so before any session starts leaves only app.py's navigation.
 PagesManager.uses_pages_directory = False
 
-app = st.App(Path(__file__).resolve().parent / "app.py", routes=[*live.ROUTES, *signin.ROUTES], lifespan=_lifespan,
-             middleware=[Middleware(Overflow)])
+app = st.App(Path(__file__).resolve().parent / "app.py", routes=[*live.ROUTES, *signin.ROUTES, *address.ROUTES],
+             lifespan=_lifespan, middleware=[Middleware(Overflow)])

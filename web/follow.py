@@ -51,6 +51,8 @@ export default function (component) {
         const lines = JSON.parse(e.data);
         if (me.shown.agenda !== null && (lines[me.shown.lang] || '') !== me.shown.agenda) again('agenda');
       });
+      // the process stops (a restart): reconnect at once, through the proxy to another process
+      source.addEventListener('bye', () => { if (me.source === source) { source.close(); connect(); } });
       source.onerror = () => {  // refused for good (a 5xx): start again
         const again = () => { if (me.source === source) connect(); };
         if (source.readyState === 2 && me.source === source) setTimeout(again, 5000);

@@ -31,7 +31,7 @@ from lib.edge.reader import Snapshot
 from lib.present.ceremony import agenda_line
 from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
-from web import ceremony, heap, limits, meeting_screen
+from web import ceremony, heap, limits, meeting_screen, shutdown
 from web.data import cluster_config, shared_reader
 from web.limits import StreamGate
 from web.overflow import admissions, peer_address, redirected, sessions
@@ -188,6 +188,7 @@ def start() -> None:
     _agenda_task = loop.create_task(_follow_agenda(_broadcast))
     _meeting_task = loop.create_task(_follow_meeting(_broadcast))
     _heap_task = loop.create_task(heap.tend(lambda: time.time() - (live.published_at or 0.0)))
+    shutdown.install(loop, _broadcast.close)  # SIGTERM: every stream is told to reconnect elsewhere
 
 
 def stop() -> None:
@@ -232,9 +233,11 @@ class _GatedStream(StreamingResponse):
         self._release = release
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        untrack = shutdown.track(asyncio.current_task())
         try:
             await super().__call__(scope, receive, send)
         finally:
+            untrack()
             self._release()
 
 
@@ -246,6 +249,9 @@ async def events(request: Request) -> Response:
     """
     if _broadcast is None:
         return PlainTextResponse("the live publisher is not running", status_code=503)
+    if shutdown.stopping():  # nginx passes a 503 of /api/events to the next process (proxy_next_upstream)
+        return PlainTextResponse("this process is stopping", status_code=503,
+                                 headers={"Retry-After": "1", "Cache-Control": "no-store"})
     gate, address = _gate, peer_address(request.scope)
     cap = gate.enter(address)
     if cap is not None:

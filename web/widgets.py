@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from lib.core.config import ClusterConfig
@@ -9,6 +11,7 @@ from lib.core.evaluation import Evaluation
 from lib.edge.reader import Snapshot
 from lib.present.catalogue import t
 from lib.present.formatting import clock, when_text
+from lib.present.qr import live_address
 from lib.present.status import frozen_text, ranking_status
 from web import state
 
@@ -131,13 +134,8 @@ def problem_summary(evaluation: Evaluation, lang: str) -> None:
 
 def live_url(config: ClusterConfig) -> str:
     """The public address of /live: ``[server] public_url``, else the address this browser used."""
-    base = config.public_url
-    if not base:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(st.context.url or "")
-        base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-    return f"{base}/live"
+    parts = urlsplit(st.context.url or "")
+    return live_address(config.public_url, f"{parts.scheme}://{parts.netloc}" if parts.netloc else "")
 
 
 def rank_column(lang: str) -> dict[str, object]:

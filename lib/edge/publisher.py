@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from lib.edge.reader import SharedReader, Snapshot
 
 KEEPALIVE_SECONDS = 15.0
+BYE = b'retry: 250\nevent: bye\ndata: {"reason":"restart"}\n\n'
+"""The last frame of a stream whose process stops: the pages reconnect at once (through a proxy: to another
+process); a client that ignores the event reconnects after the ``retry`` of 250 ms by itself."""
 _log = logging.getLogger(__name__)
 
 
@@ -81,6 +84,16 @@ class Broadcast:
         self.agenda: bytes | None = None  # the ``event: agenda`` frame of the ceremony's current item
         self._agenda_on_connect = False
         self.meeting: bytes | None = None  # the ``event: meeting`` frame: the preliminary meeting's screen moved
+        self.farewell: bytes | None = None  # set by ``close``: every stream sends it and ends
+
+    def close(self, frame: bytes = BYE) -> None:
+        """The process is stopping: every stream sends ``frame`` (reconnect elsewhere) and ends; new ones too.
+
+        Call on the loop's thread. The streams end at their next wake-up, which this is.
+        """
+        self.farewell = frame
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
 
     def publish_meeting(self, frame: bytes) -> None:
         """Make ``frame`` (an ``event: meeting`` frame, no id) current and wake every subscriber.
@@ -115,10 +128,14 @@ class Broadcast:
         freshness), then each new content once, a status frame when only the staleness changed, and a comment line
         every ``keepalive`` seconds of silence. The agenda frame goes out whenever it changes
         (and on connecting, when one is set); it carries no ``id``, so a reconnecting client's
-        ``Last-Event-ID`` stays the data version.
+        ``Last-Event-ID`` stays the data version. Once ``close`` is called, the farewell frame and
+        the end.
         """
         self.subscribers += 1
         try:
+            if self.farewell is not None:
+                yield self.farewell
+                return
             sent = self.current
             agenda, greet = self.agenda, self._agenda_on_connect  # both now: the yields below may wait
             meeting = self.meeting
@@ -131,6 +148,9 @@ class Broadcast:
             while True:
                 changed = self._changed
                 message = self.current
+                if self.farewell is not None:
+                    yield self.farewell
+                    return
                 if self.agenda is not agenda:
                     agenda = self.agenda
                     if agenda is not None:

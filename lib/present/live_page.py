@@ -141,6 +141,7 @@ function connect(){
  es.addEventListener('status',function(e){var s=JSON.parse(e.data);down=false;
   if(doc&&s.id===shownId){doc.stale=s.stale;doc.fetched_at=s.fetched_at}render()});
  es.addEventListener('agenda',function(e){agenda=JSON.parse(e.data);render()});
+ es.addEventListener('bye',function(){es.close();connect()});  // the process stops: at once, to another
  es.onopen=function(){down=false;retry=1000;render()};
  es.onerror=function(){down=true;render();if(es.readyState===2){es.close();setTimeout(connect,retry);retry=Math.min(retry*2,15000)}};
 }

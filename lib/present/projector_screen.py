@@ -146,6 +146,8 @@ _SCRIPT = """
     ['standings', 'status', 'agenda'].forEach(function (kind) {
       source.addEventListener(kind, function () { live.refresh(); });
     });
+    // the process stops (a restart): reconnect at once, through the proxy to another process
+    source.addEventListener('bye', function () { if (live.source === source) { source.close(); connect(); } });
     source.onopen = function () { lost(false); live.refresh(); };
     source.onerror = function () {
       if (source.readyState === 2 && live.source === source) {  // refused for good (a 5xx): start again
