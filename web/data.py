@@ -16,8 +16,9 @@ import streamlit as st
 from lib.core.config import ClusterConfig, config_path, load_config
 from lib.core.errors import ConfigError, SourceError, Unavailable
 from lib.core.evaluation import Evaluation, evaluate
-from lib.edge import secret
+from lib.edge import secret, shared
 from lib.edge.reader import SharedReader, Snapshot
+from lib.edge.shared.feed import Feed, lease_seconds
 from lib.edge.sources import Source
 from lib.edge.sources.factory import open_source
 from lib.present.catalogue import t
@@ -60,11 +61,13 @@ def _new_reader(path: str) -> SharedReader[Evaluation]:
     cache_file = None
     if config.source.kind != "xlsx":
         cache_file = cache_dir() / f"{Path(path).stem}.last-good.json"
+    engine = shared.configure_for(config)  # with [server] redis_url: also the store's lock, the ceremony
     return SharedReader(
         _source(config),
         lambda raw: evaluate(raw, config, secret.key_for(raw)),  # freeze rows checked with the server's key
         ttl=config.refresh_seconds,
         cache_file=cache_file,
+        feed=None if engine is None else Feed(engine, lease_seconds(config.refresh_seconds)),
     )
 
 

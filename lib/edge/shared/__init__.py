@@ -31,12 +31,15 @@ from typing import TypeVar
 import redis
 import redis.asyncio as aioredis
 
+from lib.core.config import ClusterConfig
 from lib.core.errors import SourceError
 
 SOCKET_SECONDS = 1.0
 """Connect and read timeout of every Redis call (one round trip on a LAN takes under a millisecond)."""
 RETRY_SECONDS = 1.0
 """After a failure, calls answer ``SharedDown`` at once for this long before one tries Redis again."""
+PREFIX = "thidua"
+"""The first part of every key this app sets in Redis."""
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
 
@@ -62,8 +65,13 @@ class Shared:
         self._skip_until = 0.0
 
     def key(self, *parts: str) -> str:
-        """The Redis key of ``parts`` under this config's prefix, e.g. ``thidua:cluster:lock:…``."""
+        """The Redis key of ``parts`` under this config's prefix, e.g. ``thidua:tn-dhmt-2019:reader:lease``."""
         return ":".join((self.prefix, *parts))
+
+    @staticmethod
+    def global_key(*parts: str) -> str:
+        """A key shared by every config and tool of the deployment (the workbook's write lock, by sheet)."""
+        return ":".join((PREFIX, *parts))
 
     @property
     def healthy(self) -> bool:
@@ -131,6 +139,11 @@ def configure(url: str, prefix: str) -> Shared | None:
             engine = _engines[(url, prefix)] = Shared(url, prefix)
         _default = engine
         return engine
+
+
+def configure_for(config: ClusterConfig) -> Shared | None:
+    """The engine of ``config``'s ``[server] redis_url`` (keys under ``thidua:<config file's stem>``), or None."""
+    return configure(config.redis_url, f"{PREFIX}:{config.file.stem}")
 
 
 def engine() -> Shared | None:

@@ -66,7 +66,7 @@ class Fence:
         """Check this hold still owns the lock and no later one wrote; renew it for the write. ``LeaseLost`` if not."""
         if self.engine is None:
             return
-        keys = [self.engine.key("lock", self.name), self.engine.key("fence-written", self.name)]
+        keys = [self.engine.global_key("lock", self.name), self.engine.global_key("fence-written", self.name)]
         answer = self.engine.call(lambda r: r.eval(_CONFIRM, 2, *keys, self.token, LEASE_MS, self.number))
         if answer != 1:
             raise LeaseLost(f"Khóa ghi chung hết hạn trước khi ghi (số rào {self.number}); chưa ghi gì, sẽ thử lại")
@@ -96,12 +96,12 @@ def write_lock(engine: Shared, name: str, wait: float = WAIT_SECONDS) -> Iterato
     finally:
         del held[name]
         with contextlib.suppress(SourceError):  # Redis away: the lease runs out on its own
-            engine.call(lambda r: r.eval(_RELEASE, 1, engine.key("lock", name), fence.token))
+            engine.call(lambda r: r.eval(_RELEASE, 1, engine.global_key("lock", name), fence.token))
 
 
 def _acquire(engine: Shared, name: str, wait: float) -> Fence:
     token = secrets.token_hex(12)
-    key = engine.key("lock", name)
+    key = engine.global_key("lock", name)
     deadline = time.monotonic() + wait
     delay = 0.005
     while not engine.call(lambda r: r.set(key, token, nx=True, px=LEASE_MS)):
@@ -110,7 +110,7 @@ def _acquire(engine: Shared, name: str, wait: float) -> Fence:
         time.sleep(delay)
         delay = min(delay * 2, 0.05)
     try:  # numbered once held, so holds are numbered in the order they held the lock
-        number = int(engine.call(lambda r: r.incr(engine.key("fence", name))))
+        number = int(engine.call(lambda r: r.incr(engine.global_key("fence", name))))
     except SourceError:
         with contextlib.suppress(SourceError):
             engine.call(lambda r: r.eval(_RELEASE, 1, key, token))
