@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -107,3 +108,65 @@ def test_without_redis_two_processes_on_one_google_sheet_lose_the_first_save(
     server.slow(0.4, match="values:batchGet")
     answers = race(settings, "-", [[criterion, province, old, "0.25"], [criterion, province, old, "0.5"]])
     assert answers == ["saved", "saved"], answers  # both passed the check: the README's warning
+
+
+STEP = """
+import sys, time
+from pathlib import Path
+from lib.core.ceremony import Ceremony
+from lib.core.model import Role
+from lib.edge.ceremony import update
+from lib.edge.shared import Shared
+update(Path(sys.argv[1]), "cluster", lambda c: Ceremony(True, c.revealed + 2, 3), "Thư ký", Role.SECRETARY,
+       Shared(sys.argv[2], "thidua:c"))
+print(time.time(), flush=True)
+"""
+
+
+def test_a_ceremony_step_on_one_host_is_seen_on_the_other_within_a_second(
+        redis_server: RedisServer, tmp_path: Path) -> None:
+    """Host B (another process, its own SQLite) steps the ceremony; host A is woken and reads it."""
+    from lib.core.ceremony import Ceremony
+    from lib.edge.ceremony import channel, load
+    from lib.edge.shared import Shared
+
+    engine = Shared(redis_server.url, "thidua:c")
+    host_a, host_b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    assert load(host_a, "cluster", engine) == Ceremony()
+    pubsub = redis_server.client().pubsub()
+    pubsub.subscribe(channel(engine, "cluster"))
+    assert pubsub.get_message(timeout=DEADLINE)["type"] == "subscribe"
+    step = subprocess.run([sys.executable, "-c", STEP, str(host_b), redis_server.url], cwd=ROOT, capture_output=True,
+                          text=True, timeout=DEADLINE)
+    assert step.returncode == 0, step.stderr
+    message = pubsub.get_message(ignore_subscribe_messages=True, timeout=DEADLINE)
+    seen = time.time()
+    assert message is not None and message["type"] == "message"
+    assert load(host_a, "cluster", engine) == Ceremony(True, 2, 3)
+    assert seen - float(step.stdout) < 1.0
+
+
+def test_with_redis_away_the_ceremony_is_kept_on_the_host_and_redis_is_the_truth_again_after(
+        redis_server: RedisServer, tmp_path: Path) -> None:
+    from lib.core.ceremony import Ceremony
+    from lib.core.model import Role
+    from lib.edge.ceremony import load, update
+    from lib.edge.shared import Shared
+
+    engine, host = Shared(redis_server.url, "thidua:c"), tmp_path / "a.sqlite3"
+    update(host, "cluster", lambda c: Ceremony(True, 1, 0), "Thư ký", Role.SECRETARY, engine)
+    redis_server.stop()
+    stepped = update(host, "cluster", lambda c: Ceremony(True, c.revealed + 1, 1), "Thư ký", Role.SECRETARY, engine)
+    assert stepped == Ceremony(True, 2, 1) and not engine.healthy  # degraded, never a crash
+    assert load(host, "cluster", engine) == Ceremony(True, 2, 1)
+    redis_server.start()  # empty: it starts from the host's row
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        stepped = update(host, "cluster", lambda c: Ceremony(True, c.revealed + 1, 2), "Thư ký", Role.SECRETARY,
+                         engine)  # never raises: while Redis is away it keeps the host's row
+        if engine.healthy:
+            break
+        assert time.monotonic() < deadline, "Redis did not come back"
+        engine._skip_until = 0.0  # noqa: SLF001 - look again now rather than after RETRY_SECONDS
+    assert load(host, "cluster", engine) == stepped
+    assert redis_server.client().hget("thidua:c:ceremony:cluster", "revealed") == str(stepped.revealed).encode()

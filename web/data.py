@@ -85,6 +85,14 @@ def _source(config: ClusterConfig) -> Source:
         raise Unavailable(f"chưa cấu hình được Google Sheet ([connections.gsheets] trong secrets.toml): {exc}") from exc
 
 
+def shared_engine() -> shared.Shared | None:
+    """The process's shared engine (``[server] redis_url``), None without one or while the config is invalid."""
+    try:
+        return shared.configure_for(cluster_config())
+    except ConfigError:
+        return None
+
+
 def shared_reader() -> SharedReader[Evaluation]:
     """The one reader of this server process."""
     return _reader(str(config_path()))
