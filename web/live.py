@@ -374,7 +374,16 @@ async def metrics(request: Request) -> Response:
         depth = outbox().status()[0]
     except Exception:  # noqa: BLE001 - an unreadable outbox file must not hide the other figures
         depth = -1
+    engine = shared_engine()
+    feed = reader.feed
     rows = [
+        ("thidua_shared_up", "gauge", "Redis: 1 answering, 0 away (degraded: each process on its own), -1 not used",
+         -1 if engine is None else int(engine.healthy)),
+        ("thidua_shared_failures_total", "counter", "Failed Redis calls", engine.failures if engine else 0),
+        ("thidua_reader_holder", "gauge", "1 while this process holds the one reader's lease (Redis)",
+         int(bool(getattr(feed, "holder", False)))),
+        ("thidua_reader_sheet_reads_total", "counter", "Sheet reads made by this process (the rest via Redis)",
+         getattr(feed, "sheet_reads", stats.reads)),
         ("thidua_source_reads_total", "counter", "Full reads of the workbook", stats.reads),
         ("thidua_source_probes_total", "counter", "Cheap change probes (mtime, Drive modifiedTime)",
          stats.probes),
