@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
+import time
 
 from lib.core.errors import SourceError
 from lib.core.model import RawWorkbook
@@ -72,6 +73,8 @@ class Feed:
         self.holder = False
         self.sheet_reads = 0  # reads of the sheet made by this process (the rest came through Redis)
         self.taken_over = 0  # how often this process took the lease
+        self._next_sheet_probe = 0.0
+        self._sheet_version: object = None
         self._keys = (engine.key("reader", "lease"), engine.key("reader", "workbook"), engine.key("reader", "new"))
 
     @property
@@ -91,7 +94,13 @@ class Feed:
         try:
             if self._hold():
                 probe = getattr(source, "version", None)
-                return ("sheet", probe()) if probe is not None else ("held", self.token)
+                if probe is None:
+                    return ("held", self.token)
+                now = time.monotonic()  # the sheet's own probe at its own pace (a Drive call: 2 s)
+                if now >= self._next_sheet_probe:
+                    self._next_sheet_probe = now + float(getattr(source, "probe_seconds", PROBE_SECONDS))
+                    self._sheet_version = probe()
+                return ("sheet", self._sheet_version)
             return ("feed", self.engine.call(lambda r: r.hget(self._keys[1], "generation")))
         except SharedDown:
             probe = getattr(source, "version", None)  # on its own: the sheet's own probe, if any
