@@ -26,6 +26,7 @@ from lib.core.grammar import FREEZE, find_tab
 from lib.core.model import RawWorkbook
 from lib.core.next_year import config_blanks
 from lib.core.template import template_workbook
+from lib.edge import shared
 from lib.edge.secret import key_for
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
@@ -181,6 +182,7 @@ def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO)
             print(f"Đã tạo {xlsx}", file=out)
             return EXIT_OK
         source = open_source(config)
+        shared.configure_for(config)  # with [server] redis_url: the servers' write lock, held here too
         if not isinstance(source, GoogleSheetLike):
             print("Lỗi: cấu hình không dùng Google Sheet; dùng --xlsx ĐƯỜNG_DẪN để tạo tệp mới", file=sys.stderr)
             return EXIT_UNREADABLE

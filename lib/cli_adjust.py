@@ -33,6 +33,7 @@ from lib.core.review import correction_value
 from lib.core.text import fold
 from lib.core.writes import conflict as conflict_on
 from lib.core.writes import current_value
+from lib.edge import shared
 from lib.edge.sources.factory import open_source
 from lib.edge.store import save_built
 from lib.present.catalogue import conflict_line, explain
@@ -117,6 +118,7 @@ def run_adjust(workbook: str | None, config_file: str | None, user: str, reason:
     except ConfigError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    shared.configure_for(config)  # with [server] redis_url: the servers' write lock, held here too
     edits, bad = _read_edits(args, config)
     if bad:
         for line in bad:

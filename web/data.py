@@ -16,9 +16,10 @@ import streamlit as st
 from lib.core.config import ClusterConfig, config_path, load_config
 from lib.core.errors import ConfigError, SourceError, Unavailable
 from lib.core.evaluation import Evaluation
-from lib.edge import secret
+from lib.edge import secret, shared
 from lib.edge.freeze_memory import evaluate_remembering, source_id
 from lib.edge.reader import SharedReader, Snapshot
+from lib.edge.shared.feed import Feed, lease_seconds
 from lib.edge.sources import Source
 from lib.edge.sources.factory import open_source
 from lib.present.catalogue import t
@@ -61,6 +62,7 @@ def _new_reader(path: str) -> SharedReader[Evaluation]:
     cache_file = None
     if config.source.kind != "xlsx":
         cache_file = cache_dir() / f"{Path(path).stem}.last-good.json"
+    engine = shared.configure_for(config)  # with [server] redis_url: also the store's lock, the ceremony
     source = _source(config)
     workbook = source_id(source)
     return SharedReader(
@@ -69,6 +71,7 @@ def _new_reader(path: str) -> SharedReader[Evaluation]:
         lambda raw: evaluate_remembering(raw, config, secret.key_for(raw), workbook),
         ttl=config.refresh_seconds,
         cache_file=cache_file,
+        feed=None if engine is None else Feed(engine, lease_seconds(config.refresh_seconds)),
     )
 
 
@@ -84,6 +87,14 @@ def _source(config: ClusterConfig) -> Source:
         raise
     except Exception as exc:  # a missing or malformed secrets section, said plainly
         raise Unavailable(f"chưa cấu hình được Google Sheet ([connections.gsheets] trong secrets.toml): {exc}") from exc
+
+
+def shared_engine() -> shared.Shared | None:
+    """The process's shared engine (``[server] redis_url``), None without one or while the config is invalid."""
+    try:
+        return shared.configure_for(cluster_config())
+    except ConfigError:
+        return None
 
 
 def shared_reader() -> SharedReader[Evaluation]:

@@ -17,14 +17,17 @@ import threading
 import time
 from collections.abc import Callable
 
+import redis
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from lib.core.ceremony import Ceremony
-from lib.core.config import ClusterConfig
+from lib.core.config import ClusterConfig, config_path
 from lib.core.meeting import Meeting
+from lib.edge import shared
+from lib.edge.ceremony import channel as ceremony_channel
 from lib.edge.history import comparison_for
 from lib.edge.publisher import Broadcast, Message, Publisher
 from lib.edge.reader import Snapshot
@@ -32,7 +35,7 @@ from lib.present.ceremony import agenda_line
 from lib.present.live_page import live_page
 from lib.present.standings_json import encode, etag, live_document
 from web import ceremony, heap, limits, meeting_screen, shutdown
-from web.data import cluster_config, shared_reader
+from web.data import cluster_config, shared_engine, shared_reader
 from web.limits import StreamGate
 from web.overflow import admissions, peer_address, redirected, sessions
 from web.projector_screen import built, live_part
@@ -126,10 +129,12 @@ async def _follow_agenda(broadcast: Broadcast) -> None:
     """Read the ceremony once a second for the whole process; publish it to every stream when it moves.
 
     The state read here is also what ``/api/projector`` builds with, so five hundred screens
-    asking after a step cost no database read each.
+    asking after a step cost no database read each. With the shared engine a step made on any
+    process or host wakes this watcher at once (Redis pub/sub, ``_ceremony_moved``).
     """
     global _ceremony
     last = None
+    moved = _CeremonyMoved()
     while True:
         try:
             before, _ceremony = _ceremony, await asyncio.to_thread(ceremony.current)
@@ -143,7 +148,45 @@ async def _follow_agenda(broadcast: Broadcast) -> None:
             if lines != last:
                 broadcast.publish_agenda(agenda_frame(lines), on_connect=lines["index"] is not None)
                 last = lines
-        await asyncio.sleep(AGENDA_SECONDS)
+        await moved.wait(AGENDA_SECONDS)
+
+
+class _CeremonyMoved:
+    """A wait of at most ``seconds`` that ends early when Redis announces a ceremony step (any process, any host).
+
+    Without the shared engine, or while Redis is away, a plain sleep (the SQLite row is read each second).
+    """
+
+    def __init__(self) -> None:
+        self._pubsub = None
+
+    async def wait(self, seconds: float) -> None:
+        engine = shared_engine()
+        if engine is None or not engine.healthy and self._pubsub is None:
+            await asyncio.sleep(seconds)
+            if engine is not None and self._pubsub is None:
+                self._pubsub = await self._subscribe(engine)
+            return
+        try:
+            if self._pubsub is None:
+                self._pubsub = await self._subscribe(engine)
+            if self._pubsub is not None:
+                await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds)
+                return
+        except (redis.RedisError, OSError) as exc:
+            engine.failed(exc)
+            self._pubsub = None
+        await asyncio.sleep(seconds)
+
+    @staticmethod
+    async def _subscribe(engine: shared.Shared) -> object | None:
+        try:
+            pubsub = engine.aio().pubsub()
+            await pubsub.subscribe(ceremony_channel(engine, config_path().stem))
+        except (redis.RedisError, OSError) as exc:
+            engine.failed(exc)
+            return None
+        return pubsub
 
 
 def meeting_now() -> Meeting:
@@ -337,7 +380,16 @@ async def metrics(request: Request) -> Response:
         depth = outbox().status()[0]
     except Exception:  # noqa: BLE001 - an unreadable outbox file must not hide the other figures
         depth = -1
+    engine = shared_engine()
+    feed = reader.feed
     rows = [
+        ("thidua_shared_up", "gauge", "Redis: 1 answering, 0 away (degraded: each process on its own), -1 not used",
+         -1 if engine is None else int(engine.healthy)),
+        ("thidua_shared_failures_total", "counter", "Failed Redis calls", engine.failures if engine else 0),
+        ("thidua_reader_holder", "gauge", "1 while this process holds the one reader's lease (Redis)",
+         int(bool(getattr(feed, "holder", False)))),
+        ("thidua_reader_sheet_reads_total", "counter", "Sheet reads made by this process (the rest via Redis)",
+         getattr(feed, "sheet_reads", stats.reads)),
         ("thidua_source_reads_total", "counter", "Full reads of the workbook", stats.reads),
         ("thidua_source_probes_total", "counter", "Cheap change probes (mtime, Drive modifiedTime)",
          stats.probes),

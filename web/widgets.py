@@ -14,6 +14,7 @@ from lib.present.formatting import clock, when_text
 from lib.present.qr import live_address
 from lib.present.status import frozen_text, ranking_status
 from web import state
+from web.data import shared_engine
 
 LANGUAGES = ("vi", "en")
 _COOKIE = "lang"
@@ -102,6 +103,9 @@ def freshness(snap: Snapshot[Evaluation], lang: str) -> None:
         st.error(t("stale.banner", lang, time=clock(snap.fetched_at)), icon=":material/cloud_off:")
     else:
         st.caption(t("ranking.as_of", lang, time=clock(snap.fetched_at)))
+    engine = shared_engine()
+    if engine is not None and engine.down_since is not None:
+        st.warning(t("shared.degraded", lang, time=clock(engine.down_since)), icon=":material/lan:")
 
 
 def ranking_notices(evaluation: Evaluation, lang: str) -> None:

@@ -29,6 +29,8 @@ the Streamlit sessions and a reserve, ``web.limits.stream_limit``)."""
 DEFAULT_MAX_STREAMS_PER_ADDRESS = 500
 """``/api/events`` streams of one client address: a hall whose phones reach the server through one
 NAT address fits (a phone holds one stream per open page), one client cannot take them all."""
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+"""How ``[server] redis_url`` may begin (redis-py's URL forms: TCP, TLS, a Unix socket)."""
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "tn-dhmt-2019.toml"
 CONFIG_ENV = "THIDUA_CONFIG"
 
@@ -104,6 +106,7 @@ class ClusterConfig:
     max_streams: int = DEFAULT_MAX_STREAMS
     max_streams_per_address: int = DEFAULT_MAX_STREAMS_PER_ADDRESS
     history: HistorySettings | None = None  # last year's results, to show each province's rise
+    redis_url: str = ""  # the shared engine of several processes or hosts (lib.edge.shared); "" = none
 
     def province(self, code: str) -> Province:
         """The member with this statistics-office code (KeyError when absent)."""
@@ -118,7 +121,7 @@ _SCHEMA: dict[str, set[str]] = {
          "server", "agenda", "history"},
     "history": {"workbook", "key"},
     "agenda": {"time", "title", "title_en"},
-    "server": {"max_sessions", "public_url", "max_streams", "max_streams_per_address"},
+    "server": {"max_sessions", "public_url", "max_streams", "max_streams_per_address", "redis_url"},
     "deadlines": {"self_scores", "supplement_days_before"},
     "voting": {"majority"},
     "cluster": {"name", "year", "leader", "deputy", "illustrative"},
@@ -255,6 +258,9 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
     public_url = (check.value(server, "public_url", "server", str, required=False) or "").strip().rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise check.fail("server.public_url", f"{public_url!r}: phải bắt đầu bằng http:// hoặc https://")
+    redis_url = (check.value(server, "redis_url", "server", str, required=False) or "").strip()
+    if redis_url and not redis_url.startswith(REDIS_SCHEMES):
+        raise check.fail("server.redis_url", f"{redis_url!r}: phải bắt đầu bằng {', '.join(REDIS_SCHEMES)}")
     return ClusterConfig(
         file=file,
         name=check.value(cluster, "name", "cluster", str),
@@ -281,6 +287,7 @@ def _build(file: Path, check: _Checker, data: dict) -> ClusterConfig:
         max_streams=streams,
         max_streams_per_address=per_address,
         public_url=public_url,
+        redis_url=redis_url,
         agenda=_agenda(check, data.get("agenda")),
         history=_history(check, file, check.table(data, "history", required=False)),
     )

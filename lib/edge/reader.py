@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from lib.core.errors import NoDataYet, SourceError
 from lib.core.model import RawWorkbook, ReadFailure
@@ -59,6 +59,20 @@ class Snapshot(Generic[T]):
         return self.error is not None
 
 
+class Feed(Protocol):
+    """Where the reads go with a shared engine (``lib.edge.shared.feed.Feed``: one reader for the deployment)."""
+
+    probe_seconds: float
+
+    def version(self, source: Source) -> object:
+        """The cheap change probe."""
+        ...
+
+    def read(self, source: Source, forced: bool = False) -> RawWorkbook:
+        """The workbook, from the sheet or as another process published it (``forced``: from the sheet)."""
+        ...
+
+
 @dataclass
 class ReadStats:
     """Counters for the source page: reads made, failures, recent read times."""
@@ -84,8 +98,10 @@ class SharedReader(Generic[T]):
         cache_file: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         max_backoff: float = 30.0,
+        feed: Feed | None = None,
     ) -> None:
         self.source = source
+        self.feed = feed  # with Redis: one reader for the deployment (``lib.edge.shared.feed``)
         self._build = build
         self.ttl = ttl
         self._cache_file = cache_file
@@ -99,10 +115,11 @@ class SharedReader(Generic[T]):
         self._version: object = None
         self._next_probe = 0.0
         self._probed: object = None  # the probe's answer that made us read, used as the read's version
-        self.probe_every = float(getattr(source, "probe_seconds", 0.5))
+        self.probe_every = float(feed.probe_seconds if feed else getattr(source, "probe_seconds", 0.5))
         self.background = False  # set by a Publisher: then only it reads, and ``get`` never does
         self.wake = threading.Event()  # set by ``invalidate`` so that a publisher reads at once
         self._invalidations = 0  # counted so that a read begun before a save does not pass for after it
+        self._read_invalidations = 0  # the count the last read began at: more since means "read the sheet itself"
         self.stats = ReadStats()
         self._load_from_disk()
 
@@ -158,15 +175,21 @@ class SharedReader(Generic[T]):
         shows on the next screen refresh; a Google Sheet has no free probe and is read on the
         interval. Probes are throttled to one per ``probe_every`` seconds for the server.
         """
-        probe = getattr(self.source, "version", None)
+        probe = self._probe()
         now = self._clock()
         if probe is None or now < self._next_probe:
             return False
         self._next_probe = now + self.probe_every
         return self._differs()
 
+    def _probe(self) -> Callable[[], object] | None:
+        """The cheap change probe: the feed's (with Redis) or the source's own ``version`` (None: none)."""
+        if self.feed is not None:
+            return lambda: self.feed.version(self.source)  # type: ignore[union-attr]
+        return getattr(self.source, "version", None)
+
     def _differs(self) -> bool:
-        probe = getattr(self.source, "version", None)
+        probe = self._probe()
         if probe is None:
             return False
         self.stats.probes += 1
@@ -202,8 +225,9 @@ class SharedReader(Generic[T]):
         self.stats.read_times.append(started)
         now = dt.datetime.now(dt.UTC)
         previous = self._snapshot
+        forced, self._read_invalidations = invalidations != self._read_invalidations, invalidations
         try:
-            probe = getattr(self.source, "version", None)
+            probe = self._probe()
             if self._probed is not None:
                 self._version, self._probed = self._probed, None  # just probed: no second call
             else:
@@ -213,7 +237,7 @@ class SharedReader(Generic[T]):
                         self.stats.probes += 1
                 except (OSError, SourceError):
                     self._version = None  # the source is away: the read below says why
-            raw = self.source.read()
+            raw = self.feed.read(self.source, forced) if self.feed is not None else self.source.read()
         except SourceError as exc:  # the source is away: keep the last good data, marked stale
             self._failed(now, exc)
             return
@@ -256,8 +280,7 @@ class SharedReader(Generic[T]):
         try:
             self._cache_file.parent.mkdir(parents=True, exist_ok=True)
             temp = self._cache_file.with_suffix(".tmp")
-            temp.write_text(json.dumps({"fetched_at": at.isoformat(), "workbook": raw},
-                                       ensure_ascii=False, default=_json_default), encoding="utf-8")
+            temp.write_text(encode_workbook(raw, at), encoding="utf-8")
             os.replace(temp, self._cache_file)
         except OSError:
             pass  # the disk copy is a convenience; the data in memory is still good
@@ -266,14 +289,29 @@ class SharedReader(Generic[T]):
         if self._cache_file is None or not self._cache_file.exists():
             return
         try:
-            data = json.loads(self._cache_file.read_text(encoding="utf-8"), object_hook=_json_object)
-            raw, at = data["workbook"], dt.datetime.fromisoformat(data["fetched_at"])
+            raw, at = decode_workbook_at(self._cache_file.read_text(encoding="utf-8"))
             value = self._build(raw)
         except (OSError, ValueError, KeyError, TypeError):
             return
         self._raw = raw
         # Shown at once, marked stale until the first live read succeeds.
         self._snapshot = Snapshot(value, 1, at, "dữ liệu lưu từ lần đọc trước, đang đọc lại", at)
+
+
+def encode_workbook(raw: RawWorkbook, at: dt.datetime) -> str:
+    """``raw`` read at ``at`` as JSON text that ``decode_workbook`` reads back exactly (the disk copy, the feed)."""
+    return json.dumps({"fetched_at": at.isoformat(), "workbook": raw}, ensure_ascii=False, default=_json_default)
+
+
+def decode_workbook_at(text: str) -> tuple[RawWorkbook, dt.datetime]:
+    """The workbook and its read time from ``encode_workbook``'s text (``ValueError``/``KeyError`` if not one)."""
+    data = json.loads(text, object_hook=_json_object)
+    return data["workbook"], dt.datetime.fromisoformat(data["fetched_at"])
+
+
+def decode_workbook(text: str) -> RawWorkbook:
+    """The workbook of ``encode_workbook``'s text."""
+    return decode_workbook_at(text)[0]
 
 
 _TAG = "__cell__"

@@ -15,10 +15,14 @@ an ambiguous failure (the write may or may not have landed) finds its own rows a
 not write twice. A cell that already holds the new value is not a conflict: it is what a
 half-applied earlier attempt, or a colleague agreeing on the same value, leaves behind.
 
-Every check-then-write of this process holds ``WRITE_LOCK``, and the source's own
-cross-process lock (``source.locked()``: a local workbook's lock file; nothing for the
-Google Sheet) around the re-read, the check and the write, so several processes writing
-one local workbook lose nothing. What is checked and written is built by ``lib.core.writes``.
+Every check-then-write of this process holds ``WRITE_LOCK``, and ``locked(source)`` around
+the re-read, the check and the write: the source's own cross-process lock (a local workbook's
+lock file; nothing for the Google Sheet) and, with ``[server] redis_url``, the shared engine's
+fenced lock (``lib.edge.shared.lock``), confirmed right before each ``source.write`` (a lease
+that ran out writes nothing: ``LeaseLost``). So several processes writing one local workbook,
+or with Redis one Google Sheet from several processes or hosts, lose nothing; without Redis
+two processes on one Google Sheet can both pass the check (the first save is overwritten).
+What is checked and written is built by ``lib.core.writes``.
 
 One gate (``gate``) stands before every write, after the re-read: it parses the workbook with
 the server's records key, so only signed freeze rows count (a typed "mở chốt" row unfreezes
@@ -132,7 +136,7 @@ def save(
     """
     if change_set.role not in WRITERS:
         raise NotAllowed("role.cannot_edit", user=change_set.user)
-    with WRITE_LOCK, locked(source):
+    with WRITE_LOCK, locked(source) as fence:
         raw = source.read()
         sheet = gate(raw, members, freeze_key, source=source).sheet
         layout = _log_layout(raw)
@@ -154,6 +158,7 @@ def save(
         conflicts = [c for a in pending if (c := conflict(a, sheet)) is not None]
         if conflicts:
             raise ChangeSetConflict(conflicts)
+        fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(save_batch(change_set, pending, sheet, layout, _stamp(now)))
     if on_saved is not None:
         on_saved()
@@ -188,10 +193,11 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     if problems:
         raise InvalidChangeSet(problems)
     names = {p.code: p.name for p in members}
-    with WRITE_LOCK, locked(source):
+    with WRITE_LOCK, locked(source) as fence:
         raw = source.read()
         gate(raw, members, freeze_key, frozen_ok=True, source=source)
         key = freeze_key if freeze_key is not None else records_key()
+        fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user, key))
 
 
@@ -206,10 +212,11 @@ def record_nomination(source: Source, nomination: Nomination, members: Sequence[
                  for code, _ in nomination.votes if code not in names]
     if problems:
         raise InvalidChangeSet(problems)
-    with WRITE_LOCK, locked(source):
+    with WRITE_LOCK, locked(source) as fence:
         raw = source.read()
         gate(raw, members, freeze_key, frozen_ok=True, source=source)
         key = freeze_key if freeze_key is not None else records_key()
+        fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user, key))
 
 
@@ -226,7 +233,7 @@ def set_frozen(
         raise NotAllowed("role.cannot_freeze")
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
-    with WRITE_LOCK, locked(source):
+    with WRITE_LOCK, locked(source) as fence:
         key = freeze_key if freeze_key is not None else records_key()
         raw = source.read()
         sheet = gate(raw, members, key, frozen_ok=True, source=source).sheet
@@ -234,6 +241,7 @@ def set_frozen(
             raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
         stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)
         event = FreezeEvent(stamp, user, FROZE if frozen else UNFROZE, fingerprint(sheet), reason)
+        fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(freeze_batch(raw, sheet, event, key))
     return fingerprint(sheet)
 
@@ -268,7 +276,7 @@ def import_self_scores(
     if reading.province is None:
         raise NotAllowed("form.refused")
     import_id = import_id or uuid.uuid4().hex
-    with WRITE_LOCK, locked(source):
+    with WRITE_LOCK, locked(source) as fence:
         raw = source.read()
         # signed freeze rows only: a typed "mở chốt" opens nothing
         sheet = gate(raw, members, freeze_key, source=source).sheet
@@ -286,6 +294,7 @@ def import_self_scores(
                                 cells=", ".join(f"{c.criterion} ({c.tab})" for c in moved))
         if pending:
             reason = import_reason(reading.province, reading.generated_at, reading.signed)
+            fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
             source.write(import_batch(raw, sheet, reading.province, pending, user.strip(), reason, import_id,
                                       layout, _stamp(now)))
     if on_saved is not None and pending:
@@ -300,9 +309,10 @@ def write_template(source: Source, content: RawWorkbook, members: Sequence[Provi
     Raises ``NotAllowed("init.not_blank")`` when the sheet holds anything (it is never
     overwritten; a sheet holding a freeze is never blank, so the gate has nothing to obey then).
     """
-    with WRITE_LOCK, locked(source):
+    with WRITE_LOCK, locked(source) as fence:
         existing = source.read_all()  # type: ignore[attr-defined]  # a GoogleSheetLike source
         if not is_blank(existing):
             raise NotAllowed("init.not_blank", label=source.label)
         gate(existing, members)  # nothing to obey in a blank sheet; the one check all the same
+        fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write_workbook(content, protect=protect)  # type: ignore[attr-defined]

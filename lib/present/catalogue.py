@@ -102,6 +102,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Unbroken tie on an award line: {names} — needs a vote",
     },
     "ranking.as_of": {"vi": "Dữ liệu lúc {time}", "en": "Data as of {time}"},
+    # -- the shared engine (Redis, [server] redis_url) ---------------------------------------------
+    "shared.degraded": {
+        "vi": "Máy chủ chung (Redis) không trả lời từ {time}: tiến trình này tự đọc bảng tính và tạm giữ các lần "
+              "lưu, sẽ ghi khi Redis trở lại",
+        "en": "The shared server (Redis) has not answered since {time}: this process reads the sheet itself and "
+              "holds saves until Redis is back",
+    },
     "stale.banner": {
         "vi": "Dữ liệu lúc {time} — đang mất kết nối, đang thử lại",
         "en": "Data as of {time} — connection lost, retrying",
