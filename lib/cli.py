@@ -1,7 +1,8 @@
 """The command line: ``python -m lib check [WORKBOOK] [--config FILE] [--json]``,
 ``python -m lib adjust [WORKBOOK] --user NAME --reason TEXT CODE:PROVINCE[@TAB]=VALUE…`` (in
 ``lib.cli_adjust``), ``python -m lib forms OUTDIR`` and ``python -m lib import FORM… [WORKBOOK] --user NAME``
-(in ``lib.cli_forms``) and ``python -m lib init-sheet [--demo] [--xlsx PATH] [--config FILE]``; the year's loop
+(in ``lib.cli_forms``) and ``python -m lib init-sheet [--demo | --from NEW.xlsx] [--xlsx PATH] [--config FILE]``;
+the year's loop
 ``python -m lib papers OUTDIR [WORKBOOK] [--draft]`` and ``python -m lib new-year OUTDIR [WORKBOOK]``
 (in ``lib.cli_year``).
 
@@ -62,7 +63,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     check.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     init = commands.add_parser("init-sheet", help="ghi các trang tính mẫu vào một bảng tính trống")
     init.add_argument("--config", help="tệp cấu hình cụm (.toml)")
-    init.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
+    chosen = init.add_mutually_exclusive_group()
+    chosen.add_argument("--demo", action="store_true", help="ghi cả dữ liệu minh họa (config/demo.xlsx)")
+    chosen.add_argument("--from", dest="source_xlsx", metavar="NEW.xlsx",
+                        help="ghi các trang của tệp .xlsx này (bảng tính năm sau do new-year tạo) vào Google Sheet")
     init.add_argument("--xlsx", help="tạo tệp .xlsx mới ở đường dẫn này thay vì ghi vào Google Sheet")
     adjust = commands.add_parser(
         "adjust",
@@ -124,7 +128,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return run_papers(args.outdir, args.workbook, args.config, args.draft, out)
         return run_new_year(args.outdir, args.workbook, args.config, out)
     if args.command == "init-sheet":
-        return run_init(args.config, args.demo, args.xlsx, out)
+        return run_init(args.config, args.demo, args.xlsx, out, args.source_xlsx)
     return run_check(args.workbook, args.config, args.json, out)
 
 
@@ -172,11 +176,27 @@ def with_record_tabs(content: RawWorkbook) -> RawWorkbook:
     return added
 
 
-def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO) -> int:
-    """Write the template (or the demo) into an empty Google Sheet or a new .xlsx; never overwrite."""
+def run_init(config_file: str | None, demo: bool, xlsx: str | None, out: TextIO, origin: str | None = None) -> int:
+    """Write the template (the demo, or the workbook ``origin``) into an empty Google Sheet or a new .xlsx.
+
+    ``origin`` is next year's workbook as ``new-year`` writes it (``--from``): its tabs go into the
+    config's empty Google Sheet, criteria and all, after the workbook is checked against the config
+    (an error in it refuses, nothing written). Never overwrites a sheet holding anything.
+    """
+    if origin and xlsx:
+        print("Lỗi: --from ghi vào Google Sheet; tệp .xlsx đã có sẵn, không cần --xlsx", file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         config = load_config(config_file)
-        content = XlsxSource(DEMO_WORKBOOK).read() if demo else template_workbook(config)
+        if origin:
+            content = XlsxSource(Path(origin)).read()
+            if errors := evaluate(content, config).errors:
+                for problem in errors:
+                    print(f"Lỗi {problem.cell}: {describe(problem)}", file=sys.stderr)
+                print(f"Từ chối: {origin} có lỗi với cấu hình {config.file.name}; chưa ghi gì.", file=sys.stderr)
+                return EXIT_ERRORS
+        else:
+            content = XlsxSource(DEMO_WORKBOOK).read() if demo else template_workbook(config)
         if xlsx:
             create_template(Path(xlsx), content)
             print(f"Đã tạo {xlsx}", file=out)

@@ -13,7 +13,7 @@ from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.last_year import last_year_section
 from web.projector_style import hide_chrome
-from web.reveal import held_chart, held_table, notice, view_of
+from web.reveal import held_chart, held_table, notice, seen, view_of
 from web.shared_figures import margins_table, ranking_chart
 from web.touch import tap_selects
 from web.turns import turn
@@ -43,8 +43,8 @@ def standings_part() -> None:
     for post in nomination_lines(snap.value.sheet.nominations, config, lang):  # next year's leader and deputy
         st.markdown(f"🏛 {escape_markdown(post)}")
     freshness(snap, lang)
-    ranking_notices(snap.value, lang)
     view, everything = view_of(snap)  # the ceremony's covered places: held back, or marked for the secretary
+    ranking_notices(seen(snap, view, everything), lang)  # a tie on a covered award line names covered provinces
     notice(view, everything, lang)
     public = view.holding and not everything
     if st.session_state.get(HELD_SHOWN, ()) != (view.covered if public else ()):

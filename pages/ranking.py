@@ -5,7 +5,7 @@ import streamlit as st
 from web.data import config_or_stop, snapshot_or_stop, snapshot_or_wait
 from web.follow import follow
 from web.last_year import last_year_section
-from web.reveal import held_chart, held_table, notice, view_of
+from web.reveal import held_chart, held_table, notice, seen, view_of
 from web.shared_figures import ranking_chart, ranking_table
 from web.turns import turn
 from web.widgets import cluster_heading, freshness, language, problem_summary, rank_column, ranking_notices
@@ -26,8 +26,8 @@ def ranking_part() -> None:
     evaluation = snap.value
     follow(snap, lang, config.screen_seconds)  # rerun when an edit arrives, not every tick
     freshness(snap, lang)
-    ranking_notices(evaluation, lang)
     view, everything = view_of(snap)  # the ceremony's covered places: held back, or marked for the secretary
+    ranking_notices(seen(snap, view, everything), lang)  # a tie on a covered award line names covered provinces
     notice(view, everything, lang)
     public = view.holding and not everything
     st.plotly_chart(held_chart(snap, view, lang) if public else ranking_chart(snap, lang), key="ranking-chart",

@@ -12,17 +12,17 @@ from lib.present.exports.papers_docx import award_proposal_docx, results_report_
 from lib.present.formatting import VN_TIME
 from web.live import ceremony_now
 from web.page import data_page
-from web.reveal import notice, view_of
+from web.reveal import notice, seen, view_of
 from web.widgets import ranking_notices
 from web.year_papers import covenant_download, new_year_button
 
 page = data_page("page.results")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
-ranking_notices(evaluation, lang)
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()
 history, _ = comparison_for(config, evaluation)  # [history]: last year, read once per process
 view, everything = view_of(snap)  # during the reveal the public gets the CSV as the projector shows it
+ranking_notices(seen(snap, view, everything), lang)  # a tie on a covered award line names covered provinces
 if view.holding and not everything:
     st.info(t("held.downloads", lang), icon=":material/hourglass_top:")
     st.download_button(t("results.csv", lang), standings_csv(evaluation, ceremony_now()), f"{stem}-xep-hang.csv",

@@ -1,4 +1,9 @@
-"""Tiến độ nộp: who has sent which self-scores and evidence, the forms out and the returned forms in."""
+"""Tiến độ nộp: who has sent which self-scores and evidence, the forms out and the returned forms in.
+
+The forms come pre-filled with each province's self-scores, so during the ceremony's reveal the public
+gets no form of a covered province and no zip of all (a covered province's self-scores sum to its
+self total); the progress table holds counts only and stays.
+"""
 
 import datetime as dt
 import uuid
@@ -17,9 +22,12 @@ from lib.present.tables import form_changes_table, overdue_style, problems_table
 from web import auth
 from web.forms import forms_of, read_upload, run_import
 from web.page import data_page
+from web.reveal import covered_codes, notice, view_of
 
 page = data_page("page.tracker")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
+view, everything = view_of(snap)  # the ceremony's covered places: held back, or marked for the secretary
+notice(view, everything, lang)
 st.caption(t("tracker.deadlines", lang, table=vn_date(config.self_scores_due) or "—",
              last=vn_date(supplement_due(config)) or "—"))
 
@@ -33,11 +41,17 @@ st.dataframe(table.style.map(lambda v: overdue_style(v, lang), subset=[status]),
              height=36 * (len(table) + 1) + 2)  # every province visible, no scrolling box
 
 st.subheader(t("forms.title", lang))
+hidden = covered_codes(snap, view) if view.holding and not everything else frozenset()
 forms, archive = forms_of(snap)
-st.download_button(t("forms.download_all", lang), archive, file_name=f"bieu-mau-tu-cham-{config.year}.zip",
-                   mime="application/zip", key="forms-all", icon=":material/folder_zip:")
+if hidden:
+    st.caption(t("held.forms", lang))
+else:
+    st.download_button(t("forms.download_all", lang), archive, file_name=f"bieu-mau-tu-cham-{config.year}.zip",
+                       mime="application/zip", key="forms-all", icon=":material/folder_zip:")
 names = {p.code: p.name for p in config.provinces}
-files = dict(zip([p.code for p in config.provinces], forms, strict=True))
+files = {p.code: form for p, form in zip(config.provinces, forms, strict=True) if p.code not in hidden}
+if st.session_state.get("forms-province") not in files:
+    st.session_state.pop("forms-province", None)  # a province covered since it was picked
 chosen = st.selectbox(t("forms.download_one", lang), list(files), format_func=lambda c: f"{c} – {names[c]}",
                       key="forms-province", placeholder=t("widget.choose", lang))
 st.download_button(t("forms.download", lang, name=names[chosen]), files[chosen][1], file_name=files[chosen][0],

@@ -1,4 +1,8 @@
-"""Bình xét: ties the rules cannot break on an award line, and recording the vote that settles them."""
+"""Bình xét: ties the rules cannot break on an award line, and recording the vote that settles them.
+
+During the ceremony's reveal the public sees no tie at a covered rank and no vote naming a covered
+province (both tell who holds a covered place); the signed-in secretary sees everything.
+"""
 
 import uuid
 
@@ -13,11 +17,16 @@ from lib.present.ceremony import nomination_lines
 from lib.present.formatting import escape_markdown
 from web.auth import grant
 from web.page import data_page
+from web.reveal import covered_codes, notice, view_of
 from web.writes import nominate, record
 
 page = data_page("page.votes")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 st.caption(t("votes.rule", lang, rule=t(f"votes.rule.{config.vote_majority}", lang)))
+view, everything = view_of(snap)  # the ceremony's covered places: held back, or marked for the secretary
+notice(view, everything, lang)
+public = view.holding and not everything
+hidden = covered_codes(snap, view)
 
 if evaluation.sheet.ignored_records:  # typed into BieuQuyet/DeCu, not through the app: listed, never counted
     st.warning(t("votes.ignored", lang, count=len(evaluation.sheet.ignored_records)), icon=":material/gpp_bad:")
@@ -27,14 +36,15 @@ if evaluation.sheet.ignored_records:  # typed into BieuQuyet/DeCu, not through t
 
 ties: dict[int, list] = {}
 for standing in evaluation.standings:
-    if standing.needs_vote:
+    if standing.needs_vote and not (public and standing.code in hidden):
         ties.setdefault(standing.rank, []).append(standing)
 if not ties:
     st.success(t("votes.none", lang), icon=":material/check_circle:")
 
 me = grant()
 for rank, tied in ties.items():
-    st.subheader(t("votes.tie", lang, rank=rank, names=", ".join(s.province.name for s in tied)))
+    held = f" ({t('held.covered', lang)})" if rank in view.covered else ""
+    st.subheader(t("votes.tie", lang, rank=rank, names=", ".join(s.province.name for s in tied)) + held)
     if me is None:
         st.caption(t("votes.sign_in", lang))
         continue
@@ -108,10 +118,11 @@ if me is not None:
             save_nomination(Nomination(uuid.uuid4().hex, "", me.user, post, ELECTION, int(present), int(ballots),
                                        tuple((code, int(n)) for code, n in counts.items())))
 
-if evaluation.sheet.votes:
+votes = [v for v in evaluation.sheet.votes if not public or hidden.isdisjoint(c for c, _ in v.votes)]
+if votes:
     st.subheader(t("votes.history", lang))
     names = {p.code: p.name for p in evaluation.sheet.provinces}
-    for vote in evaluation.sheet.votes:
+    for vote in votes:
         tally = ", ".join(f"{names.get(c, c)}: {n}" for c, n in vote.votes)
         line = f"{vote.time} · {vote.recorder} · {vote.present} / {vote.ballots} · {tally}"
         st.markdown("- " + escape_markdown(line))  # sheet text is text: no link, image or HTML

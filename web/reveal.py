@@ -8,6 +8,7 @@ secretary or admin sees everything, with a line saying what the public does not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -17,6 +18,7 @@ import streamlit as st
 from lib.core.ceremony import HeldBack, held_back
 from lib.core.config import config_path
 from lib.core.evaluation import Evaluation
+from lib.core.text import fold
 from lib.edge.reader import Snapshot
 from lib.present.catalogue import t
 from lib.present.charts import ranking_figure
@@ -33,6 +35,33 @@ def view_of(snap: Snapshot[Evaluation]) -> tuple[HeldBack, bool]:
     if view.holding and auth.can_edit():
         return view, True
     return view, False
+
+
+def covered_codes(snap: Snapshot[Evaluation], view: HeldBack) -> frozenset[str]:
+    """The codes of the provinces the projector covers now (empty when nothing is covered)."""
+    shown = {s.code for s in view.standings}
+    return frozenset(s.code for s in snap.value.standings if s.code not in shown)
+
+
+def naming_covered(snap: Snapshot[Evaluation], view: HeldBack) -> Callable[[object], bool]:
+    """A test of a value (a problem's parameter, a log row's province): does it name a covered province?
+
+    A code counts when it is the whole value, a name when the value contains it (folded: case and
+    accents aside), so "Quảng Ngãi, Khánh Hòa" names both.
+    """
+    hidden = covered_codes(snap, view)
+    codes = {fold(s.code) for s in snap.value.standings if s.code in hidden}
+    names = [fold(s.province.name) for s in snap.value.standings if s.code in hidden]
+
+    def names_one(value: object) -> bool:
+        text = fold(value)
+        return text in codes or any(name in text for name in names)
+    return names_one
+
+
+def seen(snap: Snapshot[Evaluation], view: HeldBack, everything: bool) -> Evaluation:
+    """The evaluation as this session may see it: only the uncovered standings for the public while holding."""
+    return replace(snap.value, standings=view.standings) if view.holding and not everything else snap.value
 
 
 def ranks_text(view: HeldBack) -> str:

@@ -62,21 +62,23 @@ def language_switch() -> None:
 # Streamlit has no locale: its file uploader's words are replaced by CSS (the English ones hidden, the
 # catalogue's shown in their place), the select boxes get ``placeholder=`` where they are made.
 _UPLOADER = """<style>
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span:first-child,
-[data-testid="stFileUploaderDropzoneInstructions"] > div > small,
-[data-testid="stFileUploaderDropzoneInstructions"] span[data-testid="stFileUploaderDropzoneInstructionsText"],
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {display: none !important;}
+[data-testid="stFileUploaderDropzone"] button > div::after {content: "%(browse)s"; font-size: .875rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span,
 [data-testid="stFileUploaderDropzoneInstructions"] small {font-size: 0 !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span:first-child::after {
-  content: "%(drop)s"; font-size: 1rem;}
-[data-testid="stFileUploaderDropzoneInstructions"] small::after {content: "%(limit)s"; font-size: .875rem;}
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] {font-size: 0 !important;}
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
-  content: "%(browse)s"; font-size: .875rem;}
+  content: "%(drop)s · %(limit)s"; font-size: .875rem;}
 </style>"""
 
 
 def streamlit_texts(lang: str) -> None:
-    """Streamlit's own words (the file uploader's) in ``lang``."""
+    """Streamlit's own words (the file uploader's) in ``lang``.
+
+    Streamlit 1.67 draws the uploader as a button "Upload" (an icon and a Markdown "Upload") and one
+    line "200MB per file • XLSX"; the button's word is hidden and the catalogue's written after the
+    icon, the line's words shrunk to nothing and "drop here · limit" written after them (checked in a
+    browser: ``tests/test_browser_words.py``; a Streamlit upgrade that changes this layout fails it).
+    """
     limit = st.get_option("server.maxUploadSize")
     st.html(_UPLOADER % {"drop": t("upload.drop", lang), "limit": t("upload.limit", lang, size=limit),
                          "browse": t("upload.browse", lang)})

@@ -560,6 +560,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "held.downloads": {"vi": "Tệp kết quả có sau khi công bố xong (đang công bố hạng có giải).",
                        "en": "The result files are available once the reveal is over (award places are "
                              "being revealed)."},
+    # --- the reveal held back on the other public pages (issue 21 leftovers: left helper) ---
+    "held.forms": {"vi": "Biểu mẫu của các tỉnh đang chờ công bố có sau khi công bố xong; tệp nén tất cả "
+                         "cũng vậy.",
+                   "en": "The forms of the provinces waiting to be revealed, and the zip of all, are available "
+                         "once the reveal is over."},
     # Streamlit's own widget texts, in the screen's language (issue 21, point 7: phone helper)
     "widget.choose": {"vi": "Chọn…", "en": "Choose an option"},
     "widget.choose_many": {"vi": "Chọn một hoặc nhiều…", "en": "Choose options"},

@@ -67,11 +67,19 @@ def ranking_figure(
 ) -> go.Figure:
     """The ranking as horizontal bars, best at the top, totals and gaps written on the bars.
 
-    ``labels`` names each award in the legend in ``lang`` (the Vietnamese name when missing). A text
-    too long for its bar is written beside it (a short bar on a phone clipped "80,00" to "30,00").
+    ``labels`` names each award in the legend in ``lang`` (the Vietnamese name when missing).
+
+    The axis starts well above 0 to show the differences, so each bar is drawn from the axis's start
+    (``base``), not from 0: a bar's text is then fitted into the part of the bar that is on screen
+    (shrunk when it must be), never started left of the plot (on a 390 px phone the last bar's
+    "80,00 (−3,25) · tạm tính" read "30,00 (−3,25)"). The start leaves the shortest bar at least
+    about 60 % of the axis (``axis_start``), so the texts rarely need shrinking.
     """
     colours = award_colours(awards)
     before = {s.code: s for s in previous or ()}
+    totals = [float(s.agreed_total) for s in standings] or [0.0, 1.0]
+    low, high = min(totals), max(totals)
+    start = axis_start(low, high)
     fig = go.Figure()
     for award in [*awards, None]:
         rows = [i for i, s in enumerate(standings) if s.award == award]
@@ -81,14 +89,14 @@ def ranking_figure(
         fig.add_trace(go.Bar(
             orientation="h",
             y=rows,
-            x=[float(standings[i].agreed_total) for i in rows],
+            x=[float(standings[i].agreed_total) - start for i in rows],
+            base=start,
             text=[bar_text(standings, i, lang) for i in rows],
-            textposition="auto",
+            textposition="inside",
             insidetextanchor="end",
-            constraintext="none",
+            constraintext="inside",
             textfont={"size": theme.font_size},
             insidetextfont={"color": text_colour(colours[award]), "size": theme.font_size},
-            outsidetextfont={"color": theme.text, "size": theme.font_size},
             cliponaxis=False,
             marker={
                 "color": colours[award],
@@ -103,8 +111,6 @@ def ranking_figure(
         ))
         fig.add_hrect(y0=min(rows) - 0.5, y1=max(rows) + 0.5, fillcolor=colours[award],
                       opacity=theme.band_opacity, line_width=0, layer="below")
-    totals = [float(s.agreed_total) for s in standings] or [0.0, 1.0]
-    low, high = min(totals), max(totals)
     fig.update_layout(
         barmode="overlay",
         height=max(240, theme.bar_height * len(standings) + 130),
@@ -115,7 +121,7 @@ def ranking_figure(
         plot_bgcolor=theme.background,
         paper_bgcolor=theme.background,
         xaxis={"title": t("chart.total", lang),
-               "range": [max(0.0, low - (high - low) - 5), high + 1], "gridcolor": theme.grid},
+               "range": [start, high + 1], "gridcolor": theme.grid},
         yaxis={"tickmode": "array", "tickvals": list(range(len(standings))),
                "ticktext": [bar_label(s, before.get(s.code)) for s in standings],
                "autorange": "reversed", "automargin": True},
@@ -123,6 +129,17 @@ def ranking_figure(
         uirevision="ranking",
     )
     return fig
+
+
+def axis_start(low: float, high: float) -> float:
+    """Where the ranking's axis starts: the shortest bar keeps at least ~60 % of the axis, and never below 0.
+
+    >>> axis_start(80.0, 98.75)
+    43.875
+    >>> axis_start(0.5, 3.0)
+    0.0
+    """
+    return max(0.0, low - 1.5 * (high - low) - 8)
 
 
 def _separators(lang: str) -> str:

@@ -9,6 +9,7 @@ Every value from the workbook is escaped.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 
 from lib.core.config import ClusterConfig
@@ -41,9 +42,14 @@ def date_line(place: str, day: dt.date) -> str:
     return f"{place}, ngày {day.day} tháng {day.month} năm {day.year}"
 
 
-def print_html(evaluation: Evaluation, config: ClusterConfig, day: dt.date) -> str:
-    """The standings as a printable HTML fragment (with its own style)."""
-    rows = []
+def print_html(evaluation: Evaluation, config: ClusterConfig, day: dt.date, covered: Sequence[int] = ()) -> str:
+    """The standings as a printable HTML fragment (with its own style).
+
+    During the ceremony's reveal the public's page is made from the uncovered standings only, with
+    a "chưa công bố" row per ``covered`` rank and no freeze line (its fingerprint moves with the
+    covered totals).
+    """
+    rows = [f"<tr><td>{rank}</td><td>chưa công bố</td><td></td><td></td><td></td></tr>" for rank in covered]
     for s in evaluation.standings:
         award = award_text(s)
         rows.append(
@@ -51,7 +57,7 @@ def print_html(evaluation: Evaluation, config: ClusterConfig, day: dt.date) -> s
             f"<td class='num'>{vn_number(s.self_total)}</td><td class='num'>{vn_number(s.agreed_total)}</td>"
             f"<td>{escape(award)}</td></tr>"
         )
-    frozen = escape(freeze_line(evaluation))
+    frozen = "" if covered else escape(freeze_line(evaluation))
     order = "".join(f"<p class='note'>{escape(line)}</p>"
                     for line in order_sentences(evaluation.standings, names(evaluation)))
     place = config.conference_place.split(",")[0].strip() or config.name

@@ -64,12 +64,23 @@ def standings_table(evaluation: Evaluation, lang: str = "vi", awards: Sequence[A
     return pd.DataFrame(rows)
 
 
-def group_matrix(evaluation: Evaluation, lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Provinces × groups as "agreed (self)" text, and a same-shaped frame of differences."""
+def group_matrix(evaluation: Evaluation, lang: str = "vi", covered: Sequence[int] = (),
+                 marked: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Provinces × groups as "agreed (self)" text, and a same-shaped frame of differences.
+
+    During the ceremony's reveal the public's matrix has an empty "not yet revealed" row per
+    ``covered`` rank (the evaluation passed holds only the uncovered standings); the secretary's
+    has every row, the ``marked`` provinces' names followed by "not yet revealed".
+    """
     groups = evaluation.sheet.groups()
     text_rows, diff_rows, index = [], [], []
+    for n, rank in enumerate(covered):  # a shared covered rank: zero-width spaces keep the index unique
+        index.append(f"{rank}. {t('held.covered', lang)}" + "\u200b" * n)
+        text_rows.append(dict.fromkeys([*groups, t("col.total", lang)], ""))
+        diff_rows.append(dict.fromkeys([*groups, t("col.total", lang)], 0.0))
     for s in evaluation.standings:
-        index.append(f"{s.rank}. {s.province.name}")
+        held = f" ({t('held.covered', lang)})" if s.code in marked else ""
+        index.append(f"{s.rank}. {s.province.name}{held}")
         text_row, diff_row = {}, {}
         for group in groups:
             own, agreed = s.group_self[group], s.group_agreed[group]
