@@ -80,13 +80,15 @@ def test_the_uploader_speaks_the_pages_language(server, browser):
 
 
 @pytest.mark.parametrize(("lang", "total"), [("vi", "98,75"), ("en", "98.75")])
-def test_live_writes_the_languages_numbers(server, browser, lang, total):
+def test_live_writes_the_languages_numbers_and_award_names(server, browser, lang, total):
     page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page.goto(f"{server}/live?lang={lang}")
     page.get_by_text(total, exact=False).first.wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
     other = "98.75" if lang == "vi" else "98,75"
     assert other not in body
+    flag, english = "Cờ thi đua của Chính phủ", "Government Emulation Flag"  # award names in the page's language
+    assert (flag in body and english not in body) if lang == "vi" else (english in body and flag not in body), body
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"live-{lang}.png"))
     page.close()

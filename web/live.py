@@ -347,6 +347,7 @@ async def live(request: Request) -> Response:
                      title=config.name, year=config.year,
                      interval=config.refresh_seconds, lang=lang,
                      award_places=[(a.from_rank, a.to_rank) for a in config.awards],
+                     award_names={a.name: a.name_en for a in config.awards if a.name_en},
                      agenda=agenda_lines(config))
     return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 

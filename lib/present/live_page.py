@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from lib.present.catalogue import CATALOGUE, LANGUAGES
 
@@ -56,6 +57,7 @@ var lang=new URLSearchParams(location.search).get('lang')||localStorage.getItem(
 if(!L[lang])lang='vi';
 var moved={},down=false,es=null,retry=1000;
 function t(k){return L[lang][k]||k}
+function aw(name){return (L[lang].awards||{})[name]||name}  // an award's name in the page's language
 // numbers as lib.present.formatting.number writes them: vi 1.234,50, en 1,234.50, "−" for minus
 function num(s){var v=String(s),neg=v.charAt(0)==='-'||v.charAt(0)==='\u2212';if(neg)v=v.slice(1);
  var p=v.split('.'),th=lang==='vi'?'.':',',dp=lang==='vi'?',':'.';
@@ -111,7 +113,7 @@ function render(){
   var band=s.award?' b'+Math.min(3,awards.indexOf(s.award)+1):'';
   var meta=[];
   if(gap)meta.push('<span class="gap">'+esc(t('live.gap'))+': '+gap+'</span>');
-  if(s.award)meta.push('<span class="aw">'+esc(s.award)+'</span>');
+  if(s.award)meta.push('<span class="aw">'+esc(aw(s.award))+'</span>');
   var g=margin(i);
   if(g&&!hid(doc.standings[g[2]])){var k=g[1]===0?'live.level':(s.award?'live.leads':'live.needs');
    meta.push('<span class="mg">'+esc(t(k).replace('{place}',g[0])
@@ -163,18 +165,23 @@ def _json_script(text: str) -> str:
 
 def live_page(document: str | None, *, title: str, year: int, interval: int, lang: str = "vi",
               illustrative: bool = False, award_places: Sequence[tuple[int, int]] = (),
-              agenda: Mapping[str, object] | None = None, event_id: str = "") -> str:
+              agenda: Mapping[str, object] | None = None, event_id: str = "",
+              award_names: Mapping[str, str] = MappingProxyType({})) -> str:
     """The whole page, with ``document`` (the /api/standings JSON text, or None) embedded.
 
     ``event_id`` is the document's content id (the SSE ``id`` of its standings); the page sends it
     as ``last_event_id`` when it opens its stream, so it is sent the standings only when they differ.
+
+    ``award_names`` maps an award's Vietnamese name to its English one (the config's ``name_en``), so
+    the English page names awards in English while the document keeps the names it has.
 
     ``agenda`` is the official session's current item worded in each language
     (``{"index": 4, "vi": …, "en": …}``, "" or None for none); the page then follows the
     ``event: agenda`` frames of ``/api/events``, so it moves with the secretary without a reload.
     """
     lang = lang if lang in LANGUAGES else "vi"
-    labels = {code: {key: CATALOGUE[key][code] for key in _KEYS} for code in LANGUAGES}
+    labels: dict[str, dict[str, object]] = {code: {key: CATALOGUE[key][code] for key in _KEYS} for code in LANGUAGES}
+    labels["en"]["awards"] = dict(award_names)
     bands = json.dumps([list(b) for b in award_places])
     now = str((agenda or {}).get(lang) or "")
     note = f'<p id="illu">{html.escape(CATALOGUE["illustrative"][lang])}</p>' if illustrative else ""
