@@ -296,3 +296,158 @@ def test_an_unfreeze_signed_in_a_copy_of_the_frozen_sheet_and_appended_to_live_c
     after = seen(live)
     assert after.freeze.frozen or problems_at(after, "Chot"), (
         f"unfrozen silently; Đắk Lắk now {after.standing(DAK_LAK).rank}th")
+
+
+# -- number formats and look-alike text on the local .xlsx --------------------------------------------
+# Đắk Lắk's agreed 1.2 (max 6) holds 5,75; any lower value drops it below Bình Định, off the award line.
+# (stored value, number format, what Excel / LibreOffice / Sheets show): the rule is that a cell whose
+# display is not the number counted, or whose change moves a place, has a problem at the cell.
+FORMATS = {
+    "fixed decimals": (5.75, "0.00", "5.75"),
+    "colour": (5.75, "[Red]0.00", "5.75"),
+    "locale tag": (5.75, "[$-42A]0.00", "5.75"),
+    "accounting": (5.75, '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)', "5.75"),
+    "text format on a number": (5.75, "@", "5.75"),
+    "percent format on an agreed score": (0.0575, "0.00%", "5.75"),
+    "one decimal shown": (5.75, "0.0", "5.8"),
+    "hidden ten-thousandth": (5.7501, "0.00", "5.75"),
+    "fraction": (5.5, "# ?/?", "5.5"),
+    "condition in the first section, value in it": (5.5, "[>5]0;0.00", "6"),
+    "date format": (43831, "dd/mm/yyyy", None),
+    "hidden by ;;;": (5.5, ";;;", None),
+    # the two sections Excel applies when the first one's condition fails / for zero:
+    "condition in the first section, value in the second": (5.5, "[<5]0.00;0", "6"),
+    "zero section showing a literal": (0, '0.00;-0.00;"5,75"', "5.75"),
+    "scientific": (5.5, "0E+00", "6"),
+}
+SILENT_FORMATS = {
+    "condition in the first section, value in the second":
+        "DEFECT: the xlsx reading takes the first section although its condition fails: 5,5 shown '6', no problem",
+    "zero section showing a literal":
+        "DEFECT: the xlsx reading ignores the zero section: 0 shown '5,75', counted 0, no problem at the cell",
+    "scientific":
+        "DEFECT: a scientific display is never compared with the value: 5,5 shown '6E+00', no problem at the cell",
+}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SILENT_FORMATS[n]))
+                                  if n in SILENT_FORMATS else n for n in FORMATS])
+def test_a_number_format_never_hides_what_counts(name: str, tmp_path: Path) -> None:
+    value, pattern, shows = FORMATS[name]
+    live = copy_demo(tmp_path)
+    before = read(live)
+
+    def change(wb: openpyxl.Workbook) -> str:
+        cell = cell_of(wb, "ThongNhat", "1.2", DAK_LAK)
+        cell.value, cell.number_format = value, pattern
+        return where(cell)
+    touched = edit(live, change)
+    after = read(live)
+    named = problems_at(after, touched)
+    counted = after.sheet.agreed.get(("1.2", DAK_LAK))
+    if shows is None or counted is None or counted != Decimal(shows):
+        assert named, f"{name}: shown {shows!r}, counted {counted}, no problem at {touched}"
+    if places(after) != places(before):
+        assert named, f"{name}: a place moved, no problem at {touched}"
+
+
+LOOKALIKES = {
+    "full-width digits": "５,７５",
+    "Arabic-Indic digits": "٥٫٧٥",
+    "a non-breaking space inside": "5\u00a0,75",
+    "a trailing non-breaking space": "5,75\u00a0",
+    "a zero-width joiner inside": "5,\u200d75",
+    "percent typed as text": "5,75%",
+    "a Unicode minus": "\u22125",
+    "a thousands look-alike": "5.750",
+    "a boolean": True,
+    "a formula typed as text": "=5,75",
+}
+
+
+@pytest.mark.parametrize("name", list(LOOKALIKES))
+def test_text_that_looks_like_a_number_reads_the_same_or_is_named(name: str, tmp_path: Path) -> None:
+    live = copy_demo(tmp_path)
+    before = read(live)
+
+    def change(wb: openpyxl.Workbook) -> str:
+        cell = cell_of(wb, "ThongNhat", "1.2", DAK_LAK)
+        cell.value = LOOKALIKES[name]
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # typed as text (a leading apostrophe), not a formula
+        return where(cell)
+    touched = edit(live, change)
+    after = read(live)
+    same = after.sheet.agreed.get(("1.2", DAK_LAK)) == Decimal("5.75")
+    assert same or [code for _, code in problems_at(after, touched)], f"{name}: read silently"
+    assert places(after) == places(before) or problems_at(after, touched)
+
+
+def test_a_date_format_on_a_criterion_max_is_an_error_at_the_cell(tmp_path: Path) -> None:
+    live = copy_demo(tmp_path)
+
+    def change(wb: openpyxl.Workbook) -> str:
+        ws = wb["TieuChi"]
+        row = next(r for r in ws.iter_rows(min_row=4) if str(r[0].value).strip() == "1.3")
+        row[3].number_format = "dd/mm/yyyy"
+        return where(row[3])
+    touched = edit(live, change)
+    assert [c for c in problems_at(read(live), touched) if c[1] == "criteria.bad_max"]
+
+
+def test_a_hidden_row_or_column_holding_a_second_value_is_an_error(tmp_path: Path) -> None:
+    live = copy_demo(tmp_path)
+
+    def hidden_row(wb: openpyxl.Workbook) -> None:
+        ws = wb["ThongNhat"]
+        ws.append([c.value for c in ws[6]])  # a second '1.3' row at the bottom, hidden
+        ws.row_dimensions[ws.max_row].hidden = True
+    edit(live, hidden_row)
+    assert [c for c in read(live).errors if c.code == "scores.duplicate_code"]
+    live = copy_demo(tmp_path, "again.xlsx")
+
+    def hidden_column(wb: openpyxl.Workbook) -> None:
+        ws = wb["ThongNhat"]
+        col = ws.max_column + 1
+        ws.cell(3, col, "Đắk Lắk")  # a second column for Đắk Lắk under its name (the first is "Daklak")
+        for row in range(4, ws.max_row + 1):
+            ws.cell(row, col, 0)
+        ws.column_dimensions[openpyxl.utils.get_column_letter(col)].hidden = True
+    edit(live, hidden_column)
+    assert [c for c in read(live).errors if c.code == "header.province_twice"]
+
+
+def test_a_look_alike_contract_tab_is_a_duplicate_and_a_homoglyph_rename_is_said(tmp_path: Path) -> None:
+    live = copy_demo(tmp_path)
+
+    def zero_width(wb: openpyxl.Workbook) -> None:
+        copy = wb.copy_worksheet(wb["ThongNhat"])
+        copy.title = "Thong\u200bNhat"
+        cell_of(wb, "Thong\u200bNhat", "1.2", DAK_LAK).value = 0
+    edit(live, zero_width)
+    assert [p for p in read(live).errors if p.code == "tab.duplicate"]
+    live = copy_demo(tmp_path, "again.xlsx")
+    before = read(live)
+    edit(live, lambda wb: setattr(wb["ThongNhat"], "title", "ThongNh\u0430t"))  # Cyrillic a: not the contract tab
+    after = read(live)
+    assert places(after) != places(before) and ("ThongNhat", "tab.no_agreed") in problems_at(after, "ThongNhat")
+
+
+@pytest.mark.xfail(strict=True, reason="DEFECT: in the local .xlsx a formula without a cached result (a file saved by "
+                   "a program: openpyxl, some converters) reads as a blank cell with no problem; an agreed score then "
+                   "falls back to the self-score while Excel shows the formula's result")
+def test_a_formula_without_a_cached_result_in_an_agreed_cell_is_named_not_read_as_blank(tmp_path: Path) -> None:
+    live = copy_demo(tmp_path)
+    before = read(live)
+    assert before.sheet.agreed[("1.3", BINH_DINH)] == Decimal("3.5") < before.sheet.self_scores[("1.3", BINH_DINH)]
+
+    def change(wb: openpyxl.Workbook) -> str:
+        cell = cell_of(wb, "ThongNhat", "1.3", BINH_DINH)
+        cell.value = "=3.5"  # Excel shows 3,5 when it opens the file; nothing cached it
+        return where(cell)
+    touched = edit(live, change)
+    after = read(live)
+    moved = places(after) != places(before)
+    assert moved and problems_at(after, touched), (
+        f"Bình Định now {after.standing(BINH_DINH).rank}th at {after.standing(BINH_DINH).agreed_total}, nothing at "
+        f"{touched}")
