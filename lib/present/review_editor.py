@@ -17,7 +17,7 @@ from lib.core.errors import CellParseError
 from lib.core.model import Adjustment, Scoresheet
 from lib.core.review import Edit, ReviewRow, edit_number
 from lib.present.catalogue import t, word
-from lib.present.formatting import vn_number, vn_score
+from lib.present.formatting import quantity, score, vn_number, vn_score
 from lib.present.working import working_text
 
 EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag", "computed",
@@ -41,13 +41,20 @@ def column_widths(lang: str = "vi") -> dict[str, int]:
 
 
 def change_summary(sheet: Scoresheet, adjustments: Sequence[Adjustment], lang: str = "vi") -> tuple[str, str]:
-    """The province's name and the changes as one line: ``1.1: 7,25 → 5,00; 2.3: trống → 4,00``."""
+    """The province's name and the changes as one line: ``1.1: 7,25 → 5,00; 2.3: (trống) → 4,00``.
+
+    Scores with two decimals, a corrected target or result as the quantity it is (``18.000``).
+    """
     names = {p.code: p.name for p in sheet.provinces}
-    blank = t("blank", lang)
+    blank = word("blank", (), lang)
     province = ", ".join(dict.fromkeys(names.get(a.province, a.province) for a in adjustments))
     tabs = {"KeHoach": t("fix.tab.KeHoach", lang), "KetQua": t("fix.tab.KetQua", lang)}
+
+    def value(a: Adjustment, v: Decimal | None) -> str:  # a target or result is a quantity, not a score
+        return quantity(v, lang, blank) if a.tab in tabs else score(v, lang, blank)
+
     changes = "; ".join(f"{a.criterion}{' (' + tabs[a.tab] + ')' if a.tab in tabs else ''}: "
-                        f"{vn_number(a.old) or blank} → {vn_number(a.new) or blank}" for a in adjustments)
+                        f"{value(a, a.old)} → {value(a, a.new)}" for a in adjustments)
     return province, changes
 
 
