@@ -115,9 +115,14 @@ def outbox_status(lang: str) -> None:
                 st.rerun()
 
 
-def show_moves(moves: list[Move], lang: str) -> None:
-    """How the pending changes move totals and ranks (who passes whom)."""
+def show_moves(moves: list[Move], lang: str, pending: bool = True) -> None:
+    """How the pending changes move totals and ranks (who passes whom); what this box is for when none are."""
+    if not pending:
+        st.caption(t("review.whatif_empty", lang))
+        return
     st.markdown(f"**{t('review.whatif', lang)}**")
+    if not moves:
+        st.caption(t("meeting.no_moves", lang))
     for move in moves:
         line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
                  new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
@@ -128,9 +133,10 @@ def show_moves(moves: list[Move], lang: str) -> None:
 
 
 def what_if_chart(standings: tuple[Standing, ...], config: ClusterConfig, lang: str,
-                  key: str = "what-if-chart") -> None:
-    """The ranking the pending changes would give, in the ranking page's chart style."""
-    st.subheader(t("review.whatif", lang))
+                  key: str = "what-if-chart", pending: bool = True) -> None:
+    """The ranking the pending changes would give (``pending``), else the ranking as saved, in the ranking
+    page's chart style."""
+    st.subheader(t("review.whatif" if pending else "review.ranking_now", lang))
     st.plotly_chart(ranking_figure(standings, [a.name for a in config.awards], lang), key=key,
                     config={"displayModeBar": False})
 

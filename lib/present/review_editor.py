@@ -26,17 +26,23 @@ EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason",
 READ_ONLY = ("code", "criterion", "max", "self", "evidence", "agreed", "flag", "computed", "working")
 
 
-_WIDTHS = {"code": 52, "criterion": 250, "max": 0, "self": 0, "agreed": 0, "new": 0, "reason": 190, "evidence": 170,
-           "flag": 0, "computed": 0, "working": 250}
+_WIDTHS = {"code": 44, "criterion": 220, "max": 0, "self": 0, "agreed": 0, "new": 0, "reason": 170, "evidence": 140,
+           "flag": 0, "computed": 0, "working": 210}
 _LABELS = {"max": "col.max", "self": "col.self", "agreed": "review.col.agreed", "new": "review.col.new",
            "flag": "review.col.flag", "computed": "col.computed"}
-CHAR_PX, HEADER_PAD_PX = 8.2, 40  # a header letter at the grid's 14 px font; padding, sort and edit icons
+# Measured in Chromium on the grid's header font (Source Sans, 14 px): Vietnamese headers average 6.5 px a
+# letter ("Điểm thống nhất mới" 127 px), English 6.0; 7 px leaves room for wide letters. The padding holds
+# the cell's 8 px either side and the menu icon shown on hover; an editable column adds its pencil icon.
+CHAR_PX, HEADER_PAD_PX, EDIT_ICON_PX = 7.0, 36, 22
+GRID_PX_AT_1920 = 1572
+"""The grid's width on the review page at 1920 px (sidebar open): every column fits in it, the working included."""
 
 
 def column_widths(lang: str = "vi") -> dict[str, int]:
     """Pixel widths of the editor's columns: the number columns as wide as their header (never cut),
     the text columns fixed (their cells wrap: the grid's rows are tall enough)."""
-    return {key: width or round(len(t(_LABELS[key], lang)) * CHAR_PX + HEADER_PAD_PX)
+    return {key: width or round(len(t(_LABELS[key], lang)) * CHAR_PX + HEADER_PAD_PX
+                                + (EDIT_ICON_PX if key not in READ_ONLY else 0))
             for key, width in _WIDTHS.items()}
 
 
