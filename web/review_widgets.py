@@ -29,7 +29,7 @@ from lib.edge.state import StateError
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
-from lib.present.formatting import escape_markdown, vn_number
+from lib.present.formatting import escape_markdown, number
 from lib.present.review_editor import change_summary, column_widths
 from web import state
 from web.writes import outbox, settle, submit
@@ -124,8 +124,8 @@ def show_moves(moves: list[Move], lang: str, pending: bool = True) -> None:
     if not moves:
         st.caption(t("meeting.no_moves", lang))
     for move in moves:
-        line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
-                 new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
+        line = t("review.move", lang, name=move.province.name, old_total=number(move.old_total, lang),
+                 new_total=number(move.new_total, lang), old_rank=move.old_rank, new_rank=move.new_rank)
         if move.passes:
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
@@ -280,16 +280,24 @@ _TYPING = """
   if (window.__thiduaTyping) return;
   window.__thiduaTyping = true;
   var held = null;  // {at, keys, commit, el, since} from the key that opens the editor until its box holds focus
-  var SETTLE = 150, GIVE_UP = 3000;
+  var SETTLE = 150, FOCUS_AFTER = 400, GIVE_UP = 3000, TICK = 16;
   function box() { return document.querySelector('#portal textarea, #portal input'); }
   function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
+  function later() { setTimeout(flush, TICK); }  // not requestAnimationFrame: it stops in a tab not drawn
   function flush() {
     if (!held) return;
     var el = box(), now = Date.now();
     if (now - held.at > GIVE_UP) { held = null; return; }
-    if (!el || document.activeElement !== el) { held.el = null; requestAnimationFrame(flush); return; }
+    if (!el) { held.el = null; later(); return; }
+    if (document.activeElement !== el) {
+      // the editor is open but its box did not take focus (seen in Chromium now and then): give it focus,
+      // or the held keys and the Enter/Tab would wait for nothing and the cell stay open
+      if (now - held.at < FOCUS_AFTER) { held.el = null; later(); return; }
+      el.focus();
+      if (document.activeElement !== el) { later(); return; }
+    }
     if (held.el !== el) { held.el = el; held.since = now; }
-    if (now - held.since < SETTLE) { requestAnimationFrame(flush); return; }
+    if (now - held.since < SETTLE) { later(); return; }
     var h = held; held = null;
     if (h.keys) {
       var proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -317,7 +325,7 @@ _TYPING = """
     }
     if (printable && inGrid(e.target) && !box()) {
       held = {at: Date.now(), keys: '', commit: '', el: null, since: 0};
-      requestAnimationFrame(flush);
+      later();
     }
   }, true);
   // text that comes without a key press (an input method's Vietnamese letters) waits its turn too

@@ -17,7 +17,7 @@ from lib.core.errors import CellParseError
 from lib.core.model import Adjustment, Scoresheet
 from lib.core.review import Edit, ReviewRow, edit_number
 from lib.present.catalogue import t, word
-from lib.present.formatting import quantity, score, vn_number, vn_score
+from lib.present.formatting import quantity, score
 from lib.present.working import working_text
 
 EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag", "computed",
@@ -71,8 +71,8 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
     A computed criterion also shows its computed score and the working (``names``: province
     names for the leader).
 
-    Numbers are text with the decimal comma, as everywhere else in the app ("8,00"); what the
-    secretary types in "new" is read like a sheet cell (``8,5`` or ``8.5``).
+    Numbers are text in the screen's one format, as everywhere else in the app (Vietnamese "8,00",
+    English "8.00"); what the secretary types in "new" is read like a sheet cell (``8,5`` or ``8.5``).
     """
     filled = {e.criterion: e for e in prefill}
     records = []
@@ -82,14 +82,14 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
         records.append({
             "code": r.criterion.code,
             "criterion": r.criterion.text,
-            "max": vn_number(r.criterion.max_points),
-            "self": vn_number(r.self_score),
+            "max": score(r.criterion.max_points, lang),
+            "self": score(r.self_score, lang),
             "evidence": r.evidence,
-            "agreed": vn_number(r.agreed),
-            "new": vn_score(_prefill_number(new)),  # as a score is typed, with the decimal comma: "8,5"
+            "agreed": score(r.agreed, lang),
+            "new": score(_prefill_number(new), lang),  # in the screen's format; "8,5" and "8.5" are both read
             "reason": edit.reason if edit else "",
             "flag": word(*r.unlogged, lang) if r.unlogged else "",
-            "computed": vn_number(r.computed),
+            "computed": score(r.computed, lang),
             "working": working_text(r.working, names, lang) if r.working else "",
         })
     return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
