@@ -69,7 +69,8 @@ def grid_shows(page, row: int, column: int, text: str, name: str) -> None:
         print(name, page.evaluate(f"() => {grid_cell(column, row)}"), page.evaluate(
             "() => { const a = document.activeElement; const b = document.querySelector("
             "'#portal textarea, #portal input'); return [a && a.outerHTML.slice(0, 150), "
-            "b && b.outerHTML.slice(0, 150), b && b.value, a === b]; }"))
+            "b && b.outerHTML.slice(0, 150), b && b.value, a === b]; }"),
+              page.evaluate("() => window.__thiduaTypingTrail"))
         raise
 
 
@@ -94,6 +95,7 @@ def seen(page, name: str, since_ms: float) -> float:
                                timeout=DEADLINE_MS, polling=50)
     except Exception:
         page.screenshot(path=str(ART / f"failed-{name}.png"), full_page=True)
+        print(name, page.evaluate("() => window.__thiduaTypingTrail"))
         raise
     return (page.evaluate(f"() => window.__seen[{json.dumps(name)}]") - since_ms) / 1000
 
