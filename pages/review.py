@@ -77,12 +77,13 @@ if frozen:
     with save_area:
         save_note(lang)
 else:
+    moves = []
     if adjustments:
         standings, moves = what_if(evaluation.sheet, Rules.from_config(config), adjustments)
-        with moves_area:
-            show_moves(moves, lang)
+    with moves_area:
+        show_moves(moves, lang, pending=bool(adjustments))
     with save_area:
         save_block(me, evaluation.sheet, province, adjustments, problems, lang)
-what_if_chart(standings, config, lang)
+what_if_chart(standings, config, lang, pending=bool(adjustments) and not frozen)
 if not frozen:
     correction_block(me, evaluation.sheet, province, config, lang)

@@ -353,6 +353,25 @@ def test_broadcast_sends_the_agenda_when_it_moves_and_to_newcomers_only_when_set
     assert late[1].startswith(b"event: status\nid: 2\n") and late[2] == b"event: agenda\ndata: 5\n\n"
 
 
+def test_broadcast_sends_every_meeting_frame_even_the_same_bytes_again():
+    # the watcher publishes one constant frame ("fetch again"): the second publish was never sent (the
+    # stream compared the frame's identity), so the hall followed only on its 15 s safety poll
+    frame = b"event: meeting\ndata: {}\n\n"
+
+    async def run() -> list[bytes]:
+        hub = Broadcast()
+        hub.publish(_message(1))
+        frames = hub.frames("1", keepalive=5)
+        got = [await frames.__anext__(), await frames.__anext__()]  # retry, status
+        for _ in range(3):
+            hub.publish_meeting(frame)
+            got.append(await asyncio.wait_for(frames.__anext__(), 2))
+        await frames.aclose()
+        return got
+
+    assert asyncio.run(run())[2:] == [frame] * 3
+
+
 @pytest.mark.browser
 def test_live_page_at_390px_updates_goes_stale_and_recovers(browser, tmp_path):
     config, workbook = live_config(tmp_path, INTERVAL)

@@ -29,7 +29,7 @@ from lib.edge.state import StateError
 from lib.present.catalogue import conflict_line, explain, t, word
 from lib.present.charts import ranking_figure
 from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
-from lib.present.formatting import escape_markdown, vn_number
+from lib.present.formatting import escape_markdown, number
 from lib.present.review_editor import change_summary, column_widths
 from web import state
 from web.writes import outbox, settle, submit
@@ -59,8 +59,9 @@ def agree_buttons(province: Province, rows: list[ReviewRow], version: int, lang:
     choices = [("agree-self", "review.agree_self", agree_as_self)]
     if any(r.computed is not None for r in rows):
         choices.append(("agree-computed", "review.agree_computed", agree_as_computed))
+    row = st.container(horizontal=True)  # one line where it fits: the grid starts higher on a 768 px screen
     for key, label, make in choices:
-        if st.button(t(label, lang), key=key):
+        if row.button(t(label, lang), key=key):
             st.session_state[state.prefill(province.code)] = make(rows)
             st.session_state[state.editor_version(province.code)] = version + 1
             st.rerun()
@@ -115,12 +116,17 @@ def outbox_status(lang: str) -> None:
                 st.rerun()
 
 
-def show_moves(moves: list[Move], lang: str) -> None:
-    """How the pending changes move totals and ranks (who passes whom)."""
+def show_moves(moves: list[Move], lang: str, pending: bool = True) -> None:
+    """How the pending changes move totals and ranks (who passes whom); what this box is for when none are."""
+    if not pending:
+        st.caption(t("review.whatif_empty", lang))
+        return
     st.markdown(f"**{t('review.whatif', lang)}**")
+    if not moves:
+        st.caption(t("meeting.no_moves", lang))
     for move in moves:
-        line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
-                 new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
+        line = t("review.move", lang, name=move.province.name, old_total=number(move.old_total, lang),
+                 new_total=number(move.new_total, lang), old_rank=move.old_rank, new_rank=move.new_rank)
         if move.passes:
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
@@ -128,9 +134,10 @@ def show_moves(moves: list[Move], lang: str) -> None:
 
 
 def what_if_chart(standings: tuple[Standing, ...], config: ClusterConfig, lang: str,
-                  key: str = "what-if-chart") -> None:
-    """The ranking the pending changes would give, in the ranking page's chart style."""
-    st.subheader(t("review.whatif", lang))
+                  key: str = "what-if-chart", pending: bool = True) -> None:
+    """The ranking the pending changes would give (``pending``), else the ranking as saved, in the ranking
+    page's chart style."""
+    st.subheader(t("review.whatif" if pending else "review.ranking_now", lang))
     st.plotly_chart(ranking_figure(standings, [a.name for a in config.awards], lang), key=key,
                     config={"displayModeBar": False})
 
@@ -267,27 +274,39 @@ def show_conflicts(me: Grant, sheet: Scoresheet, lang: str) -> None:
 # The grid opens its cell editor on the first key typed into a selected cell, but the editor's text
 # box takes focus some 50–300 ms later (more on a busy laptop): keys typed in between went to the grid,
 # which dropped them or opened the editor again on them ("8,5" became ",5"; "5" then Enter recorded
-# nothing). The script holds those keys and types them into the text box once it has focus, then
-# replays an Enter or Tab pressed meanwhile, so a click, typing and Enter (or Tab) always records.
+# nothing). The script holds those keys and, once the text box has focus, sets it to everything typed
+# from the first key (the one that opened the editor sometimes never reached the box: "4,5" read ",5"),
+# then replays an Enter or Tab pressed meanwhile, so a click, typing and Enter (or Tab) always records.
 _TYPING = """
 (function () {
   if (window.__thiduaTyping) return;
   window.__thiduaTyping = true;
-  var held = null;  // {at, keys, commit, el, since} from the key that opens the editor until its box holds focus
-  var SETTLE = 150, GIVE_UP = 3000;
+  var held = null;  // {at, first, keys, commit, el, since} from the key that opens the editor until its box settles
+  var SETTLE = 150, FOCUS_AFTER = 400, GIVE_UP = 3000, TICK = 16;
+  var trail = window.__thiduaTypingTrail = [];  // the last steps, for a report when a value did not record
+  function note(what) { trail.push(Date.now() % 100000 + ' ' + what); if (trail.length > 40) trail.shift(); }
   function box() { return document.querySelector('#portal textarea, #portal input'); }
   function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
+  function later() { setTimeout(flush, TICK); }  // not requestAnimationFrame: it stops in a tab not drawn
   function flush() {
     if (!held) return;
     var el = box(), now = Date.now();
-    if (now - held.at > GIVE_UP) { held = null; return; }
-    if (!el || document.activeElement !== el) { held.el = null; requestAnimationFrame(flush); return; }
+    if (now - held.at > GIVE_UP) { note('gave up: ' + (el ? 'box never settled' : 'no box')); held = null; return; }
+    if (!el) { held.el = null; later(); return; }
+    if (document.activeElement !== el) {
+      // the editor is open but its box did not take focus (seen in Chromium now and then): give it focus,
+      // or the held keys and the Enter/Tab would wait for nothing and the cell stay open
+      if (now - held.at < FOCUS_AFTER) { held.el = null; later(); return; }
+      note('focus given'); el.focus();
+      if (document.activeElement !== el) { later(); return; }
+    }
     if (held.el !== el) { held.el = el; held.since = now; }
-    if (now - held.since < SETTLE) { requestAnimationFrame(flush); return; }
-    var h = held; held = null;
-    if (h.keys) {
+    if (now - held.since < SETTLE) { later(); return; }
+    var h = held, text = held.first + held.keys; held = null;
+    note('box had ' + JSON.stringify(el.value) + ', set ' + JSON.stringify(text) + ', then ' + (h.commit || 'nothing'));
+    if (el.value !== text) {  // typing over a cell replaces it: the box holds exactly what was typed
       var proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-      Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, el.value + h.keys);
+      Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, text);
       el.dispatchEvent(new Event('input', {bubbles: true}));
       el.setSelectionRange(el.value.length, el.value.length);
     }
@@ -310,8 +329,9 @@ _TYPING = """
       return;
     }
     if (printable && inGrid(e.target) && !box()) {
-      held = {at: Date.now(), keys: '', commit: '', el: null, since: 0};
-      requestAnimationFrame(flush);
+      held = {at: Date.now(), first: e.key, keys: '', commit: '', el: null, since: 0};
+      note('held from ' + JSON.stringify(e.key));
+      later();
     }
   }, true);
   // text that comes without a key press (an input method's Vietnamese letters) waits its turn too

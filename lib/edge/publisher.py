@@ -85,6 +85,7 @@ class Broadcast:
         self._agenda_on_connect = False
         self.meeting: bytes | None = None  # the ``event: meeting`` frame: the preliminary meeting's screen moved
         self.farewell: bytes | None = None  # set by ``close``: every stream sends it and ends
+        self._meetings = 0  # counted: the frame is the same bytes each time, so its identity cannot tell a new one
 
     def close(self, frame: bytes = BYE) -> None:
         """The process is stopping: every stream sends ``frame`` (reconnect elsewhere) and ends; new ones too.
@@ -98,9 +99,11 @@ class Broadcast:
     def publish_meeting(self, frame: bytes) -> None:
         """Make ``frame`` (an ``event: meeting`` frame, no id) current and wake every subscriber.
 
-        Not sent on connecting: a screen fetches its state when it loads.
+        Each call is sent once to every subscriber, even with the same bytes as the last (the frame
+        carries no data: it says "fetch again"). Not sent on connecting: a screen fetches its state when it loads.
         """
         self.meeting = frame
+        self._meetings += 1
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
@@ -138,7 +141,7 @@ class Broadcast:
                 return
             sent = self.current
             agenda, greet = self.agenda, self._agenda_on_connect  # both now: the yields below may wait
-            meeting = self.meeting
+            meetings = self._meetings
             yield b"retry: 2000\n\n"
             if sent is not None:
                 # A client that has this version gets only its freshness (it may have shown "stale").
@@ -156,10 +159,10 @@ class Broadcast:
                     if agenda is not None:
                         yield agenda
                     continue
-                if self.meeting is not meeting:
-                    meeting = self.meeting
-                    if meeting is not None:
-                        yield meeting
+                if self._meetings != meetings:
+                    meetings = self._meetings
+                    if self.meeting is not None:
+                        yield self.meeting
                     continue
                 if message is sent or message is None:
                     try:

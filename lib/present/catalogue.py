@@ -224,6 +224,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "review.pending": {"vi": "{count} thay đổi chưa lưu", "en": "{count} unsaved changes"},
     "review.whatif": {"vi": "Nếu lưu các thay đổi này", "en": "If these changes are saved"},
+    # the review page with nothing pending (issue 21)
+    "review.ranking_now": {"vi": "Xếp hạng theo số liệu đã lưu", "en": "Ranking as saved"},
+    "review.whatif_empty": {"vi": "Khi có thay đổi chưa lưu, ô này cho biết tổng điểm và thứ hạng nào sẽ đổi.",
+                            "en": "With unsaved changes, this box shows which totals and ranks they would move."},
     "review.move": {
         "vi": "{name}: {old_total} → {new_total}, hạng {old_rank} → {new_rank}",
         "en": "{name}: {old_total} → {new_total}, rank {old_rank} → {new_rank}",

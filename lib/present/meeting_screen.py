@@ -22,7 +22,7 @@ from lib.core.model import LogEntry, Province, Scoresheet
 from lib.core.review import Move, ReviewRow, review_rows
 from lib.core.text import fold
 from lib.present.catalogue import t, word
-from lib.present.formatting import clock, vn_number
+from lib.present.formatting import clock, number, score, score_cell
 from lib.present.working import working_text
 
 CONTAINER_ID = "meet-live"
@@ -57,15 +57,15 @@ def last_saved(log: Sequence[LogEntry], province: Province) -> LogEntry | None:
     return next((e for e in reversed(log) if fold(e.province) in names), None)
 
 
-def _cell(value: Decimal | None) -> str:
-    return escape(vn_number(value)) or "—"
+def _cell(value: Decimal | None, lang: str) -> str:
+    return escape(score(value, lang)) or "—"
 
 
 def _row_html(m: MeetingRow, names: dict[str, str], lang: str) -> str:
     r = m.row
-    agreed = _cell(r.agreed)
+    agreed = _cell(r.agreed, lang)
     if m.changed:
-        agreed = (f'<s>{agreed}</s> <b class="meet-pending">→ {_cell(m.pending)}</b>'
+        agreed = (f'<s>{agreed}</s> <b class="meet-pending">→ {_cell(m.pending, lang)}</b>'
                   f'<small class="meet-unsaved">{escape(t("meeting.unsaved", lang))}</small>')
     working = escape(working_text(r.working, names, lang)) if r.working else ""
     warn = f'<div class="meet-warn">⚠ {escape(word(*r.unlogged, lang))}</div>' if r.unlogged else ""
@@ -74,9 +74,9 @@ def _row_html(m: MeetingRow, names: dict[str, str], lang: str) -> str:
             f'<td class="meet-code">{escape(r.criterion.code)}</td>'
             f'<td class="meet-name">{escape(r.criterion.text)}'
             + (f'<div class="meet-working">{working}</div>' if working else "") + warn + "</td>"
-            f'<td class="meet-num">{_cell(r.criterion.max_points)}</td>'
-            f'<td class="meet-num{" meet-differs" if differs else ""}">{_cell(r.self_score)}</td>'
-            f'<td class="meet-num">{_cell(r.computed)}</td>'
+            f'<td class="meet-num">{_cell(r.criterion.max_points, lang)}</td>'
+            f'<td class="meet-num{" meet-differs" if differs else ""}">{_cell(r.self_score, lang)}</td>'
+            f'<td class="meet-num">{_cell(r.computed, lang)}</td>'
             f'<td class="meet-num meet-agreed">{agreed}</td></tr>')
 
 
@@ -86,8 +86,8 @@ def _moves_html(moves: Sequence[Move], lang: str) -> str:
     lines = []
     for move in moves:
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
-        line = t("review.move", lang, name=move.province.name, old_total=vn_number(move.old_total),
-                 new_total=vn_number(move.new_total), old_rank=move.old_rank, new_rank=move.new_rank)
+        line = t("review.move", lang, name=move.province.name, old_total=number(move.old_total, lang),
+                 new_total=number(move.new_total, lang), old_rank=move.old_rank, new_rank=move.new_rank)
         if move.passes:
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
         lines.append(f"<li>{icon} {escape(line)}</li>")
@@ -130,7 +130,8 @@ def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | 
                     f'{_moves_html(moves, lang)}</div>')
     last = last_saved(sheet.log, province)
     if last is not None:
-        change = t("meeting.last_line", lang, criterion=last.criterion, old=last.old or "—", new=last.new or "—",
+        change = t("meeting.last_line", lang, criterion=last.criterion, old=score_cell(last.old, lang) or "—",
+                   new=score_cell(last.new, lang) or "—",
                    reason=last.reason, user=last.user, time=last.time)
         side.append(f'<div class="meet-box" data-testid="meet-last"><p class="meet-box-title">'
                     f'{escape(t("meeting.last", lang))}</p><p>{escape(change)}</p></div>')

@@ -17,7 +17,7 @@ from lib.core.errors import CellParseError
 from lib.core.model import Adjustment, Scoresheet
 from lib.core.review import Edit, ReviewRow, edit_number
 from lib.present.catalogue import t, word
-from lib.present.formatting import vn_number, vn_score
+from lib.present.formatting import quantity, score
 from lib.present.working import working_text
 
 EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason", "evidence", "flag", "computed",
@@ -26,28 +26,41 @@ EDITOR_COLUMNS = ("code", "criterion", "max", "self", "agreed", "new", "reason",
 READ_ONLY = ("code", "criterion", "max", "self", "evidence", "agreed", "flag", "computed", "working")
 
 
-_WIDTHS = {"code": 52, "criterion": 250, "max": 0, "self": 0, "agreed": 0, "new": 0, "reason": 190, "evidence": 170,
-           "flag": 0, "computed": 0, "working": 250}
+_WIDTHS = {"code": 44, "criterion": 220, "max": 0, "self": 0, "agreed": 0, "new": 0, "reason": 170, "evidence": 140,
+           "flag": 0, "computed": 0, "working": 210}
 _LABELS = {"max": "col.max", "self": "col.self", "agreed": "review.col.agreed", "new": "review.col.new",
            "flag": "review.col.flag", "computed": "col.computed"}
-CHAR_PX, HEADER_PAD_PX = 8.2, 40  # a header letter at the grid's 14 px font; padding, sort and edit icons
+# Measured in Chromium on the grid's header font (Source Sans, 14 px): Vietnamese headers average 6.5 px a
+# letter ("Điểm thống nhất mới" 127 px), English 6.0; 7 px leaves room for wide letters. The padding holds
+# the cell's 8 px either side and the menu icon shown on hover; an editable column adds its pencil icon.
+CHAR_PX, HEADER_PAD_PX, EDIT_ICON_PX = 7.0, 36, 22
+GRID_PX_AT_1920 = 1572
+"""The grid's width on the review page at 1920 px (sidebar open): every column fits in it, the working included."""
 
 
 def column_widths(lang: str = "vi") -> dict[str, int]:
     """Pixel widths of the editor's columns: the number columns as wide as their header (never cut),
     the text columns fixed (their cells wrap: the grid's rows are tall enough)."""
-    return {key: width or round(len(t(_LABELS[key], lang)) * CHAR_PX + HEADER_PAD_PX)
+    return {key: width or round(len(t(_LABELS[key], lang)) * CHAR_PX + HEADER_PAD_PX
+                                + (EDIT_ICON_PX if key not in READ_ONLY else 0))
             for key, width in _WIDTHS.items()}
 
 
 def change_summary(sheet: Scoresheet, adjustments: Sequence[Adjustment], lang: str = "vi") -> tuple[str, str]:
-    """The province's name and the changes as one line: ``1.1: 7,25 → 5,00; 2.3: trống → 4,00``."""
+    """The province's name and the changes as one line: ``1.1: 7,25 → 5,00; 2.3: (trống) → 4,00``.
+
+    Scores with two decimals, a corrected target or result as the quantity it is (``18.000``).
+    """
     names = {p.code: p.name for p in sheet.provinces}
-    blank = t("blank", lang)
+    blank = word("blank", (), lang)
     province = ", ".join(dict.fromkeys(names.get(a.province, a.province) for a in adjustments))
     tabs = {"KeHoach": t("fix.tab.KeHoach", lang), "KetQua": t("fix.tab.KetQua", lang)}
+
+    def value(a: Adjustment, v: Decimal | None) -> str:  # a target or result is a quantity, not a score
+        return quantity(v, lang, blank) if a.tab in tabs else score(v, lang, blank)
+
     changes = "; ".join(f"{a.criterion}{' (' + tabs[a.tab] + ')' if a.tab in tabs else ''}: "
-                        f"{vn_number(a.old) or blank} → {vn_number(a.new) or blank}" for a in adjustments)
+                        f"{value(a, a.old)} → {value(a, a.new)}" for a in adjustments)
     return province, changes
 
 
@@ -58,8 +71,8 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
     A computed criterion also shows its computed score and the working (``names``: province
     names for the leader).
 
-    Numbers are text with the decimal comma, as everywhere else in the app ("8,00"); what the
-    secretary types in "new" is read like a sheet cell (``8,5`` or ``8.5``).
+    Numbers are text in the screen's one format, as everywhere else in the app (Vietnamese "8,00",
+    English "8.00"); what the secretary types in "new" is read like a sheet cell (``8,5`` or ``8.5``).
     """
     filled = {e.criterion: e for e in prefill}
     records = []
@@ -69,14 +82,14 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
         records.append({
             "code": r.criterion.code,
             "criterion": r.criterion.text,
-            "max": vn_number(r.criterion.max_points),
-            "self": vn_number(r.self_score),
+            "max": score(r.criterion.max_points, lang),
+            "self": score(r.self_score, lang),
             "evidence": r.evidence,
-            "agreed": vn_number(r.agreed),
-            "new": vn_score(_prefill_number(new)),  # as a score is typed, with the decimal comma: "8,5"
+            "agreed": score(r.agreed, lang),
+            "new": score(_prefill_number(new), lang),  # in the screen's format; "8,5" and "8.5" are both read
             "reason": edit.reason if edit else "",
             "flag": word(*r.unlogged, lang) if r.unlogged else "",
-            "computed": vn_number(r.computed),
+            "computed": score(r.computed, lang),
             "working": working_text(r.working, names, lang) if r.working else "",
         })
     return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))

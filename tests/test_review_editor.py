@@ -1,0 +1,52 @@
+"""The review page's pure pieces (``lib.present.review_editor``): the save note's summary, the grid's column widths."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from lib.core.model import Adjustment
+from lib.present.catalogue import t
+from lib.present.review_editor import EDITOR_COLUMNS, GRID_PX_AT_1920, change_summary, column_widths
+from tests.sheets import criterion, sheet
+
+D = Decimal
+SHEET = sheet([criterion("1.1"), criterion("1.2")], {"49": {"1.1": "7.25"}, "51": {"1.1": "8"}})
+
+
+def test_the_summary_names_the_province_and_each_change_in_the_screen_s_number_format() -> None:
+    adjustments = [Adjustment("1.1", "49", D("7.25"), D("5"), "x"), Adjustment("1.2", "49", None, D("4.5"), "y")]
+    assert change_summary(SHEET, adjustments) == ("Quảng Nam", "1.1: 7,25 → 5,00; 1.2: (trống) → 4,50")
+    assert change_summary(SHEET, adjustments, "en") == ("Quảng Nam", "1.1: 7.25 → 5.00; 1.2: (blank) → 4.50")
+
+
+def test_a_cleared_score_reads_blank_not_an_empty_gap() -> None:
+    assert change_summary(SHEET, [Adjustment("1.1", "51", D("8"), None, "x")])[1] == "1.1: 8,00 → (trống)"
+
+
+def test_a_corrected_result_is_named_by_its_tab_and_written_as_the_quantity_it_is() -> None:
+    fix = Adjustment("1.1", "49", D("18000"), D("18500.5"), "x", tab="KetQua")
+    province, changes = change_summary(SHEET, [fix])
+    assert changes == f"1.1 ({t('fix.tab.KetQua')}): 18.000 → 18.500,5"
+
+
+def test_a_province_not_in_the_sheet_is_named_by_its_code_and_named_once() -> None:
+    adjustments = [Adjustment("1.1", "99", None, D("1"), "x"), Adjustment("1.2", "99", None, D("2"), "x")]
+    assert change_summary(SHEET, adjustments)[0] == "99"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_number_column_is_at_least_as_wide_as_its_header(lang: str) -> None:
+    widths = column_widths(lang)
+    assert set(widths) == set(EDITOR_COLUMNS)
+    labels = {"max": "col.max", "self": "col.self", "agreed": "review.col.agreed", "new": "review.col.new",
+              "flag": "review.col.flag", "computed": "col.computed"}
+    for key, label in labels.items():
+        # 6.5 px a letter as measured in Chromium on the header font; 8 px padding either side, a 20 px menu icon
+        assert widths[key] >= len(t(label, lang)) * 6.5 + 16 + 20, key
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_column_fits_the_grid_at_1920_px_so_the_working_is_not_cut(lang: str) -> None:
+    assert sum(column_widths(lang).values()) <= GRID_PX_AT_1920
