@@ -321,18 +321,11 @@ FORMATS = {
     "zero section showing a literal": (0, '0.00;-0.00;"5,75"', "5.75"),
     "scientific": (5.5, "0E+00", "6"),
 }
-SILENT_FORMATS = {
-    "condition in the first section, value in the second":
-        "DEFECT: the xlsx reading takes the first section although its condition fails: 5,5 shown '6', no problem",
-    "zero section showing a literal":
-        "DEFECT: the xlsx reading ignores the zero section: 0 shown '5,75', counted 0, no problem at the cell",
-    "scientific":
-        "DEFECT: a scientific display is never compared with the value: 5,5 shown '6E+00', no problem at the cell",
-}
+# (these three once read silently: the first section taken although its condition fails, the zero section
+# ignored, a scientific display never compared; lib.core.number_format now picks the section Excel uses)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SILENT_FORMATS[n]))
-                                  if n in SILENT_FORMATS else n for n in FORMATS])
+@pytest.mark.parametrize("name", list(FORMATS))
 def test_a_number_format_never_hides_what_counts(name: str, tmp_path: Path) -> None:
     value, pattern, shows = FORMATS[name]
     live = copy_demo(tmp_path)
@@ -491,9 +484,7 @@ SHEETS_TEXTS = {  # the stored number, what FORMATTED_VALUE gives in vi_VN, whet
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="DEFECT: a scientific FORMATTED_VALUE is never compared with the value: 5,5 shown '6E+00'"))
-    if n == "a scientific display hiding the value" else n for n in SHEETS_TEXTS])
+@pytest.mark.parametrize("name", list(SHEETS_TEXTS))  # a scientific text is compared with the value
 def test_sheets_shown_text_that_is_not_the_value_is_a_problem(name: str) -> None:
     from lib.core.cells import parse_score
     from lib.core.errors import CellParseError
