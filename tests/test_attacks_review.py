@@ -427,9 +427,6 @@ def test_a_look_alike_contract_tab_is_a_duplicate_and_a_homoglyph_rename_is_said
     assert places(after) != places(before) and ("ThongNhat", "tab.no_agreed") in problems_at(after, "ThongNhat")
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: in the local .xlsx a formula without a cached result (a file saved by "
-                   "a program: openpyxl, some converters) reads as a blank cell with no problem; an agreed score then "
-                   "falls back to the self-score while Excel shows the formula's result")
 def test_a_formula_without_a_cached_result_in_an_agreed_cell_is_named_not_read_as_blank(tmp_path: Path) -> None:
     live = copy_demo(tmp_path)
     before = read(live)

@@ -594,6 +594,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "hãy đổi định dạng ô thành Số và ghi lại",
                          "en": "{value!r} is a date/time (the cell has a date format), not a number; "
                                "format the cell as Number and type it again"},
+    # -- formulas without a cached result (issue 19 review, fmt) --
+    "cell.formula_no_value": {"vi": "ô có công thức {value!r} chưa được tính (mở và lưu lại tệp trong "
+                                    "Excel/LibreOffice)",
+                              "en": "the cell's formula {value!r} has not been calculated (open and save the "
+                                    "file again in Excel/LibreOffice)"},
     "cell.format_unreadable": {"vi": "ô hiển thị {value!r}, không đọc lại được thành con số đã lưu; "
                                      "hãy đổi định dạng ô thành Số",
                                "en": "the cell shows {value!r}, which does not read back as its stored number; "
