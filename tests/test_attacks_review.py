@@ -522,8 +522,6 @@ def test_a_form_renamed_as_another_province_imports_into_its_own_and_is_flagged(
     assert "form.name_other_province" in [p.code for p in reading.problems]
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT (redirect): the visible heading 'Đơn vị: … (mã …)' is not compared with "
-                   "the identity, so another province's identity tab pasted into a form redirects its whole table")
 def test_another_provinces_identity_pasted_into_a_form_is_noticed(tmp_path: Path, forms_demo) -> None:
     from lib.core.forms import META_TAB
     from lib.present.forms_xlsx import file_name
@@ -540,6 +538,9 @@ def test_another_provinces_identity_pasted_into_a_form_is_noticed(tmp_path: Path
     wb.save(sent)  # Bình Định's heading, Gia Lai's identity, under Gia Lai's file name
     reading = reading_of(sent, cfg, sheet_of(workbook, config))
     assert reading.province is None or reading.problems, "the form imports into Gia Lai's column without a word"
+    (refusal,) = [p for p in reading.problems if p.code == "form.heading_other_province"]
+    assert reading.province is None and dict(refusal.params)["heading"] == cfg.province(BINH_DINH).name
+    assert dict(refusal.params)["name"] == cfg.province("64").name and dict(refusal.params)["file"] == sent.name
 
 
 # -- equal-looking orders -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["choose", "fraction", "is_scaled", "literal_free", "scientific", "sections"]
+__all__ = ["choose", "fraction", "is_scaled", "literal_free", "scientific", "sections", "shows_sign"]
 
 _CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d+)?)\]")
 _COMPARE = {"<": Decimal.__lt__, ">": Decimal.__gt__, "=": Decimal.__eq__, "<=": Decimal.__le__,

@@ -854,6 +854,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                            "nothing imported"},
     "form.name_other_province": {"vi": "Tên tệp {file!r} nêu tỉnh {named}, nhưng biểu mẫu là của {name}; hãy kiểm tra",
                                  "en": "The file name {file!r} names {named}, but the form is {name}'s; check it"},
+    # -- a form's heading against its identity (issue 19 review, fmt) --
+    "form.heading_other_province": {
+        "vi": "Tệp {file!r}: tiêu đề bảng ghi đơn vị {heading}, nhưng thông tin nhận dạng (trang ẩn) là của {name}; "
+              "không nhập biểu mẫu này — hãy dùng đúng biểu mẫu của tỉnh",
+        "en": "File {file!r}: the table's heading names {heading}, but the identity (hidden tab) is {name}'s; "
+              "the form is not imported — use the province's own form"},
     "form.same_province": {"vi": "Nhiều biểu mẫu cùng của {name} trong một lần nhập ({files}); không nhập tệp nào "
                                  "trong số đó, hãy chọn một",
                            "en": "Several forms of {name} in one import ({files}); none of them imported, choose one"},
