@@ -321,18 +321,11 @@ FORMATS = {
     "zero section showing a literal": (0, '0.00;-0.00;"5,75"', "5.75"),
     "scientific": (5.5, "0E+00", "6"),
 }
-SILENT_FORMATS = {
-    "condition in the first section, value in the second":
-        "DEFECT: the xlsx reading takes the first section although its condition fails: 5,5 shown '6', no problem",
-    "zero section showing a literal":
-        "DEFECT: the xlsx reading ignores the zero section: 0 shown '5,75', counted 0, no problem at the cell",
-    "scientific":
-        "DEFECT: a scientific display is never compared with the value: 5,5 shown '6E+00', no problem at the cell",
-}
+# (these three once read silently: the first section taken although its condition fails, the zero section
+# ignored, a scientific display never compared; lib.core.number_format now picks the section Excel uses)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SILENT_FORMATS[n]))
-                                  if n in SILENT_FORMATS else n for n in FORMATS])
+@pytest.mark.parametrize("name", list(FORMATS))
 def test_a_number_format_never_hides_what_counts(name: str, tmp_path: Path) -> None:
     value, pattern, shows = FORMATS[name]
     live = copy_demo(tmp_path)
@@ -434,9 +427,6 @@ def test_a_look_alike_contract_tab_is_a_duplicate_and_a_homoglyph_rename_is_said
     assert places(after) != places(before) and ("ThongNhat", "tab.no_agreed") in problems_at(after, "ThongNhat")
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: in the local .xlsx a formula without a cached result (a file saved by "
-                   "a program: openpyxl, some converters) reads as a blank cell with no problem; an agreed score then "
-                   "falls back to the self-score while Excel shows the formula's result")
 def test_a_formula_without_a_cached_result_in_an_agreed_cell_is_named_not_read_as_blank(tmp_path: Path) -> None:
     live = copy_demo(tmp_path)
     before = read(live)
@@ -491,9 +481,7 @@ SHEETS_TEXTS = {  # the stored number, what FORMATTED_VALUE gives in vi_VN, whet
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="DEFECT: a scientific FORMATTED_VALUE is never compared with the value: 5,5 shown '6E+00'"))
-    if n == "a scientific display hiding the value" else n for n in SHEETS_TEXTS])
+@pytest.mark.parametrize("name", list(SHEETS_TEXTS))  # a scientific text is compared with the value
 def test_sheets_shown_text_that_is_not_the_value_is_a_problem(name: str) -> None:
     from lib.core.cells import parse_score
     from lib.core.errors import CellParseError
@@ -534,8 +522,6 @@ def test_a_form_renamed_as_another_province_imports_into_its_own_and_is_flagged(
     assert "form.name_other_province" in [p.code for p in reading.problems]
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT (redirect): the visible heading 'Đơn vị: … (mã …)' is not compared with "
-                   "the identity, so another province's identity tab pasted into a form redirects its whole table")
 def test_another_provinces_identity_pasted_into_a_form_is_noticed(tmp_path: Path, forms_demo) -> None:
     from lib.core.forms import META_TAB
     from lib.present.forms_xlsx import file_name
@@ -552,6 +538,9 @@ def test_another_provinces_identity_pasted_into_a_form_is_noticed(tmp_path: Path
     wb.save(sent)  # Bình Định's heading, Gia Lai's identity, under Gia Lai's file name
     reading = reading_of(sent, cfg, sheet_of(workbook, config))
     assert reading.province is None or reading.problems, "the form imports into Gia Lai's column without a word"
+    (refusal,) = [p for p in reading.problems if p.code == "form.heading_other_province"]
+    assert reading.province is None and dict(refusal.params)["heading"] == cfg.province(BINH_DINH).name
+    assert dict(refusal.params)["name"] == cfg.province("64").name and dict(refusal.params)["file"] == sent.name
 
 
 # -- equal-looking orders -----------------------------------------------------------------------------

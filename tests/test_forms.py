@@ -708,3 +708,33 @@ def test_what_is_parsed_has_its_own_limit_below_the_unpacked_one():
     assert MAX_XML_BYTES < MAX_UNPACKED_BYTES
     with pytest.raises(SourceError, match="c.xlsx: dung lượng XML sau giải nén"):
         read_form_file(bomb(MAX_XML_BYTES + 1), "c.xlsx")
+
+
+def test_a_heading_naming_another_province_than_the_identity_refuses_the_form_and_writes_nothing(
+        tmp_path, demo, capsys):
+    """Gia Lai's identity tab pasted under Kon Tum's heading (the signature still verifies): refused, both named."""
+    workbook, config = demo
+    out = generate(tmp_path, config)
+    own, victim = out / "62-Kon-Tum.xlsx", openpyxl.load_workbook(out / "64-Gia-Lai.xlsx")
+    fill(own, {"1.5": {"self": 0}})
+    wb = openpyxl.load_workbook(own)
+    for row in wb[META_TAB].iter_rows():
+        for cell in row:
+            cell.value = victim[META_TAB].cell(cell.row, cell.column).value
+    sent = tmp_path / "64-Gia-Lai.xlsx"
+    wb.save(sent)
+    cfg, sheet = load_config(config), sheet_of(workbook, config)
+    reading = reading_of(sent, cfg, sheet)
+    (refusal,) = [p for p in reading.problems if p.code == "form.heading_other_province"]
+    assert reading.refused and refusal.is_error and refusal.cell == f"{FORM_TAB}!A3"
+    assert (refusal.args["heading"], refusal.args["name"], refusal.args["file"]) == ("Kon Tum", "Gia Lai",
+                                                                                    "64-Gia-Lai.xlsx")
+    before = workbook.read_bytes()
+    code, _ = cli("import", str(sent), str(workbook), "--config", str(config), "--user", "Thư ký")
+    err = capsys.readouterr().err
+    assert code == EXIT_ERRORS and workbook.read_bytes() == before
+    assert "Kon Tum" in err and "Gia Lai" in err and "64-Gia-Lai.xlsx" in err
+    assert not [p for p in reading_of(own, cfg, sheet).problems if p.code == "form.heading_other_province"]
+    typed = retyped(own, tmp_path / "go-lai.xlsx")  # retyped under Kon Tum's heading, confirmed as Gia Lai's
+    assert reading_of(typed, cfg, sheet, unsigned=cfg.province("64")).refused
+    assert not reading_of(typed, cfg, sheet, unsigned=cfg.province(KON_TUM)).refused

@@ -56,6 +56,19 @@ READINGS = [
     (Shown(7, pattern=";;;"), "cell.format_unreadable"),  # hidden: counts, shows nothing
     (Shown(7, text="", locale="vi_VN"), "cell.format_unreadable"),
     (Shown(7000, text="7,0", locale="vi_VN"), "cell.format_unreadable"),  # a scaled custom format
+    # the section Excel uses (pos;neg;zero;text, conditions), scientific and fraction displays
+    (Shown(5.5, pattern="[<5]0.00;0"), D("5.5")),  # the second section shows 6: a warning (below)
+    (Shown(0, pattern='0.00;-0.00;"5,75"'), "cell.format_unreadable"),  # the zero section shows a literal
+    (Shown(0, pattern="0.00;-0.00;"), "cell.format_unreadable"),  # an empty zero section shows nothing
+    (Shown(-5, pattern="0.00;[Red]0.00"), "cell.format_unreadable"),  # the negative section hides the sign
+    (Shown(-5, pattern="0.00;(0.00)"), D("-5")),
+    (Shown(5.5, pattern="[<0]0;[<5]0"), "cell.format_unreadable"),  # no section applies: ####
+    (Shown(7000, pattern="0.0,,"), "cell.format_unreadable"),  # scaled by a million
+    (Shown(0, pattern='_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'), D("0")),  # accounting's dash for 0
+    (Shown(5.5, pattern="0E+00"), D("5.5")),
+    (Shown(5.5, text="6E+00", locale="vi_VN"), D("5.5")),
+    (Shown(5.5, text="8E+00", locale="vi_VN"), "cell.format_unreadable"),  # does not read back
+    (Shown(5.5, text="5 1/2", locale="vi_VN"), D("5.5")),
     (dt.datetime(2020, 1, 1), "cell.date_format"),
     (dt.time(9, 30), "cell.date_format"),
     (True, "cell.boolean"),
@@ -81,6 +94,18 @@ WARNINGS = [
     (Shown(0.075, pattern="0%"), False, [("cell.hidden_precision", {"shown": "8%", "value": "7,5"})]),
     (Shown(0.05612, text="5,6%", locale="vi_VN"), False,
      [("cell.hidden_precision", {"shown": "5,6%", "value": "5,612"})]),
+    (Shown(5.5, pattern="[<5]0.00;0"), True, [("cell.hidden_precision", {"shown": "6", "value": "5,5"})]),
+    (Shown(5.5, pattern="[>5]0;0.00"), True, [("cell.hidden_precision", {"shown": "6", "value": "5,5"})]),
+    (Shown(4.5, pattern="[<5]0.00;0"), True, []),
+    (Shown(5.5, pattern="0E+00"), True, [("cell.hidden_precision", {"shown": "6E+00", "value": "5,5"})]),
+    (Shown(-1234, pattern="0.00E+00"), False, [("cell.hidden_precision", {"shown": "-1,23E+03", "value": "-1234"})]),
+    (Shown(5.5, pattern="0.00E+00"), True, []),  # 5,50E+00: the value, exactly
+    (Shown(5.5, text="6E+00", locale="vi_VN"), True, [("cell.hidden_precision", {"shown": "6E+00", "value": "5,5"})]),
+    (Shown(5.5, text="5,50E+00", locale="vi_VN"), True, []),
+    # a fraction is never the decimal the meeting sums: said, quoting the fraction shown (not "6")
+    (Shown(5.5, pattern="# ?/?"), True, [("cell.hidden_precision", {"shown": "5 1/2", "value": "5,5"})]),
+    (Shown(0.3, pattern="?/4"), False, [("cell.hidden_precision", {"shown": "1/4", "value": "0,3"})]),
+    (Shown(5.5, text="5 1/2", locale="vi_VN"), True, [("cell.hidden_precision", {"shown": "5 1/2", "value": "5,5"})]),
     (Shown(9.5, pattern="0.00"), True, []),  # trailing zeros shown: nothing hidden
     (Shown(0.056, text="5,6%", locale="vi_VN"), True, []),
     (3.125, True, [("cell.too_many_decimals", {"value": "3,125"})]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import sys
 import threading
@@ -16,11 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 
-from lib.core.errors import NotAWorkbook, SourceError
-from lib.core.model import RawWorkbook
+from lib.core.cells import Uncalculated, parse_score
+from lib.core.errors import CellParseError, NotAWorkbook, SourceError
+from lib.core.model import Problem, RawWorkbook
 from lib.core.text import fold
+from lib.edge.reader import decode_workbook, encode_workbook
 from lib.edge.sources import Source, WriteBatch
 from lib.edge.sources.xlsx import XlsxSource, create_template
+from lib.present.catalogue import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,16 +91,37 @@ def test_read_takes_cached_formula_results(tmp_path: Path) -> None:
     ws.title = "TuCham"
     ws["A1"] = "=4+5.5"
     ws["A2"] = "=1+1"
+    ws["A3"] = '=""'
     wb.save(plain)
-    # Give A1 the cached result a spreadsheet program would have stored; A2 has none.
+    # Give A1 the cached result a spreadsheet program would have stored, and A3 the empty text a
+    # formula "" gives (typed str); A2 has none (openpyxl's own empty <v>): it is named, not blank.
     path = tmp_path / "cached.xlsx"
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"<f>4+5.5</f><v></v>", b"<f>4+5.5</f><v>9.5</v>")
+                data = data.replace(b'<c r="A3">', b'<c r="A3" t="str">')
             dst.writestr(item, data)
-    assert XlsxSource(path).read() == {"TuCham": [[9.5]]}
+    read = XlsxSource(path).read()
+    assert read == {"TuCham": [[9.5], [Uncalculated("1+1")]]}
+    with pytest.raises(CellParseError, match="cell.formula_no_value"):
+        parse_score(read["TuCham"][1][0])
+    assert "=1+1" in describe(Problem.error("TuCham!A2", "cell.formula_no_value", value="=1+1"), "en")
+    assert decode_workbook(encode_workbook(read, dt.datetime(2025, 1, 1))) == read  # the disk copy reads alike
+
+
+def test_a_formula_with_no_value_element_at_all_is_uncalculated(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["B2"] = "=A1*2"
+    wb.save(plain)
+    path = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(b"<v></v>", b"") if item.filename.endswith("sheet1.xml") else data)
+    assert XlsxSource(path).read() == {"Sheet": [[], [None, Uncalculated("A1*2")]]}
 
 
 def test_read_trims_trailing_blanks(tmp_path: Path) -> None:

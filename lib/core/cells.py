@@ -12,7 +12,9 @@ is finite and below ``MAX_MAGNITUDE`` in size, so totals of any workbook stay fo
 A number is read as the sheet shows it (``lib.core.shown``): a source hands a formatted
 number over as a ``Shown``, and a percent display is the percentage shown; a date, time or
 duration (a ``Shown`` with a date display, or a ``datetime`` from openpyxl) is refused with
-``cell.date_format``, a checkbox's ``TRUE``/``FALSE`` with ``cell.boolean``.
+``cell.date_format``, a checkbox's ``TRUE``/``FALSE`` with ``cell.boolean``. A formula the file
+holds without a result (saved by a program that computes nothing: openpyxl, some converters)
+arrives as an ``Uncalculated`` and is refused with ``cell.formula_no_value``, never read as blank.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from lib.core.errors import CellParseError
@@ -33,6 +36,17 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 MAX_MAGNITUDE = Decimal(10**9)
 """No score, maximum or count is this large; a cell holding more is refused as absurd."""
 _SPREADSHEET_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!")
+
+
+@dataclass(frozen=True)
+class Uncalculated:
+    """A formula cell saved without its result: the sheet program shows a number nobody stored."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        """The formula as typed, ``=3.5``."""
+        return "=" + self.formula
 
 
 def parse_score(cell: object) -> Decimal | None:
@@ -54,6 +68,8 @@ def parse_score(cell: object) -> Decimal | None:
 def _parse(cell: object) -> Decimal | None:
     if cell is None:
         return None
+    if isinstance(cell, Uncalculated):
+        raise CellParseError("cell.formula_no_value", value=str(cell))
     if isinstance(cell, Shown):
         return number(cell) if isinstance(cell.value, (int, float)) and math.isfinite(cell.value) else _parse(
             cell.value)

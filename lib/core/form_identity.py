@@ -1,8 +1,12 @@
-"""Who a returned form belongs to: its signature, the province its file name names, clashes in a batch.
+"""Who a returned form belongs to: its signature, its heading, the province its file name names, clashes.
 
 Pure: the signature is an HMAC-SHA256 (keyed by the server's form key, which the edge gives)
 over the identity fields and the sheet's values when the form was made, exactly as
 ``lib.core.forms`` reads them back from the hidden tab, so an edit of either fails it.
+The signature covers the hidden tab only: that whole tab, copied from another province's form
+(the tracker page hands every form out), still verifies. The visible heading ``Đơn vị: … (mã …)``
+above the table is what the province filled its numbers under; a heading naming another member
+than the identity is an error that refuses the form (``heading_problem``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from lib.core.grammar import code_text
-from lib.core.model import Problem, Province
+from lib.core.grammar import address, cell_at, code_text
+from lib.core.model import Problem, Province, RawTab
 from lib.core.text import fold
 
 SIGNED_KEYS = ("form_version", "cluster", "year", "province", "generated_at")
@@ -53,6 +57,32 @@ def name_problem(file_name: str, province: Province, members: Sequence[Province]
         return None
     return Problem.warning(file_name, "form.name_other_province", file=file_name, named=named.name,
                            name=province.name)
+
+
+_HEADING_CODE = re.compile(r"\(\s*(?:m[ãa]\s*)?([^()]*?)\s*\)\s*$", re.IGNORECASE)
+
+
+def heading_problem(title: str, rows: RawTab, header_index: int, province: Province,
+                    members: Sequence[Province], file_name: str = "") -> Problem | None:
+    """An error when the table's heading (``Đơn vị: Bình Định (mã 52)``) names another member than ``province``.
+
+    The heading is looked for above the header row (column A); none, or one naming no member, is no problem.
+    """
+    for index, row in enumerate(rows[:header_index]):
+        text = cell_at(row, 0)
+        if not isinstance(text, str) or not fold(text).startswith("donvi"):
+            continue
+        label = text.split(":", 1)[-1]
+        code = _HEADING_CODE.search(label)
+        named = next((p for p in members if code is not None and p.code == code.group(1).strip()), None)
+        if named is None:
+            name = fold(_HEADING_CODE.sub("", label))
+            named = next((p for p in members if fold(p.name) == name), None)
+        if named is None or named.code == province.code:
+            return None
+        return Problem.error(address(title, index + 1, 1), "form.heading_other_province", file=file_name or title,
+                             heading=named.name, name=province.name)
+    return None
 
 
 def claim_clashes(claims: Sequence[tuple[str, Province | None]]) -> dict[str, Problem]:

@@ -14,7 +14,9 @@ is refused (it would write its table into another province's column), and so are
 another cluster, another year or a non-member. A form without a signature (a table retyped
 into a new file, or the identity tab deleted) is refused unless the secretary confirms which
 province it is (``unsigned=``); it is then read for that province and logged as unsigned. A
-file whose name names another province than its identity is flagged, and two forms claiming
+file whose name names another province than its identity is flagged, a form whose visible heading
+(``Đơn vị: … (mã …)``) names another province than its identity is refused (an identity tab pasted
+from another province's form still verifies), and two forms claiming
 one province in one batch are both refused (``lib.core.form_identity``). Within an
 accepted form a bad cell is skipped and named, and the rest is still read. ``form_changes``
 compares the reading with the sheet: new, changed, unchanged, and changed in the sheet since
@@ -35,7 +37,7 @@ from decimal import Decimal
 
 from lib.core.cells import parse_score
 from lib.core.errors import CellParseError
-from lib.core.form_identity import identity_signature, name_problem
+from lib.core.form_identity import heading_problem, identity_signature, name_problem
 from lib.core.grammar import address, cell_at, code_text, find_header, header_columns
 from lib.core.model import Criterion, Problem, Province, RawTab, RawWorkbook, Scoresheet
 from lib.core.text import fold
@@ -164,6 +166,9 @@ def read_form(raw: RawWorkbook, cluster: str, year: int, members: Sequence[Provi
     if found is None:
         return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems), signed=signed)
     title, rows, header_index, columns = found
+    if (heading := heading_problem(title, rows, header_index, province, members, file_name)) is not None:
+        problems.append(heading)  # another province's identity pasted under this heading: refused
+        return FormReading(None, str(meta.get("generated_at", "")), (), problems=tuple(problems), signed=signed)
     entries, seen = _entries(title, rows, header_index, columns, {c.code: c for c in criteria}, problems,
                              baseline)
     for c in criteria:

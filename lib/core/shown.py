@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from lib.core.errors import CellParseError
+from lib.core.number_format import choose, fraction, is_scaled, literal_free, scientific, shows_sign
 
 __all__ = ["Display", "Shown", "display", "number", "warnings", "wrap"]
 
@@ -51,6 +52,8 @@ class Shown:
         if self.text is not None:
             return self.text
         shown = display(self)
+        if shown.text is not None:
+            return shown.text
         if shown.kind in ("number", "percent") and shown.number is not None and shown.decimals is not None:
             text = format(shown.number, f".{shown.decimals}f").replace(".", ",")
             return text + ("%" if shown.kind == "percent" else "")
@@ -68,6 +71,7 @@ class Display:
     kind: str
     number: Decimal | None = None  # in the units shown: 5.6 for "5,6%"
     decimals: int | None = None  # decimals shown; None when unknown (General shows all)
+    text: str | None = None  # the text shown, when rendered from a scientific or fraction pattern
 
 
 def wrap(value: object, *, pattern: str = "", text: str | None = None, locale: str = "") -> object:
@@ -117,7 +121,8 @@ def warnings(cell: object, value: Decimal, *, score: bool) -> list[tuple[str, di
     """
     if isinstance(cell, Shown):
         shown = display(cell)
-        if shown.number is not None and shown.number != value:
+        # A fraction is never the decimal the meeting reads and sums, even when exact (5 1/2 for 5,5).
+        if shown.number is not None and (shown.number != value or shown.kind == "fraction"):
             return [("cell.hidden_precision", {"shown": str(cell), "value": _text(value)})]
     if score and _decimals(value) > SCORE_DECIMALS:
         return [("cell.too_many_decimals", {"value": _text(value)})]
@@ -140,27 +145,39 @@ def display(cell: Shown) -> Display:
 
 
 def _from_pattern(pattern: str, value: int | float) -> Display:
-    sections = _unquoted(pattern).split(";")
-    section = sections[1] if value < 0 and len(sections) > 1 else sections[0]
+    chosen = choose(pattern, _decimal(value))
+    if chosen is None:
+        return Display("other")  # no section applies: the sheet shows ####
+    section, magnitude = chosen
     if _ELAPSED.search(section):
         return Display("date")
-    section = re.sub(r"\[[^\]]*\]", "", section)  # colours, conditions, [$-409] locale blocks
-    if not section.strip():
-        return Display("other" if pattern.strip() else "general")  # ";;;" hides the number it counts
-    if section.strip().casefold() == "general" or section.strip() == "@":
+    bare = literal_free(section)
+    if not bare.strip():  # ";;;" or a literal ('0;-0;"5,75"') hides the number
+        return Display("other", text="".join(re.findall(r'"([^"]*)"', section))) if pattern.strip() else Display(
+            "general")
+    if "general" in bare.casefold() or bare.strip() == "@":
         return Display("general")
-    if re.search(r"[eE][+-]", section):
-        return Display("other") if "0" not in section else Display("number")  # scientific: decimals unknown
-    if _DATE_LETTERS.search(section):
+    if _DATE_LETTERS.search(re.sub(r"[eE][+-]", "", bare)):
         return Display("date")
-    percent = "%" in section
-    _, dot, fraction = section.partition(".")
-    decimals = len(re.match(r"[0#?]*", fraction).group()) if dot else 0  # type: ignore[union-attr]
-    optional = fraction[:decimals].count("0") < decimals  # '#' decimals: shown only when non-zero
-    value_shown = _decimal(value).scaleb(2) if percent else _decimal(value)
+    if not re.search(r"[0#?]", bare) or is_scaled(bare):
+        return Display("other")  # a literal only, or thousands scaled away: the value is not shown
+    sign = -1 if _decimal(value) < 0 and magnitude > 0 and shows_sign(section) else 1
+    if magnitude != _decimal(value) and sign == 1:
+        return Display("other")  # a negative section without its own sign hides the sign
+    if re.search(r"[eE][+-]", bare):
+        shown, text = scientific(bare, magnitude)
+        return Display("scientific", sign * shown, text=("-" if sign < 0 else "") + text)
+    if re.search(r"[0#?]\s*/\s*[0-9#?]", bare):
+        shown, text = fraction(bare, magnitude)
+        return Display("fraction", sign * shown, text=("-" if sign < 0 else "") + text)
+    percent = "%" in bare
+    _, dot, decimals_part = bare.partition(".")
+    decimals = len(re.match(r"[0#?]*", decimals_part).group()) if dot else 0  # type: ignore[union-attr]
+    optional = decimals_part[:decimals].count("0") < decimals  # '#' decimals: shown only when non-zero
+    value_shown = sign * magnitude.scaleb(2) if percent else sign * magnitude
     rounded = value_shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if optional and rounded == value_shown:
-        decimals = max(_decimals(rounded), fraction[:decimals].count("0"))
+        decimals = max(_decimals(rounded), decimals_part[:decimals].count("0"))
     return Display("percent" if percent else "number", rounded, decimals)
 
 
@@ -176,26 +193,39 @@ def _from_text(cell: Shown) -> Display:
     match = re.fullmatch(rf"([+-]?)(\d{{1,3}}(?:{re.escape(group_sep)}\d{{3}})+|\d+)"
                          rf"(?:{re.escape(decimal_sep)}(\d+))?(?:[eE]([+-]?\d+))?", text.replace(" ", ""), re.ASCII)
     if match is None:
+        fraction_shown = _fraction_text(text, cell.value)
+        if fraction_shown is not None:
+            return fraction_shown
         if re.search(r"\d\s*[/:]\s*\d|\d-\d", text):
             return Display("date")
         return Display("other")  # nothing shown (a ";;;" format hides the number), or words
-    sign, whole, fraction, exponent = match.groups()
-    shown = Decimal(whole.replace(group_sep, "") + "." + (fraction or "0"))
-    if exponent:
-        return Display("number")  # scientific: the digits shown are not the decimals of the value
+    sign, whole, fraction_digits, exponent = match.groups()
+    shown = Decimal(whole.replace(group_sep, "") + "." + (fraction_digits or "0"))
     if sign == "-" or negative:
         shown = -shown
-    decimals = len(fraction or "")
+    decimals = len(fraction_digits or "")
     stored = _decimal(cell.value).scaleb(2) if percent else _decimal(cell.value)
+    if exponent:  # scientific: "6E+00" shows 6, to within half a unit of its last mantissa digit
+        shown, decimals = shown.scaleb(int(exponent)), decimals - int(exponent)
     # A display that is not the value rounded (a scaled custom format, a swapped locale) is not read.
     if abs(stored - shown) > Decimal(5).scaleb(-decimals - 1) * (1 + Decimal("1e-9")):
         return Display("other")
+    if exponent:
+        return Display("scientific", shown)
     return Display("percent" if percent else "number", shown.normalize() if not decimals else shown, decimals)
 
 
-def _unquoted(pattern: str) -> str:
-    """The pattern without quoted text, escaped characters and ``_x``/``*x`` spacing directives."""
-    return re.sub(r'"[^"]*"|\\.|[_*].', "", pattern)
+def _fraction_text(text: str, value: int | float) -> Display | None:
+    """A shown fraction (``5 1/2``, ``-3/4``) that reads back as ``value`` to within its denominator, else None."""
+    match = re.fullmatch(r"([+-]?)(?:(\d+)\s+)?(\d+)\s*/\s*([1-9]\d*)", text, re.ASCII)
+    if match is None:
+        return None
+    sign, whole, numerator, denominator = match.groups()
+    shown = Decimal(int(whole or 0)) + Decimal(int(numerator)) / Decimal(int(denominator))
+    shown = Decimal(format(-shown if sign == "-" else shown, ".15g"))
+    if abs(_decimal(value) - shown) > Decimal(1) / (2 * int(denominator)):
+        return None
+    return Display("fraction", shown)
 
 
 def _decimal(value: int | float) -> Decimal:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
+from lib.core.cells import Uncalculated
 from lib.core.errors import NoDataYet, SourceError
 from lib.core.model import RawWorkbook, ReadFailure
 from lib.core.shown import Shown
@@ -324,6 +325,8 @@ def _json_default(value: object) -> object:
     The disk copy must read exactly as the live read did: a percent-formatted number saved as its
     text "5,6%" would read back as text (an error), a date as an ISO string (not a date).
     """
+    if isinstance(value, Uncalculated):
+        return {_TAG: "uncalculated", "formula": value.formula}
     if isinstance(value, Shown):
         return {_TAG: "shown", "value": value.value, "pattern": value.pattern, "text": value.text,
                 "locale": value.locale}
@@ -342,6 +345,8 @@ def _json_object(data: dict[str, object]) -> object:
         return data
     if kind == "shown":
         return Shown(data["value"], str(data["pattern"]), data["text"], str(data["locale"]))  # type: ignore[arg-type]
+    if kind == "uncalculated":
+        return Uncalculated(str(data["formula"]))
     if kind == "timedelta":
         return dt.timedelta(seconds=float(data["seconds"]))  # type: ignore[arg-type]
     parse = {"datetime": dt.datetime, "date": dt.date, "time": dt.time}[str(kind)]

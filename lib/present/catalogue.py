@@ -598,6 +598,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "hãy đổi định dạng ô thành Số và ghi lại",
                          "en": "{value!r} is a date/time (the cell has a date format), not a number; "
                                "format the cell as Number and type it again"},
+    # -- formulas without a cached result (issue 19 review, fmt) --
+    "cell.formula_no_value": {"vi": "ô có công thức {value!r} chưa được tính (mở và lưu lại tệp trong "
+                                    "Excel/LibreOffice)",
+                              "en": "the cell's formula {value!r} has not been calculated (open and save the "
+                                    "file again in Excel/LibreOffice)"},
     "cell.format_unreadable": {"vi": "ô hiển thị {value!r}, không đọc lại được thành con số đã lưu; "
                                      "hãy đổi định dạng ô thành Số",
                                "en": "the cell shows {value!r}, which does not read back as its stored number; "
@@ -853,6 +858,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                            "nothing imported"},
     "form.name_other_province": {"vi": "Tên tệp {file!r} nêu tỉnh {named}, nhưng biểu mẫu là của {name}; hãy kiểm tra",
                                  "en": "The file name {file!r} names {named}, but the form is {name}'s; check it"},
+    # -- a form's heading against its identity (issue 19 review, fmt) --
+    "form.heading_other_province": {
+        "vi": "Tệp {file!r}: tiêu đề bảng ghi đơn vị {heading}, nhưng thông tin nhận dạng (trang ẩn) là của {name}; "
+              "không nhập biểu mẫu này — hãy dùng đúng biểu mẫu của tỉnh",
+        "en": "File {file!r}: the table's heading names {heading}, but the identity (hidden tab) is {name}'s; "
+              "the form is not imported — use the province's own form"},
     "form.same_province": {"vi": "Nhiều biểu mẫu cùng của {name} trong một lần nhập ({files}); không nhập tệp nào "
                                  "trong số đó, hãy chọn một",
                            "en": "Several forms of {name} in one import ({files}); none of them imported, choose one"},

@@ -1,7 +1,10 @@
 """A local ``.xlsx`` workbook as a ``Source``, read and written with openpyxl.
 
 Reads take the cached results of formulas (``data_only``), so a cell showing ``9,5``
-arrives as ``9.5`` whatever formula produced it. A number whose format shows something
+arrives as ``9.5`` whatever formula produced it. A formula saved without a result (a file
+written by a program that computes nothing: openpyxl, some converters) arrives as
+``lib.core.cells.Uncalculated``, an error at its cell, never a blank: the same single pass
+over the sheet XML notices a ``<f>`` without a ``<v>`` (``_Parser``). A number whose format shows something
 else than the bare number (``0.0%``, ``0.00``, a date) arrives as a ``lib.core.shown.Shown``
 with its ``number_format``, so the core reads it as it shows (openpyxl itself already turns
 date-formatted numbers into ``datetime``, which the core refuses in numeric places). Writes load the workbook with its
@@ -34,10 +37,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lib.core.cells import Uncalculated
 from lib.core.errors import LayoutError, NotAWorkbook, SourceError
 from lib.core.grammar import HEADER_SEARCH_ROWS
 from lib.core.model import RawTab, RawWorkbook
@@ -82,6 +89,45 @@ def _shown(cell: object) -> object:
         if pattern != "General":
             return wrap(value, pattern=pattern)
     return value
+
+
+class _Parser(WorkSheetParser):  # type: ignore[misc]
+    """openpyxl's sheet parser, keeping a formula that has no cached result as ``Uncalculated``.
+
+    With ``data_only`` openpyxl reads such a cell as blank. openpyxl itself writes an empty ``<v>``
+    with no type; a formula whose result is the empty text (``=""``) is typed ``t="str"`` and stays
+    blank, as the sheet shows it.
+    """
+
+    def parse_cell(self, element: object) -> dict[str, object]:
+        """The cell's fields, its value an ``Uncalculated`` for a formula without a cached result."""
+        cell: dict[str, object] = super().parse_cell(element)
+        if cell["value"] is None and element.get("t", "n") not in ("str", "inlineStr") and not (  # type: ignore[attr-defined]
+                element.findtext(VALUE_TAG) or ""):  # type: ignore[attr-defined]
+            formula = element.find(FORMULA_TAG)  # type: ignore[attr-defined]
+            if formula is not None:
+                cell["value"] = Uncalculated(formula.text or "")
+        return cell
+
+
+def _rows(ws: ReadOnlyWorksheet) -> Iterator[list[object]]:
+    """The rows of a read-only, ``data_only`` sheet as values (``_shown``), in one pass with ``_Parser``.
+
+    Mirrors ``ReadOnlyWorksheet._cells_by_row`` (openpyxl 3.1) with our parser; missing rows are empty.
+    """
+    book = ws.parent
+    with ws._get_source() as src:
+        parser = _Parser(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                         date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        expected = 1
+        for index, cells in parser.parse():
+            yield from ([] for _ in range(expected, index))
+            expected = index + 1
+            row: list[object] = []
+            for cell in cells:
+                row.extend([None] * (cell["column"] - 1 - len(row)))
+                row.append(_shown(ReadOnlyCell(ws, **cell)))
+            yield row
 
 
 def _check_file(path: Path) -> None:
@@ -221,7 +267,8 @@ class XlsxSource:
         """Every worksheet as trimmed rows of cached cell values."""
         wb = _open(self.path, data_only=True, read_only=True)
         try:
-            return {ws.title: _trim_tab((_shown(cell) for cell in row) for row in ws.iter_rows())
+            return {ws.title: _trim_tab(_rows(ws)) if isinstance(ws, ReadOnlyWorksheet)
+                    else _trim_tab((_shown(cell) for cell in row) for row in ws.iter_rows())  # a chartsheet
                     for ws in wb.worksheets}
         except Exception as exc:
             raise NotAWorkbook(
