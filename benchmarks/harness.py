@@ -127,17 +127,22 @@ def dashboards(app: Path, config: Path, count: int, logs: Path, profile: Path | 
             out.close()
 
 
-def render_nginx_conf(prefix: Path, listen: str, backend_ports: list[int], balance: str = PER_CONNECTION) -> str:
-    """``nginx.conf.template`` with its placeholders filled in."""
+def render_nginx_conf(prefix: Path, listen: str, backend_ports: list[int], balance: str = PER_CONNECTION,
+                      connections: int | None = None) -> str:
+    """``nginx.conf.template`` with its placeholders filled in (``connections``: per worker, else the template's)."""
     servers = "\n        ".join(f"server 127.0.0.1:{port} max_fails=0;" for port in backend_ports)
     text = TEMPLATE.read_text(encoding="utf-8")
     for key, value in {"PREFIX": str(prefix), "LISTEN": listen, "BALANCE": balance, "SERVERS": servers}.items():
         text = text.replace("{{" + key + "}}", value)
+    if connections is not None:  # a proxied stream is two connections; listen with reuseport so workers share evenly
+        text = text.replace("worker_connections 8192;", f"worker_connections {connections};")
+        text = text.replace("backlog=4096;", "backlog=4096 reuseport;")
     return text
 
 
 @contextlib.contextmanager
-def nginx(prefix: Path, backend_ports: list[int], balance: str = PER_CONNECTION) -> Iterator[tuple[int, int]]:
+def nginx(prefix: Path, backend_ports: list[int], balance: str = PER_CONNECTION,
+          connections: int | None = None) -> Iterator[tuple[int, int]]:
     """Run Debian's nginx in the foreground in front of ``backend_ports``; yields (port, master pid)."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
@@ -147,7 +152,8 @@ def nginx(prefix: Path, backend_ports: list[int], balance: str = PER_CONNECTION)
         (prefix / "tmp" / sub).mkdir(parents=True, exist_ok=True)
     port = free_port()
     conf = prefix / "nginx.conf"
-    conf.write_text(render_nginx_conf(prefix, f"127.0.0.1:{port}", backend_ports, balance), encoding="utf-8")
+    text = render_nginx_conf(prefix, f"127.0.0.1:{port}", backend_ports, balance, connections)
+    conf.write_text(text, encoding="utf-8")
     process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"),
                                 "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

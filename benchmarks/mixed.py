@@ -238,8 +238,8 @@ def follow_figures(followers: list[Follower], text: bytes, since: float) -> dict
             if at >= since:
                 asks_after[why] = asks_after.get(why, 0) + 1
         frames = sorted((at, v) for s in f.streams for v, at in s.frames)
-        before = max((v for at, v in frames if at < since), default=None)
-        got = next((at for at, v in frames if at >= since and before is not None and v > before), None)
+        before = next((v for at, v in reversed(frames) if at < since), None)  # ids are hashes: the last one
+        got = next((at for at, v in frames if at >= since and before is not None and v != before), None)
         if got is None or f.record.dropped:
             continue
         frame.append(got - since)
@@ -316,8 +316,8 @@ def sse_figures(viewers: list[sse.Viewer], since: float) -> dict[str, Any]:
     """SSE viewers: the first frame of a version newer than the last one seen before ``since``."""
     late: list[float] = []
     for viewer in viewers:
-        before = max((v for v, at in viewer.frames if at < since), default=None)
-        after = next((at for v, at in viewer.frames if at >= since and before is not None and v > before), None)
+        before = next((v for v, at in reversed(viewer.frames) if at < since), None)  # ids are hashes
+        after = next((at for v, at in viewer.frames if at >= since and before is not None and v != before), None)
         if after is not None:
             late.append(after - since)
     return {
@@ -357,14 +357,21 @@ async def open_sse(port: int, count: int, done: asyncio.Event) -> tuple[list[sse
     return viewers, tasks
 
 
-async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> dict[str, Any]:
-    """``args.streamlit`` projector viewers and ``args.sse`` SSE viewers, one edit."""
-    await warm_up([backend], argparse.Namespace(page="", query="view=projector"), change)
-    sampler = Sampler({"server": [backend.pid], "loadgen": [os.getpid()]}, period=0.5)
+async def mixed(args: argparse.Namespace, backend: Backend, change: Change, port: int | None = None,
+                groups: dict[str, list[int]] | None = None, warm: list[Backend] | None = None) -> dict[str, Any]:
+    """``args.streamlit`` projector viewers and ``args.sse`` SSE viewers, one edit.
+
+    ``port``: where the viewers connect (nginx in front of several processes; ``backend``'s own port
+    when None); ``groups``: the processes whose CPU and memory are sampled; ``warm``: the processes
+    warmed up first (``backend`` alone when None).
+    """
+    port = port or backend.port
+    await warm_up(warm or [backend], argparse.Namespace(page="", query="view=projector"), change)
+    sampler = Sampler(groups or {"server": [backend.pid], "loadgen": [os.getpid()]}, period=0.5)
     sampler.start()
     done = asyncio.Event()
     t_start = time.monotonic()
-    projectors = [Projector(i, backend.port, change.shown_texts, change.new_texts[:1], poll=args.poll,
+    projectors = [Projector(i, port, change.shown_texts, change.new_texts[:1], poll=args.poll,
                             fetch_timeout=args.fetch_timeout) for i in range(args.streamlit)]
     st_tasks = []
     for i, viewer in enumerate(projectors):
@@ -375,11 +382,11 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
     print(f"  {sum(v.session.record.rendered_at is not None for v in projectors)}/{args.streamlit} projectors "
           f"rendered, {sum(v.ready_at is not None for v in projectors)} with their live part fetched, "
           f"in {t_rendered - t_start:.1f} s; opening {args.sse} SSE streams …", flush=True)
-    streams, sse_tasks = await open_sse(backend.port, args.sse, done)
+    streams, sse_tasks = await open_sse(port, args.sse, done)
     t_streams = time.monotonic()
     print(f"  {sum(bool(v.frames) for v in streams)}/{args.sse} streams open in {t_streams - t_rendered:.1f} s",
           flush=True)
-    before = await metrics_or_error(backend.port)
+    before = await metrics_or_error(port)
     await asyncio.sleep(args.steady)
     t_steady = t_streams
     load_at_edit = load_average()
@@ -393,7 +400,7 @@ async def mixed(args: argparse.Namespace, backend: Backend, change: Change) -> d
 
     await wait_until(delivered, args.timeout, step=0.05)
     t_delivered = time.monotonic()
-    after = await metrics_or_error(backend.port)
+    after = await metrics_or_error(port)
     sampler.stop()
     done.set()
     await asyncio.gather(*(v.close() for v in projectors), return_exceptions=True)

@@ -108,13 +108,13 @@ class Viewer:
 
     def __init__(self, on_event: Callable[[str], None] | None = None,
                  on_frame: Callable[[Event], None] | None = None, last_event_id: str | None = None) -> None:
-        self.first: int | None = None
+        self.first: str | None = None
         self.got_at: float | None = None
         self.error: str | None = None
         self.first_seen = asyncio.Event()
         self.opened_at: float | None = None  # when the server answered 200
         self.target: int | None = None
-        self.frames: list[tuple[int, float]] = []  # (version, monotonic time) of every standings frame
+        self.frames: list[tuple[str, float]] = []  # (event id, monotonic time) of every new standings frame
         self.events: dict[str, int] = {}  # event name -> how many arrived
         self.on_event = on_event
         self.on_frame = on_frame
@@ -158,8 +158,8 @@ class Viewer:
                 for event in events:
                     name, ident = event.name, event.id
                     self.events[name] = self.events.get(name, 0) + 1
-                    if name == "standings" and ident is not None and ident.isdigit():
-                        self._version(int(ident), now)
+                    if name == "standings" and ident:  # a version's id: its content's hash, not a number
+                        self._version(ident, now)
                     if self.on_event is not None:
                         self.on_event(name)
                     if self.on_frame is not None:
@@ -170,13 +170,13 @@ class Viewer:
             self.first_seen.set()
             writer.close()
 
-    def _version(self, version: int, now: float) -> None:
+    def _version(self, version: str, now: float) -> None:
         if not self.frames or self.frames[-1][0] != version:
             self.frames.append((version, now))
         if self.first is None:
             self.first = version
             self.first_seen.set()
-        elif version > self.first and self.got_at is None:
+        elif version != self.first and self.got_at is None:
             self.got_at = now
 
 

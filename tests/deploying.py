@@ -54,14 +54,18 @@ class App:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start_app(config: Path, cache: Path, log: Path, port: int | None = None) -> App:
-    """Start one app process (as the systemd unit does) and wait until it serves data (``/healthz`` 200)."""
+def start_app(config: Path, cache: Path, log: Path, port: int | None = None, secrets: Path | None = None) -> App:
+    """Start one app process (as the systemd unit does) and wait until it serves data (``/healthz`` 200).
+
+    ``secrets``: a ``secrets.toml`` of its own (a Google Sheet's ``[connections.gsheets]``, say).
+    """
     port = port or free_port()
     env = {**os.environ, "THIDUA_CONFIG": str(config), "THIDUA_CACHE_DIR": str(cache)}
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             *(["--secrets.files", str(secrets)] if secrets else [])],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     app = App(port, process)
     wait_for(f"{app.url}/healthz", process, 90)

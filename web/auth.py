@@ -6,11 +6,11 @@ which set and clear an ``HttpOnly`` cookie carrying the grant signed with the se
 Streamlit hands it to the script as ``st.context.cookies``: ``grant()`` verifies it on every
 call, so a reload, a new tab or a laptop waking from sleep stays signed in until the grant
 expires, and a tampered, foreign or expired cookie counts as none. The login throttle is
-process-wide, keyed by the client's address (``X-Forwarded-For`` when the peer is one of
-``[auth] trusted_proxies``, else the peer), so a failing address never locks out another; the
-admin can clear every lock-out from the sign-in page. Pages call ``grant()`` to decide what to
-show, and the write path checks the role again at the moment of writing
-(``lib.edge.store.save``), so hiding a page is never the only protection.
+process-wide (every process's, in Redis, with ``[server] redis_url``), keyed by the client's
+address (``X-Forwarded-For`` when the peer is one of ``[auth] trusted_proxies``, else the
+peer), so a failing address never locks out another; the admin can clear every lock-out
+from the sign-in page. Pages call ``grant()`` to decide what to show, and the write path checks
+the role again at the moment of writing (``lib.edge.store.save``), so hiding a page is never the only protection.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from lib.core.auth import (
     Grant,
     LoginGuard,
     Role,
+    Throttle,
     allows,
     load_auth_settings,
     passcode_generation,
@@ -32,6 +33,7 @@ from lib.core.auth import (
 from lib.core.errors import ConfigError
 from lib.core.grant_token import decode
 from lib.edge.secret import cookie_key as server_cookie_key
+from lib.edge.shared.throttle import SharedGuard
 from lib.present.catalogue import t
 
 COOKIE = "thidua_grant"
@@ -42,9 +44,12 @@ LOGIN_PATH = "/dang-nhap"
 
 
 @st.cache_resource(show_spinner=False)
-def login_guard() -> LoginGuard:
-    """The process-wide throttle of failed sign-ins."""
-    return LoginGuard()
+def login_guard() -> Throttle:
+    """The throttle of failed sign-ins: in Redis for every process with ``[server] redis_url``, else this process's."""
+    from web.data import shared_engine  # late: web.data loads the config, which may be invalid at import
+
+    engine = shared_engine()
+    return LoginGuard() if engine is None else SharedGuard(engine)
 
 
 def auth_settings() -> AuthSettings:
@@ -102,7 +107,7 @@ def lockouts() -> dict[str, dt.datetime]:
 
 
 def clear_lockouts() -> int:
-    """Forget every failed sign-in of this process (admin only, checked now); how many addresses."""
+    """Forget every failed sign-in (of every process with Redis; admin only, checked now); how many addresses."""
     return login_guard().clear() if is_admin() else 0
 
 

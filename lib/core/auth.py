@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from lib.core.errors import ConfigError
 from lib.core.model import VN_TIME, Params, Role
@@ -227,6 +228,28 @@ def allows(grant: Grant | None, needed: Role, now: datetime) -> bool:
     return needed is Role.VIEWER or grant_valid(grant, now) and order.index(grant.role) >= order.index(needed)
 
 
+class Throttle(Protocol):
+    """What ``authenticate`` and the sign-in routes need of a sign-in throttle (``LoginGuard``, or a shared one)."""
+
+    def check(self, key: str, now: datetime) -> Refusal | None:
+        """Why an attempt from ``key`` must be refused now; else None."""
+
+    def admit(self, key: str, now: datetime, reserve: bool = True) -> Refusal | None:
+        """Like ``check``; if admitted, refuse other attempts from ``key`` until its result is recorded."""
+
+    def record_failure(self, key: str, now: datetime) -> None:
+        """Count a wrong passcode from ``key``."""
+
+    def record_success(self, key: str, now: datetime) -> None:
+        """Forget the key's failures."""
+
+    def locked(self, now: datetime) -> dict[str, datetime]:
+        """Every address locked out now, with the end of its lock-out."""
+
+    def clear(self) -> int:
+        """Forget every delay and lock-out; how many addresses."""
+
+
 @dataclass
 class _Streak:
     failures: int = 0
@@ -317,15 +340,23 @@ class LoginGuard:
 
     def _refusal(self, key: str, now: datetime) -> Refusal | None:
         streak = self._streaks.get(key, _Streak())
-        locked = streak.locked_until if streak.locked_until and now < streak.locked_until else None
-        if key in self._busy:
-            return Refusal("busy", "login.busy")
-        if locked:
-            return Refusal("locked", "login.locked", (("until", locked.astimezone(VN_TIME)),), locked)
-        if streak.not_before and now < streak.not_before:
-            seconds = math.ceil((streak.not_before - now).total_seconds())
-            return Refusal("delay", "login.delay", (("seconds", seconds),), streak.not_before)
-        return None
+        return throttle_refusal(key in self._busy, streak.not_before, streak.locked_until, now)
+
+
+def throttle_refusal(busy: bool, not_before: datetime | None, locked_until: datetime | None,
+                     now: datetime) -> Refusal | None:
+    """The refusal of an address in this state (an attempt in flight, a delay, a lock-out), else None.
+
+    One wording for every throttle: the process's ``LoginGuard`` and the shared one in Redis.
+    """
+    if busy:
+        return Refusal("busy", "login.busy")
+    if locked_until and now < locked_until:
+        return Refusal("locked", "login.locked", (("until", locked_until.astimezone(VN_TIME)),), locked_until)
+    if not_before and now < not_before:
+        seconds = math.ceil((not_before - now).total_seconds())
+        return Refusal("delay", "login.delay", (("seconds", seconds),), not_before)
+    return None
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted: Sequence[str]) -> str:
@@ -367,7 +398,7 @@ def _within(address: str, networks: Sequence[ipaddress.IPv4Network | ipaddress.I
     return any(ip in net for net in networks if net.version == ip.version)
 
 
-def authenticate(passcode: str, settings: AuthSettings, guard: LoginGuard, key: str, now: datetime,
+def authenticate(passcode: str, settings: AuthSettings, guard: Throttle, key: str, now: datetime,
                  user: str | None = None) -> Grant | Refusal:
     """Sign in with a passcode: admin or secretary grant, or a refusal (every hash is always checked)."""
     if settings.admin is None and settings.secretary is None:
