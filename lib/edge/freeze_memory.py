@@ -17,7 +17,7 @@ from lib.core.config import ClusterConfig
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.model import FreezeEvent, FreezeState, Province, RawWorkbook, SeenFreezeRow
 from lib.core.parse import ParseResult, parse_workbook
-from lib.edge.secret import cache_dir
+from lib.edge.secret import bound_key, cache_dir
 from lib.edge.state import DB_NAME, reading, transaction
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS freeze_seen (
@@ -70,7 +70,13 @@ def _missing(state: FreezeState, rows: Sequence[SeenFreezeRow]) -> bool:
 
 def evaluate_remembering(raw: RawWorkbook, config: ClusterConfig, key: bytes | None, workbook: str,
                          db: Path | None = None) -> Evaluation:
-    """``evaluate`` with this host's memory of the ``Chot`` chain (read twice only when a row is missing)."""
+    """``evaluate`` with this host's memory of the ``Chot`` chain (read twice only when a row is missing).
+
+    ``key`` is the server's records key: the rows are checked with ``workbook``'s own key derived from it
+    (``lib.edge.secret.bound_key``), so a row signed in another copy of the sheet is not obeyed.
+    """
+    if key is not None:
+        key = bound_key(raw, key, workbook)
     first = evaluate(raw, config, key)
     if key is None:
         return first
@@ -80,7 +86,9 @@ def evaluate_remembering(raw: RawWorkbook, config: ClusterConfig, key: bytes | N
 
 def parse_remembering(raw: RawWorkbook, members: Sequence[Province], key: bytes | None, workbook: str | None,
                       db: Path | None = None) -> ParseResult:
-    """``parse_workbook`` with this host's memory of the ``Chot`` chain, as ``evaluate_remembering``."""
+    """``parse_workbook`` with ``workbook``'s key and this host's memory, as ``evaluate_remembering``."""
+    if key is not None and workbook is not None:
+        key = bound_key(raw, key, workbook)
     first = parse_workbook(raw, members, key)
     if key is None or workbook is None:
         return first
