@@ -38,12 +38,13 @@ and nominations may be recorded after a freeze (the final meeting votes on froze
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed, WriteConflict
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed, SourceError, WriteConflict
 from lib.core.forms import WRITTEN, FormChange, FormReading, ImportResult, form_changes, import_reason
 from lib.core.freeze import fingerprint
 from lib.core.model import (
@@ -114,6 +115,13 @@ def signing_key(raw: RawWorkbook, source: object, given: bytes | None = None) ->
     """The key a new record of ``source`` is signed with: its workbook's own key (``lib.edge.secret.bound_key``)
     derived from ``given``, else from the server's records key."""
     return bound_key(raw, given if given is not None else records_key(), source_id(source))
+
+
+def _remember_written(source: Source, members: Sequence[Province], given: bytes | None) -> None:
+    """Read back what was just written so this host remembers its signed rows (``lib.edge.freeze_memory``):
+    deleting them by hand before the next read is then said too. A failed read only delays that."""
+    with contextlib.suppress(SourceError):  # written; the shared reader's next read remembers it then
+        parse_remembering(source.read(), members, given if given is not None else records_key(), source_id(source))
 
 
 def _stamp(now: dt.datetime | None) -> str:
@@ -207,6 +215,7 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
         key = signing_key(raw, source, freeze_key)
         fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user, key))
+        _remember_written(source, members, freeze_key)
 
 
 def record_nomination(source: Source, nomination: Nomination, members: Sequence[Province], user: str, role: Role,
@@ -226,6 +235,7 @@ def record_nomination(source: Source, nomination: Nomination, members: Sequence[
         key = signing_key(raw, source, freeze_key)
         fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user, key))
+        _remember_written(source, members, freeze_key)
 
 
 def set_frozen(

@@ -754,6 +754,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(gõ tay vào bảng tính hoặc chép từ dòng khác): bỏ qua, không tính",
         "en": "row {id!r} ({tab}) at {time} by {user!r} has no valid server signature "
               "(typed into the sheet or copied from another row): ignored"},
+    # -- signed votes and nominations deleted by hand (issue 19: lib.edge.freeze_memory) --
+    "record.rows_removed": {
+        "vi": "{count} dòng có chữ ký mà máy chủ này đã thấy đã bị xóa khỏi trang {tab}: không tính biểu quyết "
+              "nào ở trang này cho tới khi thư ký ghi một dòng mới qua ứng dụng (bỏ phiếu lại)",
+        "en": "{count} signed rows this server saw have been deleted from the {tab} tab: no vote there counts "
+              "until the secretary records a new one through the app (vote again)"},
     "freeze.key_mismatch": {
         "vi": "Khóa máy chủ khác với khóa đã ký bản chốt, hoặc bản chốt được ký cho một bảng tính khác (một bản "
               "sao, một tệp đã đổi chỗ; chữ ký ở {cells} không khớp): không ghi gì, không coi là đã mở chốt",
