@@ -28,7 +28,8 @@ from lib.core.model import RawWorkbook
 from lib.core.next_year import config_blanks
 from lib.core.template import template_workbook
 from lib.edge import shared
-from lib.edge.secret import key_for
+from lib.edge.freeze_memory import source_id
+from lib.edge.secret import read_key
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import XlsxSource, create_template
 from lib.edge.store import write_template
@@ -136,8 +137,9 @@ def run_check(workbook: str | None, config_file: str | None, as_json: bool, out:
     """Load, validate and rank; print problems and standings."""
     try:
         config = load_config(config_file)
-        raw = open_source(config, workbook).read()
-        evaluation = evaluate(raw, config, key_for(raw))
+        source = open_source(config, workbook)
+        raw = source.read()
+        evaluation = evaluate(raw, config, read_key(raw, source_id(source)))
     except (ConfigError, SourceError) as exc:
         print("Lỗi: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the cause said
         return EXIT_UNREADABLE

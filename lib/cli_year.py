@@ -34,8 +34,9 @@ from lib.core.next_year import (
     next_posts,
     next_workbook,
 )
+from lib.edge.freeze_memory import source_id
 from lib.edge.history import comparison_for
-from lib.edge.secret import key_for
+from lib.edge.secret import read_key
 from lib.edge.sources.factory import open_source
 from lib.edge.sources.xlsx import create_template
 from lib.present.catalogue import describe
@@ -49,8 +50,9 @@ EXIT_OK, EXIT_REFUSED, EXIT_UNREADABLE = 0, 1, 2
 
 def _load(config_file: str | None, workbook: str | None) -> tuple[ClusterConfig, RawWorkbook, Evaluation]:
     config = load_config(config_file)
-    raw = open_source(config, workbook).read()
-    return config, raw, evaluate(raw, config, key_for(raw))
+    source = open_source(config, workbook)
+    raw = source.read()
+    return config, raw, evaluate(raw, config, read_key(raw, source_id(source)))
 
 
 def paper_names(config: ClusterConfig, draft: bool) -> dict[str, str]:

@@ -21,6 +21,8 @@ import pytest
 from lib.core.config import load_config
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.model import Role, Vote
+from lib.edge.freeze_memory import source_id
+from lib.edge.secret import read_key
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import record_vote, set_frozen
 
@@ -150,26 +152,34 @@ ATTACKS: dict[str, tuple[Attack, bool, bool]] = {
 }
 
 
+def read(source: XlsxSource) -> Evaluation:
+    """As the server checks: with the workbook's own key, derived from ``KEY``."""
+    raw = source.read()
+    return evaluate(raw, CONFIG, read_key(raw, source_id(source), KEY))
+
+
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_no_attack_moves_a_place_without_naming_its_cell(name: str, tmp_path: Path) -> None:
+def test_no_attack_moves_a_place_without_naming_its_cell(name: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
     attack, freeze_first, vote_first = ATTACKS[name]
     path = tmp_path / "demo.xlsx"
     shutil.copy(ROOT / "config" / "demo.xlsx", path)
     source = XlsxSource(path)
     if vote_first:  # the demo's tie on the award line, settled by a vote through the app
-        tie = next(s for s in evaluate(source.read(), CONFIG, KEY).standings if s.needs_vote)
-        tied = [s.code for s in evaluate(source.read(), CONFIG, KEY).standings if s.rank == tie.rank]
+        tie = next(s for s in read(source).standings if s.needs_vote)
+        tied = [s.code for s in read(source).standings if s.rank == tie.rank]
         vote = Vote("V1", "", "", 22, 22, ((tied[0], 14), (tied[1], 8)))
         record_vote(source, vote, CONFIG.provinces, "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
     if freeze_first:
         set_frozen(source, CONFIG.provinces, "Quản trị", Role.ADMIN, True, freeze_key=KEY)
-    before = evaluate(source.read(), CONFIG, KEY)
+    before = read(source)
     assert not before.freeze.broken
 
     wb = openpyxl.load_workbook(path)
     touched = attack(wb, before)
     wb.save(path)
-    after = evaluate(source.read(), CONFIG, KEY)
+    after = read(source)
 
     named = [p for p in after.problems if touched in p.cell or p.cell.startswith(touched)]
     if freeze_first:

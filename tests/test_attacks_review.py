@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 
 from lib.core.config import load_config
+from lib.core.errors import NotAllowed
 from lib.core.evaluation import Evaluation, evaluate
 from lib.core.model import ELECTION, LEADER, Nomination, Role, Vote
 from lib.core.text import fold
@@ -42,7 +43,8 @@ def copy_demo(tmp_path: Path, name: str = "demo.xlsx") -> XlsxSource:
 
 
 def read(source: XlsxSource) -> Evaluation:
-    return evaluate(source.read(), CONFIG, KEY)
+    """As the server's shared reader: the workbook's own key (derived from ``KEY``) and this host's memory."""
+    return evaluate_remembering(source.read(), CONFIG, KEY, source_id(source))
 
 
 def places(evaluation: Evaluation) -> dict[str, tuple[int, str | None, bool]]:
@@ -108,8 +110,6 @@ def test_a_recorded_vote_settles_the_award_line_tie(tmp_path: Path) -> None:
     assert after.standing(BINH_DINH).rank == 4 and after.standing(DAK_LAK).rank == 5
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: deleting the last signed vote (a re-vote) is silent: the chain's "
-                   "prefix still verifies, so the earlier vote settles the tie again; nothing remembers votes seen")
 def test_deleting_the_rows_of_the_latest_signed_vote_brings_back_the_earlier_one_silently(tmp_path: Path) -> None:
     live = copy_demo(tmp_path)
     vote(live, "V1", BINH_DINH, DAK_LAK)  # Bình Định wins the first vote
@@ -121,8 +121,6 @@ def test_deleting_the_rows_of_the_latest_signed_vote_brings_back_the_earlier_one
     assert not moved or problems_at(after, "BieuQuyet"), "Bình Định took 4th back with no problem at BieuQuyet"
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: a vote signature binds no workbook: signed rows recorded in another "
-                   "copy of the sheet (rehearsal, last year's, another cluster's) on the same server key are obeyed")
 def test_a_signed_vote_copied_from_a_rehearsal_copy_of_the_sheet_is_not_obeyed(tmp_path: Path) -> None:
     live = copy_demo(tmp_path)
     rehearsal = copy_demo(tmp_path, "rehearsal.xlsx")  # the same workbook, same server, same records key
@@ -132,8 +130,6 @@ def test_a_signed_vote_copied_from_a_rehearsal_copy_of_the_sheet_is_not_obeyed(t
     assert not after.sheet.votes, f"obeyed: {[v.id for v in after.sheet.votes]}, rank {after.standing(BINH_DINH).rank}"
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: a re-vote signed in a copy made after the live vote chains onto the "
-                   "live chain (same previous signature) and is obeyed when appended to the live tab")
 def test_a_later_vote_signed_in_a_copy_and_appended_to_the_live_tab_is_not_obeyed(tmp_path: Path) -> None:
     live = copy_demo(tmp_path)
     vote(live, "V1", DAK_LAK, BINH_DINH)  # the meeting's vote: Đắk Lắk
@@ -183,8 +179,6 @@ def test_a_number_format_on_a_signed_count_keeps_the_vote_or_names_the_row(tmp_p
 
 
 # -- nominations (DeCu) -------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="DEFECT: as for votes, deleting the latest signed nomination rows is silent "
-                   "and a signed nomination from another copy of the sheet is obeyed")
 def test_nominations_deleted_at_the_tail_or_copied_from_another_sheet_are_named(tmp_path: Path) -> None:
     live = copy_demo(tmp_path)
     for nid, winner, loser in (("N1", BINH_DINH, DAK_LAK), ("N2", DAK_LAK, BINH_DINH)):
@@ -192,14 +186,23 @@ def test_nominations_deleted_at_the_tail_or_copied_from_another_sheet_are_named(
                           CONFIG.provinces, "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
     edit(live, lambda wb: wb["DeCu"].delete_rows(wb["DeCu"].max_row - 1, 2))
     after = read(live)
-    assert [n.id for n in after.sheet.nominations] == ["N1"]
-    assert problems_at(after, "DeCu"), "N2 vanished without a word"
+    # the host saw N2 written: while it is gone no nomination counts (N1 is not silently the result again)
+    assert [n.id for n in after.sheet.nominations] == []
+    assert ("DeCu", "record.rows_removed") in problems_at(after, "DeCu"), "N2 vanished without a word"
+    # a nomination signed in another copy of the sheet (same server key), pasted in: not obeyed
+    other = copy_demo(tmp_path, "other.xlsx")
+    record_nomination(other, Nomination("X1", "", "", LEADER, ELECTION, 20, 20, ((BINH_DINH, 20),)),
+                      CONFIG.provinces, "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
+    put_tab(live, "DeCu", [*tab_rows(live, "DeCu"), tab_rows(other, "DeCu")[-1]])
+    after = read(live)
+    assert "X1" not in [n.id for n in after.sheet.nominations]
+    assert ("DeCu!K4", "record.unsigned") in problems_at(after, "DeCu")
 
 
 # -- the freeze (Chot, ChotDiem, NhatKy) --------------------------------------------------------------
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This host's state directory (the memory of the freeze rows it saw)."""
+    """This host's state directory (the memory of the signed rows it saw), for every attack."""
     monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
@@ -277,12 +280,11 @@ def test_a_signed_freeze_row_from_another_years_sheet_freezes_nothing_unseen(tmp
     for tab in ("Chot", "ChotDiem"):
         put_tab(live, tab, tab_rows(last_year, tab))
     after = seen(live)
-    assert after.freeze.frozen and after.freeze.broken  # frozen on someone else's fingerprint: said
+    # signed for another workbook: obeyed as nothing, named at its cell, and every write refused (never "open")
+    assert not after.freeze.frozen and after.freeze.key_mismatch and after.freeze.blocks_writes
+    assert ("Chot!F2", "freeze.key_mismatch") in problems_at(after, "Chot")
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: a Chot row binds no workbook: an unfreeze signed in a copy of the "
-                   "frozen sheet (same server key) chains onto the live Chot and is obeyed, even by the host that saw "
-                   "the freeze; the sheet then reads as never frozen and edits move places with no freeze problem")
 def test_an_unfreeze_signed_in_a_copy_of_the_frozen_sheet_and_appended_to_live_chot_is_not_obeyed(
         tmp_path: Path, host: Path) -> None:
     live = copy_demo(tmp_path)
@@ -291,12 +293,16 @@ def test_an_unfreeze_signed_in_a_copy_of_the_frozen_sheet_and_appended_to_live_c
     assert frozen.freeze.frozen
     copy = XlsxSource(tmp_path / "copy.xlsx")
     shutil.copy(live.path, copy.path)  # a copy of the frozen sheet, opened by a rehearsal or test instance
-    freeze(copy, False)  # unfrozen there, signed by the same key
+    with pytest.raises(NotAllowed, match="key_refused"):  # the copy's freeze is signed for the live sheet only
+        freeze(copy, False)
+    edit(copy, lambda wb: [wb.remove(wb[tab]) for tab in ("Chot", "ChotDiem")])  # so the attacker starts afresh
+    freeze(copy)
+    freeze(copy, False)  # an unfreeze signed there, by the same server
     put_tab(live, "Chot", [*tab_rows(live, "Chot"), tab_rows(copy, "Chot")[-1]])
     edit(live, lower_dak_lak)
     after = seen(live)
-    assert after.freeze.frozen or problems_at(after, "Chot"), (
-        f"unfrozen silently; Đắk Lắk now {after.standing(DAK_LAK).rank}th")
+    assert after.freeze.frozen and after.freeze.broken, f"unfrozen; Đắk Lắk now {after.standing(DAK_LAK).rank}th"
+    assert ("Chot!F3", "freeze.unsigned") in problems_at(after, "Chot")
 
 
 # -- number formats and look-alike text on the local .xlsx --------------------------------------------

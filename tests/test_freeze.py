@@ -38,6 +38,8 @@ from lib.core.model import (
     WriteBatch,
 )
 from lib.core.parse import parse_workbook
+from lib.edge.freeze_memory import source_id
+from lib.edge.secret import read_key
 from lib.edge.store import save, set_frozen
 from lib.present.catalogue import describe, explain
 from tests.sheets import PROVINCES, criterion
@@ -133,8 +135,10 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield b
 
 
-def evaluation(backend: Backend) -> Evaluation:
-    return evaluate(backend.raw(), CONFIG, KEY)
+def evaluation(backend: Backend, key: bytes = KEY) -> Evaluation:
+    """As the server reads: with the workbook's own key, derived from the records key ``key``."""
+    raw = backend.raw()
+    return evaluate(raw, CONFIG, read_key(raw, source_id(backend.source), key))
 
 
 def tab(raw: RawWorkbook, title: str) -> RawTab:
@@ -334,7 +338,7 @@ def test_freezing_again_after_changes_replaces_the_frozen_copy(backend: Backend)
 
     assert second != first
     raw = backend.raw()
-    now = evaluate(raw, CONFIG, KEY)
+    now = evaluation(backend)
     assert now.freeze.frozen and now.frozen_differences == ()
     assert [(e.action, e.fingerprint) for e in now.freeze.events] == [
         (FROZE, first), (UNFROZE, now.freeze.events[1].fingerprint), (FROZE, second)]
@@ -438,7 +442,7 @@ def test_rows_signed_with_another_key_refuse_every_write_and_never_unfreeze(back
         assert "freeze.secret" in words
     assert backend.raw() == before  # nothing written
     # the signing key back: obeyed again
-    back = evaluate(backend.raw(), CONFIG, b"another-server-secret-xyz")
+    back = evaluation(backend, b"another-server-secret-xyz")
     assert back.freeze.frozen and not back.freeze.key_mismatch
 
 

@@ -110,3 +110,51 @@ def test_every_screen_says_the_freeze_is_broken_at_chot(workbook) -> None:
     document = live_document(after, cluster="c", year=2019, version=1, fetched_at=dt.datetime(2020, 3, 13),
                              stale=False)
     assert document["freeze_broken"] and document["freeze_broken_cells"] == ["Chot"]
+
+
+# -- the signed votes and nominations (BieuQuyet, DeCu) ------------------------------------------------
+def vote(source: XlsxSource, vote_id: str, winner: str, loser: str) -> None:
+    from lib.core.model import Vote
+    from lib.edge.store import record_vote
+
+    record_vote(source, Vote(vote_id, "", "", 22, 22, ((winner, 15), (loser, 7))), CONFIG.provinces, "Thư ký",
+                Role.SECRETARY, freeze_key=KEY)
+
+
+def delete_last_vote(source: XlsxSource) -> None:
+    wb = openpyxl.load_workbook(source.path)
+    wb["BieuQuyet"].delete_rows(wb["BieuQuyet"].max_row - 1, 2)
+    wb.save(source.path)
+
+
+def test_a_deleted_latest_vote_is_named_at_the_tab_and_no_vote_counts_until_a_new_one_is_recorded(workbook) -> None:
+    vote(workbook, "V1", "52", "66")
+    vote(workbook, "V2", "66", "52")
+    assert read(workbook).standing("66").rank == 4
+    delete_last_vote(workbook)
+    after = read(workbook)
+    assert not after.sheet.votes and after.standing("52").needs_vote and after.standing("66").needs_vote
+    assert [(p.cell, p.is_error) for p in after.problems if p.code == "record.rows_removed"] == [("BieuQuyet", True)]
+    assert read(workbook).standing("52").needs_vote  # still so on the next read
+    vote(workbook, "V3", "66", "52")  # voted again through the app: signed over what the tab holds now
+    again = read(workbook)
+    assert [v.id for v in again.sheet.votes] == ["V1", "V3"] and again.standing("66").rank == 4
+    assert not [p for p in again.problems if p.code == "record.rows_removed"]
+
+
+def test_a_host_that_never_saw_the_vote_has_nothing_to_remember(workbook, tmp_path, monkeypatch) -> None:
+    vote(workbook, "V1", "52", "66")
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "other-host"))  # a host that never saw V1 being written
+    delete_last_vote(workbook)
+    assert not [p for p in read(workbook).problems if p.code == "record.rows_removed"]
+
+
+def test_the_memory_of_votes_is_per_tab_and_per_workbook(workbook, tmp_path) -> None:
+    from lib.edge.freeze_memory import remember_records
+
+    db = tmp_path / "state.db"
+    seen = remember_records("xlsx:/a", {"BieuQuyet": ("s1", "s2"), "DeCu": ("n1",)}, db)
+    assert [r.signature for r in seen["BieuQuyet"]] == ["s1", "s2"] and [r.signature for r in seen["DeCu"]] == ["n1"]
+    seen = remember_records("xlsx:/a", {"BieuQuyet": ("s1", "s3")}, db)
+    assert [(r.position, r.signature) for r in seen["BieuQuyet"]] == [(0, "s1"), (1, "s2"), (2, "s3")]
+    assert remember_records("xlsx:/b", {}, db) == {}

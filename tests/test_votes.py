@@ -16,6 +16,8 @@ from lib.core.model import Scoresheet, Vote
 from lib.core.parse import parse_workbook
 from lib.core.scoring import VOTE, Rules, rank
 from lib.core.votes import vote_order
+from lib.edge.freeze_memory import source_id
+from lib.edge.secret import read_key
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import record_vote
 from tests.sheets import criterion, sheet
@@ -140,14 +142,17 @@ def test_a_recorded_vote_is_signed_and_a_typed_row_below_it_or_a_copied_one_is_n
     record_vote(XlsxSource(demo), Vote("b1", "", "Thư ký", 20, 20, (("52", 12), ("66", 8))), config.provinces,
                 "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
     raw = XlsxSource(demo).read()
+    key = read_key(raw, source_id(XlsxSource(demo)), KEY)  # as the server reads: the workbook's own key
     assert raw["BieuQuyet"][0][-1] == "Chữ ký" and all(len(str(r[8])) == 64 for r in raw["BieuQuyet"][1:])
-    assert evaluate(raw, config, KEY).standing("52").decided_by == VOTE
-    assert evaluate(raw, config, b"another-records-key-0123456").standing("52").needs_vote  # another key: not obeyed
+    assert evaluate(raw, config, key).standing("52").decided_by == VOTE
+    assert evaluate(raw, config, KEY).standing("52").needs_vote  # the plain records key: signed for no workbook
+    other = read_key(raw, source_id(XlsxSource(demo)), b"another-records-key-0123456")
+    assert evaluate(raw, config, other).standing("52").needs_vote  # another key: not obeyed
     # a later vote typed by hand, reversing the order with a signature copied from a real row
     copied = raw["BieuQuyet"][1][8]
     typed = [["b2", "t", "x", 20, 20, "66", "Đắk Lắk", 15, copied], ["b2", "t", "x", 20, 20, "52", "Bình Định", 5,
                                                                    copied]]
-    evaluation = evaluate({**raw, "BieuQuyet": [*raw["BieuQuyet"], *typed]}, config, KEY)
+    evaluation = evaluate({**raw, "BieuQuyet": [*raw["BieuQuyet"], *typed]}, config, key)
     assert evaluation.standing("52").rank == 4 and [v.id for v in evaluation.sheet.votes] == ["b1"]
     assert [p.cell for p in evaluation.problems if p.code == "record.unsigned"] == ["BieuQuyet!I4", "BieuQuyet!I5"]
 
@@ -169,8 +174,9 @@ def test_a_typed_nomination_row_is_ignored_and_a_recorded_one_counts(demo):
     nomination = Nomination("n1", "", "", LEADER, ELECTION, 20, 20, (("52", 15), ("66", 5)))
     record_nomination(XlsxSource(demo), nomination, config.provinces, "Thư ký Cụm", Role.SECRETARY, freeze_key=KEY)
     raw = XlsxSource(demo).read()
-    assert [n.id for n in evaluate(raw, config, KEY).sheet.nominations] == ["n1"]
+    key = read_key(raw, source_id(XlsxSource(demo)), KEY)
+    assert [n.id for n in evaluate(raw, config, key).sheet.nominations] == ["n1"]
     typed = [["n2", "t", "x", "Cụm trưởng", "Chính thức", 20, 20, "66", "Đắk Lắk", 18, ""]]
-    evaluation = evaluate({**raw, "DeCu": [*raw["DeCu"], *typed]}, config, KEY)
+    evaluation = evaluate({**raw, "DeCu": [*raw["DeCu"], *typed]}, config, key)
     assert [n.id for n in evaluation.sheet.nominations] == ["n1"]
     assert [r.cell for r in evaluation.sheet.ignored_records] == ["DeCu!K4"]

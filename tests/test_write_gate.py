@@ -21,7 +21,8 @@ from lib.core.grammar import column_letter
 from lib.core.model import Adjustment, ChangeSet, Role
 from lib.core.parse import parse_workbook
 from lib.edge.forms import form_key, read_form_file
-from lib.edge.secret import key_for
+from lib.edge.freeze_memory import source_id
+from lib.edge.secret import read_key
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import import_self_scores, save, set_frozen
 from lib.present.catalogue import explain
@@ -30,6 +31,11 @@ from tests.test_forms import cli, fill, generate
 from tests.test_pages import ROOT, make_config
 
 KEY = b"tests-gate-records-key-0123456789"
+
+
+def bound(workbook: Path, raw: dict) -> bytes | None:
+    """The key the server checks ``workbook`` with: its own, derived from ``KEY``."""
+    return read_key(raw, source_id(XlsxSource(workbook)), KEY)
 ADMIN = "Quản trị"
 
 
@@ -63,7 +69,7 @@ def test_import_with_a_typed_unfreeze_row_is_refused_like_every_score_write(tmp_
     before = XlsxSource(workbook).read()
     assert parse_workbook(before, members).sheet.freeze.frozen is False  # unchecked, the typed row would open it
     cfg = load_config(config)
-    sheet = parse_workbook(before, members, KEY).sheet
+    sheet = parse_workbook(before, members, bound(workbook, before)).sheet
     reading = read_form(read_form_file(form), cfg.name, cfg.year, cfg.provinces, sheet.criteria, form_key(), form.name)
     with pytest.raises(NotAllowed) as refused:
         import_self_scores(XlsxSource(workbook), reading, members, "Thư ký", Role.SECRETARY,
@@ -93,10 +99,10 @@ def test_a_wiped_cache_key_refuses_writes_rather_than_unfreezing(tmp_path, demo,
     members = load_config(config).provinces
     set_frozen(XlsxSource(workbook), members, ADMIN, Role.ADMIN, True)  # signed with the generated cache key
     raw = XlsxSource(workbook).read()
-    assert evaluate(raw, load_config(config), key_for(raw)).freeze.frozen
+    assert evaluate(raw, load_config(config), read_key(raw, source_id(XlsxSource(workbook)))).freeze.frozen
     shutil.rmtree(tmp_path / "cache")  # the cache is wiped: a new key is generated on the next use
     raw = XlsxSource(workbook).read()
-    state = evaluate(raw, load_config(config), key_for(raw)).freeze
+    state = evaluate(raw, load_config(config), read_key(raw, source_id(XlsxSource(workbook)))).freeze
     assert not state.frozen and state.key_mismatch and state.blocks_writes
     sheet = parse_workbook(raw, members).sheet
     change = ChangeSet("Thư ký", Role.SECRETARY, (Adjustment("1.1", "49", sheet.agreed.get(("1.1", "49")),
@@ -120,7 +126,7 @@ def test_the_same_edit_in_the_agreed_scores_and_the_frozen_copy_breaks_the_freez
     cfg = load_config(config)
     set_frozen(XlsxSource(workbook), cfg.provinces, ADMIN, Role.ADMIN, True, freeze_key=KEY)
     raw = XlsxSource(workbook).read()
-    sheet = parse_workbook(raw, cfg.provinces, KEY).sheet
+    sheet = parse_workbook(raw, cfg.provinces, bound(workbook, raw)).sheet
     place, frozen_cell = sheet.agreed_places[("1.1", "49")], sheet.freeze.frozen_places[("1.1", "49")]
     lower = float(sheet.agreed[("1.1", "49")]) - 1  # within the criterion's points
     wb = openpyxl.load_workbook(workbook)
@@ -128,7 +134,8 @@ def test_the_same_edit_in_the_agreed_scores_and_the_frozen_copy_breaks_the_freez
     copy_tab, copy_ref = frozen_cell.split("!")
     wb[copy_tab][copy_ref].value = lower
     wb.save(workbook)
-    evaluation = evaluate(XlsxSource(workbook).read(), cfg, KEY)
+    raw = XlsxSource(workbook).read()
+    evaluation = evaluate(raw, cfg, bound(workbook, raw))
     state = evaluation.freeze
     assert state.frozen and state.broken and not evaluation.frozen_differences  # the copy agrees with the edit
     assert [(b.kind, b.criterion) for b in state.breaks] == [("copy", "1.1")]
@@ -148,11 +155,13 @@ def test_an_agreed_score_typed_after_a_freeze_breaks_it_at_both_cells(demo):
     workbook, config = demo
     cfg = load_config(config)
     set_frozen(XlsxSource(workbook), cfg.provinces, ADMIN, Role.ADMIN, True, freeze_key=KEY)
-    sheet = parse_workbook(XlsxSource(workbook).read(), cfg.provinces, KEY).sheet
+    raw = XlsxSource(workbook).read()
+    sheet = parse_workbook(raw, cfg.provinces, bound(workbook, raw)).sheet
     place, frozen_cell = sheet.agreed_places[("1.1", "49")], sheet.freeze.frozen_places[("1.1", "49")]
     wb = openpyxl.load_workbook(workbook)
     wb[place.tab].cell(place.row, place.col).value = float(sheet.agreed[("1.1", "49")]) - 1
     wb.save(workbook)
-    state = evaluate(XlsxSource(workbook).read(), cfg, KEY).freeze
+    raw = XlsxSource(workbook).read()
+    state = evaluate(raw, cfg, bound(workbook, raw)).freeze
     assert state.broken and [(b.kind, b.cells) for b in state.breaks] == [
         ("agreed", (f"{place.tab}!{chr(64 + place.col)}{place.row}", frozen_cell))]

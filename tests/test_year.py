@@ -27,7 +27,8 @@ from lib.core.model import DEPUTY, ELECTION, LEADER, PROPOSAL, Nomination, Vote
 from lib.core.next_year import config_blanks, next_criteria
 from lib.core.scoring import Rules
 from lib.edge import history as edge_history
-from lib.edge.secret import key_for
+from lib.edge.freeze_memory import source_id
+from lib.edge.secret import read_key
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import record_nomination, record_vote, set_frozen
 from lib.present.exports.admin_layout import DRAFT
@@ -79,7 +80,7 @@ def freeze(workbook: Path) -> str:
 def evaluated(workbook: Path) -> tuple[Evaluation, object]:
     config = load_config(workbook.parent / "tn-dhmt-2019.toml")
     raw = XlsxSource(workbook).read()
-    return evaluate(raw, config, key_for(raw)), config
+    return evaluate(raw, config, read_key(raw, source_id(XlsxSource(workbook)))), config  # the workbook's own key
 
 
 def opened(data: bytes):

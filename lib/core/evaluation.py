@@ -7,12 +7,21 @@ raw workbook → ``parse_workbook`` → ``rank`` → this value → presentation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lib.core.config import ClusterConfig
 from lib.core.freeze import differences
-from lib.core.model import Difference, FreezeState, Problem, RawWorkbook, Scoresheet, SeenFreezeRow, Standing
+from lib.core.model import (
+    Difference,
+    FreezeState,
+    Problem,
+    RawWorkbook,
+    Scoresheet,
+    SeenFreezeRow,
+    SeenRecordRow,
+    Standing,
+)
 from lib.core.parse import parse_workbook
 from lib.core.scoring import Rules, rank, rule_problems
 
@@ -50,11 +59,12 @@ class Evaluation:
 
 
 def evaluate(workbook: RawWorkbook, config: ClusterConfig, freeze_key: bytes | None = None,
-             seen_freeze: Sequence[SeenFreezeRow] = ()) -> Evaluation:
+             seen_freeze: Sequence[SeenFreezeRow] = (),
+             seen_records: Mapping[str, Sequence[SeenRecordRow]] | None = None) -> Evaluation:
     """Parse ``workbook`` for ``config``'s members and rank them by its rules (``freeze_key``, ``seen_freeze``:
     see parse)."""
     parsed = parse_workbook(workbook, config.provinces, freeze_key, target_share=config.target_share,
-                            seen_freeze=seen_freeze)
+                            seen_freeze=seen_freeze, seen_records=seen_records)
     rules = Rules.from_config(config)
     problems = parsed.problems + tuple(rule_problems(parsed.sheet, rules))
     return Evaluation(parsed.sheet, problems, rank(parsed.sheet, rules), tuple(differences(parsed.sheet)))

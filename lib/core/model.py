@@ -282,6 +282,14 @@ class SeenFreezeRow:
 
 
 @dataclass(frozen=True)
+class SeenRecordRow:
+    """A signed ``BieuQuyet`` or ``DeCu`` row as a host saw it obeyed: its place in what it saw, its signature."""
+
+    position: int
+    signature: str
+
+
+@dataclass(frozen=True)
 class FreezeBreak:
     """Why a standing freeze no longer holds: cells that differ from what the signed row vouches for.
 
@@ -377,6 +385,7 @@ class Scoresheet:
     freeze: FreezeState = field(default_factory=FreezeState)
     nominations: tuple[Nomination, ...] = ()
     ignored_records: tuple[IgnoredRecord, ...] = ()  # unsigned votes and nominations: listed, not obeyed
+    record_chains: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # tab -> signatures of obeyed rows
     targets: Mapping[CellKey, Decimal] = field(default_factory=dict)
     results: Mapping[CellKey, Decimal] = field(default_factory=dict)
     computed: Mapping[CellKey, Decimal] = field(default_factory=dict)

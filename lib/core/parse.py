@@ -40,6 +40,7 @@ from lib.core.model import (
     RawWorkbook,
     Scoresheet,
     SeenFreezeRow,
+    SeenRecordRow,
 )
 from lib.core.quantitative import DEFAULT_TARGET_SHARE, Cell, claims_differing, compute, with_method
 from lib.core.records import parse_freeze, parse_log, parse_nominations, parse_votes
@@ -63,6 +64,7 @@ class ParseResult:
 def parse_workbook(
     workbook: RawWorkbook, members: Sequence[Province], freeze_key: bytes | None = None, *,
     target_share: Decimal = DEFAULT_TARGET_SHARE, seen_freeze: Sequence[SeenFreezeRow] = (),
+    seen_records: Mapping[str, Sequence[SeenRecordRow]] | None = None,
 ) -> ParseResult:
     """Read every contract tab of ``workbook`` for the cluster's ``members``.
 
@@ -72,6 +74,8 @@ def parse_workbook(
     signatures are not checked.
     ``target_share`` is the config's ``[scoring] target_share``: the share of a target
     criterion's points for meeting the target where its ``Hệ số`` is blank.
+    ``seen_freeze`` and ``seen_records`` (by tab: ``BieuQuyet``, ``DeCu``) are the signed rows a host
+    saw obeyed before; one the sheet no longer has is an error at its tab (``lib.core.records``).
     """
     problems: list[Problem] = [
         Problem.error(canonical, "tab.duplicate", tab=canonical, titles=", ".join(titles))
@@ -88,7 +92,10 @@ def parse_workbook(
     agreed, places = _score_tab(workbook, "ThongNhat", by_code, unusable, members, problems)
     evidence, _ = _score_tab(workbook, "MinhChung", by_code, unusable, members, problems, evidence=True)
     ignored: list[IgnoredRecord] = []  # unsigned votes and nominations (lib.core.records)
-    votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems, freeze_key, ignored)
+    seen_records = seen_records or {}
+    chains: dict[str, tuple[str, ...]] = {}
+    votes = parse_votes(find_tab(workbook, "BieuQuyet"), problems, freeze_key, ignored,
+                        seen_records.get("BieuQuyet", ()), chains)
     sheet = Scoresheet(
         criteria=tuple(criteria),
         provinces=tuple(members),
@@ -100,8 +107,10 @@ def parse_workbook(
         votes=votes,
         freeze=parse_freeze(find_tab(workbook, "Chot"), find_tab(workbook, "ChotDiem"), members, freeze_key, problems,
                             seen_freeze),
-        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems, freeze_key, ignored),
+        nominations=parse_nominations(find_tab(workbook, "DeCu"), problems, freeze_key, ignored,
+                                      seen_records.get("DeCu", ()), chains),
         ignored_records=tuple(ignored),
+        record_chains=chains,
         targets=computed.targets,
         results=computed.results,
         computed=computed.scores,

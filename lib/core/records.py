@@ -54,6 +54,7 @@ from lib.core.model import (
     Province,
     RawTab,
     SeenFreezeRow,
+    SeenRecordRow,
     Vote,
 )
 from lib.core.text import fold
@@ -123,15 +124,55 @@ def signed_rows(found: Found, headers: RecordHeaders, domain: str, key: bytes | 
     return kept, last
 
 
+def removed_rows(chain: Sequence[str], seen: Sequence[SeenRecordRow]) -> tuple[SeenRecordRow, ...]:
+    """The rows a host saw obeyed (``seen``) that the tab's ``chain`` no longer has, as ``freeze.recall`` rules.
+
+    A missing row seen before a present row that was seen after it is accepted as gone (a new row
+    written through the app signs over what the tab holds then).
+
+    >>> removed_rows(["a"], [SeenRecordRow(0, "a"), SeenRecordRow(1, "b")])
+    (SeenRecordRow(position=1, signature='b'),)
+    >>> removed_rows(["a", "c"], [SeenRecordRow(0, "a"), SeenRecordRow(1, "b"), SeenRecordRow(2, "c")])
+    ()
+    """
+    order = {row.signature: row.position for row in seen}
+    newest = max((order[s] for s in chain if s in order), default=-1)
+    present = set(chain)
+    return tuple(row for row in sorted(seen, key=lambda r: r.position)
+                 if row.signature not in present and row.position > newest)
+
+
+def _obeyed(found: Found, headers: RecordHeaders, domain: str, tab: str, key: bytes | None, problems: list[Problem],
+            ignored: list[IgnoredRecord] | None, seen: Sequence[SeenRecordRow],
+            chains: dict[str, tuple[str, ...]] | None) -> list[tuple[int, tuple[str, ...]]]:
+    """``signed_rows``, noting the chain in ``chains``; none while rows this host saw obeyed are gone (an error)."""
+    kept, _ = signed_rows(found, headers, domain, key, problems, ignored)
+    chain = tuple(cells[-1].strip().lower() for _, cells in kept) if key is not None else ()
+    if chains is not None:
+        chains[tab] = chain
+    removed = removed_rows(chain, seen) if key is not None else ()
+    if removed:
+        title = title_of(found, tab)
+        problems.append(Problem.error(title, "record.rows_removed", tab=title, count=len(removed)))
+        return []
+    return kept
+
+
 def parse_votes(found: Found, problems: list[Problem], key: bytes | None = None,
-                ignored: list[IgnoredRecord] | None = None) -> tuple[Vote, ...]:
-    """Every signed vote in the ``BieuQuyet`` tab, in the order first recorded (empty when there is none)."""
+                ignored: list[IgnoredRecord] | None = None, seen: Sequence[SeenRecordRow] = (),
+                chains: dict[str, tuple[str, ...]] | None = None) -> tuple[Vote, ...]:
+    """Every signed vote in the ``BieuQuyet`` tab, in the order first recorded (empty when there is none).
+
+    ``seen``: the signed rows this host saw obeyed there; while one is gone from the tab, no vote is
+    obeyed (``record.rows_removed`` at the tab). ``chains`` receives the obeyed rows' signatures.
+    """
     records = _records(found, VOTES)
     if records is None:
+        _obeyed(found, VOTES, VOTES_SIGNED, "BieuQuyet", key, problems, ignored, seen, chains)
         return ()
     title, index, columns, rows = records
     grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for row_no, cells in signed_rows(found, VOTES, VOTES_SIGNED, key, problems, ignored)[0]:
+    for row_no, cells in _obeyed(found, VOTES, VOTES_SIGNED, "BieuQuyet", key, problems, ignored, seen, chains):
         if cells[0] and cells[5]:
             grouped.setdefault(cells[0], []).append((row_no, cells))
     votes = []
@@ -163,15 +204,21 @@ def _word_of(text: str, words: dict[str, tuple[str, str]]) -> str | None:
 
 
 def parse_nominations(found: Found, problems: list[Problem], key: bytes | None = None,
-                      ignored: list[IgnoredRecord] | None = None) -> tuple[Nomination, ...]:
-    """Every signed nomination in the ``DeCu`` tab, in the order first recorded (empty when there is none)."""
+                      ignored: list[IgnoredRecord] | None = None, seen: Sequence[SeenRecordRow] = (),
+                      chains: dict[str, tuple[str, ...]] | None = None) -> tuple[Nomination, ...]:
+    """Every signed nomination in the ``DeCu`` tab, in the order first recorded (empty when there is none).
+
+    ``seen`` and ``chains`` as for ``parse_votes``.
+    """
     records = _records(found, NOMINATIONS)
     if records is None:
+        _obeyed(found, NOMINATIONS, NOMINATIONS_SIGNED, "DeCu", key, problems, ignored, seen, chains)
         return ()
     title, index, columns, rows = records
     fields = NOMINATIONS.fields
     grouped: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for row_no, cells in signed_rows(found, NOMINATIONS, NOMINATIONS_SIGNED, key, problems, ignored)[0]:
+    for row_no, cells in _obeyed(found, NOMINATIONS, NOMINATIONS_SIGNED, "DeCu", key, problems, ignored, seen,
+                                 chains):
         if cells[0] and cells[7]:
             grouped.setdefault(cells[0], []).append((row_no, cells))
     found_all = []

@@ -11,6 +11,12 @@ signed freeze stands):
   reason);
 - the cookie key: ``[auth] signin_secret``, else generated once into ``cookie.secret`` there.
 
+The records key never signs a row itself: each workbook signs with its own key derived from it
+(``workbook_key``, over the workbook's id: a Google Sheet's key, a local file's resolved path), so
+a row signed in a copy of the sheet ("Make a copy", a rehearsal file) never verifies in another.
+``bound_key`` chooses it, keeping the plain records key for a workbook whose rows were all signed
+with it before this (legacy).
+
 A generated file has mode 0600 and is created exclusively so that two processes starting at
 once agree on one secret. Every process of one host then signs and checks with the same keys;
 a second host needs the same ``records_secret`` in its secrets. ``records_key_origin`` says
@@ -29,8 +35,10 @@ import tomllib
 from pathlib import Path
 
 from lib.core.errors import ConfigError
-from lib.core.grammar import find_tab
+from lib.core.freeze import NOMINATIONS_SIGNED, VOTES_SIGNED
+from lib.core.grammar import NOMINATIONS, VOTES, find_tab
 from lib.core.model import RawWorkbook
+from lib.core.records import parse_freeze, signed_rows
 
 CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
 SECRETS_ENV = "THIDUA_SECRETS"
@@ -145,3 +153,46 @@ def key_for(raw: RawWorkbook, given: bytes | None = None) -> bytes | None:
     if given is not None:
         return given
     return records_key() if any(find_tab(raw, tab) is not None for tab in SIGNED_TABS) else None
+
+
+WORKBOOK_LABEL = b"thidua workbook v1:"
+
+
+def workbook_key(server_key: bytes, workbook_id: str) -> bytes:
+    """The key that signs one workbook's records: HMAC-SHA256(records key, label + the workbook's id).
+
+    >>> workbook_key(b"k", "gsheet:A") != workbook_key(b"k", "gsheet:B")
+    True
+    """
+    return hmac.new(server_key, WORKBOOK_LABEL + workbook_id.encode("utf-8"), hashlib.sha256).digest()
+
+
+def bound_key(raw: RawWorkbook, server_key: bytes, workbook: str | None) -> bytes:
+    """The key ``raw``'s records are signed and checked with: ``workbook``'s own key, or (legacy) the records key.
+
+    The plain records key is kept only when it verifies a signed row of ``Chot``, ``BieuQuyet`` or
+    ``DeCu`` and the workbook's key verifies none (rows signed before workbooks had their own key);
+    such a workbook goes on signing with it, so its chains stay whole. Without ``workbook`` (nothing
+    to bind to: a blank sheet being written) the records key itself.
+    """
+    if workbook is None:
+        return server_key
+    bound = workbook_key(server_key, workbook)
+    if _verifies_any(raw, bound) or not _verifies_any(raw, server_key):
+        return bound
+    return server_key
+
+
+def _verifies_any(raw: RawWorkbook, key: bytes) -> bool:
+    """True when ``key`` verifies at least one signed row of ``raw``'s ``Chot``, ``BieuQuyet`` or ``DeCu``."""
+    if parse_freeze(find_tab(raw, "Chot"), None, (), key, []).events:
+        return True
+    return any(signed_rows(find_tab(raw, tab), headers, domain, key, [])[0]
+               for tab, headers, domain in (("BieuQuyet", VOTES, VOTES_SIGNED),
+                                            ("DeCu", NOMINATIONS, NOMINATIONS_SIGNED)))
+
+
+def read_key(raw: RawWorkbook, workbook: str | None, given: bytes | None = None) -> bytes | None:
+    """The key a tool checks ``raw`` with: ``key_for``'s records key bound to ``workbook`` (None: nothing to check)."""
+    server = key_for(raw, given)
+    return None if server is None else bound_key(raw, server, workbook)

@@ -24,11 +24,13 @@ or with Redis one Google Sheet from several processes or hosts, lose nothing; wi
 two processes on one Google Sheet can both pass the check (the first save is overwritten).
 What is checked and written is built by ``lib.core.writes``.
 
-One gate (``gate``) stands before every write, after the re-read: it parses the workbook with
-the server's records key, so only signed freeze rows count (a typed "mở chốt" row unfreezes
-nothing), and when ``Chot`` holds signed rows that this key verifies none of (a lost or
-changed key: a CLI on another host, a wiped cache) it refuses (``freeze.key_refused``,
-naming where the key is read from) rather than taking the scores as unfrozen. Score writes
+One gate (``gate``) stands before every write, after the re-read: it parses the workbook with its
+own key derived from the server's records key (``lib.edge.secret.bound_key``; the writers sign
+with the same), so a row signed in a copy of the sheet counts for nothing, and only signed
+freeze rows count (a typed "mở chốt" row unfreezes nothing), and when ``Chot`` holds signed
+rows that this key verifies none of (a lost or changed key: a CLI on another host, a wiped
+cache; or rows signed for another workbook) it refuses (``freeze.key_refused``, naming where
+the key is read from) rather than taking the scores as unfrozen. Score writes
 (saves, corrections, ``adjust``, imports) are then refused while frozen, broken or not; votes
 and nominations may be recorded after a freeze (the final meeting votes on frozen scores).
 ``write_template`` (``init-sheet``) passes it too.
@@ -36,12 +38,13 @@ and nominations may be recorded after a freeze (the final meeting votes on froze
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed, WriteConflict
+from lib.core.errors import ChangeSetConflict, InvalidChangeSet, LayoutError, NotAllowed, SourceError, WriteConflict
 from lib.core.forms import WRITTEN, FormChange, FormReading, ImportResult, form_changes, import_reason
 from lib.core.freeze import fingerprint
 from lib.core.model import (
@@ -78,7 +81,7 @@ from lib.core.writes import (
     vote_batch,
 )
 from lib.edge.freeze_memory import parse_remembering, source_id
-from lib.edge.secret import key_for, records_key, records_key_origin
+from lib.edge.secret import bound_key, key_for, records_key, records_key_origin
 from lib.edge.sources import Source, locked
 
 WRITE_LOCK = threading.RLock()
@@ -106,6 +109,19 @@ def gate(raw: RawWorkbook, members: Sequence[Province], key: bytes | None = None
     if state.frozen and not frozen_ok:
         raise NotAllowed("frozen.cannot_edit")
     return parsed
+
+
+def signing_key(raw: RawWorkbook, source: object, given: bytes | None = None) -> bytes:
+    """The key a new record of ``source`` is signed with: its workbook's own key (``lib.edge.secret.bound_key``)
+    derived from ``given``, else from the server's records key."""
+    return bound_key(raw, given if given is not None else records_key(), source_id(source))
+
+
+def _remember_written(source: Source, members: Sequence[Province], given: bytes | None) -> None:
+    """Read back what was just written so this host remembers its signed rows (``lib.edge.freeze_memory``):
+    deleting them by hand before the next read is then said too. A failed read only delays that."""
+    with contextlib.suppress(SourceError):  # written; the shared reader's next read remembers it then
+        parse_remembering(source.read(), members, given if given is not None else records_key(), source_id(source))
 
 
 def _stamp(now: dt.datetime | None) -> str:
@@ -196,9 +212,10 @@ def record_vote(source: Source, vote: Vote, members: Sequence[Province], user: s
     with WRITE_LOCK, locked(source) as fence:
         raw = source.read()
         gate(raw, members, freeze_key, frozen_ok=True, source=source)
-        key = freeze_key if freeze_key is not None else records_key()
+        key = signing_key(raw, source, freeze_key)
         fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(vote_batch(raw, vote, names, _log_layout(raw), _stamp(now), user, key))
+        _remember_written(source, members, freeze_key)
 
 
 def record_nomination(source: Source, nomination: Nomination, members: Sequence[Province], user: str, role: Role,
@@ -215,9 +232,10 @@ def record_nomination(source: Source, nomination: Nomination, members: Sequence[
     with WRITE_LOCK, locked(source) as fence:
         raw = source.read()
         gate(raw, members, freeze_key, frozen_ok=True, source=source)
-        key = freeze_key if freeze_key is not None else records_key()
+        key = signing_key(raw, source, freeze_key)
         fence.confirm()  # still the holder, and no later holder wrote: else nothing is written
         source.write(nomination_batch(raw, nomination, names, _log_layout(raw), _stamp(now), user, key))
+        _remember_written(source, members, freeze_key)
 
 
 def set_frozen(
@@ -226,17 +244,18 @@ def set_frozen(
 ) -> str:
     """Freeze (or unfreeze) through ``source``; only an admin, checked now. Returns the fingerprint.
 
-    The row is signed with ``freeze_key`` (default: the server's secret, ``lib.edge.secret``) over
-    the last row obeyed, read with the same key.
+    The row is signed with the workbook's key derived from ``freeze_key`` (default: the server's
+    records key, ``lib.edge.secret``) over the last row obeyed, read with the same key.
     """
     if role is not Role.ADMIN:
         raise NotAllowed("role.cannot_freeze")
     if not frozen and not reason.strip():
         raise NotAllowed("freeze.reason_needed")
     with WRITE_LOCK, locked(source) as fence:
-        key = freeze_key if freeze_key is not None else records_key()
+        server = freeze_key if freeze_key is not None else records_key()
         raw = source.read()
-        sheet = gate(raw, members, key, frozen_ok=True, source=source).sheet
+        sheet = gate(raw, members, server, frozen_ok=True, source=source).sheet
+        key = signing_key(raw, source, server)
         if sheet.freeze.frozen == frozen:
             raise NotAllowed("freeze.already" if frozen else "freeze.not_frozen")
         stamp = time or dt.datetime.now(VN_TIME).strftime(LOG_TIME_FORMAT)

@@ -763,18 +763,28 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(gõ tay vào bảng tính hoặc chép từ dòng khác): bỏ qua, không tính",
         "en": "row {id!r} ({tab}) at {time} by {user!r} has no valid server signature "
               "(typed into the sheet or copied from another row): ignored"},
+    # -- signed votes and nominations deleted by hand (issue 19: lib.edge.freeze_memory) --
+    "record.rows_removed": {
+        "vi": "{count} dòng có chữ ký mà máy chủ này đã thấy đã bị xóa khỏi trang {tab}: không tính biểu quyết "
+              "nào ở trang này cho tới khi thư ký ghi một dòng mới qua ứng dụng (bỏ phiếu lại)",
+        "en": "{count} signed rows this server saw have been deleted from the {tab} tab: no vote there counts "
+              "until the secretary records a new one through the app (vote again)"},
     "freeze.key_mismatch": {
-        "vi": "Khóa máy chủ khác với khóa đã ký bản chốt (chữ ký ở {cells} không khớp): không ghi gì, "
-              "không coi là đã mở chốt",
-        "en": "This server's records key is not the key that signed the freeze (signatures at {cells}): "
-              "nothing is written, and the scores are not taken as unfrozen"},
+        "vi": "Khóa máy chủ khác với khóa đã ký bản chốt, hoặc bản chốt được ký cho một bảng tính khác (một bản "
+              "sao, một tệp đã đổi chỗ; chữ ký ở {cells} không khớp): không ghi gì, không coi là đã mở chốt",
+        "en": "This server's records key is not the key that signed the freeze, or the freeze was signed for "
+              "another workbook (a copy, a moved file; signatures at {cells}): nothing is written, and the scores "
+              "are not taken as unfrozen"},
     "freeze.key_refused": {
         "vi": "Không ghi: khóa máy chủ khác với khóa đã ký bản chốt (chữ ký ở {cells} không khớp khóa đang dùng: "
-              "{origin}). Đưa lại khóa đã ký: đặt [auth] records_secret (hoặc freeze_secret cũ) trong "
+              "{origin}; hoặc các dòng được ký cho một bảng tính khác: một bản sao, một tệp đã đổi chỗ). "
+              "Đưa lại khóa đã ký (hoặc đặt lại tệp vào chỗ cũ): đặt [auth] records_secret "
+              "(hoặc freeze_secret cũ) trong "
               ".streamlit/secrets.toml như ở máy đã chốt, hoặc chép lại tệp .cache/freeze.secret của máy đó; "
               "không bao giờ coi là đã mở chốt.",
         "en": "Not written: this server's key is not the key that signed the freeze (the signatures at {cells} do "
-              "not match the key in use: {origin}). Bring the signing key back: set [auth] records_secret (or the "
+              "not match the key in use: {origin}; or the rows were signed for another workbook: a copy, a moved "
+              "file). Bring the signing key back (or the file back to its place): set [auth] records_secret (or the "
               "old freeze_secret) in .streamlit/secrets.toml as on the host that froze, or copy back that host's "
               ".cache/freeze.secret; the scores are never taken as unfrozen."},
     "freeze.rows_removed": {
