@@ -398,7 +398,7 @@ def test_province_criteria_puts_the_claim_beside_the_computed_score() -> None:
     evaluation = Evaluation(result.sheet, result.problems, ())
     qn = province_criteria(evaluation, QN.code).iloc[0]
     shown = (qn["Tự chấm"], qn["Tính theo chỉ tiêu"], qn["Tự chấm − tính"], qn["Kết quả"])
-    assert shown == ("5", "4,00", "+1,00", "12")
+    assert shown == ("5,00", "4,00", "+1,00", "12")  # scores at two decimals everywhere
     assert qn["Cách tính điểm"] == "dẫn đầu 15 (Khánh Hòa) · 5,00 × 12/15 = 4,00"
     dn = province_criteria(evaluation, DN.code).iloc[0]
     assert (dn["Tự chấm"], dn["Tính theo chỉ tiêu"], dn["Tự chấm − tính"]) == ("2,67", "2,67", "")
