@@ -10,13 +10,24 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+PATIENCE = 180.0  # seconds: a deadline on a condition that is awaited, generous for a machine under load
+
+
+def until(condition: Callable[[], object], what: str, seconds: float = PATIENCE, every: float = 0.1) -> None:
+    """Poll ``condition`` until it is true; fail naming ``what`` only after a generous ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} (not within {seconds:.0f} s)"
+        time.sleep(every)
 
 
 def free_port() -> int:
@@ -42,10 +53,10 @@ def dashboard(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as answer:
                     if answer.status == 200:
                         break
             except OSError:

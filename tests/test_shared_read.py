@@ -185,3 +185,30 @@ def test_a_local_file_change_is_seen_before_the_interval_ends():
     stamp["v"] = 2
     clock.now += 1
     assert r.get().value == 7 and source.reads == 2  # changed: read at once
+
+
+def test_a_local_workbooks_probe_reads_an_edit_before_the_interval(tmp_path):
+    """The file's mtime, not the interval, finds an edit: the clock stays inside the interval."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from lib.edge.sources.xlsx import XlsxSource
+
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "config" / "demo.xlsx", workbook)
+    clock = Clock()
+    r = SharedReader(XlsxSource(workbook), lambda raw: raw["ThongNhat"], ttl=15, clock=clock)
+    r.probe_every = 0.0
+    first = r.poll()
+    assert first is not None and r.stats.reads == 1
+    clock.now += 1
+    r.poll()  # probed, unchanged: no read
+    assert r.stats.reads == 1
+    before = workbook.stat().st_mtime_ns
+    XlsxSource(workbook).write(WriteBatch(cells={("ThongNhat", 8, 3): 3}))
+    os.utime(workbook, ns=(before + 10**9, before + 10**9))  # a new mtime even on a coarse filesystem clock
+    clock.now += 1
+    changed = r.poll()  # still 13 s before the interval's read
+    assert r.stats.reads == 2 and changed is not None and changed.version == first.version + 1
+    assert changed.value != first.value
