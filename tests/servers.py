@@ -20,6 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 PATIENCE = 180.0  # seconds: a deadline on a condition that is awaited, generous for a machine under load
+PATIENCE_MS = int(PATIENCE * 1000)  # the same for a browser's wait
 
 
 def until(condition: Callable[[], object], what: str, seconds: float = PATIENCE, every: float = 0.1) -> None:
@@ -91,13 +92,13 @@ def dismiss_page_not_found(page) -> None:
     page.wait_for_timeout(1500)
     if page.get_by_text("Page not found").count():
         page.keyboard.press("Escape")
-        page.get_by_text("Page not found").wait_for(state="hidden", timeout=5_000)
+        page.get_by_text("Page not found").wait_for(state="hidden", timeout=PATIENCE_MS)
 
 
 def sign_in_on_the_page(page, url: str, passcode: str, name: str = "Thư ký Cụm") -> None:
     """Open the sign-in page in a browser ``page`` and sign in with ``passcode`` under ``name``."""
     page.goto(f"{url}/dang-nhap")
-    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=PATIENCE_MS)
     dismiss_page_not_found(page)
     page.get_by_label("Họ tên (ghi vào nhật ký)").fill(name)
     page.get_by_label("Mã đăng nhập").fill(passcode)
