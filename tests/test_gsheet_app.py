@@ -55,7 +55,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeSheetsS
 
 
 def secrets(server: FakeSheetsServer, key: str) -> dict[str, Any]:
-    return {"gsheets": sheet_settings(server, key, retry=FAST_RETRY, timeout=[1, 3])}
+    return {"gsheets": sheet_settings(server, key, retry=FAST_RETRY, timeout=[10, 30])}
 
 
 def ranking(server: FakeSheetsServer, key: str, connections: dict[str, Any] | None = None) -> AppTest:
