@@ -32,6 +32,7 @@ def test_download_fill_upload_and_the_tracker_shows_the_import(tmp_path, browser
         page.goto(f"{url}/tien-do")
         page.get_by_text("Biểu mẫu tự chấm").wait_for(timeout=PATIENCE_MS)
         dismiss_page_not_found(page)
+        page.get_by_text("Chỉ thư ký đã đăng nhập").wait_for(timeout=PATIENCE_MS)  # the page may still be drawing
         assert page.get_by_text("Chỉ thư ký đã đăng nhập").count() == 1  # a viewer downloads, never uploads
 
         # one province's form, through the browser's own download
