@@ -107,11 +107,18 @@ def plan_series(config: Path, workbook: Path, scratch: Path, count: int) -> list
 
 
 @contextlib.contextmanager
-def server(args: argparse.Namespace, edits: int) -> Iterator[tuple[Backend, list[Change], dict[str, Any]]]:
-    """One server of a snapshot of the app, with ``[server] max_sessions`` set; and its edits."""
+def server(args: argparse.Namespace, edits: int,
+           secrets: str | None = None) -> Iterator[tuple[Backend, list[Change], dict[str, Any]]]:
+    """One server of a snapshot of the app, with ``[server] max_sessions`` set; and its edits.
+
+    ``secrets``: the text of a ``.streamlit/secrets.toml`` for it (none by default).
+    """
     scratch = Path(tempfile.mkdtemp(prefix="thidua-mixed-"))
     try:
         info = snapshot(args.app, scratch / "app")
+        if secrets is not None:
+            (scratch / "app" / ".streamlit").mkdir(exist_ok=True)
+            (scratch / "app" / ".streamlit" / "secrets.toml").write_text(secrets, encoding="utf-8")
         config, workbook = scratch_config(scratch / "app", scratch, args.interval, args.screen)
         text = config.read_text(encoding="utf-8")
         shipped = re.search(r"^max_sessions = \d+$", text, flags=re.MULTILINE)

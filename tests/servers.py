@@ -10,13 +10,25 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+PATIENCE = 180.0  # seconds: a deadline on a condition that is awaited, generous for a machine under load
+PATIENCE_MS = int(PATIENCE * 1000)  # the same for a browser's wait
+
+
+def until(condition: Callable[[], object], what: str, seconds: float = PATIENCE, every: float = 0.1) -> None:
+    """Poll ``condition`` until it is true; fail naming ``what`` only after a generous ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} (not within {seconds:.0f} s)"
+        time.sleep(every)
 
 
 def free_port() -> int:
@@ -42,10 +54,10 @@ def dashboard(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as answer:
                     if answer.status == 200:
                         break
             except OSError:
@@ -80,13 +92,13 @@ def dismiss_page_not_found(page) -> None:
     page.wait_for_timeout(1500)
     if page.get_by_text("Page not found").count():
         page.keyboard.press("Escape")
-        page.get_by_text("Page not found").wait_for(state="hidden", timeout=5_000)
+        page.get_by_text("Page not found").wait_for(state="hidden", timeout=PATIENCE_MS)
 
 
 def sign_in_on_the_page(page, url: str, passcode: str, name: str = "Thư ký Cụm") -> None:
     """Open the sign-in page in a browser ``page`` and sign in with ``passcode`` under ``name``."""
     page.goto(f"{url}/dang-nhap")
-    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=PATIENCE_MS)
     dismiss_page_not_found(page)
     page.get_by_label("Họ tên (ghi vào nhật ký)").fill(name)
     page.get_by_label("Mã đăng nhập").fill(passcode)

@@ -15,7 +15,7 @@ from lib.core.forms import FORM_TAB, IMPORT_REASON
 from lib.core.parse import parse_workbook
 from lib.edge.sources.xlsx import XlsxSource
 from lib.present.forms_xlsx import HEADER_ROW
-from tests.servers import dashboard, dismiss_page_not_found, live_config
+from tests.servers import PATIENCE_MS, dashboard, dismiss_page_not_found, live_config
 from tests.test_browser_signin import PASSCODE, sign_in
 
 pytestmark = pytest.mark.browser
@@ -30,16 +30,17 @@ def test_download_fill_upload_and_the_tracker_shows_the_import(tmp_path, browser
                    env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.goto(f"{url}/tien-do")
-        page.get_by_text("Biểu mẫu tự chấm").wait_for(timeout=30_000)
+        page.get_by_text("Biểu mẫu tự chấm").wait_for(timeout=PATIENCE_MS)
         dismiss_page_not_found(page)
+        page.get_by_text("Chỉ thư ký đã đăng nhập").wait_for(timeout=PATIENCE_MS)  # the page may still be drawing
         assert page.get_by_text("Chỉ thư ký đã đăng nhập").count() == 1  # a viewer downloads, never uploads
 
         # one province's form, through the browser's own download
         page.get_by_label("Tải biểu mẫu của một tỉnh").click()
         page.get_by_role("option", name="62 – Kon Tum").click()
         button = page.get_by_role("button", name="Tải biểu mẫu Kon Tum")
-        button.wait_for(timeout=15_000)
-        with page.expect_download(timeout=15_000) as download:
+        button.wait_for(timeout=PATIENCE_MS)
+        with page.expect_download(timeout=PATIENCE_MS) as download:
             button.click()
         assert download.value.suggested_filename == "62-Kon-Tum.xlsx"
         form = tmp_path / "62-Kon-Tum.xlsx"
@@ -56,16 +57,16 @@ def test_download_fill_upload_and_the_tracker_shows_the_import(tmp_path, browser
         wb.save(form)
 
         page.goto(f"{url}/dang-nhap")
-        page.get_by_label("Mã đăng nhập").wait_for(timeout=30_000)
+        page.get_by_label("Mã đăng nhập").wait_for(timeout=PATIENCE_MS)
         sign_in(page, "Thư ký Cụm")
-        page.get_by_text("Đã đăng nhập: Thư ký Cụm (thư ký)").wait_for(timeout=30_000)
+        page.get_by_text("Đã đăng nhập: Thư ký Cụm (thư ký)").wait_for(timeout=PATIENCE_MS)
 
         page.goto(f"{url}/tien-do")
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(form))
-        page.get_by_text("1 ô mới, 1 ô thay đổi", exact=False).wait_for(timeout=30_000)
+        page.get_by_text("1 ô mới, 1 ô thay đổi", exact=False).wait_for(timeout=PATIENCE_MS)
         page.get_by_text("Biểu mẫu của Kon Tum", exact=False).wait_for()
         page.get_by_role("button", name="Nhập 2 ô vào bảng tính").click()
-        page.get_by_text("Đã nhập 2 ô của Kon Tum").wait_for(timeout=30_000)
+        page.get_by_text("Đã nhập 2 ô của Kon Tum").wait_for(timeout=PATIENCE_MS)
 
         raw = XlsxSource(workbook).read()
         log = [row for row in raw["NhatKy"] if row and IMPORT_REASON in str(row)]
@@ -74,10 +75,10 @@ def test_download_fill_upload_and_the_tracker_shows_the_import(tmp_path, browser
 
         page.reload()  # a fresh run of the page reads the sheet the import wrote
         rows_of = "[data-testid='stDataFrame'] [role='row']"  # the grid's accessible table (hidden, not absent)
-        page.locator(rows_of, has_text="Kon Tum").first.wait_for(state="attached", timeout=30_000)
+        page.locator(rows_of, has_text="Kon Tum").first.wait_for(state="attached", timeout=PATIENCE_MS)
         page.wait_for_function("([sel, when]) => [...document.querySelectorAll(sel)]"
                                ".some(r => r.textContent.includes('Kon Tum') && r.textContent.includes(when))",
-                               arg=[rows_of, when], timeout=30_000)
+                               arg=[rows_of, when], timeout=PATIENCE_MS)
         page.screenshot(path=str(tmp_path / "tracker-after-import.png"))
 
     sheet = parse_workbook(XlsxSource(workbook).read(), load_config(config).provinces).sheet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib.core.auth import hash_passcode
-from tests.servers import dashboard, live_config, sign_in_on_the_page
+from tests.servers import PATIENCE_MS, dashboard, live_config, sign_in_on_the_page
 
 pytestmark = pytest.mark.browser
 INTERVAL = 2
@@ -23,9 +23,9 @@ def edit_cell(page, row: int, column: int, text: str) -> None:
     page.locator(f"[data-testid='stDataFrame'] #glide-cell-0-{row}").first.focus()
     for _ in range(column):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => document.activeElement?.id === 'glide-cell-{column}-{row}'", timeout=5_000)
+    page.wait_for_function(f"() => document.activeElement?.id === 'glide-cell-{column}-{row}'", timeout=PATIENCE_MS)
     page.keyboard.press("Enter")
-    page.locator("#portal input, #portal textarea").first.wait_for(timeout=5_000)
+    page.locator("#portal input, #portal textarea").first.wait_for(timeout=PATIENCE_MS)
     page.keyboard.press("Control+A")
     page.keyboard.type(text, delay=30)
     page.wait_for_timeout(300)  # let the grid's editor take the value before committing
@@ -37,7 +37,7 @@ def edit_until(page, row: int, column: int, text: str, shown: str) -> None:
     for attempt in range(3):
         edit_cell(page, row, column, text)
         try:
-            page.get_by_text(shown).first.wait_for(timeout=8_000)
+            page.get_by_text(shown).first.wait_for(timeout=30_000)  # then a retry
             return
         except Exception:  # noqa: BLE001 - the rerun after an edit may have swallowed the keystrokes
             if attempt == 2:
@@ -56,7 +56,7 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
                    env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
         delegate = browser.new_page(viewport={"width": 1280, "height": 900})
         delegate.goto(url)
-        delegate.locator(".ytick text").first.wait_for(timeout=30_000)
+        delegate.locator(".ytick text").first.wait_for(timeout=PATIENCE_MS)
         assert chart_order(delegate)[:2] == ["1. Quảng Ngãi", "2. Khánh Hòa"]
 
         secretary = browser.new_page(viewport={"width": 1600, "height": 1100})
@@ -65,7 +65,7 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
         secretary.get_by_text("Tỉnh đang xem xét", exact=True).wait_for()
         secretary.get_by_role("button", name="Tỉnh sau ▶").click()  # Quảng Nam -> Quảng Ngãi
         secretary.wait_for_function("() => document.querySelector('[data-testid=stSelectbox] input')"
-                                    "?.value === 'Quảng Ngãi (51)'", timeout=20_000)  # 10 s ran out once under -n 2
+                                    "?.value === 'Quảng Ngãi (51)'", timeout=PATIENCE_MS)
         secretary.wait_for_timeout(1000)
 
         edit_until(secretary, 0, NEW_COLUMN, "5", "Nếu lưu các thay đổi này")
@@ -75,13 +75,13 @@ def test_secretary_changes_a_score_sees_the_what_if_saves_and_the_ranking_follow
         edit_until(secretary, 0, REASON_COLUMN, "Số liệu GRDP điều chỉnh theo Cục Thống kê", "Lưu thay đổi")
         save = secretary.get_by_role("button", name="Lưu thay đổi")
         secretary.wait_for_function("() => ![...document.querySelectorAll('button')].find("
-                                    "b => b.innerText.includes('Lưu thay đổi')).disabled", timeout=10_000)
+                                    "b => b.innerText.includes('Lưu thay đổi')).disabled", timeout=PATIENCE_MS)
         secretary.screenshot(path=str(tmp_path / "what-if.png"))
         save.click()
 
         delegate.wait_for_function(
             "() => (document.querySelector('.ytick text') || {}).textContent?.startsWith('1. Khánh Hòa')",
-            timeout=(INTERVAL * 3 + 10) * 1000,
+            timeout=PATIENCE_MS,
         )
         assert chart_order(delegate)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
         assert secretary.get_by_text("Traceback").count() == 0

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.servers import ROOT, dashboard, live_config
+from tests.servers import PATIENCE_MS, ROOT, dashboard, live_config
 from tests.test_browser_screens import lower_quang_ngai
 
 pytestmark = pytest.mark.browser
@@ -37,12 +37,12 @@ def test_a_delegate_whose_stream_is_on_the_other_process_sees_an_edit_that_proce
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.route("**/api/events*", lambda route: route.continue_(url=route.request.url.replace(a, b)))
         page.goto(f"{a}/?view=delegate")
-        page.locator(".ytick text").first.wait_for(timeout=30_000)
+        page.locator(".ytick text").first.wait_for(timeout=PATIENCE_MS)
         page.wait_for_timeout(2_000)
         lower_quang_ngai(book_b)  # B has the edit ...
         page.wait_for_timeout(3_000)
         lower_quang_ngai(book_a)  # ... and A 3 s later
-        page.wait_for_function(KHANH_HOA_ON_TOP, timeout=20_000)
+        page.wait_for_function(KHANH_HOA_ON_TOP, timeout=PATIENCE_MS)
 
 
 # A seventh (and eighth) visible tab: over HTTP/2 behind deploy/'s nginx, tests/test_browser_deploy.py.
@@ -53,7 +53,8 @@ def test_leaving_the_ranking_for_another_page_closes_its_stream(tmp_path, browse
     with dashboard(config, env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{url}/")
-        page.locator(".ytick text").first.wait_for(timeout=30_000)
-        page.wait_for_function("() => (window.__thiduaFollow || {}).follow?.source?.readyState === 1", timeout=10_000)
+        page.locator(".ytick text").first.wait_for(timeout=PATIENCE_MS)
+        page.wait_for_function("() => (window.__thiduaFollow || {}).follow?.source?.readyState === 1",
+                               timeout=PATIENCE_MS)
         page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Bảng điểm").click()
-        page.wait_for_function("() => !(window.__thiduaFollow || {}).follow", timeout=10_000)
+        page.wait_for_function("() => !(window.__thiduaFollow || {}).follow", timeout=PATIENCE_MS)

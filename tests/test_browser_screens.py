@@ -17,7 +17,7 @@ from lib.edge.state import DB_NAME
 from lib.edge.store import save
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import secrets_toml, sheet_settings
-from tests.servers import ROOT, dashboard, live_config
+from tests.servers import PATIENCE, PATIENCE_MS, ROOT, dashboard, live_config
 
 pytestmark = pytest.mark.browser
 INTERVAL = 2
@@ -51,7 +51,7 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
     with dashboard(config, log=tmp_path / "streamlit.log") as url:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(f"{url}/?view=projector")
-        page.locator(".rk-label").first.wait_for(timeout=30_000)
+        page.locator(".rk-label").first.wait_for(timeout=PATIENCE_MS)
         assert projector_order(page)[0] == "1. Quảng Ngãi"
         for testid in CHROME:
             assert not page.locator(f"[data-testid='{testid}']").is_visible(), testid
@@ -64,7 +64,7 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
         page.screenshot(path=str(tmp_path / "projector-1920.png"))
 
         lower_quang_ngai(workbook)
-        wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
+        wait_for_top(page, "1. Khánh Hòa", PATIENCE)
         assert projector_order(page)[:2] == ["1. Khánh Hòa ▲1", "2. Quảng Ngãi ▼1"]
         assert "96,25 (−2,25)" in " ".join(page.locator(".rk-bar").all_text_contents())  # Khánh Hòa 98,50
         assert page.locator(".rk-moved").count() == 2  # what moved is outlined
@@ -72,7 +72,7 @@ def test_projector_has_no_chrome_fits_the_screen_and_reorders_after_a_save(tmp_p
 
         small = browser.new_page(viewport={"width": 1280, "height": 720})
         small.goto(f"{url}/?view=projector")
-        small.locator(".rk-label").first.wait_for(timeout=30_000)
+        small.locator(".rk-label").first.wait_for(timeout=PATIENCE_MS)
         last = small.locator(".rk-label").last
         assert last.text_content().startswith("11. ")
         assert last.bounding_box()["y"] + last.bounding_box()["height"] <= 720  # every place is on screen
@@ -86,23 +86,23 @@ def test_projector_follows_an_edit_by_the_stream_without_a_rerun_and_says_when_t
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))  # BackMsgs: reruns
     with dashboard(config, log=tmp_path / "streamlit.log") as url:
         page.goto(f"{url}/?view=projector")
-        page.locator("#proj-live .rk-label").first.wait_for(timeout=30_000)
+        page.locator("#proj-live .rk-label").first.wait_for(timeout=PATIENCE_MS)
         page.wait_for_timeout(INTERVAL * 1000 * 2)  # two of the old ticks: no rerun asked for any more
         before = len(sent)
-        with page.expect_response(lambda r: "/api/projector" in r.url and r.status == 200, timeout=30_000):
+        with page.expect_response(lambda r: "/api/projector" in r.url and r.status == 200, timeout=PATIENCE_MS):
             lower_quang_ngai(workbook)
-        wait_for_top(page, "1. Khánh Hòa", INTERVAL * 3 + 10)
+        wait_for_top(page, "1. Khánh Hòa", PATIENCE)
         assert len(sent) == before, "the projector asked Streamlit for a rerun"
         assert page.locator(".rk-moved").count() == 2
         # the next safety poll brings a newer "as of" time: the badges change, the bars (and the
         # "moved" flash) are kept as they are, not drawn and flashed again
         page.evaluate("document.querySelector('#proj-live .rk').kept = true")
-        with page.expect_response(lambda r: "/api/projector" in r.url and r.status == 200, timeout=25_000):
+        with page.expect_response(lambda r: "/api/projector" in r.url and r.status == 200, timeout=PATIENCE_MS):
             pass
         page.wait_for_timeout(300)
         assert page.evaluate("document.querySelector('#proj-live .rk').kept === true")
     # the server is gone: the last ranking stays on the screen, and a line says the link is lost
-    page.get_by_test_id("proj-lost").wait_for(timeout=20_000)
+    page.get_by_test_id("proj-lost").wait_for(timeout=PATIENCE_MS)
     assert "Mất kết nối máy chủ" in page.get_by_test_id("proj-lost").inner_text()
     assert projector_order(page)[0] == "1. Khánh Hòa ▲1" and len(projector_order(page)) == 11
     page.screenshot(path=str(tmp_path / "projector-server-gone.png"))
@@ -113,7 +113,7 @@ def test_delegates_view_on_a_phone_reads_and_offers_no_way_to_edit(tmp_path, bro
     with dashboard(config, log=tmp_path / "streamlit.log") as url:
         page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         page.goto(f"{url}/?view=delegate")
-        page.locator(".ytick text").first.wait_for(timeout=30_000)
+        page.locator(".ytick text").first.wait_for(timeout=PATIENCE_MS)
         body = page.inner_text("body")
         assert "Năm 2019" in body and "DỮ LIỆU MINH HỌA" in body
         assert chart_order(page)[0] == "1. Quảng Ngãi"
@@ -124,7 +124,7 @@ def test_delegates_view_on_a_phone_reads_and_offers_no_way_to_edit(tmp_path, bro
         page.get_by_text("Điểm theo nhóm — Quảng Ngãi").wait_for()
         page.screenshot(path=str(tmp_path / "delegate-390.png"), full_page=True)
         page.get_by_text("English", exact=True).click()
-        page.get_by_text("Points by group — Quảng Ngãi").wait_for(timeout=10_000)
+        page.get_by_text("Points by group — Quảng Ngãi").wait_for(timeout=PATIENCE_MS)
 
 
 def test_delegates_view_reruns_when_an_edit_or_the_agenda_arrives_not_every_tick(tmp_path, browser):
@@ -135,8 +135,10 @@ def test_delegates_view_reruns_when_an_edit_or_the_agenda_arrives_not_every_tick
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
     with dashboard(config, env={"THIDUA_CACHE_DIR": str(cache)}, log=tmp_path / "streamlit.log") as url:
         page.goto(f"{url}/?view=delegate")
-        page.locator(".ytick text").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(1_500)  # the listener's first frame (the version it was drawn with) settles
+        page.locator(".ytick text").first.wait_for(timeout=PATIENCE_MS)
+        page.wait_for_function("() => (window.__thiduaFollow || {}).follow?.source?.readyState === 1",
+                               timeout=PATIENCE_MS)  # the listener's stream is open (an event, not a guess)
+        page.wait_for_timeout(1_500)  # its first frame (the version it was drawn with) and the load's echoes settle
         idle = len(sent)
         page.wait_for_timeout(INTERVAL * 1000 * 3)  # three of the old ticks
         assert len(sent) == idle, "the delegates' view reran with nothing new"
@@ -144,12 +146,12 @@ def test_delegates_view_reruns_when_an_edit_or_the_agenda_arrives_not_every_tick
         lower_quang_ngai(workbook)
         page.wait_for_function("() => document.querySelector('.ytick text') && [...document.querySelectorAll("
                                "'.ytick text')].some(t => t.textContent.startsWith('1. Khánh Hòa'))",
-                               timeout=(INTERVAL * 3 + 10) * 1000)
+                               timeout=PATIENCE_MS)
         assert 1 <= len(sent) - idle <= 3  # the one rerun the new version asked for (and its widget echo)
 
         ceremony.update(cache / DB_NAME, "cluster", lambda state: dataclasses.replace(state, agenda=1),
                         "Thư ký Cụm", Role.SECRETARY)
-        page.get_by_text("▶ Đang diễn ra").wait_for(timeout=10_000)
+        page.get_by_text("▶ Đang diễn ra").wait_for(timeout=PATIENCE_MS)
 
 
 def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path, browser):
@@ -168,11 +170,11 @@ def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path
                        env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{url}/?view=projector")
-            page.locator(".rk-label").first.wait_for(timeout=30_000)
+            page.locator(".rk-label").first.wait_for(timeout=PATIENCE_MS)
             before = projector_order(page)
 
             server.stop()
-            page.get_by_text("đang mất kết nối, đang thử lại").wait_for(timeout=(INTERVAL * 4 + 20) * 1000)
+            page.get_by_text("đang mất kết nối, đang thử lại").wait_for(timeout=PATIENCE_MS)
             started = time.monotonic()
             while time.monotonic() - started < 120:  # two minutes without the sheet
                 assert projector_order(page) == before, "the projector lost the standings"
@@ -184,7 +186,7 @@ def test_projector_keeps_the_last_standings_through_a_two_minute_outage(tmp_path
             header = next(r for r in content["ThongNhat"] if r and r[0] == "Mã")
             column = next(i for i, h in enumerate(header) if str(h).strip() in {"51", "Quảng Ngãi"}) + 1
             server.set_cell(key, "ThongNhat", row, column, 5)
-            wait_for_top(page, "1. Khánh Hòa", 45)
+            wait_for_top(page, "1. Khánh Hòa", PATIENCE)
             assert page.get_by_text("đang mất kết nối").count() == 0
 
 
@@ -200,10 +202,10 @@ def test_screens_opened_before_the_first_read_show_the_data_once_it_comes(tmp_pa
         delegate = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         delegate.goto(f"{url}/?view=delegate")
         for page in (projector, delegate):
-            page.get_by_text("Chưa đọc được dữ liệu").first.wait_for(timeout=30_000)
+            page.get_by_text("Chưa đọc được dữ liệu").first.wait_for(timeout=PATIENCE_MS)
         later.rename(workbook)  # the workbook is back
-        projector.locator("#proj-live .rk-label").first.wait_for(timeout=60_000)
-        delegate.locator(".ytick text").first.wait_for(timeout=60_000)
+        projector.locator("#proj-live .rk-label").first.wait_for(timeout=PATIENCE_MS)
+        delegate.locator(".ytick text").first.wait_for(timeout=PATIENCE_MS)
         assert projector_order(projector)[0] == "1. Quảng Ngãi"
 
 
@@ -223,10 +225,10 @@ def test_projector_gets_past_a_fetch_that_never_answers(tmp_path, browser):
     page.route("**/api/projector*", first_hangs)
     with dashboard(config, log=tmp_path / "streamlit.log") as url:
         page.goto(f"{url}/?view=projector")
-        page.locator("#proj-live .rk-label").first.wait_for(timeout=30_000)
-        deadline = time.monotonic() + 20
+        page.locator("#proj-live .rk-label").first.wait_for(timeout=PATIENCE_MS)
+        deadline = time.monotonic() + PATIENCE
         while not asked and time.monotonic() < deadline:
             page.wait_for_timeout(200)  # the stream opened: the script asked (and hangs)
         assert asked
         lower_quang_ngai(workbook)
-        wait_for_top(page, "1. Khánh Hòa", 30)
+        wait_for_top(page, "1. Khánh Hòa", PATIENCE)

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from lib.core.auth import hash_passcode
-from tests.servers import dashboard, dismiss_page_not_found, live_config
+from tests.servers import PATIENCE_MS, dashboard, dismiss_page_not_found, live_config
 
 pytestmark = pytest.mark.browser
 PASSCODE = "thu-ky-2020"
@@ -47,33 +47,33 @@ def test_sign_in_lasts_over_a_reload_sign_out_ends_it_and_a_viewer_is_told_to_si
 
         secretary = browser.new_page(viewport={"width": 1400, "height": 1000})
         secretary.goto(f"{url}/dang-nhap")
-        secretary.get_by_label("Mã đăng nhập").wait_for(timeout=30_000)
+        secretary.get_by_label("Mã đăng nhập").wait_for(timeout=PATIENCE_MS)
         dismiss_page_not_found(secretary)
         sign_in(secretary, "Thư ký Cụm")
-        secretary.get_by_text("Đã đăng nhập: Thư ký Cụm (thư ký)").wait_for(timeout=30_000)
+        secretary.get_by_text("Đã đăng nhập: Thư ký Cụm (thư ký)").wait_for(timeout=PATIENCE_MS)
         cookie = next(c for c in secretary.context.cookies() if c["name"] == "thidua_grant")
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
         assert secretary.evaluate("document.cookie").find("thidua_grant") == -1  # no script can read it
 
         secretary.goto(f"{url}/tru-bi")
-        secretary.get_by_text(EDITOR, exact=True).wait_for(timeout=30_000)
+        secretary.get_by_text(EDITOR, exact=True).wait_for(timeout=PATIENCE_MS)
         secretary.reload()
-        secretary.get_by_text(EDITOR, exact=True).wait_for(timeout=30_000)  # a reload keeps the secretary signed in
-        secretary.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+        secretary.get_by_text(EDITOR, exact=True).wait_for(timeout=PATIENCE_MS)  # a reload keeps one signed in
+        secretary.locator("[data-testid='stDataFrame']").first.wait_for(timeout=PATIENCE_MS)
         assert secretary.get_by_text("Page not found").count() == 0
         secretary.screenshot(path=str(tmp_path / "after-reload.png"))
 
         secretary.goto(f"{url}/dang-nhap")
         secretary.get_by_role("button", name="Đăng xuất").click()
-        secretary.get_by_label("Mã đăng nhập").wait_for(timeout=30_000)  # signed out: the form again
+        secretary.get_by_label("Mã đăng nhập").wait_for(timeout=PATIENCE_MS)  # signed out: the form again
         assert not [c for c in secretary.context.cookies() if c["name"] == "thidua_grant"]
         secretary.goto(f"{url}/tru-bi")
-        secretary.get_by_text(FIRST).wait_for(timeout=30_000)
+        secretary.get_by_text(FIRST).wait_for(timeout=PATIENCE_MS)
         assert secretary.get_by_text(EDITOR, exact=True).count() == 0
 
         viewer = browser.new_page(viewport={"width": 1280, "height": 900})
         viewer.goto(f"{url}/tru-bi")
-        viewer.get_by_text(FIRST).wait_for(timeout=30_000)
+        viewer.get_by_text(FIRST).wait_for(timeout=PATIENCE_MS)
         viewer.wait_for_timeout(1500)
         assert viewer.get_by_text("Page not found").count() == 0
         assert viewer.get_by_text(EDITOR, exact=True).count() == 0 and viewer.get_by_text("Traceback").count() == 0
@@ -81,7 +81,7 @@ def test_sign_in_lasts_over_a_reload_sign_out_ends_it_and_a_viewer_is_told_to_si
 
         # the link leads to the sign-in page, which sends the browser back to the review page
         viewer.get_by_role("link", name="Đến trang đăng nhập").click()
-        viewer.get_by_label("Mã đăng nhập").wait_for(timeout=30_000)
+        viewer.get_by_label("Mã đăng nhập").wait_for(timeout=PATIENCE_MS)
         sign_in(viewer, "Phó thư ký")
-        viewer.get_by_text(EDITOR, exact=True).wait_for(timeout=30_000)
+        viewer.get_by_text(EDITOR, exact=True).wait_for(timeout=PATIENCE_MS)
         assert urllib.parse.urlsplit(viewer.url).path == "/tru-bi"

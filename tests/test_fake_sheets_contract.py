@@ -204,7 +204,7 @@ TABS = {
 @pytest.fixture
 def book(server: FakeSheetsServer) -> tuple[FakeSheetsServer, gspread.Spreadsheet]:
     key = server.create_spreadsheet("Cụm thi đua 2019", TABS)
-    return server, make_client(server, timeout=(2, 2)).open_by_key(key)
+    return server, make_client(server, timeout=(10, 10)).open_by_key(key)
 
 
 def test_open_by_key_reads_metadata(book: tuple[FakeSheetsServer, gspread.Spreadsheet]) -> None:
@@ -339,7 +339,7 @@ def test_auth_tokens(server: FakeSheetsServer) -> None:
 
 def test_outage_restart_and_locale(server: FakeSheetsServer) -> None:
     key = server.create_spreadsheet("vi", {"TuCham": [["Mã", "51"]]}, locale="vi_VN")
-    sh = make_client(server, timeout=(1, 1)).open_by_key(key)
+    sh = make_client(server, timeout=(10, 10)).open_by_key(key)
     server.set_cell(key, "TuCham", 2, 2, "9,5")  # decimal comma in a Vietnamese-locale sheet: a number
     server.set_cell(key, "TuCham", 2, 1, "'1.1")  # a leading apostrophe keeps text
     assert server.values(key, "TuCham") == [["Mã", "51"], ["1.1", 9.5]]

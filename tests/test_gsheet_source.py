@@ -320,7 +320,7 @@ def test_a_persistent_429_gives_up_in_bounded_attempts_and_time(server, demo_key
     started = time.monotonic()
     with pytest.raises(QuotaExceeded, match="hạn mức"):
         source.read()
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < FAST.max_seconds  # the policy's own bound, not a guess at the machine
     assert server.count("values:batchGet") == 2 + 3
 
 
@@ -339,7 +339,7 @@ def test_a_slow_answer_times_out_in_bounded_time(server, demo_key):
     started = time.monotonic()
     with pytest.raises(Unavailable, match="quá thời gian chờ"):
         source.read()
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 3 * 3  # not waiting out the three slow answers, however busy the machine
     assert server.count("values:batchGet") == 2 + 3
 
 

@@ -6,14 +6,13 @@ import asyncio
 import re
 import resource
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from tests.servers import dashboard, live_config
+from tests.servers import dashboard, live_config, until
 from web import limits, overflow
 from web.limits import Admissions, StreamGate, stream_limit
 
@@ -151,10 +150,7 @@ def _metrics(url: str) -> dict[str, float]:
 
 
 def _wait(condition, what: str) -> None:
-    deadline = time.monotonic() + 30  # a condition polled, never a sleep that must be long enough
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
+    until(condition, what, every=0.05)  # a condition polled, never a sleep that must be long enough
 
 
 def test_streams_past_the_caps_are_503_with_retry_after_and_counted(capped: str) -> None:

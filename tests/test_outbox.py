@@ -11,7 +11,6 @@ import json
 import random
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +24,7 @@ from lib.edge.sources.gsheet import GoogleSheetSource, RetryPolicy
 from lib.edge.sources.gsheet_settings import authorized_session, credentials_from_info
 from lib.edge.store import save
 from tests.fake_sheets import service_account_info
+from tests.servers import until
 from tests.test_store import MEMBERS, PY_11, QN_11, Backend, LostReply, change, open_backend
 
 D = Decimal
@@ -140,9 +140,7 @@ def test_a_timed_out_append_that_landed_is_not_repeated(tmp_path: Path) -> None:
         box = Outbox(tmp_path / "o.sqlite3")
         cs = change(QN_11)
         assert box.submit(lambda c: save(impatient, c, MEMBERS), cs).status == "queued"
-        deadline = time.monotonic() + 5
-        while not b.log_rows(cs.id) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        until(lambda: b.log_rows(cs.id), "the slowed append never landed", every=0.05)  # it did land, late
         assert box.drain(saver(b), force=True).saved == (cs.id,)
         assert len(b.log_rows(cs.id)) == 1
 

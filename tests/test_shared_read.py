@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
 
@@ -12,6 +11,7 @@ from lib.core.errors import Unavailable
 from lib.core.model import RawWorkbook
 from lib.edge.reader import NoDataYet, SharedReader
 from lib.edge.sources import WriteBatch
+from tests.servers import until
 
 
 class CountingSource:
@@ -22,12 +22,15 @@ class CountingSource:
     def __init__(self) -> None:
         self.reads = 0
         self.fail = False
-        self.delay = 0.0
+        self.gate: threading.Event | None = None  # a read in flight waits for it: the test holds the read open
+        self.reading = threading.Event()  # set when a read has started
         self.content: RawWorkbook = {"TuCham": [["Mã", "51"], ["1.1", 9]]}
 
     def read(self) -> RawWorkbook:
         self.reads += 1
-        time.sleep(self.delay)
+        self.reading.set()
+        if self.gate is not None:
+            assert self.gate.wait(120), "the test never let the read finish"
         if self.fail:
             raise Unavailable("mất kết nối")
         return json.loads(json.dumps(self.content))
@@ -64,7 +67,7 @@ def test_a_stampede_after_expiry_makes_one_read():
     r = reader(source, clock)
     r.get()
     clock.now += 11
-    source.delay = 0.2
+    source.gate, source.reading = threading.Event(), threading.Event()
     barrier = threading.Barrier(50)
     values = []
 
@@ -75,6 +78,9 @@ def test_a_stampede_after_expiry_makes_one_read():
     threads = [threading.Thread(target=viewer) for _ in range(50)]
     for t in threads:
         t.start()
+    assert source.reading.wait(120)
+    until(lambda: len(values) == 49, "the others waited for the read in flight")  # it is held open meanwhile
+    source.gate.set()
     for t in threads:
         t.join()
     assert source.reads == 2 and values == [9] * 50
@@ -82,11 +88,13 @@ def test_a_stampede_after_expiry_makes_one_read():
 
 def test_first_read_stampede_waits_for_one_read():
     source, clock = CountingSource(), Clock()
-    source.delay = 0.1
+    source.gate = threading.Event()
     r = reader(source, clock)
     threads = [threading.Thread(target=r.get) for _ in range(20)]
     for t in threads:
         t.start()
+    assert source.reading.wait(120)  # one read in flight, held open while the others queue on it
+    source.gate.set()
     for t in threads:
         t.join()
     assert source.reads == 1
@@ -264,3 +272,30 @@ def test_settle_after_a_read_that_began_after_the_invalidation_does_not_read_aga
     reads = source.reads
     assert r.settle().value == 7
     assert source.reads == reads
+
+
+def test_a_local_workbooks_probe_reads_an_edit_before_the_interval(tmp_path):
+    """The file's mtime, not the interval, finds an edit: the clock stays inside the interval."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from lib.edge.sources.xlsx import XlsxSource
+
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "config" / "demo.xlsx", workbook)
+    clock = Clock()
+    r = SharedReader(XlsxSource(workbook), lambda raw: raw["ThongNhat"], ttl=15, clock=clock)
+    r.probe_every = 0.0
+    first = r.poll()
+    assert first is not None and r.stats.reads == 1
+    clock.now += 1
+    r.poll()  # probed, unchanged: no read
+    assert r.stats.reads == 1
+    before = workbook.stat().st_mtime_ns
+    XlsxSource(workbook).write(WriteBatch(cells={("ThongNhat", 8, 3): 3}))
+    os.utime(workbook, ns=(before + 10**9, before + 10**9))  # a new mtime even on a coarse filesystem clock
+    clock.now += 1
+    changed = r.poll()  # still 13 s before the interval's read
+    assert r.stats.reads == 2 and changed is not None and changed.version == first.version + 1
+    assert changed.value != first.value

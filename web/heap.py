@@ -42,28 +42,44 @@ class HeapStats:
 stats = HeapStats()
 
 
+class Tending:
+    """One tending step apart from the waiting (so a test drives it with a clock of its own)."""
+
+    def __init__(self, quiet_for: Callable[[], float], *, sweep_every: float = SWEEP_SECONDS,
+                 quiet: float = QUIET_SECONDS, now: float = 0.0) -> None:
+        self.quiet_for, self.sweep_every, self.quiet = quiet_for, sweep_every, quiet
+        self.last_sweep = now
+
+    def step(self, now: float) -> bool:
+        """Sweep if due (and quiet, or three times overdue), then collect the young and freeze; True if it swept."""
+        due = now - self.last_sweep
+        swept = False
+        if (due >= self.sweep_every and self.quiet_for() >= self.quiet) or due >= 3 * self.sweep_every:
+            started = time.monotonic()
+            gc.unfreeze()
+            gc.collect()
+            stats.last_sweep_seconds = time.monotonic() - started
+            stats.sweeps += 1
+            self.last_sweep, swept = now, True
+        gc.collect(1)  # the young generations only: milliseconds
+        gc.freeze()
+        stats.freezes += 1
+        stats.frozen = gc.get_freeze_count()
+        return swept
+
+
 async def tend(quiet_for: Callable[[], float], *, freeze_every: float = FREEZE_SECONDS,
-               sweep_every: float = SWEEP_SECONDS, quiet: float = QUIET_SECONDS) -> None:
+               sweep_every: float = SWEEP_SECONDS, quiet: float = QUIET_SECONDS,
+               clock: Callable[[], float] = time.monotonic) -> None:
     """Freeze the survivors every ``freeze_every`` s; a full sweep every ``sweep_every`` s when quiet.
 
     ``quiet_for()``: seconds since the last new version was published. Edits that never pause
     put the sweep off for at most three times ``sweep_every``; then it runs anyway.
     """
-    last_sweep = time.monotonic()
+    tending = Tending(quiet_for, sweep_every=sweep_every, quiet=quiet, now=clock())
     while True:
         await asyncio.sleep(freeze_every)
         try:
-            due = time.monotonic() - last_sweep
-            if (due >= sweep_every and quiet_for() >= quiet) or due >= 3 * sweep_every:
-                started = time.monotonic()
-                gc.unfreeze()
-                gc.collect()
-                stats.last_sweep_seconds = time.monotonic() - started
-                stats.sweeps += 1
-                last_sweep = time.monotonic()
-            gc.collect(1)  # the young generations only: milliseconds
-            gc.freeze()
-            stats.freezes += 1
-            stats.frozen = gc.get_freeze_count()
+            tending.step(clock())
         except Exception:  # noqa: BLE001 - tending the heap must never stop the server
             _log.exception("tending the garbage collector failed")
