@@ -124,8 +124,14 @@ _SCRIPT = """
     fetch(src, {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
                 signal: stop ? stop.signal : undefined})
       .then(function (r) {
-        if (r.status === 304) return null;
+        if (r.status === 304) {
+          // the stream said "new standings" but this answer came from a process that has not read them
+          // yet (behind a proxy the stream and the fetch may reach two processes): ask again shortly
+          if (live.chase > 0) { live.chase -= 1; setTimeout(function () { live.refresh(); }, 1000); }
+          return null;
+        }
         if (!r.ok) throw new Error('HTTP ' + r.status);
+        live.chase = 0;
         live.tag = r.headers.get('ETag') || '';
         return r.text();
       })
@@ -144,7 +150,7 @@ _SCRIPT = """
     var source = new EventSource('/api/events');
     live.source = source;
     ['standings', 'status', 'agenda'].forEach(function (kind) {
-      source.addEventListener(kind, function () { live.refresh(); });
+      source.addEventListener(kind, function () { if (kind === 'standings') live.chase = 5; live.refresh(); });
     });
     // the process stops (a restart): reconnect at once, through the proxy to another process
     source.addEventListener('bye', function () { if (live.source === source) { source.close(); connect(); } });
