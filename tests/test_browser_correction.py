@@ -61,4 +61,7 @@ def test_secretary_corrects_a_result_sees_another_province_move_saves_and_the_ra
             timeout=PATIENCE_MS,
         )
         assert secretary.get_by_text("Traceback").count() == 0
-        assert secretary.get_by_label(VALUE).input_value() == ""  # the form is cleared once saved
+        # the form is cleared once saved (her page reruns after the save: wait for it, not a moment)
+        from playwright.sync_api import expect
+
+        expect(secretary.get_by_label(VALUE)).to_have_value("", timeout=PATIENCE_MS)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, dashboard, live_config
+from tests.servers import PATIENCE_MS, ROOT, dashboard, live_config
 
 ARTIFACTS = ROOT / "test-artifacts" / "issue21"
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
@@ -116,6 +116,7 @@ def test_english_is_kept_after_a_reload_and_on_another_page(server, browser):
     page.reload()
     ran(page)
     page.get_by_text("Data as of", exact=False).first.wait_for(timeout=60_000)
+    page.locator(".st-key-ranking-chart .legendtext").first.wait_for(timeout=PATIENCE_MS)  # the chart draws after
     legend = page.locator(".st-key-ranking-chart .legendtext").all_text_contents()
     assert "Government Emulation Flag" in legend, legend
     page.locator(".st-key-ranking-chart").scroll_into_view_if_needed()
