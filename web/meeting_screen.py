@@ -10,9 +10,6 @@ served both to the page when it loads (``pages/meeting.py``) and by ``/api/meeti
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -26,9 +23,9 @@ from lib.edge import meeting as shared
 from lib.edge.reader import Snapshot
 from lib.edge.state import DB_NAME
 from lib.present.meeting_screen import meeting_screen
-from lib.present.standings_json import etag
 from web.data import cache_dir, cluster_config
 from web.projector_style import hide_chrome
+from web.screen_cache import ScreenCache
 
 log = logging.getLogger(__name__)
 _SHARED = "meeting-shared"  # the session's last written state: a rerun that changes nothing writes nothing
@@ -55,58 +52,16 @@ def share(meeting: Meeting, user: str, role: object) -> None:
     st.session_state[_SHARED] = meeting
 
 
-@dataclass(frozen=True)
-class Screen:
-    """One build of the live part: its HTML and the entity tag the script sends back."""
-
-    html: str
-    etag: str
-
-
-_KEEP = 64
-_built: OrderedDict[tuple, Screen] = OrderedDict()
-_building: dict[tuple, threading.Lock] = {}
-_lock = threading.Lock()
+def _build(snap: Snapshot[Evaluation], meeting: Meeting, lang: str) -> str:
+    sheet = snap.value.sheet
+    pending = tuple(a for a in meeting.pending if any(p.code == a.province for p in sheet.provinces))
+    moves = what_if(sheet, Rules.from_config(cluster_config()), pending)[1] if pending else None
+    return meeting_screen(sheet, meeting, moves, lang, fetched_at=snap.fetched_at, stale=snap.stale)
 
 
-def _key(snap: Snapshot[Evaluation], meeting: Meeting, lang: str) -> tuple:
-    return (str(config_path()), snap.version, snap.stale, snap.fetched_at, meeting, lang)
-
-
-def built(snap: Snapshot[Evaluation], meeting: Meeting, lang: str) -> Screen | None:
-    """The live part if it was built already (no build: cheap enough for the server's event loop)."""
-    with _lock:
-        return _built.get(_key(snap, meeting, lang))
-
-
-def live_part(snap: Snapshot[Evaluation], meeting: Meeting, lang: str) -> Screen:
-    """The live part for this snapshot and meeting state, built at most once however many ask at once."""
-    key = _key(snap, meeting, lang)
-    with _lock:
-        screen = _built.get(key)
-        if screen is not None:
-            _built.move_to_end(key)
-            return screen
-        gate = _building.setdefault(key, threading.Lock())
-    with gate:
-        with _lock:
-            screen = _built.get(key)
-        if screen is not None:
-            return screen
-        try:
-            sheet = snap.value.sheet
-            pending = tuple(a for a in meeting.pending if any(p.code == a.province for p in sheet.provinces))
-            moves = what_if(sheet, Rules.from_config(cluster_config()), pending)[1] if pending else None
-            html = meeting_screen(sheet, meeting, moves, lang, fetched_at=snap.fetched_at, stale=snap.stale)
-            screen = Screen(html, etag(html.encode()))
-            with _lock:
-                _built[key] = screen
-                while len(_built) > _KEEP:
-                    _built.popitem(last=False)
-            return screen
-        finally:
-            with _lock:
-                _building.pop(key, None)
+_screens: ScreenCache[Meeting] = ScreenCache(_build)
+built, live_part = _screens.built, _screens.live_part
+"""The hall screen if built already (for the event loop), and built at most once per version, meeting and language."""
 
 
 _MEETING = """
