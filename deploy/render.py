@@ -14,6 +14,7 @@ The tests render the same site that way, on loopback ports.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def site(*, name: str, ports: list[int], cert: str, key: str, https: str = "443"
     """The site's text: the template with every placeholder filled (raises if one is left)."""
     if not ports:
         raise ValueError("at least one app port is needed")
+    # one host name, or an IPv4 address: a space would give nginx two names, a ";" another directive
+    for field, value in (("name", name), ("cert", cert), ("key", key), ("cache", cache), ("acme", acme)):
+        if not value or any(c.isspace() or c in ';{}"\'' for c in value):
+            raise ValueError(f"--{field} {value!r}: empty, or holds a space, quote, brace or ';'")
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", name):
+        raise ValueError(f"--name {name!r} is not a host name or an IPv4 address")
     https_port = https.rsplit(":", 1)[-1]
     values = {
         "SERVER_NAME": name, "HTTPS": https, "HTTP": http, "CERT": cert, "KEY": key, "CACHE": cache,
@@ -76,8 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--acme", default="/var/www/acme")
     parser.add_argument("--standalone", type=Path, metavar="PREFIX")
     args = parser.parse_args(argv)
-    text = site(name=args.name, ports=args.ports, cert=args.cert, key=args.key, https=args.https,
-                http=args.http, cache=args.cache, acme=args.acme)
+    try:
+        text = site(name=args.name, ports=args.ports, cert=args.cert, key=args.key, https=args.https,
+                    http=args.http, cache=args.cache, acme=args.acme)
+    except ValueError as exc:
+        parser.error(str(exc))  # exit 2 with the reason
     if args.standalone:
         prefix = args.standalone.resolve()
         (prefix / "nginx.conf").write_text(standalone(prefix, text), encoding="utf-8")

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -95,7 +96,8 @@ def run_papers(outdir: str, workbook: str | None, config_file: str | None, draft
     today = dt.datetime.now(VN_TIME).date()
     names = paper_names(config, not final)
     papers = {
-        "report": results_report_docx(evaluation, config, today, draft=not final, history=comparison),
+        "report": results_report_docx(evaluation, config, today, draft=not final, history=comparison,
+                                      history_error=history_error),
         "proposal": award_proposal_docx(evaluation, config, today, draft=not final),
         "covenant": covenant_docx(upcoming.criteria, config, today, draft=not final),
     }
@@ -130,6 +132,16 @@ def next_names(config: ClusterConfig) -> tuple[str, str]:
     return toml, f"thi-dua-{following}.xlsx"
 
 
+def _loads_in(folder: Path, text: str) -> None:
+    """Raise ``ConfigError`` unless ``text`` loads as a cluster TOML placed in ``folder`` (its relative paths)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", dir=folder, encoding="utf-8", delete=False) as probe:
+        probe.write(text)
+    try:
+        load_config(probe.name)
+    finally:
+        os.unlink(probe.name)
+
+
 def run_new_year(outdir: str, workbook: str | None, config_file: str | None, out: TextIO) -> int:
     """Write next year's TOML and workbook into ``outdir``; never overwrite."""
     try:
@@ -147,6 +159,11 @@ def run_new_year(outdir: str, workbook: str | None, config_file: str | None, out
         print(f"Từ chối: đã có {', '.join(existing)}; không ghi đè.", file=sys.stderr)
         return EXIT_REFUSED
     posts = next_posts(evaluation.sheet, config.vote_majority)
+    members = {p.code for p in config.provinces}
+    if strangers := [code for code in (posts.leader, posts.deputy) if code and code not in members]:
+        print(f"Từ chối: kết quả bầu năm sau nêu tỉnh {', '.join(strangers)} không còn trong [[provinces]] của "
+              f"{config_file or 'cấu hình'}; sửa cấu hình hoặc bầu lại. Chưa ghi tệp nào.", file=sys.stderr)
+        return EXIT_REFUSED
     if config.source.kind == "xlsx" and (workbook or config.source.path):
         old = Path(workbook) if workbook else config.source.path
         assert old is not None
@@ -158,10 +175,10 @@ def run_new_year(outdir: str, workbook: str | None, config_file: str | None, out
                                     deputy=posts.deputy or config.deputy)
     try:
         target.mkdir(parents=True, exist_ok=True)
+        _loads_in(target, text)  # checked before anything is written: a refusal leaves nothing to block a retry
         create_template(book_path, next_workbook(following, upcoming.criteria))
         with open(toml_path, "x", encoding="utf-8") as file:
             file.write(text)
-        load_config(toml_path)  # what was written must load: a mistake here is ours, said now
     except (OSError, SourceError, ConfigError) as exc:
         print(f"Lỗi: không ghi được năm mới vào {target}: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -20,7 +20,7 @@ page = data_page("page.results")
 lang, config, snap, evaluation = page.lang, page.config, page.snap, page.evaluation
 stem = f"thi-dua-{config.year}"
 today = dt.datetime.now(VN_TIME).date()
-history, _ = comparison_for(config, evaluation)  # [history]: last year, read once per process
+history, history_error = comparison_for(config, evaluation)  # [history]: last year, read once per process
 view, everything = view_of(snap)  # during the reveal the public gets the CSV as the projector shows it
 ranking_notices(seen(snap, view, everything), lang)  # a tie on a covered award line names covered provinces
 if view.holding and not everything:
@@ -51,7 +51,8 @@ if not final:
 tail = "" if final else "-du-thao"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 st.download_button(t("year.report", lang),
-                   results_report_docx(evaluation, config, today, draft=not final, history=history),
+                   results_report_docx(evaluation, config, today, draft=not final, history=history,
+                                       history_error=history_error),
                    f"bao-cao-ket-qua-thi-dua-{config.year}{tail}.docx", DOCX, icon=":material/summarize:",
                    key="download-report")
 st.download_button(t("year.proposal", lang), award_proposal_docx(evaluation, config, today, draft=not final),

@@ -239,3 +239,12 @@ def test_a_rolling_restart_of_two_processes_behind_nginx_loses_no_viewer_and_no_
     # nginx passed every 503 of a stopping process on to the other one
     assert sum(viewer.refused for viewer in viewers) == 0, {a for v in viewers for a in v.answers}
     assert all(took < STOP_BOUND for took in stops.values()), stops
+
+
+@pytest.mark.parametrize("name", ["thi dua.example.vn", "a.vn;", "", "a.vn}", "-a.vn"])
+def test_the_site_refuses_a_name_that_would_change_the_configuration(name: str) -> None:
+    """The review's case: a space gave nginx two server names, a ";" another directive; both rendered with exit 0."""
+    from deploy.render import site
+
+    with pytest.raises(ValueError, match="name"):
+        site(name=name, ports=[8501], cert="/etc/ssl/c.pem", key="/etc/ssl/k.pem")

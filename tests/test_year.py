@@ -337,3 +337,39 @@ def test_the_ranking_page_shows_last_year_beside_this_year(meeting, tmp_path):
     assert changes["Kon Tum"] == "mới vào Cụm, không so sánh"
     assert changes["Quảng Ngãi"].endswith("vươn lên mạnh nhất") and changes["Khánh Hòa"] == "giảm 1 bậc"
     assert any("đổi tên 1.3" in c.value.replace("\\", "") for c in at.caption)  # markdown-escaped on screen
+
+
+def test_new_year_refuses_an_election_of_a_province_no_longer_a_member_and_writes_nothing(year, tmp_path):
+    """The review's case: the recorded leader (Gia Lai, 64) was taken out of [[provinces]]; before, both files
+    were written, the TOML did not load, and the retry was refused because the files existed."""
+    import re
+
+    config = year.parent / "tn-dhmt-2019.toml"
+    text = config.read_text(encoding="utf-8")
+    block = re.search(r'\[\[provinces\]\]\ncode = "64"\n(?:(?!\[\[).*\n)*', text)
+    assert block is not None, "the demo config names Gia Lai (64)"
+    config.write_text(text.replace(block.group(0), ""), encoding="utf-8")
+    out = tmp_path / "next"
+    code, _ = run("new-year", str(out), "--config", str(config))
+    assert code == 1 and not any(out.glob("*.toml")) and not any(out.glob("*.xlsx"))
+    config.write_text(text, encoding="utf-8")  # put right: the retry is not blocked by leftovers
+    code, said = run("new-year", str(out), "--config", str(config))
+    assert code == 0, said
+
+
+@pytest.mark.parametrize("history", ["same", "copy", "missing"])
+def test_a_history_that_is_this_year_or_unreadable_is_said_in_the_report(year, tmp_path, history):
+    """The review's cases: [history] naming this year's own workbook (or a copy of it) was taken as last
+    year ("no province rose"), and an unreadable one was reported as "no [history] configured"."""
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy(year, copy)
+    name = {"same": year.name, "copy": copy.name, "missing": "nothere.xlsx"}[history]
+    config = load_config(write_config(tmp_path, year, history=name))
+    edge_history.forget()
+    evaluation = evaluated(year)[0]
+    comparison, error = edge_history.comparison_for(config, evaluation)
+    assert comparison is None and error
+    _, text = opened(results_report_docx(evaluation, config, TODAY, draft=True, history=comparison,
+                                         history_error=error))
+    assert "Chưa so sánh được với năm trước" in text and "Không có số liệu năm trước trong cấu hình" not in text
+    edge_history.forget()

@@ -44,6 +44,10 @@ def last_year_of(config: ClusterConfig) -> LastYear | str | None:
 def _read(config: ClusterConfig) -> LastYear | str:
     settings = config.history
     assert settings is not None
+    this_year = config.source.path if config.source.kind == "xlsx" else None
+    if (settings.path is not None and this_year is not None and settings.path.resolve() == this_year.resolve()) or (
+            settings.key and settings.key == config.source.key):
+        return "[history] chỉ tới chính bảng tính năm nay, không phải năm trước: sửa đường dẫn hoặc khóa"
     try:
         if settings.path is not None:
             raw, label = XlsxSource(settings.path).read(), settings.path.name
@@ -63,6 +67,10 @@ def comparison_for(config: ClusterConfig, evaluation: Evaluation) -> tuple[Compa
         return None, ""
     if isinstance(found, str):
         return None, found
+    now = {s.code: (s.rank, s.agreed_total) for s in evaluation.standings}
+    if found.ranks and {code: (past.rank, past.agreed_total) for code, past in found.ranks.items()} == now:
+        # every place and total the same to the hundredth: a copy of this year's workbook, not last year's
+        return None, f"[history] ({found.label}) cho đúng thứ hạng và tổng điểm năm nay: không phải kết quả năm trước"
     return compare(found, evaluation.standings, evaluation.sheet.criteria), ""
 
 

@@ -52,8 +52,11 @@ def _day(config: ClusterConfig, today: dt.date) -> dt.date:
 
 
 def results_report_docx(evaluation: Evaluation, config: ClusterConfig, today: dt.date, *, draft: bool = False,
-                        history: Comparison | None = None) -> bytes:
-    """The results report as .docx bytes (``NotFinal`` on unfrozen data unless ``draft``)."""
+                        history: Comparison | None = None, history_error: str = "") -> bytes:
+    """The results report as .docx bytes (``NotFinal`` on unfrozen data unless ``draft``).
+
+    ``history_error`` says why a configured ``[history]`` could not be read: the report then says so,
+    never that no history was configured."""
     _check(evaluation, draft)
     cluster = cluster_name(config)
     doc = new_paper(config, f"Báo cáo kết quả thi đua năm {config.year} – {config.name}")
@@ -72,7 +75,7 @@ def results_report_docx(evaluation: Evaluation, config: ClusterConfig, today: dt
     vote_section(doc, evaluation, config, "II. KẾT QUẢ BIỂU QUYẾT CÁC TRƯỜNG HỢP BẰNG ĐIỂM",
                  "Các tỉnh {names} đồng hạng {rank} ở ranh giới xét khen thưởng: chưa có kết quả biểu quyết.")
     para(doc, "III. NHỮNG ĐỊA PHƯƠNG VƯƠN LÊN", bold=True)
-    _rises(doc, evaluation, history)
+    _rises(doc, evaluation, history, history_error)
     _posts(doc, evaluation, config)
     para(doc, "V. ĐỀ NGHỊ", bold=True)
     para(doc, f"Ủy ban nhân dân tỉnh {config.province(config.leader).name} đề nghị Hội đồng Thi đua - Khen "
@@ -83,9 +86,10 @@ def results_report_docx(evaluation: Evaluation, config: ClusterConfig, today: dt
     return finish(doc, draft)
 
 
-def _rises(doc: DocumentObject, evaluation: Evaluation, history: Comparison | None) -> None:
+def _rises(doc: DocumentObject, evaluation: Evaluation, history: Comparison | None, error: str = "") -> None:
     if history is None:
-        para(doc, "Không có số liệu năm trước trong cấu hình ([history]) để so sánh.", indent=True)
+        para(doc, f"Chưa so sánh được với năm trước: {error}." if error else
+             "Không có số liệu năm trước trong cấu hình ([history]) để so sánh.", indent=True)
         return
     names = {s.code: s.province.name for s in evaluation.standings}
     risers = history.risers()
