@@ -50,6 +50,10 @@ def click_cell(page, row: int, column: int) -> None:
     widths = column_widths("vi")
     x = box["x"] + sum(widths[c] for c in EDITOR_COLUMNS[:column]) + widths[EDITOR_COLUMNS[column]] / 2
     page.mouse.click(x, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+    # a person types once the grid has taken the click; a key sent before the grid holds the focus went
+    # nowhere (one run in six on a loaded machine): wait for the focus, not for a time
+    page.wait_for_function("() => { const f = document.querySelector('[data-testid=stDataFrame]');"
+                           " return !!f && f.contains(document.activeElement); }", timeout=DEADLINE_MS, polling=20)
 
 
 def type_in_cell(page, row: int, column: int, text: str, commit: str) -> None:

@@ -212,7 +212,12 @@ def test_a_rolling_restart_of_two_processes_behind_nginx_loses_no_viewer_and_no_
                 stops[f"stop_{index}"] = time.monotonic() - started
                 apps_[index] = await asyncio.to_thread(start_app, config, cache, tmp_path / f"again-{index}.log",
                                                        app.port)
+            # the restarted processes' drainer writes the queued edit: wait for both to show it
+            deadline = time.monotonic() + 120
             after = {await asyncio.to_thread(_first_id, app.url) for app in apps_}
+            while (len(after) != 1 or before in after) and time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+                after = {await asyncio.to_thread(_first_id, app.url) for app in apps_}
             assert len(after) == 1 and before not in after, (before, after)  # both processes show the edit
             deadline = time.monotonic() + 60
             while any(viewer.last not in after for viewer in viewers) and time.monotonic() < deadline:
