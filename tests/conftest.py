@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.redis_server import redis_server  # noqa: F401  (a real redis-server per test, for every module)
 from tests.servers import CHROMIUM, CHROMIUM_ARGS
 
 # Hypothesis fails an example that takes over 200 ms: a deadline is a timing assertion, and CI runs

@@ -68,3 +68,10 @@ def running() -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server for one test (import this fixture into the test module)."""
+    with running() as server:
+        yield server

@@ -29,7 +29,7 @@ from lib.edge.shared.feed import lease_seconds
 from lib.edge.sources.xlsx import XlsxSource
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import sheet_settings
-from tests.redis_server import RedisServer, running
+from tests.redis_server import RedisServer
 from tests.servers import ROOT
 
 DEMO = ROOT / "config" / "demo.xlsx"
@@ -82,12 +82,6 @@ class Worker:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    with running() as server:
-        yield server
 
 
 @pytest.fixture

@@ -25,19 +25,13 @@ from lib.core.parse import parse_workbook
 from lib.edge.sources.xlsx import XlsxSource
 from tests.fake_sheets import FakeSheetsServer
 from tests.fake_sheets.client import sheet_settings
-from tests.redis_server import RedisServer, running
+from tests.redis_server import RedisServer
 from tests.servers import ROOT
 
 DEMO = ROOT / "config" / "demo.xlsx"
 CONFIG = ROOT / "config" / "tn-dhmt-2019.toml"
 MEMBERS = load_config(CONFIG).provinces
 DEADLINE = 90
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    with running() as server:
-        yield server
 
 
 @pytest.fixture
