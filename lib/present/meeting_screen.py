@@ -11,7 +11,6 @@ on ``/api/events`` that the data or the meeting moved. Nothing on it edits.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +21,7 @@ from lib.core.model import LogEntry, Province, Scoresheet
 from lib.core.review import Move, ReviewRow, review_rows
 from lib.core.text import fold
 from lib.present.catalogue import t, word
+from lib.present.follow_script import SHOW_REPLACING, follow_script
 from lib.present.formatting import clock, number, score, score_cell
 from lib.present.working import working_text
 
@@ -139,79 +139,14 @@ def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | 
             f'<div class="meet-side">{"".join(side)}</div></div>')
 
 
-_SCRIPT = """
-(function () {
-  var live = window.__thiduaMeeting || (window.__thiduaMeeting = {tag: "", busy: false, again: false});
-  function container() { return document.getElementById(%(id)s); }
-  var box = container(); if (!box) return;
-  function lost(on) {
-    var el = container(); if (!el) return;
-    var badge = el.querySelector('[data-testid="meet-lost"]');
-    if (on && !badge) {
-      badge = document.createElement('p'); badge.className = 'meet-badge meet-stale';
-      badge.setAttribute('data-testid', 'meet-lost'); badge.textContent = el.getAttribute('data-lost');
-      el.insertBefore(badge, el.firstChild);
-    } else if (!on && badge) { badge.remove(); }
-  }
-  function refresh() {
-    if (live.busy) { live.again = true; return; }
-    var el = container(); if (!el) return;
-    live.busy = true;
-    var stop = window.AbortController ? new AbortController() : null;
-    var timer = stop && setTimeout(function () { stop.abort(); }, %(timeout)d * 1000);
-    fetch(el.getAttribute('data-src'), {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
-                                       signal: stop ? stop.signal : undefined})
-      .then(function (r) {
-        if (r.status === 304) return null;
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        live.tag = r.headers.get('ETag') || '';
-        return r.text();
-      })
-      .then(function (html) {
-        var now = container();
-        if (html !== null && now) { now.innerHTML = html; now.setAttribute('data-shown', String(Date.now())); }
-        lost(live.source && live.source.readyState !== 1);
-      })
-      .catch(function () { lost(true); })
-      .then(function () { clearTimeout(timer); live.busy = false; if (live.again) { live.again = false; refresh(); } });
-  }
-  live.tag = box.getAttribute('data-etag') || live.tag;
-  live.refresh = refresh;
-  function connect() {
-    var source = new EventSource('/api/events');
-    live.source = source;
-    ['standings', 'status', 'meeting'].forEach(function (kind) {
-      source.addEventListener(kind, function () { live.refresh(); });
-    });
-    // the process stops (a restart): reconnect at once, through the proxy to another process
-    source.addEventListener('bye', function () { if (live.source === source) { source.close(); connect(); } });
-    source.onopen = function () { lost(false); live.refresh(); };
-    source.onerror = function () {
-      if (source.readyState === 2 && live.source === source) {
-        setTimeout(function () { if (live.source === source) connect(); }, 5000);
-      }
-      setTimeout(function () { lost(!live.source || live.source.readyState !== 1); }, 3000);
-    };
-  }
-  if (!live.source && !document.hidden) connect();
-  if (!live.ticking) {
-    live.ticking = true;
-    document.addEventListener('visibilitychange', function () {
-      if (document.hidden) { if (live.source) { live.source.close(); live.source = null; } }
-      else if (container() && !live.source) { connect(); }
-    });
-    setInterval(function () {
-      if (!container()) { if (live.source) { live.source.close(); live.source = null; } return; }
-      if (!document.hidden) live.refresh();
-    }, %(poll)d * 1000);
-  }
-})();
-"""
 
 
 def meeting_container(screen: str, lang: str, etag: str, lost: str) -> str:
     """The page's live part: ``screen`` in a container the script refreshes from ``/api/meeting``."""
     src = "/api/meeting" + ("?lang=en" if lang == "en" else "")
-    script = _SCRIPT % {"id": json.dumps(CONTAINER_ID), "poll": SAFETY_POLL_SECONDS, "timeout": FETCH_TIMEOUT_SECONDS}
+    script = follow_script(container_id=CONTAINER_ID, store="__thiduaMeeting",
+                           events=("standings", "status", "meeting"),
+                           badge="meet-lost", badge_class="meet-badge meet-stale", show=SHOW_REPLACING,
+                           poll_seconds=SAFETY_POLL_SECONDS, timeout_seconds=FETCH_TIMEOUT_SECONDS)
     return (f'<div id="{CONTAINER_ID}" data-src="{escape(src)}" data-etag="{escape(etag)}" '
             f'data-lost="{escape(lost)}">{screen}</div><script>{script}</script>')

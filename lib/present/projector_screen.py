@@ -11,7 +11,6 @@ per tick; an edit reaches it through the same stream as the phones.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from html import escape
 
@@ -21,6 +20,7 @@ from lib.core.evaluation import Evaluation
 from lib.core.model import Standing
 from lib.present.catalogue import award_label, t
 from lib.present.ceremony import agenda_line, nomination_lines, reveal_line
+from lib.present.follow_script import SHOW_KEEPING_BARS, follow_script
 from lib.present.formatting import clock
 from lib.present.projector_html import ranking_html
 from lib.present.status import frozen_text, ranking_status
@@ -84,106 +84,14 @@ def _badges(evaluation: Evaluation, config: ClusterConfig, state: Ceremony, lang
     return badges
 
 
-_SCRIPT = """
-(function () {
-  var box = document.getElementById(%(id)s);
-  if (!box) return;
-  var live = window.__thiduaProjector || (window.__thiduaProjector = {tag: "", busy: false, again: false});
-  function container() { return document.getElementById(%(id)s); }
-  function lost(on) {
-    var el = container(); if (!el) return;
-    var badge = el.querySelector('[data-testid="proj-lost"]');
-    if (on && !badge) {
-      badge = document.createElement('p');
-      badge.className = 'proj-status proj-stale'; badge.setAttribute('data-testid', 'proj-lost');
-      badge.textContent = el.getAttribute('data-lost');
-      el.insertBefore(badge, el.firstChild);
-    } else if (!on && badge) { badge.remove(); }
-  }
-  // The bars stay the same node when only the badges changed (the "as of" time every read), so
-  // a "moved" flash does not start again on each safety poll.
-  function swap(el, html) {
-    var next = document.createElement('div'); next.innerHTML = html;
-    var bars = el.querySelector('.rk'), fresh = next.querySelector('.rk');
-    if (!bars || !fresh || !bars.isEqualNode(fresh)) { el.innerHTML = html; return; }
-    Array.prototype.slice.call(el.childNodes).forEach(function (n) { if (n !== bars) el.removeChild(n); });
-    var before = true;
-    Array.prototype.slice.call(next.childNodes).forEach(function (n) {
-      if (n === fresh) { before = false; return; }
-      if (before) el.insertBefore(n, bars); else el.appendChild(n);
-    });
-  }
-  function refresh() {
-    if (live.busy) { live.again = true; return; }
-    var el = container(); if (!el) return;
-    live.busy = true;
-    // a request that never answers (a connection dropped without a reset) must not hold every later one
-    var stop = window.AbortController ? new AbortController() : null;
-    var timer = stop && setTimeout(function () { stop.abort(); }, %(timeout)d * 1000);
-    var src = el.getAttribute('data-src');
-    fetch(src, {cache: 'no-store', headers: live.tag ? {'If-None-Match': live.tag} : {},
-                signal: stop ? stop.signal : undefined})
-      .then(function (r) {
-        if (r.status === 304) {
-          // the stream said "new standings" but this answer came from a process that has not read them
-          // yet (behind a proxy the stream and the fetch may reach two processes): ask again shortly
-          if (live.chase > 0) { live.chase -= 1; setTimeout(function () { live.refresh(); }, 1000); }
-          return null;
-        }
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        live.chase = 0;
-        live.tag = r.headers.get('ETag') || '';
-        return r.text();
-      })
-      .then(function (html) {
-        var now = container();
-        if (html !== null && now && now.getAttribute('data-src') !== src) { live.again = true; return; }
-        if (html !== null && now) { swap(now, html); }  // (not an answer in the language switched away from)
-        lost(live.source && live.source.readyState !== 1);
-      })
-      .catch(function () { lost(true); })
-      .then(function () { clearTimeout(timer); live.busy = false; if (live.again) { live.again = false; refresh(); } });
-  }
-  live.tag = box.getAttribute('data-etag') || live.tag;
-  live.refresh = refresh;
-  function connect() {
-    var source = new EventSource('/api/events');
-    live.source = source;
-    ['standings', 'status', 'agenda'].forEach(function (kind) {
-      source.addEventListener(kind, function () { if (kind === 'standings') live.chase = 5; live.refresh(); });
-    });
-    // the process stops (a restart): reconnect at once, through the proxy to another process
-    source.addEventListener('bye', function () { if (live.source === source) { source.close(); connect(); } });
-    source.onopen = function () { lost(false); live.refresh(); };
-    source.onerror = function () {
-      if (source.readyState === 2 && live.source === source) {  // refused for good (a 5xx): start again
-        setTimeout(function () { if (live.source === source) connect(); }, 5000);
-      }
-      setTimeout(function () { lost(!live.source || live.source.readyState !== 1); }, 3000);
-    };
-  }
-  function close() { if (live.source) { live.source.close(); live.source = null; } }
-  live.connect = connect; live.close = close;
-  if (!live.source && !document.hidden) connect();
-  if (!live.ticking) {
-    live.ticking = true;
-    // a hidden tab gives its stream back (a browser keeps six connections per host over HTTP/1.1)
-    document.addEventListener('visibilitychange', function () {
-      if (document.hidden) { live.close(); } else if (container() && !live.source) { live.connect(); }
-    });
-    setInterval(function () {
-      if (!container()) { live.close(); return; }  // the page was left (another page of the app)
-      if (!document.hidden) live.refresh();
-    }, %(poll)d * 1000);
-  }
-})();
-"""
 
 
 def projector_container(screen: str, lang: str, etag: str, lost: str) -> str:
     """The page's live part: ``screen`` in a container the script refreshes from ``/api/projector``."""
     src = "/api/projector" + ("?lang=en" if lang == "en" else "")
-    script = _SCRIPT % {"id": json.dumps(CONTAINER_ID), "poll": SAFETY_POLL_SECONDS,
-                       "timeout": FETCH_TIMEOUT_SECONDS}
+    script = follow_script(container_id=CONTAINER_ID, store="__thiduaProjector",
+                           events=("standings", "status", "agenda"),
+                           badge="proj-lost", badge_class="proj-status proj-stale", show=SHOW_KEEPING_BARS,
+                           poll_seconds=SAFETY_POLL_SECONDS, timeout_seconds=FETCH_TIMEOUT_SECONDS)
     return (f'<div id="{CONTAINER_ID}" data-src="{escape(src)}" data-etag="{escape(etag)}" '
             f'data-lost="{escape(lost)}">{screen}</div><script>{script}</script>')
