@@ -17,6 +17,7 @@ from web import state
 from web.auth import require
 from web.data import config_or_stop, snapshot_or_stop
 from web.meeting_screen import share
+from web.review_save import province_names, save_block, save_note, save_on_click, show_conflicts
 from web.review_widgets import (
     agree_buttons,
     correction_block,
@@ -24,9 +25,6 @@ from web.review_widgets import (
     frozen_notice,
     outbox_status,
     province_picker,
-    save_block,
-    save_note,
-    show_conflicts,
     show_moves,
     steady_typing,
     what_if_chart,
@@ -41,7 +39,7 @@ config = config_or_stop(lang)
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-left: 1.5rem; padding-right: 1.5rem; }</style>")
 st.title(t("page.review", lang))
 me = require(Role.SECRETARY, lang, "/tru-bi")
-snap = snapshot_or_stop(lang)
+snap = save_on_click(me, snapshot_or_stop(lang), lang)  # before anything is drawn: this run shows the save
 evaluation = snap.value
 freshness(snap, lang)
 outbox_status(lang)
@@ -64,8 +62,8 @@ save_box, moves_box = st.columns([3, 2])
 save_area = save_box.container(height=BOX_HEIGHT, border=True)
 moves_area = moves_box.container(height=BOX_HEIGHT, border=True)
 edited = st.data_editor(
-    editor_frame(rows, prefill, lang, {p.code: p.name for p in evaluation.sheet.provinces}),
-    key=f"editor-{province.code}-{version}", hide_index=True,
+    editor_frame(rows, prefill, lang, province_names(evaluation.sheet)),
+    key=state.editor(province.code, version), hide_index=True,
     height=ROW_HEIGHT * len(rows) + 38, row_height=ROW_HEIGHT,
     disabled=frozen or list(READ_ONLY),
     column_config=editor_columns(rows, lang),
@@ -83,7 +81,7 @@ else:
     with moves_area:
         show_moves(moves, lang, pending=bool(adjustments))
     with save_area:
-        save_block(me, evaluation.sheet, province, adjustments, problems, lang)
+        save_block(adjustments, problems, lang)
 what_if_chart(standings, config, lang, pending=bool(adjustments) and not frozen)
 if not frozen:
     correction_block(me, evaluation.sheet, province, config, lang)

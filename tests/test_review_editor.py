@@ -1,4 +1,4 @@
-"""The review page's pure pieces (``lib.present.review_editor``): the save note's summary, the grid's column widths."""
+"""The review page's pure pieces (``lib.present.review_editor``): the save note's summary, the grid's column widths, its edits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import pytest
 
 from lib.core.model import Adjustment
 from lib.present.catalogue import t
-from lib.present.review_editor import EDITOR_COLUMNS, GRID_PX_AT_1920, change_summary, column_widths
+from lib.present.review_editor import (
+    EDITOR_COLUMNS,
+    GRID_PX_AT_1920,
+    change_summary,
+    column_widths,
+    edits_from_frame,
+    with_edits,
+)
 from tests.sheets import criterion, sheet
 
 D = Decimal
@@ -50,3 +57,28 @@ def test_every_number_column_is_at_least_as_wide_as_its_header(lang: str) -> Non
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_column_fits_the_grid_at_1920_px_so_the_working_is_not_cut(lang: str) -> None:
     assert sum(column_widths(lang).values()) <= GRID_PX_AT_1920
+
+
+def _frame():
+    import pandas as pd
+
+    return pd.DataFrame([{c: f"{c}{i}" for c in EDITOR_COLUMNS} for i in range(3)])
+
+
+def test_the_grid_s_edits_apply_to_the_table_as_the_editor_would_return_it() -> None:
+    frame = _frame()
+    edited = with_edits(frame, {"edited_rows": {0: {"new": "5", "reason": "GRDP"}, "2": {"new": None}},
+                                "added_rows": [], "deleted_rows": []})
+    assert edited.at[0, "new"] == "5" and edited.at[0, "reason"] == "GRDP"
+    assert edits_from_frame(edited)[2].new is None  # a cleared cell reads blank
+    assert edited.at[1, "new"] == "new1"  # untouched rows stay
+    assert frame.at[0, "new"] == "new0"  # the drawn table is not changed
+
+
+@pytest.mark.parametrize("editing", [
+    None, {}, {"edited_rows": {}}, "garbage",
+    {"edited_rows": {7: {"new": "5"}, -1: {"new": "5"}, "x": {"new": "5"}, 1: "not a mapping"}},
+    {"edited_rows": {0: {"agreed": "8", "code": "9.9", "no-such-column": "1"}}},  # read-only or unknown
+])
+def test_edits_out_of_the_grid_or_on_read_only_columns_change_nothing(editing) -> None:
+    assert with_edits(_frame(), editing).equals(_frame())

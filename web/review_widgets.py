@@ -1,18 +1,14 @@
-"""Pieces of the preliminary meeting's review page: picker, what-if, saving, conflicts."""
+"""Pieces of the preliminary meeting's review page: picker, agree buttons, what-if, corrections, typing."""
 
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import replace
 
 import streamlit as st
 
 from lib.core.auth import Grant
 from lib.core.config import ClusterConfig
-from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
 from lib.core.evaluation import Evaluation
 from lib.core.freeze import short
-from lib.core.model import VN_TIME, Adjustment, ChangeSet, Params, Province, Scoresheet, Standing
+from lib.core.model import ChangeSet, Province, Scoresheet, Standing
 from lib.core.review import (
     Move,
     ReviewRow,
@@ -21,18 +17,17 @@ from lib.core.review import (
     computed_moves,
     correctable,
     correction,
-    landed,
 )
 from lib.core.review import what_if as what_if_of
 from lib.core.scoring import Rules
-from lib.edge.state import StateError
-from lib.present.catalogue import conflict_line, explain, t, word
+from lib.present.catalogue import t, word
 from lib.present.charts import ranking_figure
 from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
 from lib.present.formatting import escape_markdown, number
-from lib.present.review_editor import change_summary, column_widths
+from lib.present.review_editor import column_widths
 from web import state
-from web.writes import outbox, settle, submit
+from web.review_save import submit_and_note
+from web.writes import outbox
 
 
 def province_picker(evaluation: Evaluation, lang: str) -> Province:
@@ -179,96 +174,9 @@ def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: C
     for problem, params in problems:
         st.error(word(problem, params, lang), icon=":material/edit_off:")
     if st.button(t("fix.save", lang), type="primary", disabled=bool(problems), key="fix-save"):
-        _submit(ChangeSet(me.user, me.role, (adjustment,)), sheet, province.code, lang)
+        submit_and_note(ChangeSet(me.user, me.role, (adjustment,)), sheet, province.code, lang)
+        st.rerun()
     what_if_chart(standings, config, lang, key="fix-what-if-chart")
-
-
-def save_note(lang: str) -> None:
-    """The last save's outcome, kept until the next save: what was saved (or queued, parked, refused) and why."""
-    note = st.session_state.get(state.SAVE_NOTE)
-    if not note:
-        return
-    level, text = note
-    icons = {"success": ":material/check_circle:", "warning": ":material/cloud_off:", "error": ":material/block:"}
-    getattr(st, level)(escape_markdown(text), icon=icons[level])
-
-
-def save_block(me: Grant, sheet: Scoresheet, province: Province, adjustments: list[Adjustment],
-               problems: list[tuple[str, Params]], lang: str) -> None:
-    """The problems that block saving, or the save button and its outcome (the button is there from the start)."""
-    save_note(lang)
-    for code, params in problems:
-        st.error(word(code, params, lang), icon=":material/edit_off:")
-    st.caption(t("review.pending", lang, count=len(adjustments)) if adjustments
-               else t("review.nothing_pending", lang))
-    if not st.button(t("review.save", lang), type="primary", disabled=bool(problems) or not adjustments,
-                     key="review-save"):
-        return
-    _submit(ChangeSet(me.user, me.role, tuple(adjustments)), sheet, province.code, lang)
-
-
-def _note(level: str, key: str, sheet: Scoresheet, change_set: ChangeSet, lang: str, **values: object) -> None:
-    """Keep the outcome for the rerun: the save panel shows it (a toast alone goes by unseen)."""
-    name, changes = change_summary(sheet, change_set.adjustments, lang)
-    time = dt.datetime.now(VN_TIME).strftime("%H:%M:%S")
-    st.session_state[state.SAVE_NOTE] = (level, t(key, lang, time=time, name=name, changes=changes, **values))
-
-
-def _submit(change_set: ChangeSet, sheet: Scoresheet, province: str, lang: str) -> None:
-    try:
-        outcome = submit(change_set)
-    except ChangeSetConflict as exc:
-        st.session_state[state.CONFLICT] = (change_set, exc.conflicts)
-        st.session_state.pop(state.SAVE_NOTE, None)
-        st.rerun()
-    except (InvalidChangeSet, NotAllowed) as exc:
-        _note("error", "review.refused_note", sheet, change_set, lang, why=explain(exc, lang))
-        st.rerun()
-    except StateError as exc:  # nothing saved, nothing queued: said as it is
-        why = word("state.not_saved", {"problem": explain(exc, lang)}, lang)
-        _note("error", "review.refused_note", sheet, change_set, lang, why=why)
-        st.rerun()
-    if outcome.status == "parked":
-        reason = word(outcome.code, outcome.params, lang) if outcome.code else (outcome.error or "")
-        _note("error", "review.refused_note", sheet, change_set, lang,
-              why=word("review.parked_now", {"reason": reason}, lang))
-        st.rerun()
-    if outcome.status == "saved":
-        st.session_state.pop(state.prefill(province), None)
-        st.session_state[state.FIX_SAVED] = True  # the correction form starts empty on the rerun
-        st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
-        fresh = settle()  # the rerun shows the save: a read begun after it, not the one in flight before
-        done = fresh is not None and landed(fresh.value.sheet, change_set.adjustments)
-        _note("success", "review.saved_note" if done else "review.saved_later", sheet, change_set, lang)
-        if outcome.code:  # saved, though the state database could not note it
-            level, text = st.session_state[state.SAVE_NOTE]
-            st.session_state[state.SAVE_NOTE] = ("warning", text + " " + word(outcome.code, outcome.params, lang))
-        st.toast(t("review.saved", lang, count=len(change_set.adjustments)), icon=":material/check_circle:")
-        st.rerun()
-    why = (word("state.queued_unnoted", {"error": word(outcome.code, outcome.params, lang)}, lang) if outcome.code
-           else t("review.queued", lang, error=outcome.error or ""))
-    _note("warning", "review.queued_note", sheet, change_set, lang, why=why)
-    st.rerun()
-
-
-def show_conflicts(me: Grant, sheet: Scoresheet, lang: str) -> None:
-    """The last save's conflicts, with the secretary's two choices."""
-    pending = st.session_state.get(state.CONFLICT)
-    if not pending:
-        return
-    change_set, conflicts = pending
-    st.error(t("review.conflict", lang), icon=":material/sync_problem:")
-    for conflict in conflicts:
-        st.markdown(f"- {escape_markdown(conflict_line(conflict, lang))}")
-    keep, drop = st.columns(2)
-    if keep.button(t("review.keep_mine", lang), key="conflict-keep"):
-        now = {(c.criterion, c.province): c.now for c in conflicts}
-        retried = tuple(replace(a, old=now.get((a.criterion, a.province), a.old)) for a in change_set.adjustments)
-        del st.session_state[state.CONFLICT]
-        _submit(ChangeSet(me.user, me.role, retried), sheet, retried[0].province, lang)
-    if drop.button(t("review.drop_mine", lang), key="conflict-drop"):
-        del st.session_state[state.CONFLICT]
-        st.rerun()
 
 
 # The grid opens its cell editor on the first key typed into a selected cell, but the editor's text

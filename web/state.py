@@ -42,3 +42,12 @@ def editor_version(province: str) -> str:
 def prefill(province: str) -> str:
     """The edits "agree as self-scored" prefilled into the editor of ``province``."""
     return f"prefill-{province}"
+
+
+def editor(province: str, version: int) -> str:
+    """The review editor's own key: its edits (``edited_rows``) live under it until the version moves."""
+    return f"editor-{province}-{version}"
+
+
+SAVE_BUTTON = "review-save"
+"""The review page's save button: read at the start of the run that its click starts."""

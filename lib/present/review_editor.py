@@ -95,6 +95,30 @@ def editor_frame(rows: Sequence[ReviewRow], prefill: Sequence[Edit] = (), lang: 
     return pd.DataFrame(records, columns=list(EDITOR_COLUMNS))
 
 
+def with_edits(frame: pd.DataFrame, editing: object) -> pd.DataFrame:
+    """``frame`` with the grid's edits applied, as ``st.data_editor`` returns it: ``editing`` is the grid's
+    session state (``{"edited_rows": {row position: {column: value}}, ...}``), or None before any edit.
+
+    Only the editable columns are taken, by position within the frame; anything else in it is ignored
+    (the grid's rows are fixed: nothing is added or deleted).
+    """
+    rows = editing.get("edited_rows") if isinstance(editing, Mapping) else None
+    if not rows:
+        return frame
+    edited = frame.copy()
+    for position, changes in rows.items():
+        try:
+            index = int(position)
+        except (TypeError, ValueError):
+            continue
+        if not 0 <= index < len(edited) or not isinstance(changes, Mapping):
+            continue
+        for column, value in changes.items():
+            if column in edited.columns and column not in READ_ONLY:
+                edited.iat[index, edited.columns.get_loc(column)] = value
+    return edited
+
+
 def edits_from_frame(frame: pd.DataFrame) -> list[Edit]:
     """The secretary's edits back from the editor's table (blank "new" = clear the agreed value)."""
     edits = []
