@@ -18,8 +18,14 @@ in one run and on the same process:
    ``--concurrency`` at a time; the second edit is made once every stream has been tried, while
    the sign-in bodies still come; the same times for that edit.
 
-The uploads of issue 20's mix (the far cell, the zip bomb) go through the Streamlit uploader and
-are not part of this run. Raw results go to ``benchmarks/results/hostile-<time>-….json``.
+   And, from the start of the hostile phase until the sign-in bodies are done, the uploads of
+   issue 20's mix through the tracker's file uploader, as a secretary sends them: a headless
+   Chromium (``benchmarks/uploader.py``, its own process), signed in and on ``/tien-do`` since
+   before the quiet edit, uploads the far-cell form (values at T4000 and XFD1048576), the zip
+   bomb (1 GB of sheet XML) and a malformed form (its sheet XML cut in half) in turn, one every
+   ``--upload-every`` s, at most ``--uploads``; each with what the page said and how long it took.
+
+Raw results go to ``benchmarks/results/hostile-<time>-….json`` (``uploads``: per file and each).
 """
 
 from __future__ import annotations
