@@ -18,8 +18,14 @@ in one run and on the same process:
    ``--concurrency`` at a time; the second edit is made once every stream has been tried, while
    the sign-in bodies still come; the same times for that edit.
 
-The uploads of issue 20's mix (the far cell, the zip bomb) go through the Streamlit uploader and
-are not part of this run. Raw results go to ``benchmarks/results/hostile-<time>-….json``.
+   And, from the start of the hostile phase until the sign-in bodies are done, the uploads of
+   issue 20's mix through the tracker's file uploader, as a secretary sends them: a headless
+   Chromium (``benchmarks/uploader.py``, its own process), signed in and on ``/tien-do`` since
+   before the quiet edit, uploads the far-cell form (values at T4000 and XFD1048576), the zip
+   bomb (1 GB of sheet XML) and a malformed form (its sheet XML cut in half) in turn, one every
+   ``--upload-every`` s, at most ``--uploads``; each with what the page said and how long it took.
+
+Raw results go to ``benchmarks/results/hostile-<time>-….json`` (``uploads``: per file and each).
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from benchmarks import sse
@@ -48,12 +56,14 @@ from benchmarks.mixed import (
 )
 from benchmarks.procstat import Sampler, machine
 from benchmarks.projector import Projector
+from benchmarks.uploader import Uploader, outcomes
 from lib.core.auth import hash_passcode
 from lib.present.projector_screen import SAFETY_POLL_SECONDS
 
 HOSTILE_ADDRESS = "203.0.113.66"
 FIELD = 1 << 20  # one field of the flood: 1 MB
 FIELDS = 30
+PASSCODE = "bench-not-a-secret"
 
 
 async def _head(reader: asyncio.StreamReader, timeout: float) -> str:
@@ -158,6 +168,12 @@ async def run(args: argparse.Namespace, backend: Any, changes: list[Any]) -> dic
     """Projectors, a quiet edit, then the hostile mix and an edit during it."""
     quiet_change, hostile_change = changes
     await warm_up([backend], argparse.Namespace(page="", query="view=projector"), quiet_change)
+    uploader = None
+    if args.uploads:  # signed in and on the tracker before the quiet edit: the same session in both runs
+        uploader = Uploader(backend.port, PASSCODE, args.upload_every, args.uploads, args.answer_timeout,
+                            Path(tempfile.gettempdir()) / f"hostile-uploader-{os.getpid()}.log")
+        await uploader.start(args.render_timeout)
+        print("  uploader signed in on the tracker", flush=True)
     sampler = Sampler({"server": [backend.pid], "loadgen": [os.getpid()]}, period=0.5)
     sampler.start()
     watched = [quiet_change.new_texts[0], hostile_change.new_texts[0]]
@@ -177,6 +193,8 @@ async def run(args: argparse.Namespace, backend: Any, changes: list[Any]) -> dic
     before = await metrics_or_error(backend.port)
 
     t_hostile = time.monotonic()
+    if uploader is not None:
+        uploader.go()
     done = asyncio.Event()
     streams: dict[str, Any] = {}
     signins: dict[str, Any] = {}
@@ -185,11 +203,13 @@ async def run(args: argparse.Namespace, backend: Any, changes: list[Any]) -> dic
                                                   signins))]
     await wait_until(lambda: streams.get("all_tried", False), args.timeout)
     load_at_edit = load_average()
-    hostile, _ = await timed_edit(projectors, hostile_change, args.timeout)
+    hostile, t_edit = await timed_edit(projectors, hostile_change, args.timeout)
+    edit_window = (t_edit, time.monotonic())
     signins_during_edit = not hostile_tasks[1].done()
     print(f"  hostile: p95 {hostile['latency_s']['p95']} s (sign-in flood still going: {signins_during_edit})",
           flush=True)
     await asyncio.wait_for(hostile_tasks[1], args.timeout * 5)
+    uploads = [] if uploader is None else await uploader.finish(args.answer_timeout + 30)
     after = await metrics_or_error(backend.port)
     done.set()
     await hostile_tasks[0]
@@ -199,6 +219,7 @@ async def run(args: argparse.Namespace, backend: Any, changes: list[Any]) -> dic
     await wind_down(tasks)
     return {"quiet": quiet, "hostile": hostile, "p95_difference_s": _difference(quiet, hostile),
             "stream_flood": streams, "signin_flood": signins, "signins_during_edit": signins_during_edit,
+            "uploads": {**outcomes(uploads, edit_window), "each": uploads},
             "load_average_at_hostile_edit": load_at_edit, "metrics_before_hostile": before, "metrics_after": after,
             **resources(sampler, {"quiet": (t_start, t_hostile), "hostile": (t_hostile, t_end)})}
 
@@ -217,6 +238,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--signins", type=int, default=200, help="chunked sign-in bodies of 30 x 1 MB fields")
     p.add_argument("--concurrency", type=int, default=20, help="sign-in bodies sent at a time")
     p.add_argument("--spread", type=float, default=30.0, help="seconds over which the sign-in bodies start")
+    p.add_argument("--uploads", type=int, default=60,
+                   help="most uploads (far cell, zip bomb, malformed in turn) from a signed-in Chromium; 0: none")
+    p.add_argument("--upload-every", type=float, default=1.0, help="seconds between the uploads' starts")
+    p.add_argument("--answer-timeout", type=float, default=60.0, help="seconds to wait for the page's answer")
     p.add_argument("--ramp", type=float, default=25.0, help="projectors opened per second")
     p.add_argument("--steady", type=float, default=5.0, help="seconds between the projectors and the quiet edit")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for every projector")
@@ -236,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     print(f"== hostile, load average {load_average()}", flush=True)
-    secrets = (f'[auth]\nsecretary = "{hash_passcode("bench-not-a-secret")}"\n'
+    secrets = (f'[auth]\nsecretary = "{hash_passcode(PASSCODE)}"\n'
                'trusted_proxies = ["127.0.0.1"]\n')
     with server(args, 2, secrets=secrets) as (backend, changes, info):
         result = asyncio.run(run(args, backend, changes))
@@ -246,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     brief = {k: {"latency_s": result[k]["latency_s"], "received": result[k]["received"],
                  "dropped": result[k]["dropped"]} for k in ("quiet", "hostile")}
     print(json.dumps({**brief, "p95_difference_s": result["p95_difference_s"],
-                      "stream_flood": result["stream_flood"], "signin_flood": result["signin_flood"]},
+                      "stream_flood": result["stream_flood"], "signin_flood": result["signin_flood"],
+                      "uploads": {k: v for k, v in result["uploads"].items() if k != "each"}},
                      ensure_ascii=False), f"\n  -> {path}", flush=True)
     return 0
 

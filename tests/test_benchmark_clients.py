@@ -1,15 +1,18 @@
-"""The load generator's small protocol parts: SSE frames, the projector page's container, HTTP answers."""
+"""The load generator's small protocol parts: SSE frames, the projector page's container, HTTP answers;
+the hostile uploads' files and their outcomes."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
 import json
+import re
 
 import pytest
 
 from benchmarks.projector import Connection, container_attributes, read_response
 from benchmarks.sse import parse_frames
+from benchmarks.uploader import build_files, outcomes
 
 STANDINGS = b'event: standings\nid: 12\ndata: {"version":12}\n\n'
 STATUS = b'event: status\nid: 12\ndata: {"version":12,"stale":true}\n\n'
@@ -306,3 +309,35 @@ def test_the_follower_ticks_while_its_stream_is_refused() -> None:
         msg.ParseFromString(data)
         values += [p["value"] for p in json.loads(msg.rerun_script.widget_states.widgets[0].json_trigger_value)]
     assert values[:2] == ["tick:1", "tick:2"] and all(v.startswith("tick:") for v in values)
+
+
+def test_the_hostile_uploads_are_refused_each_for_its_own_reason(tmp_path) -> None:
+    from lib.core.errors import NotAWorkbook
+    from lib.edge.forms import read_form_file
+
+    files = build_files(tmp_path)
+    reasons = {"far_cell": "(ô XFD1048576) vượt giới hạn", "zip_bomb": "dung lượng sau giải nén",
+               "malformed": "tệp hỏng"}
+    assert set(files) == set(reasons)
+    for label, data in files.items():
+        with pytest.raises(NotAWorkbook, match=re.escape(reasons[label])):
+            read_form_file(data, f"{label}-1.xlsx")
+    assert len(files["zip_bomb"]) < 5_000_000  # within the file cap: the directory check is what refuses it
+
+
+def test_upload_outcomes_group_by_file_and_count_those_under_way_during_the_edit() -> None:
+    said = "Không đọc được tệp: {}: tệp hỏng"
+    uploads = [{"label": "far_cell", "file": "far_cell-1.xlsx", "started": 1.0, "answered": 1.5, "seconds": 0.5,
+                "said": said.format("far_cell-1.xlsx")},
+               {"label": "zip_bomb", "file": "zip_bomb-2.xlsx", "started": 2.0, "answered": 4.5, "seconds": 2.5,
+                "said": said.format("zip_bomb-2.xlsx")},
+               {"label": "far_cell", "file": "far_cell-3.xlsx", "started": 5.0, "answered": 5.25, "seconds": 0.25,
+                "said": said.format("far_cell-3.xlsx")},
+               {"label": "zip_bomb", "file": "zip_bomb-4.xlsx", "started": 3.0, "answered": None, "seconds": None,
+                "said": "no answer: TimeoutError"}]
+    result = outcomes(uploads, (4.0, 4.8))
+    assert result["during_edit"] == 2  # zip_bomb-2 answered inside it, zip_bomb-4 never answered
+    assert result["by_file"]["far_cell"] == {"uploads": 2, "answered": 2, "seconds_p50": 0.5, "seconds_max": 0.5,
+                                             "said": ["Không đọc được tệp: <file>: tệp hỏng"]}
+    assert result["by_file"]["zip_bomb"]["answered"] == 1
+    assert result["by_file"]["zip_bomb"]["said"] == ["Không đọc được tệp: <file>: tệp hỏng", "no answer: TimeoutError"]
