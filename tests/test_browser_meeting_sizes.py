@@ -3,7 +3,8 @@
 The secretary's shared state is written the way her review page writes it (``lib.edge.meeting.share``
 into the host's state database); the screen follows it through ``/api/events``. At each size: nothing
 past the viewport (every element's box, the document's scroll size, nothing cut inside the band of
-agreed criteria), every open row's text at least ``DETAIL_VH`` % of the viewport height, the pending
+agreed criteria), every open row's text at least ``DETAIL_VH`` % of the viewport height and every other
+text at least ``SUMMARY_VH`` %, the pending
 change's row on screen; with 29 open criteria the rows are paged, every page fits, the pages cover
 every open criterion once, the page of the pending change comes first, and the pages turn by themselves.
 """
@@ -19,7 +20,7 @@ from lib.core.meeting import Meeting
 from lib.core.model import Adjustment, Role
 from lib.edge.meeting import share
 from lib.edge.state import DB_NAME
-from lib.present.meeting_layout import DETAIL_VH, ROTATE_SECONDS
+from lib.present.meeting_layout import DETAIL_VH, ROTATE_SECONDS, SUMMARY_VH
 from tests.servers import PATIENCE_MS, ROOT, dashboard, live_config
 
 pytestmark = pytest.mark.browser
@@ -35,9 +36,9 @@ PAGED = Meeting("54", (Adjustment("6.2", "54", None, D("1"), "Đăng cai hội n
 # Everything the test reads from the page in one go, right after the pager laid the rows out again
 # (``layout(false)``: the page of the pending change, as after any new fragment), so no page turn
 # can fall between the layout and the reading.
-MEASURE = """([minVh, relayout]) => {
+MEASURE = """([minVh, leastVh, relayout]) => {
   if (relayout) window.__thiduaHall.layout(false);
-  const W = innerWidth, H = innerHeight, out = [], small = [];
+  const W = innerWidth, H = innerHeight, out = [], small = [], tiny = [];
   const seen = e => e.checkVisibility ? e.checkVisibility() : e.getClientRects().length > 0;
   const name = e => (e.getAttribute('data-testid') || e.className || e.tagName) + ': '
                     + (e.textContent || '').trim().slice(0, 50);
@@ -46,6 +47,9 @@ MEASURE = """([minVh, relayout]) => {
     if (!e || !seen(e)) continue;
     const r = e.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
+    const px = parseFloat(getComputedStyle(e).fontSize);
+    if ([...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && px < leastVh / 100 * H - 0.05)
+      tiny.push([name(e), px]);
     if (r.left < -0.5 || r.top < -0.5 || r.right > W + 0.5 || r.bottom > H + 0.5)
       out.push([name(e), Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)]);
   }
@@ -63,7 +67,7 @@ MEASURE = """([minVh, relayout]) => {
   const pr = pending && pending.getBoundingClientRect();
   const fonts = rows.length ? parseFloat(getComputedStyle(rows[0].querySelector('.meet-name')).fontSize) : 0;
   return {W, H, scrollH: document.documentElement.scrollHeight, scrollW: document.documentElement.scrollWidth,
-          out, small, cut, shown: rows.map(r => r.getAttribute('data-code')),
+          out, small, tiny, cut, shown: rows.map(r => r.getAttribute('data-code')),
           pending: pending ? pending.getAttribute('data-code') : null,
           pendingOnScreen: !!pending && seen(pending) && pr.top >= 0 && pr.bottom <= H && pr.height > 0,
           page: live.getAttribute('data-page'), label: (live.querySelector('.meet-page') || {}).textContent,
@@ -77,6 +81,7 @@ def fits(m: dict, where: str) -> None:
     assert m["out"] == [], (where, m["out"])
     assert m["cut"] == [], (where, m["cut"])
     assert m["small"] == [], (where, m["small"])
+    assert m["tiny"] == [], (where, m["tiny"])
 
 
 def open_hall(browser, url: str, size: tuple[int, int], province: str):  # noqa: ANN001, ANN201
@@ -104,7 +109,7 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
         for size in SIZES:
             context, page = open_hall(browser, url, size, "Quảng Ngãi")
             page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
-            m = page.evaluate(MEASURE, [DETAIL_VH, True])
+            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
             fits(m, f"Quảng Ngãi {size}")
             assert m["shown"] == ["1.1", "1.2"] and m["pendingOnScreen"], m
             assert m["pages"] == 1 and m["label"] == "", m  # two rows need no pages
@@ -120,7 +125,7 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
         share(db, queue, PAGED, "Thư ký Cụm", Role.SECRETARY)
         for size in SIZES:
             context, page = open_hall(browser, url, size, "Phú Yên")
-            first = page.evaluate(MEASURE, [DETAIL_VH, True])
+            first = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
             fits(first, f"Phú Yên {size}")
             assert first["pages"] > 1 and first["pendingOnScreen"] and first["pending"] == "6.2", first
             pages = first["pages"]
@@ -129,7 +134,7 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
             seen, m = [first["shown"]], first
             for _ in range(pages - 1):
                 page.evaluate("() => window.__thiduaHall.next()")
-                m = page.evaluate(MEASURE, [DETAIL_VH, False])
+                m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, False])
                 fits(m, f"Phú Yên {size} page {m['page']}")
                 assert m["shown"], m
                 seen.append(m["shown"])

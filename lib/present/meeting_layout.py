@@ -18,7 +18,7 @@ from lib.present.projector_html import ROW_MIN_VH
 
 ROW_VH = 3.8  # a discussed row's name, code and scores
 DETAIL_VH = ROW_MIN_VH  # its working, warning and "chưa lưu" mark: the least any discussed row's text gets
-SUMMARY_VH = 2.6  # the folded agreed criteria and the column headers: read close up, not from the back
+SUMMARY_VH = 2.6  # the least anything on the screen gets: the folded agreed criteria, headers, the clock
 BOX_VH = 2.8  # the what-if and the last saved change
 ROTATE_SECONDS = 12  # one page of open rows: time to read a dozen rows' scores aloud
 
@@ -27,11 +27,11 @@ __all__ = ["BOX_VH", "DETAIL_VH", "HALL_STYLE", "PAGER", "ROTATE_SECONDS", "ROW_
 HALL_STYLE = """
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1320 !important; }
 .stApp, .stApp p, .stApp span, .stApp div, .stApp td, .stApp th, .stApp li { color: #ffffff; }
-.meet-cluster { font-size: clamp(14px, 2.4vh, 52px); opacity: 0.8; margin: 0; }
+.meet-cluster { font-size: clamp(14px, {summary}vh, 56px); opacity: 0.8; margin: 0; }
 .meet-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
 .meet-title { font-size: clamp(26px, 5vh, 108px); font-weight: 800; margin: 0; line-height: 1.1; }
 .meet-code-big { opacity: 0.7; font-weight: 600; }
-.meet-badge { font-size: clamp(14px, 2.4vh, 52px); padding: 0.15em 0.6em; border-radius: 0.4rem;
+.meet-badge { font-size: clamp(14px, {summary}vh, 56px); padding: 0.15em 0.6em; border-radius: 0.4rem;
               background: #1e3a5f; white-space: nowrap; }
 .meet-stale { background: #a4262c; }
 .meet-section { color: #ffd400 !important; font-weight: 800; font-size: clamp(16px, 3vh, 64px); margin: 0.3em 0 0 0;
@@ -60,27 +60,29 @@ HALL_STYLE = """
                 border: 1px solid #34496b; border-radius: 0.5rem; padding: 0.3em 0.6em; }
 .meet-items { display: flex; flex-wrap: wrap; gap: 0.1em 1.1em; }
 .meet-item { white-space: nowrap; font-variant-numeric: tabular-nums; color: #d6dde8 !important; }
-.meet-side { flex: 0 0 42%; min-width: 0; display: flex; flex-direction: column; gap: 0.6rem; }
+.meet-side { flex: 0 0 42%; min-width: 0; margin-left: auto; display: flex; flex-direction: column; gap: 0.6rem; }
 .meet-box { border: 1px solid #34496b; border-radius: 0.5rem; padding: 0.3em 0.6em; line-height: 1.25;
             font-size: clamp(15px, {box}vh, 60px); }
 .meet-whatif { border: 3px dashed #ffd400; }
 .meet-box-title { font-weight: 800; margin: 0 0 0.15em 0; }
-.meet-box p { margin: 0; }
+.meet-box p, .meet-box ul, .meet-box li, .meet-settled p { margin: 0; font-size: inherit !important; line-height: inherit; }
+.meet-box-title .meet-unsaved { font-size: 0.95em; }
 .meet-clamp, .meet-moves li { display: -webkit-box; -webkit-box-orient: vertical; overflow: hidden; }
 .meet-clamp { -webkit-line-clamp: 3; }
 .meet-moves li { -webkit-line-clamp: 2; }
-.meet-moves { margin: 0; padding-left: 0.2rem; list-style: none; }
+.meet-moves { margin: 0 !important; padding: 0 !important; list-style: none; }
+.meet-moves li { margin: 0 !important; padding: 0 !important; }
 .meet-quiet { opacity: 0.8; }
 /* The hall (any 16:9 screen from 1280×720 up): one fixed column in screen units, nothing scrolls; the
    open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
 @media (min-width: 900px) {
-  .meet-cluster { position: fixed; top: 1vh; left: 2vw; right: 2vw; z-index: 3; font-size: 2.4vh; line-height: 1.2;
-                  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .meet-cluster { position: fixed; top: 1vh; left: 2vw; right: 2vw; z-index: 3; font-size: {summary}vh;
+                  line-height: 1.2; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   #meet-live { position: fixed; inset: 0; z-index: 2; box-sizing: border-box; background: #0b1320;
-               padding: 4.4vh 2vw 1.4vh 2vw; display: flex; flex-direction: column; gap: 0.8vh; overflow: hidden; }
+               padding: 4.6vh 2vw 1.4vh 2vw; display: flex; flex-direction: column; gap: 0.8vh; overflow: hidden; }
   #meet-live > * { flex: none; margin: 0; }
   .meet-title { font-size: 5vh; }
-  .meet-badge { font-size: 2.4vh; }
+  .meet-badge { font-size: {summary}vh; }
   .meet-section { font-size: 3vh; }
   #meet-live > .meet-rows { flex: 1 1 0; min-height: 0; overflow: hidden; }
   .meet-table { font-size: {row}vh; }
@@ -113,18 +115,30 @@ PAGER = """
     }
     if (el) el.setAttribute('data-page', String(i + 1) + '/' + String(hall.pages.length));
   }
+  function split(rows, heights, cap) {
+    var pages = [[]], used = 0;
+    rows.forEach(function (r, i) {
+      if (used > 0 && used + heights[i] > cap + 0.5) { pages.push([]); used = 0; }
+      pages[pages.length - 1].push(r); used += heights[i];
+    });
+    return pages;
+  }
   function layout(keep) {
     var el = box(); var area = el && el.querySelector('.meet-rows');
     var rows = area ? Array.prototype.slice.call(area.querySelectorAll('tr.meet-open')) : [];
     rows.forEach(function (r) { r.hidden = false; });
     var head = area && area.querySelector('thead');
     var room = area ? area.clientHeight - (head ? head.getBoundingClientRect().height : 0) : 0;
-    var pages = [[]], used = 0;
-    rows.forEach(function (r) {
-      var h = r.getBoundingClientRect().height;
-      if (used > 0 && used + h > room + 0.5) { pages.push([]); used = 0; }
-      pages[pages.length - 1].push(r); used += h;
-    });
+    var heights = rows.map(function (r) { return r.getBoundingClientRect().height; });
+    var pages = split(rows, heights, room);
+    if (pages.length > 1) {  // as many pages, as even as they can be: no last page of one row
+      var lo = Math.max.apply(null, heights), hi = room;
+      for (var k = 0; k < 24 && lo < hi; k++) {
+        var mid = (lo + hi) / 2;
+        if (split(rows, heights, mid).length <= pages.length) hi = mid; else lo = mid;
+      }
+      if (lo < room) pages = split(rows, heights, hi);
+    }
     var changed = rows.filter(function (r) { return r.classList.contains('meet-changed'); });
     var title = el && el.querySelector('[data-testid=meet-province]');
     var sig = (title ? title.textContent : '') + '|' + rows.map(function (r) { return r.getAttribute('data-code'); })
