@@ -14,15 +14,17 @@ screen; only the browser knows its height, so the paging is the browser's.
 
 from __future__ import annotations
 
-from lib.present.projector_html import ROW_MIN_VH
+from lib.present.projector_html import ROW_MAX_VH, ROW_MIN_VH
 
 ROW_VH = 3.8  # a discussed row's name, code and scores
+GROW = ROW_MAX_VH / ROW_VH  # open rows that leave room grow into it, up to the projector's largest rows
 DETAIL_VH = ROW_MIN_VH  # its working, warning and "chưa lưu" mark: the least any discussed row's text gets
 SUMMARY_VH = 2.6  # the least anything on the screen gets: the folded agreed criteria, headers, the clock
 BOX_VH = 2.8  # the what-if and the last saved change
 ROTATE_SECONDS = 12  # one page of open rows: time to read a dozen rows' scores aloud
 
-__all__ = ["BOX_VH", "DETAIL_VH", "HALL_STYLE", "PAGER", "ROTATE_SECONDS", "ROW_VH", "SHOW_PAGING", "SUMMARY_VH"]
+__all__ = ["BOX_VH", "DETAIL_VH", "GROW", "HALL_STYLE", "PAGER", "ROTATE_SECONDS", "ROW_VH", "SHOW_PAGING",
+           "SUMMARY_VH"]
 
 HALL_STYLE = """
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1320 !important; }
@@ -65,7 +67,8 @@ HALL_STYLE = """
             font-size: clamp(15px, {box}vh, 60px); }
 .meet-whatif { border: 3px dashed #ffd400; }
 .meet-box-title { font-weight: 800; margin: 0 0 0.15em 0; }
-.meet-box p, .meet-box ul, .meet-box li, .meet-settled p { margin: 0; font-size: inherit !important; line-height: inherit; }
+.meet-box p, .meet-box ul, .meet-box li, .meet-settled p {  /* not Streamlit's own 1rem */
+  margin: 0; font-size: inherit !important; line-height: inherit; }
 .meet-box-title .meet-unsaved { font-size: 0.95em; }
 .meet-clamp, .meet-moves li { display: -webkit-box; -webkit-box-orient: vertical; overflow: hidden; }
 .meet-clamp { -webkit-line-clamp: 3; }
@@ -85,9 +88,9 @@ HALL_STYLE = """
   .meet-badge { font-size: {summary}vh; }
   .meet-section { font-size: 3vh; }
   #meet-live > .meet-rows { flex: 1 1 0; min-height: 0; overflow: hidden; }
-  .meet-table { font-size: {row}vh; }
+  .meet-table { font-size: calc({row}vh * var(--meet-grow, 1)); }
   .meet-table th { font-size: {summary}vh; }
-  .meet-working, .meet-warn, .meet-agreed .meet-unsaved { font-size: {detail}vh; }
+  .meet-working, .meet-warn, .meet-agreed .meet-unsaved { font-size: calc({detail}vh * var(--meet-grow, 1)); }
   .meet-code { border-left-width: 0.5vh; }
   #meet-live > .meet-foot { max-height: 36vh; overflow: hidden; gap: 1.5vw; }
   .meet-settled { font-size: {summary}vh; }
@@ -129,6 +132,20 @@ PAGER = """
     rows.forEach(function (r) { r.hidden = false; });
     var head = area && area.querySelector('thead');
     var room = area ? area.clientHeight - (head ? head.getBoundingClientRect().height : 0) : 0;
+    var table = area && area.querySelector('table');
+    function total() { return table.getBoundingClientRect().height - (head ? head.getBoundingClientRect().height : 0); }
+    if (table) {  // few rows: they grow into the room left, up to %(grow).3f times their size
+      table.style.setProperty('--meet-grow', '1');
+      if (total() < room - 1) {
+        var small = 1, big = %(grow).3f;
+        for (var g = 0; g < 8; g++) {
+          var tryit = (small + big) / 2;
+          table.style.setProperty('--meet-grow', String(tryit));
+          if (total() <= room) small = tryit; else big = tryit;
+        }
+        table.style.setProperty('--meet-grow', String(small));
+      }
+    }
     var heights = rows.map(function (r) { return r.getBoundingClientRect().height; });
     var pages = split(rows, heights, room);
     if (pages.length > 1) {  // as many pages, as even as they can be: no last page of one row

@@ -26,7 +26,7 @@ from lib.core.text import fold
 from lib.present.catalogue import t, word
 from lib.present.follow_script import follow_script
 from lib.present.formatting import clock, number, score, score_cell
-from lib.present.meeting_layout import PAGER, ROTATE_SECONDS, SHOW_PAGING
+from lib.present.meeting_layout import GROW, PAGER, ROTATE_SECONDS, SHOW_PAGING
 from lib.present.working import working_text
 
 CONTAINER_ID = "meet-live"
@@ -170,7 +170,7 @@ def meeting_container(screen: str, lang: str, etag: str, lost: str) -> str:
                            events=("standings", "status", "meeting"),
                            badge="meet-lost", badge_class="meet-badge meet-stale", show=SHOW_PAGING,
                            poll_seconds=SAFETY_POLL_SECONDS, timeout_seconds=FETCH_TIMEOUT_SECONDS)
-    pager = PAGER % {"id": json.dumps(CONTAINER_ID), "seconds": ROTATE_SECONDS}
+    pager = PAGER % {"id": json.dumps(CONTAINER_ID), "seconds": ROTATE_SECONDS, "grow": GROW}
     return (f'<div id="{CONTAINER_ID}" data-src="{escape(src)}" data-etag="{escape(etag)}" '
             f'data-lost="{escape(lost)}" data-page-words="{escape(t("meeting.page", lang))}">{screen}</div>'
             f'<script>{pager}</script><script>{script}</script>')
