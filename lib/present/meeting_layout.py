@@ -160,7 +160,7 @@ PAGER = """
     var title = el && el.querySelector('[data-testid=meet-province]');
     var sig = (title ? title.textContent : '') + '|' + rows.map(function (r) { return r.getAttribute('data-code'); })
       .join(',') + '|' + changed.map(function (r) { return r.textContent; }).join(',') + '|' + pages.length;
-    hall.pages = pages;
+    hall.pages = pages; hall.room = room;
     var first = 0;
     if (changed.length) { pages.forEach(function (p, j) { if (p.indexOf(changed[0]) >= 0 && !first) first = j; }); }
     var since = hall.since;
@@ -177,6 +177,11 @@ PAGER = """
     setInterval(function () {
       if (box() && hall.pages.length > 1 && Date.now() - hall.since >= %(seconds)d * 1000) hall.next();
     }, 500);
+  }
+  var el = box();  // the lost-connection badge comes and goes above the rows: lay them out again
+  if (el && hall.watched !== el && window.MutationObserver) {
+    hall.watched = el;
+    new MutationObserver(function () { layout(true); }).observe(el, {childList: true});
   }
   layout(false);
 })();
