@@ -20,7 +20,7 @@ from lib.core.meeting import Meeting
 from lib.core.model import Adjustment, Role
 from lib.edge.meeting import share
 from lib.edge.state import DB_NAME
-from lib.present.meeting_layout import DETAIL_VH, ROTATE_SECONDS, SUMMARY_VH
+from lib.present.meeting_layout import DETAIL_VH, ROTATE_SECONDS, ROW_VH, SUMMARY_VH
 from tests.servers import PATIENCE_MS, ROOT, dashboard, live_config
 
 pytestmark = pytest.mark.browser
@@ -106,7 +106,7 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
     cache.mkdir()
     db, queue = cache / DB_NAME, config.stem
     share(db, queue, DEMO, "Thư ký Cụm", Role.SECRETARY)
-    report = []
+    report, scale = [], []
     with dashboard(config, log=tmp_path / "streamlit.log", env={"THIDUA_CACHE_DIR": str(cache)}) as url:
         # the demo province with an unsaved what-if: its two changed criteria open, the rest folded
         for size in SIZES:
@@ -120,9 +120,13 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
             assert "Đã thống nhất (27)" in settled and "7.2" in settled
             assert "chưa lưu" in page.get_by_test_id("meet-whatif").text_content().lower()
             page.screenshot(path=str(ART / f"meeting-{size[0]}x{size[1]}.png"))
+            scale.append(m["namePx"] / m["H"] * 100)
             report.append(f"Quảng Ngãi {size[0]}x{size[1]}: name {m['namePx']:.1f} px "
                           f"({m['namePx'] / m['H'] * 100:.2f} vh), 2 open rows, 27 folded")
             context.close()
+
+        # two open rows grow into the room they leave (never under ROW_VH), alike at every size
+        assert min(scale) >= ROW_VH - 0.01 and max(scale) - min(scale) < 0.1, scale
 
         # a province with nothing agreed yet: 29 open rows, paged; the pending change's page first
         share(db, queue, PAGED, "Thư ký Cụm", Role.SECRETARY)

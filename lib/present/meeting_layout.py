@@ -134,14 +134,18 @@ PAGER = """
     var room = area ? area.clientHeight - (head ? head.getBoundingClientRect().height : 0) : 0;
     var table = area && area.querySelector('table');
     function total() { return table.getBoundingClientRect().height - (head ? head.getBoundingClientRect().height : 0); }
-    if (table) {  // few rows: they grow into the room left, up to %(grow).3f times their size
+    if (table) {  // few rows: they grow into the room left, up to %(grow).3f times, as long as no line breaks anew
       table.style.setProperty('--meet-grow', '1');
+      var natural = rows.map(function (r) { return r.getBoundingClientRect().height; });
+      var unbroken = function (g) {
+        return rows.every(function (r, i) { return r.getBoundingClientRect().height <= natural[i] * g + 2; });
+      };
       if (total() < room - 1) {
         var small = 1, big = %(grow).3f;
         for (var g = 0; g < 8; g++) {
           var tryit = (small + big) / 2;
           table.style.setProperty('--meet-grow', String(tryit));
-          if (total() <= room) small = tryit; else big = tryit;
+          if (total() <= room && unbroken(tryit)) small = tryit; else big = tryit;
         }
         table.style.setProperty('--meet-grow', String(small));
       }
