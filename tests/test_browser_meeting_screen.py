@@ -204,10 +204,10 @@ def test_save_lands_typing_records_and_the_hall_screen_follows(tmp_path, browser
                                 " && e.dataset.testid !== 'stSkipToContent')"
                                 ".map(e => e.outerHTML.slice(0, 200))")
         assert editors == []
-        hall.screenshot(path=str(ART / "meeting-1920x1080.png"))
+        hall.screenshot(path=str(ART / "meeting-followed-1920x1080.png"))
         hall.set_viewport_size({"width": 1280, "height": 720})
         hall.wait_for_timeout(500)  # a resize has no event to wait on: the layout reflows
-        hall.screenshot(path=str(ART / "meeting-1280x720.png"))
+        hall.screenshot(path=str(ART / "meeting-followed-1280x720.png"))
         assert me.get_by_text("Traceback").count() == 0 and hall.get_by_text("Traceback").count() == 0
     print("\n" + "\n".join(f"{what}: {secs:.2f} s" for what, secs in figures.items()))
     (ART / "meeting-figures.txt").write_text(

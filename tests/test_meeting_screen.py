@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from decimal import Decimal
 
 from hypothesis import given
@@ -12,9 +13,10 @@ from hypothesis import strategies as st
 
 from lib.core.meeting import Meeting, decode_pending, encode_pending, under_discussion
 from lib.core.model import VN_TIME, Adjustment, LogEntry
-from lib.core.review import what_if
+from lib.core.review import Move, what_if
 from lib.core.scoring import Rules
-from lib.present.meeting_screen import last_saved, meeting_rows, meeting_screen
+from lib.present.meeting_layout import ROTATE_SECONDS
+from lib.present.meeting_screen import MOVES_SHOWN, last_saved, meeting_container, meeting_rows, meeting_screen
 from tests.sheets import PROVINCES, criterion, sheet
 
 D = Decimal
@@ -113,3 +115,62 @@ def test_the_last_saved_change_is_the_province_s_latest_log_row_by_code_or_name(
     assert last_saved(log, QN).reason == "c"  # the name written any way the sheet folds it
     assert last_saved(log, QNG).reason == "b"
     assert last_saved((), QN) is None
+
+
+# -- fitting the hall (issue 21, point 9): what is open, what is folded, what the page's script pages --------
+
+
+def test_a_pending_change_opens_an_agreed_criterion_and_brings_it_to_the_front() -> None:
+    agreed_plain = Meeting("49", (Adjustment("1.3", "49", D("5"), D("4"), "x"),))  # 1.3 is agreed, as claimed
+    rows = meeting_rows(SHEET, QN, agreed_plain)
+    assert [(r.row.criterion.code, r.open, r.changed) for r in rows] == [
+        ("1.2", True, False), ("1.3", True, True), ("1.1", False, False)]  # open ones in table order
+    other_tab = Meeting("49", (Adjustment("1.3", "49", D("5"), D("4"), "x", "KeHoach"),))
+    assert not {r.row.criterion.code: r.open for r in meeting_rows(SHEET, QN, other_tab)}["1.3"]
+    other_province = Meeting("49", (Adjustment("1.3", "51", D("8"), D("4"), "x"),))
+    assert not {r.row.criterion.code: r.open for r in meeting_rows(SHEET, QN, other_province)}["1.3"]
+
+
+def test_every_reason_to_discuss_opens_a_row_and_only_those() -> None:
+    computed = dataclasses.replace(SHEET, computed={("1.1", "49"): D("8.5")})
+    assert [r.row.criterion.code for r in meeting_rows(computed, QN, Meeting("49")) if r.open] == ["1.1", "1.2"]
+    settled = sheet(CRITERIA, {"49": {"1.1": "9", "1.2": "7.5", "1.3": "5"}},
+                    {"49": {"1.1": "9", "1.2": "7.5", "1.3": "5"}})
+    assert [r.open for r in meeting_rows(settled, QN, Meeting("49"))] == [False, False, False]
+
+
+def _rows_in(html: str) -> list[str]:
+    return re.findall(r'<tr class="meet-open[^"]*" data-code="([^"]+)"', html)
+
+
+def test_open_criteria_are_rows_and_agreed_ones_are_folded_into_codes_and_scores() -> None:
+    pending = (Adjustment("1.3", "49", D("5"), D("4"), "x"),)
+    html = meeting_screen(SHEET, Meeting("49", pending), [], "vi", fetched_at=AT, stale=False)
+    assert _rows_in(html) == ["1.2", "1.3"]
+    assert 'class="meet-open meet-changed" data-code="1.3"' in html  # the pager shows its page first
+    folded = html[html.index('data-testid="meet-settled"'):]
+    assert "Đã thống nhất (1)" in folded and '<b>1.1</b> 9,00' in folded
+    assert "Đang thảo luận (2)" in html and 'data-testid="meet-page"' in html
+
+
+def test_with_nothing_open_the_screen_says_so_and_has_no_table() -> None:
+    settled = sheet(CRITERIA, {"49": {"1.1": "9", "1.2": "7.5", "1.3": "5"}},
+                    {"49": {"1.1": "9", "1.2": "7.5", "1.3": "5"}})
+    html = meeting_screen(settled, Meeting("49"), None, "en", fetched_at=AT, stale=False)
+    assert "Nothing left under discussion" in html and "meet-table" not in html and "Agreed (3)" in html
+
+
+def test_the_what_if_shows_the_open_province_first_and_counts_what_it_leaves_out() -> None:
+    moves = [Move(p, i + 2, i + 1, D(80), D(81), (), ()) for i, p in enumerate(PROVINCES[2:9])]
+    moves.append(Move(QN, 1, 9, D(90), D(70), (), ()))
+    html = meeting_screen(SHEET, Meeting("49"), moves, "vi", fetched_at=AT, stale=False)
+    lines = re.findall(r"<li[^>]*>(.*?)</li>", html)
+    assert len(lines) == MOVES_SHOWN + 1 and lines[0].startswith("▼ Quảng Nam")
+    assert lines[-1] == f"… và {len(moves) - MOVES_SHOWN} thay đổi khác"
+
+
+def test_the_container_carries_the_pager_with_its_words_and_the_follow_script() -> None:
+    page = meeting_container("<p>x</p>", "en", '"v1"', "lost")
+    assert 'data-page-words="· page {page}/{pages}"' in page and "__thiduaHall" in page
+    assert f"{ROTATE_SECONDS} * 1000" in page and "layout(true)" in page  # a new fragment is paged again
+    assert "%(" not in page and "%%" not in page  # every placeholder of the script templates was filled

@@ -22,6 +22,7 @@ from lib.core.scoring import Rules
 from lib.edge import meeting as shared
 from lib.edge.reader import Snapshot
 from lib.edge.state import DB_NAME
+from lib.present.meeting_layout import HALL_STYLE
 from lib.present.meeting_screen import meeting_screen
 from web.data import cache_dir, cluster_config
 from web.projector_style import hide_chrome
@@ -64,47 +65,7 @@ built, live_part = _screens.built, _screens.live_part
 """The hall screen if built already (for the event loop), and built at most once per version, meeting and language."""
 
 
-_MEETING = """
-.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #0b1320 !important; }
-.stApp, .stApp p, .stApp span, .stApp div, .stApp td, .stApp th { color: #ffffff; }
-.meet-cluster { font-size: clamp(16px, 1.6vh, 30px); opacity: 0.8; margin: 0; }
-.meet-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
-.meet-title { font-size: clamp(26px, 4.2vh, 80px); font-weight: 800; margin: 0; line-height: 1.1; }
-.meet-code-big { opacity: 0.7; font-weight: 600; }
-.meet-badge { font-size: clamp(14px, 1.8vh, 34px); padding: 0.2rem 0.7rem; border-radius: 0.4rem;
-              background: #1e3a5f; }
-.meet-stale { background: #a4262c; }
-.meet-body { display: flex; gap: 1.2rem; align-items: flex-start; margin-top: 0.4rem; }
-.meet-main { flex: 7 1 0; min-width: 0; }
-.meet-side { flex: 3 1 0; min-width: 0; display: flex; flex-direction: column; gap: 0.8rem; }
-.meet-table { width: 100%; border-collapse: collapse; font-size: clamp(15px, 2.0vh, 38px); line-height: 1.2; }
-.meet-table th { text-align: left; font-weight: 700; opacity: 0.8; border-bottom: 2px solid #5a6b85;
-                 padding: 0.15em 0.4em; white-space: nowrap; }
-.meet-table td { padding: 0.12em 0.4em; border-bottom: 1px solid #23324a; vertical-align: top; }
-.meet-table .meet-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.meet-code { white-space: nowrap; font-weight: 700; }
-.meet-open td { background: #1a2740; }
-.meet-open .meet-code { border-left: 0.3rem solid #ffd400; }
-.meet-done td { opacity: 0.72; font-size: 0.85em; }
-.meet-section td { color: #ffd400 !important; font-weight: 800; padding-top: 0.5em; border-bottom: none; }
-.meet-working { font-size: 0.8em; color: #b8c7e0 !important; }
-.meet-warn { font-size: 0.85em; color: #ffb74d !important; font-weight: 700; }
-.meet-differs { color: #ffb74d !important; font-weight: 800; }
-.meet-pending { color: #ffd400 !important; }
-.meet-unsaved { display: inline-block; margin-left: 0.4em; font-size: 0.7em; font-weight: 800; padding: 0 0.35em;
-                border: 2px dashed #ffd400; border-radius: 0.3rem; color: #ffd400 !important;
-                text-transform: uppercase; }
-.meet-box { border: 1px solid #34496b; border-radius: 0.5rem; padding: 0.5rem 0.8rem;
-            font-size: clamp(15px, 2.0vh, 38px); }
-.meet-whatif { border: 3px dashed #ffd400; }
-.meet-box-title { font-weight: 800; margin: 0 0 0.3rem 0; }
-.meet-box p { margin: 0; }
-.meet-moves { margin: 0; padding-left: 0.2rem; list-style: none; }
-.meet-quiet { opacity: 0.8; }
-"""
-
-
 def meeting_style() -> None:
-    """Dark, high-contrast, large type for the preliminary meeting's hall screen."""
+    """Dark, high-contrast, large type for the meeting's hall screen, fitted to it (``meeting_layout``)."""
     hide_chrome()
-    st.html(f"<style>{_MEETING}</style>")
+    st.html(f"<style>{HALL_STYLE}</style>")

@@ -1,8 +1,10 @@
 """The preliminary meeting's hall screen as one HTML fragment (pure), and the script that keeps it current.
 
 What the boards read while the secretary goes through a province: the province she has open,
-its criteria (the ones under discussion first), the working of computed criteria, what her
-unsaved changes would do to the ranking (marked "chưa lưu") and the last saved change. Built
+the criteria under discussion in large type with their working (paged by ``meeting_layout``'s
+script when they do not all fit), the agreed ones folded into a compact block of codes and
+scores, what her unsaved changes would do to the ranking (marked "chưa lưu") and the last
+saved change. Built
 once per data version, meeting state and language (``web.meeting_screen``) and served twice:
 inside the Streamlit page when it loads, and by ``/api/meeting`` whenever the page's script hears
 on ``/api/events`` that the data or the meeting moved. Nothing on it edits.
@@ -11,6 +13,7 @@ on ``/api/events`` that the data or the meeting moved. Nothing on it edits.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,20 +24,26 @@ from lib.core.model import LogEntry, Province, Scoresheet
 from lib.core.review import Move, ReviewRow, review_rows
 from lib.core.text import fold
 from lib.present.catalogue import t, word
-from lib.present.follow_script import SHOW_REPLACING, follow_script
+from lib.present.follow_script import follow_script
 from lib.present.formatting import clock, number, score, score_cell
+from lib.present.meeting_layout import GROW, PAGER, ROTATE_SECONDS, SHOW_PAGING
 from lib.present.working import working_text
 
 CONTAINER_ID = "meet-live"
 SAFETY_POLL_SECONDS = 15
 FETCH_TIMEOUT_SECONDS = 10
+MOVES_SHOWN = 4  # the what-if's lines on the hall screen (the open province's first); the rest are counted
 
 __all__ = ["CONTAINER_ID", "MeetingRow", "last_saved", "meeting_container", "meeting_rows", "meeting_screen"]
 
 
 @dataclass(frozen=True)
 class MeetingRow:
-    """One criterion as the hall reads it: the row, whether it is open, and the unsaved new value if any."""
+    """One criterion as the hall reads it: the row, whether it is open, and the unsaved new value if any.
+
+    ``open``: under discussion (``lib.core.meeting.under_discussion``) or touched by an unsaved change:
+    the secretary is on it, so the hall sees it in large type whatever the sheet says.
+    """
 
     row: ReviewRow
     open: bool
@@ -45,7 +54,8 @@ class MeetingRow:
 def meeting_rows(sheet: Scoresheet, province: Province, meeting: Meeting) -> list[MeetingRow]:
     """The province's criteria, the ones under discussion first (each group in table order)."""
     pending = {a.criterion: a.new for a in meeting.pending if a.province == province.code and a.tab == "ThongNhat"}
-    rows = [MeetingRow(r, under_discussion(sheet, r.criterion.code, province.code, r.unlogged is not None),
+    rows = [MeetingRow(r, r.criterion.code in pending
+                       or under_discussion(sheet, r.criterion.code, province.code, r.unlogged is not None),
                        pending.get(r.criterion.code), r.criterion.code in pending)
             for r in review_rows(sheet, province)]
     return [r for r in rows if r.open] + [r for r in rows if not r.open]
@@ -70,7 +80,7 @@ def _row_html(m: MeetingRow, names: dict[str, str], lang: str) -> str:
     working = escape(working_text(r.working, names, lang)) if r.working else ""
     warn = f'<div class="meet-warn">⚠ {escape(word(*r.unlogged, lang))}</div>' if r.unlogged else ""
     differs = r.computed is not None and r.self_score is not None and r.self_score != r.computed
-    return (f'<tr class="{"meet-open" if m.open else "meet-done"}" data-code="{escape(r.criterion.code)}">'
+    return (f'<tr class="meet-open{" meet-changed" if m.changed else ""}" data-code="{escape(r.criterion.code)}">'
             f'<td class="meet-code">{escape(r.criterion.code)}</td>'
             f'<td class="meet-name">{escape(r.criterion.text)}'
             + (f'<div class="meet-working">{working}</div>' if working else "") + warn + "</td>"
@@ -80,17 +90,30 @@ def _row_html(m: MeetingRow, names: dict[str, str], lang: str) -> str:
             f'<td class="meet-num meet-agreed">{agreed}</td></tr>')
 
 
-def _moves_html(moves: Sequence[Move], lang: str) -> str:
+def _settled_html(rows: Sequence[MeetingRow], lang: str) -> str:
+    """The agreed criteria folded: their count, then each code with its agreed score, dense."""
+    items = "".join(f'<span class="meet-item" data-code="{escape(m.row.criterion.code)}">'
+                    f'<b>{escape(m.row.criterion.code)}</b> {_cell(m.row.agreed, lang)}</span>' for m in rows)
+    return (f'<div class="meet-settled" data-testid="meet-settled"><p class="meet-box-title">'
+            f'{escape(t("meeting.settled_count", lang, count=len(rows)))}</p>'
+            f'<div class="meet-items">{items}</div></div>')
+
+
+def _moves_html(moves: Sequence[Move], province: str, lang: str) -> str:
     if not moves:
         return f'<p class="meet-quiet">{escape(t("meeting.no_moves", lang))}</p>'
+    ordered = sorted(moves, key=lambda m: m.province.code != province)  # the open province's line first
     lines = []
-    for move in moves:
+    for move in ordered[:MOVES_SHOWN]:
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
         line = t("review.move", lang, name=move.province.name, old_total=number(move.old_total, lang),
                  new_total=number(move.new_total, lang), old_rank=move.old_rank, new_rank=move.new_rank)
         if move.passes:
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
         lines.append(f"<li>{icon} {escape(line)}</li>")
+    if len(ordered) > MOVES_SHOWN:
+        more = t("meeting.more_moves", lang, count=len(ordered) - MOVES_SHOWN)
+        lines.append(f'<li class="meet-quiet">{escape(more)}</li>')
     return f'<ul class="meet-moves">{"".join(lines)}</ul>'
 
 
@@ -99,6 +122,8 @@ def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | 
     """The hall screen's live part for this data and meeting state.
 
     ``moves``: what the pending changes would do to the ranking, None when nothing is pending.
+    The criteria under discussion are one table (the page's script shows as many as fit, a page
+    at a time); the agreed ones, the what-if and the last saved change share the band below it.
     """
     when = t("stale.banner" if stale else "ranking.as_of", lang, time=clock(fetched_at))
     stamp = f'<span class="meet-badge{" meet-stale" if stale else ""}" data-testid="meet-asof">{escape(when)}</span>'
@@ -108,37 +133,34 @@ def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | 
                 f'<p class="meet-title" data-testid="meet-province">{escape(t("meeting.none", lang))}</p>')
     names = {p.code: p.name for p in sheet.provinces}
     rows = meeting_rows(sheet, province, meeting)
-    opened = sum(1 for r in rows if r.open)
+    opened = [r for r in rows if r.open]
+    settled = [r for r in rows if not r.open]
     head = (f'<div class="meet-head"><p class="meet-title" data-testid="meet-province">'
             f'{escape(province.name)} <span class="meet-code-big">({escape(province.code)})</span></p>{stamp}</div>')
+    section = (f'<p class="meet-section" data-testid="meet-section">'
+               f'{escape(t("meeting.open", lang, count=len(opened)) if opened else t("meeting.none_open", lang))}'
+               f' <span class="meet-page" data-testid="meet-page"></span></p>')
     columns = "".join(f"<th>{escape(t(key, lang))}</th>" for key in
                       ("col.code", "col.criterion", "col.max", "col.self", "col.computed", "review.col.agreed"))
-    body = []
-    for i, row in enumerate(rows):
-        if i == 0 and opened:
-            body.append(f'<tr class="meet-section"><td colspan="6">'
-                        f'{escape(t("meeting.open", lang, count=opened))}</td></tr>')
-        if i == opened and i > 0:
-            body.append(f'<tr class="meet-section"><td colspan="6">{escape(t("meeting.settled", lang))}</td></tr>')
-        body.append(_row_html(row, names, lang))
-    table = f'<table class="meet-table" data-testid="meet-table"><tr>{columns}</tr>{"".join(body)}</table>'
+    table = (f'<div class="meet-rows"><table class="meet-table" data-testid="meet-table"><thead><tr>{columns}</tr>'
+             f'</thead><tbody>{"".join(_row_html(r, names, lang) for r in opened)}</tbody></table></div>'
+             if opened else "")
     side = []
     if moves is not None:
         side.append(f'<div class="meet-box meet-whatif" data-testid="meet-whatif">'
                     f'<p class="meet-box-title">{escape(t("review.whatif", lang))} '
                     f'<span class="meet-unsaved">{escape(t("meeting.unsaved", lang))}</span></p>'
-                    f'{_moves_html(moves, lang)}</div>')
+                    f'{_moves_html(moves, province.code, lang)}</div>')
     last = last_saved(sheet.log, province)
     if last is not None:
         change = t("meeting.last_line", lang, criterion=last.criterion, old=score_cell(last.old, lang) or "—",
                    new=score_cell(last.new, lang) or "—",
                    reason=last.reason, user=last.user, time=last.time)
-        side.append(f'<div class="meet-box" data-testid="meet-last"><p class="meet-box-title">'
-                    f'{escape(t("meeting.last", lang))}</p><p>{escape(change)}</p></div>')
-    return (f'{head}<div class="meet-body"><div class="meet-main">{table}</div>'
-            f'<div class="meet-side">{"".join(side)}</div></div>')
-
-
+        side.append(f'<div class="meet-box meet-last" data-testid="meet-last"><p class="meet-box-title">'
+                    f'{escape(t("meeting.last", lang))}</p><p class="meet-clamp">{escape(change)}</p></div>')
+    foot = ((_settled_html(settled, lang) if settled else "")
+            + (f'<div class="meet-side">{"".join(side)}</div>' if side else ""))
+    return f'{head}{section}{table}' + (f'<div class="meet-foot">{foot}</div>' if foot else "")
 
 
 def meeting_container(screen: str, lang: str, etag: str, lost: str) -> str:
@@ -146,7 +168,9 @@ def meeting_container(screen: str, lang: str, etag: str, lost: str) -> str:
     src = "/api/meeting" + ("?lang=en" if lang == "en" else "")
     script = follow_script(container_id=CONTAINER_ID, store="__thiduaMeeting",
                            events=("standings", "status", "meeting"),
-                           badge="meet-lost", badge_class="meet-badge meet-stale", show=SHOW_REPLACING,
+                           badge="meet-lost", badge_class="meet-badge meet-stale", show=SHOW_PAGING,
                            poll_seconds=SAFETY_POLL_SECONDS, timeout_seconds=FETCH_TIMEOUT_SECONDS)
+    pager = PAGER % {"id": json.dumps(CONTAINER_ID), "seconds": ROTATE_SECONDS, "grow": GROW}
     return (f'<div id="{CONTAINER_ID}" data-src="{escape(src)}" data-etag="{escape(etag)}" '
-            f'data-lost="{escape(lost)}">{screen}</div><script>{script}</script>')
+            f'data-lost="{escape(lost)}" data-page-words="{escape(t("meeting.page", lang))}">{screen}</div>'
+            f'<script>{pager}</script><script>{script}</script>')
