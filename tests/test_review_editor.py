@@ -1,4 +1,4 @@
-"""The review page's pure pieces (``lib.present.review_editor``): the save note's summary, the grid's column widths, its edits."""
+"""The review page's pure pieces (``lib.present.review_editor``): save note, column widths, the grid's edits."""
 
 from __future__ import annotations
 

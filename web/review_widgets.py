@@ -24,6 +24,7 @@ from lib.present.catalogue import t, word
 from lib.present.charts import ranking_figure
 from lib.present.correction import criterion_label, figure_text, score_move_lines, tab_label
 from lib.present.formatting import escape_markdown, number
+from lib.present.grid_typing import GRID_TYPING
 from lib.present.review_editor import column_widths
 from web import state
 from web.review_save import submit_and_note
@@ -179,79 +180,6 @@ def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: C
     what_if_chart(standings, config, lang, key="fix-what-if-chart")
 
 
-# The grid opens its cell editor on the first key typed into a selected cell, but the editor's text
-# box takes focus some 50–300 ms later (more on a busy laptop): keys typed in between went to the grid,
-# which dropped them or opened the editor again on them ("8,5" became ",5"; "5" then Enter recorded
-# nothing). The script holds those keys and, once the text box has focus, sets it to everything typed
-# from the first key (the one that opened the editor sometimes never reached the box: "4,5" read ",5"),
-# then replays an Enter or Tab pressed meanwhile, so a click, typing and Enter (or Tab) always records.
-_TYPING = """
-(function () {
-  if (window.__thiduaTyping) return;
-  window.__thiduaTyping = true;
-  var held = null;  // {at, first, keys, commit, el, since} from the key that opens the editor until its box settles
-  var SETTLE = 150, FOCUS_AFTER = 400, GIVE_UP = 3000, TICK = 16;
-  var trail = window.__thiduaTypingTrail = [];  // the last steps, for a report when a value did not record
-  function note(what) { trail.push(Date.now() % 100000 + ' ' + what); if (trail.length > 40) trail.shift(); }
-  function box() { return document.querySelector('#portal textarea, #portal input'); }
-  function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
-  function later() { setTimeout(flush, TICK); }  // not requestAnimationFrame: it stops in a tab not drawn
-  function flush() {
-    if (!held) return;
-    var el = box(), now = Date.now();
-    if (now - held.at > GIVE_UP) { note('gave up: ' + (el ? 'box never settled' : 'no box')); held = null; return; }
-    if (!el) { held.el = null; later(); return; }
-    if (document.activeElement !== el) {
-      // the editor is open but its box did not take focus (seen in Chromium now and then): give it focus,
-      // or the held keys and the Enter/Tab would wait for nothing and the cell stay open
-      if (now - held.at < FOCUS_AFTER) { held.el = null; later(); return; }
-      note('focus given'); el.focus();
-      if (document.activeElement !== el) { later(); return; }
-    }
-    if (held.el !== el) { held.el = el; held.since = now; }
-    if (now - held.since < SETTLE) { later(); return; }
-    var h = held, text = held.first + held.keys; held = null;
-    note('box had ' + JSON.stringify(el.value) + ', set ' + JSON.stringify(text) + ', then ' + (h.commit || 'nothing'));
-    if (el.value !== text) {  // typing over a cell replaces it: the box holds exactly what was typed
-      var proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-      Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, text);
-      el.dispatchEvent(new Event('input', {bubbles: true}));
-      el.setSelectionRange(el.value.length, el.value.length);
-    }
-    if (h.commit) {
-      setTimeout(function () {
-        el.dispatchEvent(new KeyboardEvent('keydown', {key: h.commit, code: h.commit, bubbles: true,
-                                                       cancelable: true}));
-      }, 30);
-    }
-  }
-  document.addEventListener('keydown', function (e) {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    var printable = e.key.length === 1;
-    if (held && Date.now() - held.at < GIVE_UP) {  // every key until the box settles, in order
-      if (held.commit) { /* nothing after a commit */ }
-      else if (printable) { held.keys += e.key; }
-      else if (e.key === 'Enter' || e.key === 'Tab') { held.commit = e.key; }
-      else { return; }
-      e.preventDefault(); e.stopImmediatePropagation();
-      return;
-    }
-    if (printable && inGrid(e.target) && !box()) {
-      held = {at: Date.now(), first: e.key, keys: '', commit: '', el: null, since: 0};
-      note('held from ' + JSON.stringify(e.key));
-      later();
-    }
-  }, true);
-  // text that comes without a key press (an input method's Vietnamese letters) waits its turn too
-  document.addEventListener('beforeinput', function (e) {
-    if (!held || held.commit || Date.now() - held.at >= GIVE_UP || e.inputType !== 'insertText' || !e.data) return;
-    held.keys += e.data;
-    e.preventDefault(); e.stopImmediatePropagation();
-  }, true);
-})();
-"""
-
-
 def steady_typing() -> None:
     """Make a click, typing and Enter or Tab record a value in the review grid, however fast the typing."""
-    st.html(f"<script>{_TYPING}</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>{GRID_TYPING}</script>", unsafe_allow_javascript=True)

@@ -1,0 +1,128 @@
+"""The review grid's typing script: a single click, typing and Enter or Tab always record the value.
+
+Streamlit's grid (Glide) opens its cell editor on the first key typed into a selected cell, but the
+editor's text box takes focus some 50–300 ms later (more on a busy laptop), and the click itself gives
+the grid the focus a moment after the mouse is released. Keys typed in those gaps were lost: they went
+to the page before the grid held the focus ("3,5" read ",5"), to the grid while the editor opened
+("8,5" became ",5"; "5" then Enter recorded nothing), or they landed in the box just as the script
+set its text and were overwritten ("ly do 13" read "ly do 3").
+
+The script (run in the page, capture phase, trusted keys only: its own replays pass through):
+
+1. A printable key typed into the selected cell, or within the give-up time after a press in the grid
+   while the grid does not hold the focus yet (and no other text field does), is held with every key
+   after it, in order.
+2. When the grid has the focus but no editor was opened (the first key went elsewhere, or reached a grid
+   a rerun was redrawing), the first key is replayed into the grid, which opens the editor as a typed
+   key does. A new click drops keys still held for a cell whose editor never opened.
+3. Once the editor's box has held the focus for a short settle time, its text is set to everything
+   typed from the first key, and an Enter or Tab pressed meanwhile is replayed.
+4. For a short tail after that, keys are still appended by the script rather than typed into the box
+   (the box's framework applies the set text a moment later and would drop them); the tail ends on
+   a pause, a key it does not handle, or Enter/Tab (replayed).
+"""
+
+from __future__ import annotations
+
+GRID_TYPING = """
+(function () {
+  if (window.__thiduaTyping) return;
+  window.__thiduaTyping = true;
+  var held = null;    // {at, first, keys, commit, el, since, open} from the first key until its box settles
+  var armed = 0;      // when the mouse was last pressed in the grid (its focus comes a moment later)
+  var tail = null;    // {el, until}: keys after the box was set are appended by the script, not typed
+  var SETTLE = 150, FOCUS_AFTER = 400, GIVE_UP = 3000, TAIL = 400, TICK = 16;
+  var trail = window.__thiduaTypingTrail = [];  // the last steps, for a report when a value did not record
+  function note(what) { trail.push(Date.now() % 100000 + ' ' + what); if (trail.length > 40) trail.shift(); }
+  function box() { return document.querySelector('#portal textarea, #portal input'); }
+  function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
+  function later() { setTimeout(flush, TICK); }  // not requestAnimationFrame: it stops in a tab not drawn
+  function setText(el, text) {
+    var proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, text);
+    el.dispatchEvent(new Event('input', {bubbles: true}));
+    el.setSelectionRange(el.value.length, el.value.length);
+  }
+  function commit(el, key) {  // after the framework has taken the text
+    setTimeout(function () {
+      el.dispatchEvent(new KeyboardEvent('keydown', {key: key, code: key, bubbles: true, cancelable: true}));
+    }, 30);
+  }
+  function flush() {
+    if (!held) return;
+    var el = box(), now = Date.now();
+    if (now - held.at > GIVE_UP) { note('gave up: ' + (el ? 'box never settled' : 'no box')); held = null; return; }
+    if (held.open && !el) {  // the first key went elsewhere: once the grid has the focus, open the editor with it
+      var focused = document.activeElement;
+      if (!inGrid(focused)) { later(); return; }
+      held.open = false;
+      note('opened with ' + JSON.stringify(held.first));
+      focused.dispatchEvent(new KeyboardEvent('keydown', {key: held.first, bubbles: true, cancelable: true}));
+      later(); return;
+    }
+    if (!el) {  // no editor yet: the key reached a grid that was being redrawn (a rerun): open it again, once
+      if (now - held.at > FOCUS_AFTER && !held.reopened) { held.open = held.reopened = true; }
+      held.el = null; later(); return;
+    }
+    if (document.activeElement !== el) {
+      // the editor is open but its box did not take focus (seen in Chromium now and then): give it focus,
+      // or the held keys and the Enter/Tab would wait for nothing and the cell stay open
+      if (now - held.at < FOCUS_AFTER) { held.el = null; later(); return; }
+      note('focus given'); el.focus();
+      if (document.activeElement !== el) { later(); return; }
+    }
+    if (held.el !== el) { held.el = el; held.since = now; }
+    if (now - held.since < SETTLE) { later(); return; }
+    var h = held, text = held.first + held.keys; held = null;
+    note('box had ' + JSON.stringify(el.value) + ', set ' + JSON.stringify(text) + ', then ' + (h.commit || 'nothing'));
+    if (el.value !== text) setText(el, text);  // typing over a cell replaces it: the box holds what was typed
+    if (h.commit) { commit(el, h.commit); } else { tail = {el: el, until: now + TAIL}; }
+  }
+  function fromTail(e, printable) {  // a key just after the box was set: appended, or the commit replayed
+    if (!tail || Date.now() > tail.until || document.activeElement !== tail.el) { tail = null; return false; }
+    if (printable) {
+      setText(tail.el, tail.el.value + e.key); tail.until = Date.now() + TAIL;
+    } else if (e.key === 'Enter' || e.key === 'Tab') {
+      commit(tail.el, e.key); tail = null;
+    } else { tail = null; return false; }
+    e.preventDefault(); e.stopImmediatePropagation();
+    return true;
+  }
+  document.addEventListener('pointerdown', function (e) {  // a new click is a new intent: what was held goes
+    if (!e.isTrusted) return;
+    if (held && !held.el) { note('dropped by a click: ' + JSON.stringify(held.first + held.keys)); held = null; }
+    armed = inGrid(e.target) ? Date.now() : 0;
+  }, true);
+  document.addEventListener('keydown', function (e) {
+    if (!e.isTrusted || e.ctrlKey || e.metaKey || e.altKey) return;
+    var printable = e.key.length === 1;
+    if (held && Date.now() - held.at < GIVE_UP) {  // every key until the box settles, in order
+      if (held.commit) { /* nothing after a commit */ }
+      else if (printable) { held.keys += e.key; }
+      else if (e.key === 'Enter' || e.key === 'Tab') { held.commit = e.key; }
+      else { return; }
+      e.preventDefault(); e.stopImmediatePropagation();
+      return;
+    }
+    if (fromTail(e, printable) || !printable || box()) return;
+    var typing = e.target && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
+    var early = !inGrid(e.target) && !typing && armed && Date.now() - armed < GIVE_UP;
+    if (!inGrid(e.target) && !early) return;
+    held = {at: Date.now(), first: e.key, keys: '', commit: '', el: null, since: 0, open: early};
+    armed = 0;
+    note('held from ' + JSON.stringify(e.key) + (early ? ' before the grid had the focus' : ''));
+    if (early) { e.preventDefault(); e.stopImmediatePropagation(); }
+    later();
+  }, true);
+  // text that comes without a key press (an input method's Vietnamese letters) waits its turn too
+  document.addEventListener('beforeinput', function (e) {
+    if (e.inputType !== 'insertText' || !e.data) return;
+    if (held && !held.commit && Date.now() - held.at < GIVE_UP) {
+      held.keys += e.data;
+    } else if (tail && Date.now() <= tail.until && document.activeElement === tail.el) {
+      setText(tail.el, tail.el.value + e.data); tail.until = Date.now() + TAIL;
+    } else { return; }
+    e.preventDefault(); e.stopImmediatePropagation();
+  }, true);
+})();
+"""
