@@ -70,7 +70,7 @@ class Backend:
 
 
 def snapshot(source: str, target: Path) -> dict[str, object]:
-    """Copy the app under test to ``target``: ``"head"`` (the last commit) or ``"worktree"``.
+    """Copy the app under test to ``target``: ``"head"`` (the last commit), ``"worktree"``, or a commit.
 
     The servers and the load generator's store both run from the copy, so edits made in
     the repository during a long run do not change what is measured. Returns the commit
@@ -81,10 +81,13 @@ def snapshot(source: str, target: Path) -> dict[str, object]:
 
     commit = git("rev-parse", "--short", "HEAD").strip()
     target.mkdir(parents=True)
-    if source == "head":
-        archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    if source != "worktree":
+        rev = "HEAD" if source == "head" else source
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-        return {"app": "HEAD", "commit": commit}
+        if source == "head":
+            return {"app": "HEAD", "commit": commit}
+        return {"app": source, "commit": git("rev-parse", "--short", rev).strip()}
     skip = shutil.ignore_patterns(".venv", ".git", ".cache", "__pycache__", "secrets.toml", "results", "*.pyc")
     shutil.copytree(ROOT, target, ignore=skip, dirs_exist_ok=True)
     modified = [line[3:] for line in git("status", "--porcelain").splitlines()]

@@ -40,17 +40,19 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def dashboard(
-    config: Path, env: dict[str, str] | None = None, log: Path | None = None, secrets: Path | None = None
+    config: Path, env: dict[str, str] | None = None, log: Path | None = None, secrets: Path | None = None,
+    app: Path = ROOT,
 ) -> Iterator[str]:
-    """Run ``streamlit run serve.py`` for ``config`` (and a secrets file); yields its base URL."""
+    """Run ``streamlit run serve.py`` of ``app`` (this checkout, or a snapshot of another commit) for ``config``
+    (and a secrets file); yields its base URL."""
     port = free_port()
     environment = {**os.environ, "THIDUA_CONFIG": str(config), **(env or {})}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          *(["--secrets.files", str(secrets)] if secrets else [])],
-        cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
+        cwd=app, env=environment, stdout=out, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

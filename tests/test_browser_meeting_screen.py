@@ -213,3 +213,28 @@ def test_save_lands_typing_records_and_the_hall_screen_follows(tmp_path, browser
     (ART / "meeting-figures.txt").write_text(
         "\n".join(f"{what}: {secs:.2f} s" for what, secs in figures.items()) + "\n", encoding="utf-8")
     assert all(secs < 15 for secs in figures.values()), figures  # generous: the goal (1 s) is reported above
+
+
+def test_a_click_and_keys_typed_at_once_record_even_before_the_grid_has_the_focus(tmp_path, browser):
+    """Keys typed the moment the mouse is released (no wait for the grid's focus, focus elsewhere before)."""
+    config, _ = live_config(tmp_path, 15)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[auth]\nsecretary = "{hash_passcode(PASSCODE)}"\n', encoding="utf-8")
+    with dashboard(config, secrets=secrets, env={"THIDUA_CACHE_DIR": str(tmp_path / "cache")}) as url:
+        me = browser.new_page(viewport={"width": 1920, "height": 1080})
+        sign_in_on_the_page(me, url, PASSCODE)
+        me.get_by_role("link", name="Hội nghị trù bị").click()
+        me.get_by_role("combobox", name="Tỉnh đang xem xét").wait_for(timeout=DEADLINE_MS)
+        widths = column_widths("vi")
+        typed = [(0, NEW, "3,5", "Enter"), (1, REASON, "lý do một", "Tab"), (2, NEW, "2", "Tab"),
+                 (3, REASON, "lý do ba", "Enter"), (4, NEW, "1,5", "Enter"), (0, REASON, "GRDP", "Tab")]
+        for row, column, text, commit in typed:
+            idle(me)
+            me.evaluate("() => document.querySelector('[data-testid=stSidebarNavLink]').focus()")  # not the grid
+            box = me.get_by_test_id("stDataFrame").bounding_box()
+            x = box["x"] + sum(widths[c] for c in EDITOR_COLUMNS[:column]) + widths[EDITOR_COLUMNS[column]] / 2
+            me.mouse.click(x, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+            me.keyboard.type(text, delay=30)  # at once: no wait for the focus
+            me.keyboard.press(commit)
+            grid_shows(me, row, column, text, f"at-once-{row}-{column}")
+        assert me.get_by_text("Traceback").count() == 0
