@@ -49,5 +49,10 @@ def editor(province: str, version: int) -> str:
     return f"editor-{province}-{version}"
 
 
+def shown(province: str, version: int) -> str:
+    """The agreed values the review editor of ``province`` last showed, by criterion: a save starts from them."""
+    return f"shown-{province}-{version}"
+
+
 SAVE_BUTTON = "review-save"
 """The review page's save button: read at the start of the run that its click starts."""
