@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from lib.core.config import load_config
-from lib.core.model import ChangeSet, Role
+from lib.core.model import Adjustment, ChangeSet, Role
 from lib.edge.sources.xlsx import XlsxSource
 from lib.edge.store import save
 from tests.test_meeting_pages import SECRETARY, evaluated, signed_in
@@ -38,8 +38,6 @@ def type_into_grid(at, rows: dict[int, dict[str, object]], province: str = PROVI
 
 def other_writer(workbook, criterion: str, new: str, province: str = PROVINCE) -> None:
     """Another secretary's save on another server, then this server's reader learns of it."""
-    from lib.core.model import Adjustment
-
     config = load_config(make_config(workbook.parent, workbook))
     sheet = evaluated(workbook).sheet
     old = sheet.agreed.get((criterion, province))
@@ -129,3 +127,27 @@ def test_edits_seen_on_one_province_are_not_saved_on_another(meeting):
     force_click(at, state.SAVE_BUTTON)
     assert not at.exception, at.exception
     assert evaluated(meeting).sheet.agreed == before.sheet.agreed
+
+
+def test_a_result_another_writer_corrected_after_her_render_is_a_conflict_not_overwritten(meeting):
+    """The correction form showed "Đang ghi: 18" and the what-if from it; another secretary then corrected
+    the result to 19. Her click must not replace the 19 she never saw (the click's run reads it first)."""
+    at = signed_in(SECRETARY)
+    at.switch_page("pages/review.py").run()
+    at.selectbox(key="review-province").set_value("68").run()  # Lâm Đồng
+    at.selectbox(key="fix-criterion").set_value("1.5").run()
+    at.text_input(key="fix-value").input("22,5").run()
+    at.text_input(key="fix-reason").input("Theo quyết định công nhận").run()
+    assert "Đang ghi: 18" in [c.value for c in at.caption]
+    config = load_config(make_config(meeting.parent, meeting))
+    change = ChangeSet("Thư ký khác", Role.SECRETARY,
+                       (Adjustment("1.5", "68", Decimal(18), Decimal(19), "khác", "KetQua"),))
+    save(XlsxSource(meeting), change, config.provinces)
+    data.shared_reader().invalidate()
+    at.button(key="fix-save").click().run()
+    assert not at.exception, at.exception
+    assert evaluated(meeting).sheet.results[("1.5", "68")] == Decimal(19)
+    assert at.session_state[state.CONFLICT]
+    at.button(key="conflict-keep").click().run()  # "keep mine" over the 19 she has now seen
+    assert not at.exception, at.exception
+    assert evaluated(meeting).sheet.results[("1.5", "68")] == Decimal("22.5")
