@@ -151,3 +151,18 @@ def test_a_result_another_writer_corrected_after_her_render_is_a_conflict_not_ov
     at.button(key="conflict-keep").click().run()  # "keep mine" over the 19 she has now seen
     assert not at.exception, at.exception
     assert evaluated(meeting).sheet.results[("1.5", "68")] == Decimal("22.5")
+
+
+def test_a_conflict_answered_by_saving_again_is_no_longer_shown(meeting):
+    """After the conflict she saves again from the grid (now showing the other value): the old conflict
+    and its "keep mine" must go, or a click on it would send the stale change set once more."""
+    at = type_into_grid(review(signed_in(SECRETARY)), {0: {"new": "5", "reason": "Theo báo cáo"}})
+    at.run()
+    code = evaluated(meeting).sheet.criteria[0].code
+    other_writer(meeting, code, "3")
+    at.button(key=state.SAVE_BUTTON).click().run()
+    assert at.session_state[state.CONFLICT]
+    at.button(key=state.SAVE_BUTTON).click().run()  # her edits are still in the grid; she saves over the 3
+    assert not at.exception, at.exception
+    assert evaluated(meeting).sheet.agreed[(code, PROVINCE)] == Decimal(5)
+    assert not [b for b in at.button if b.key == "conflict-keep"]

@@ -106,6 +106,7 @@ def submit_and_note(change_set: ChangeSet, sheet: Scoresheet, province: str, lan
 
     A conflict is kept for ``show_conflicts``; a refusal, a parked or queued change set is said as it is.
     """
+    st.session_state.pop(state.CONFLICT, None)  # a new save answers the last conflict: its "keep mine" would be stale
     try:
         outcome = submit(change_set)
     except ChangeSetConflict as exc:
