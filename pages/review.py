@@ -68,6 +68,8 @@ edited = st.data_editor(
     disabled=frozen or list(READ_ONLY),
     column_config=editor_columns(rows, lang),
 )
+# what she saw: the save starts from these, so a value another writer saved since is a conflict, not overwritten
+st.session_state[state.shown(province.code, version)] = {r.criterion.code: r.agreed for r in rows}
 adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
 standings = evaluation.standings
 share(Meeting(province.code, () if frozen else tuple(adjustments)), me.user, me.role)

@@ -82,3 +82,11 @@ def test_the_grid_s_edits_apply_to_the_table_as_the_editor_would_return_it() -> 
 ])
 def test_edits_out_of_the_grid_or_on_read_only_columns_change_nothing(editing) -> None:
     assert with_edits(_frame(), editing).equals(_frame())
+
+
+@pytest.mark.parametrize("value", [5, 5.5, True, [1, 2], {"a": 1}, 10**400])
+def test_a_forged_value_that_is_not_text_is_read_as_text_not_an_exception(value) -> None:
+    """The grid's text columns send text; a forged request may send anything: ``st.data_editor`` makes it
+    ``str()``, and so must the save that runs before the page (an exception there is the whole page)."""
+    edited = with_edits(_frame(), {"edited_rows": {0: {"new": value, "reason": value}}})
+    assert edited.at[0, "new"] == str(value) and edited.at[0, "reason"] == str(value)

@@ -20,7 +20,7 @@ from lib.core.auth import Grant
 from lib.core.errors import ChangeSetConflict, InvalidChangeSet, NotAllowed
 from lib.core.evaluation import Evaluation
 from lib.core.model import VN_TIME, Adjustment, ChangeSet, Params, Province, Scoresheet
-from lib.core.review import landed, pending_adjustments, review_rows
+from lib.core.review import ReviewRow, landed, pending_adjustments, review_rows
 from lib.edge.reader import Snapshot
 from lib.edge.state import StateError
 from lib.present.catalogue import conflict_line, explain, t, word
@@ -50,8 +50,8 @@ def save_on_click(me: Grant, snap: Snapshot[Evaluation], lang: str) -> Snapshot[
     province = province_of(sheet, code)
     if province is None:
         return snap
-    rows = review_rows(sheet, province)
     version = st.session_state.get(state.editor_version(province.code), 0)
+    rows = as_shown(review_rows(sheet, province), st.session_state.get(state.shown(province.code, version)))
     frame = editor_frame(rows, st.session_state.get(state.prefill(province.code), []), lang, province_names(sheet))
     edited = with_edits(frame, st.session_state.get(state.editor(province.code, version)))
     adjustments, problems = pending_adjustments(rows, edits_from_frame(edited), province)
@@ -59,6 +59,18 @@ def save_on_click(me: Grant, snap: Snapshot[Evaluation], lang: str) -> Snapshot[
         return snap
     fresh = submit_and_note(ChangeSet(me.user, me.role, tuple(adjustments)), sheet, province.code, lang)
     return fresh or snap
+
+
+def as_shown(rows: list[ReviewRow], shown: object) -> list[ReviewRow]:
+    """``rows`` with the agreed values the grid showed when the secretary clicked (``state.shown``).
+
+    The snapshot read at the start of the click's run may be newer than the one she saw: a value
+    another writer saved in between would be the change's "old" and be overwritten unseen. From
+    the values she saw, the write finds it changed and the page shows the conflict instead.
+    """
+    if not isinstance(shown, dict):
+        return rows
+    return [replace(r, agreed=shown.get(r.criterion.code, r.agreed)) for r in rows]
 
 
 def save_note(lang: str) -> None:
@@ -94,6 +106,7 @@ def submit_and_note(change_set: ChangeSet, sheet: Scoresheet, province: str, lan
 
     A conflict is kept for ``show_conflicts``; a refusal, a parked or queued change set is said as it is.
     """
+    st.session_state.pop(state.CONFLICT, None)  # a new save answers the last conflict: its "keep mine" would be stale
     try:
         outcome = submit(change_set)
     except ChangeSetConflict as exc:
@@ -119,7 +132,9 @@ def submit_and_note(change_set: ChangeSet, sheet: Scoresheet, province: str, lan
         return None
     st.session_state.pop(state.prefill(province), None)
     st.session_state[state.FIX_SAVED] = True  # the correction form starts empty
-    st.session_state[state.editor_version(province)] = st.session_state.get(state.editor_version(province), 0) + 1
+    version = st.session_state.get(state.editor_version(province), 0)
+    st.session_state.pop(state.shown(province, version), None)
+    st.session_state[state.editor_version(province)] = version + 1
     fresh = settle()  # a read begun after the save, not the one in flight before it
     done = fresh is not None and landed(fresh.value.sheet, change_set.adjustments)
     _note("success", "review.saved_note" if done else "review.saved_later", sheet, change_set, lang)

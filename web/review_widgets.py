@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib.core.auth import Grant
@@ -156,6 +158,7 @@ def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: C
                    format_func=lambda tab: tab_label(tab, lang))
     now = (sheet.targets if tab == "KeHoach" else sheet.results).get((code, province.code))
     st.caption(t("fix.now", lang, value=figure_text(now)))
+    seen, st.session_state[state.FIX_SHOWN] = st.session_state.get(state.FIX_SHOWN), (code, province.code, tab, now)
     value = st.text_input(t("fix.value", lang), key=state.FIX_VALUE)
     reason = st.text_input(t("fix.reason", lang), key=state.FIX_REASON)
     if not value.strip():
@@ -175,6 +178,9 @@ def correction_block(me: Grant, sheet: Scoresheet, province: Province, config: C
     for problem, params in problems:
         st.error(word(problem, params, lang), icon=":material/edit_off:")
     if st.button(t("fix.save", lang), type="primary", disabled=bool(problems), key="fix-save"):
+        # from the value she saw before this click: one another writer saved since is a conflict, not overwritten
+        if isinstance(seen, tuple) and seen[:3] == (code, province.code, tab):
+            adjustment = replace(adjustment, old=seen[3])
         submit_and_note(ChangeSet(me.user, me.role, (adjustment,)), sheet, province.code, lang)
         st.rerun()
     what_if_chart(standings, config, lang, key="fix-what-if-chart")

@@ -27,6 +27,9 @@ FIX_CRITERION, FIX_TAB, FIX_VALUE, FIX_REASON = "fix-criterion", "fix-tab", "fix
 FIX_SAVED = "fix-saved"
 """Set when a save succeeded: the correction form's value and reason start empty on the next run."""
 
+FIX_SHOWN = "fix-shown"
+"""The value the correction form last showed as recorded: (criterion, province, tab, value); a save starts from it."""
+
 SAVE_NOTE = "save-note"
 """The review page's last save outcome (level, text), shown in its save panel until the next save."""
 
@@ -47,6 +50,11 @@ def prefill(province: str) -> str:
 def editor(province: str, version: int) -> str:
     """The review editor's own key: its edits (``edited_rows``) live under it until the version moves."""
     return f"editor-{province}-{version}"
+
+
+def shown(province: str, version: int) -> str:
+    """The agreed values the review editor of ``province`` last showed, by criterion: a save starts from them."""
+    return f"shown-{province}-{version}"
 
 
 SAVE_BUTTON = "review-save"

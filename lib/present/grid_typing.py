@@ -16,10 +16,12 @@ The script (run in the page, capture phase, trusted keys only: its own replays p
    a rerun was redrawing), the first key is replayed into the grid, which opens the editor as a typed
    key does. A new click drops keys still held for a cell whose editor never opened.
 3. Once the editor's box has held the focus for a short settle time, its text is set to everything
-   typed from the first key, and an Enter or Tab pressed meanwhile is replayed.
+   typed from the first key (a Backspace held among them takes the letter before it: it used to go
+   to the grid, and "8," Backspace "5" recorded "8,5"), and an Enter, Tab or Escape pressed meanwhile
+   is replayed (an Escape used to go nowhere and leave the editor open on the typed value).
 4. For a short tail after that, keys are still appended by the script rather than typed into the box
    (the box's framework applies the set text a moment later and would drop them); the tail ends on
-   a pause, a key it does not handle, or Enter/Tab (replayed).
+   a pause, a key it does not handle, or Enter/Tab/Escape (replayed); a Backspace takes the last letter.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ GRID_TYPING = """
   function box() { return document.querySelector('#portal textarea, #portal input'); }
   function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
   function later() { setTimeout(flush, TICK); }  // not requestAnimationFrame: it stops in a tab not drawn
+  function typed(keys) {  // the text the keys make: a Backspace ('\\b' here) takes the letter before it
+    var out = '';
+    for (var i = 0; i < keys.length; i++) out = keys[i] === '\\b' ? out.slice(0, -1) : out + keys[i];
+    return out;
+  }
   function setText(el, text) {
     var proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
     Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, text);
@@ -73,16 +80,16 @@ GRID_TYPING = """
     }
     if (held.el !== el) { held.el = el; held.since = now; }
     if (now - held.since < SETTLE) { later(); return; }
-    var h = held, text = held.first + held.keys; held = null;
+    var h = held, text = typed(held.first + held.keys); held = null;
     note('box had ' + JSON.stringify(el.value) + ', set ' + JSON.stringify(text) + ', then ' + (h.commit || 'nothing'));
     if (el.value !== text) setText(el, text);  // typing over a cell replaces it: the box holds what was typed
     if (h.commit) { commit(el, h.commit); } else { tail = {el: el, until: now + TAIL}; }
   }
   function fromTail(e, printable) {  // a key just after the box was set: appended, or the commit replayed
     if (!tail || Date.now() > tail.until || document.activeElement !== tail.el) { tail = null; return false; }
-    if (printable) {
-      setText(tail.el, tail.el.value + e.key); tail.until = Date.now() + TAIL;
-    } else if (e.key === 'Enter' || e.key === 'Tab') {
+    if (printable || e.key === 'Backspace') {
+      setText(tail.el, printable ? tail.el.value + e.key : tail.el.value.slice(0, -1)); tail.until = Date.now() + TAIL;
+    } else if (e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape') {
       commit(tail.el, e.key); tail = null;
     } else { tail = null; return false; }
     e.preventDefault(); e.stopImmediatePropagation();
@@ -99,7 +106,8 @@ GRID_TYPING = """
     if (held && Date.now() - held.at < GIVE_UP) {  // every key until the box settles, in order
       if (held.commit) { /* nothing after a commit */ }
       else if (printable) { held.keys += e.key; }
-      else if (e.key === 'Enter' || e.key === 'Tab') { held.commit = e.key; }
+      else if (e.key === 'Backspace') { held.keys += '\\b'; }
+      else if (e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape') { held.commit = e.key; }
       else { return; }
       e.preventDefault(); e.stopImmediatePropagation();
       return;

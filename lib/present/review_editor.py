@@ -100,7 +100,9 @@ def with_edits(frame: pd.DataFrame, editing: object) -> pd.DataFrame:
     session state (``{"edited_rows": {row position: {column: value}}, ...}``), or None before any edit.
 
     Only the editable columns are taken, by position within the frame; anything else in it is ignored
-    (the grid's rows are fixed: nothing is added or deleted).
+    (the grid's rows are fixed: nothing is added or deleted). A value that is not text (only a forged
+    request sends one) is made text, as ``st.data_editor`` does for a text column, so it is read and
+    refused as what it is, never an exception before the page is drawn.
     """
     rows = editing.get("edited_rows") if isinstance(editing, Mapping) else None
     if not rows:
@@ -114,8 +116,8 @@ def with_edits(frame: pd.DataFrame, editing: object) -> pd.DataFrame:
         if not 0 <= index < len(edited) or not isinstance(changes, Mapping):
             continue
         for column, value in changes.items():
-            if column in edited.columns and column not in READ_ONLY:
-                edited.iat[index, edited.columns.get_loc(column)] = value
+            if column in edited.columns and column not in READ_ONLY:  # text columns: read as the grid's str()
+                edited.iat[index, edited.columns.get_loc(column)] = None if value is None else str(value)
     return edited
 
 
