@@ -22,6 +22,10 @@ The script (run in the page, capture phase, trusted keys only: its own replays p
 4. For a short tail after that, keys are still appended by the script rather than typed into the box
    (the box's framework applies the set text a moment later and would drop them); the tail ends on
    a pause, a key it does not handle, or Enter/Tab/Escape (replayed); a Backspace takes the last letter.
+5. Keys typed after a replayed Enter or Tab wait until that editor has closed and the grid holds the
+   focus on the next cell, then start the next hold (point 3): they were dropped, or landed in the
+   old cell ("5", Tab, "ly do" recorded "5d" and "o"; "5", Enter, "6", Enter lost the 6). A click
+   drops them; so does the give-up time, noted in the trail.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ GRID_TYPING = """
   var held = null;    // {at, first, keys, commit, el, since, open} from the first key until its box settles
   var armed = 0;      // when the mouse was last pressed in the grid (its focus comes a moment later)
   var tail = null;    // {el, until}: keys after the box was set are appended by the script, not typed
+  var after = null;   // {el, at, keys}: keys typed after a replayed Enter/Tab, until that editor has closed
   var SETTLE = 150, FOCUS_AFTER = 400, GIVE_UP = 3000, TAIL = 400, TICK = 16;
   var trail = window.__thiduaTypingTrail = [];  // the last steps, for a report when a value did not record
   function note(what) { trail.push(Date.now() % 100000 + ' ' + what); if (trail.length > 40) trail.shift(); }
@@ -50,10 +55,39 @@ GRID_TYPING = """
     el.dispatchEvent(new Event('input', {bubbles: true}));
     el.setSelectionRange(el.value.length, el.value.length);
   }
-  function commit(el, key) {  // after the framework has taken the text
-    setTimeout(function () {
-      el.dispatchEvent(new KeyboardEvent('keydown', {key: key, code: key, bubbles: true, cancelable: true}));
-    }, 30);
+  function press(el, key) {
+    el.dispatchEvent(new KeyboardEvent('keydown', {key: key, code: key, bubbles: true, cancelable: true}));
+  }
+  function commit(el, key, keys) {  // after the framework has taken the text; keys typed after it wait their turn
+    after = {el: el, at: Date.now(), keys: keys || []};
+    setTimeout(function () { press(el, key); setTimeout(resume, TICK); }, 30);
+  }
+  function resume() {  // the committed editor has closed: what was typed after it goes to the grid, in order
+    if (!after) return;
+    var now = Date.now(), focused = document.activeElement;
+    if (now - after.at > GIVE_UP) { note('dropped after a commit: ' + after.keys.join('')); after = null; return; }
+    if (box() === after.el || !inGrid(focused)) { setTimeout(resume, TICK); return; }
+    while (after.keys.length && (after.keys[0].length > 1 || after.keys[0] === '\\b')) {  // a Tab or Enter first
+      var key = after.keys.shift();
+      if (key !== '\\b') press(focused, key);
+    }
+    if (!after.keys.length) { after = null; return; }
+    var keys = after.keys; after = null;
+    held = {at: now, first: keys[0], keys: '', commit: '', el: null, since: 0, open: true, rest: []};
+    for (var i = 1; i < keys.length; i++) take(held, keys[i]);
+    note('after a commit, held ' + JSON.stringify(keys.join('')));
+    later();
+  }
+  function take(h, key) {  // one more key for a hold: text, a Backspace, its commit, or after its commit
+    if (h.commit) { h.rest.push(key); }
+    else if (key.length === 1) { h.keys += key; }
+    else if (key === '\\b') { h.keys += '\\b'; }
+    else { h.commit = key; }
+  }
+  function keyName(e) {  // the keys a hold takes, by name (Backspace as '\\b'); null for the others
+    if (e.key.length === 1) return e.key;
+    if (e.key === 'Backspace') return '\\b';
+    return e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape' ? e.key : null;
   }
   function flush() {
     if (!held) return;
@@ -83,14 +117,14 @@ GRID_TYPING = """
     var h = held, text = typed(held.first + held.keys); held = null;
     note('box had ' + JSON.stringify(el.value) + ', set ' + JSON.stringify(text) + ', then ' + (h.commit || 'nothing'));
     if (el.value !== text) setText(el, text);  // typing over a cell replaces it: the box holds what was typed
-    if (h.commit) { commit(el, h.commit); } else { tail = {el: el, until: now + TAIL}; }
+    if (h.commit) { commit(el, h.commit, h.rest); } else { tail = {el: el, until: now + TAIL}; }
   }
   function fromTail(e, printable) {  // a key just after the box was set: appended, or the commit replayed
     if (!tail || Date.now() > tail.until || document.activeElement !== tail.el) { tail = null; return false; }
     if (printable || e.key === 'Backspace') {
       setText(tail.el, printable ? tail.el.value + e.key : tail.el.value.slice(0, -1)); tail.until = Date.now() + TAIL;
     } else if (e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape') {
-      commit(tail.el, e.key); tail = null;
+      commit(tail.el, e.key, []); tail = null;
     } else { tail = null; return false; }
     e.preventDefault(); e.stopImmediatePropagation();
     return true;
@@ -98,17 +132,16 @@ GRID_TYPING = """
   document.addEventListener('pointerdown', function (e) {  // a new click is a new intent: what was held goes
     if (!e.isTrusted) return;
     if (held && !held.el) { note('dropped by a click: ' + JSON.stringify(held.first + held.keys)); held = null; }
+    if (after && after.keys.length) { note('dropped by a click: ' + JSON.stringify(after.keys.join(''))); }
+    after = null;
     armed = inGrid(e.target) ? Date.now() : 0;
   }, true);
   document.addEventListener('keydown', function (e) {
     if (!e.isTrusted || e.ctrlKey || e.metaKey || e.altKey) return;
-    var printable = e.key.length === 1;
-    if (held && Date.now() - held.at < GIVE_UP) {  // every key until the box settles, in order
-      if (held.commit) { /* nothing after a commit */ }
-      else if (printable) { held.keys += e.key; }
-      else if (e.key === 'Backspace') { held.keys += '\\b'; }
-      else if (e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape') { held.commit = e.key; }
-      else { return; }
+    var printable = e.key.length === 1, name = keyName(e);
+    if ((held && Date.now() - held.at < GIVE_UP) || after) {  // every key until the box settles, in order
+      if (name === null) return;
+      if (held) { take(held, name); } else { after.keys.push(name); }
       e.preventDefault(); e.stopImmediatePropagation();
       return;
     }
@@ -116,7 +149,7 @@ GRID_TYPING = """
     var typing = e.target && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
     var early = !inGrid(e.target) && !typing && armed && Date.now() - armed < GIVE_UP;
     if (!inGrid(e.target) && !early) return;
-    held = {at: Date.now(), first: e.key, keys: '', commit: '', el: null, since: 0, open: early};
+    held = {at: Date.now(), first: e.key, keys: '', commit: '', el: null, since: 0, open: early, rest: []};
     armed = 0;
     note('held from ' + JSON.stringify(e.key) + (early ? ' before the grid had the focus' : ''));
     if (early) { e.preventDefault(); e.stopImmediatePropagation(); }
@@ -127,6 +160,10 @@ GRID_TYPING = """
     if (e.inputType !== 'insertText' || !e.data) return;
     if (held && !held.commit && Date.now() - held.at < GIVE_UP) {
       held.keys += e.data;
+    } else if (held && held.commit) {
+      held.rest.push.apply(held.rest, e.data.split(''));
+    } else if (after) {
+      after.keys.push.apply(after.keys, e.data.split(''));
     } else if (tail && Date.now() <= tail.until && document.activeElement === tail.el) {
       setText(tail.el, tail.el.value + e.data); tail.until = Date.now() + TAIL;
     } else { return; }
