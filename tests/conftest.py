@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from tests.redis_server import redis_server  # noqa: F401  (a real redis-server per test, for every module)
-from tests.servers import CHROMIUM, CHROMIUM_ARGS
+from tests.servers import launched_chromium
 
 # Hypothesis fails an example that takes over 200 ms: a deadline is a timing assertion, and CI runs
 # on a shared machine whose cores may be busy (one example took 917 ms there). No deadline anywhere.
@@ -20,10 +19,5 @@ settings.load_profile("shared-machine")
 @pytest.fixture
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright (skipped where it is not installed)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()

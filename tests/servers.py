@@ -19,6 +19,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+@contextlib.contextmanager
+def launched_chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright, closed after; the test is skipped where either is missing."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 PATIENCE = 180.0  # seconds: a deadline on a condition that is awaited, generous for a machine under load
 PATIENCE_MS = int(PATIENCE * 1000)  # the same for a browser's wait
 

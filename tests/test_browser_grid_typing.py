@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from lib.core.auth import hash_passcode
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, dashboard, live_config, sign_in_on_the_page
+from tests.servers import dashboard, launched_chromium, live_config, sign_in_on_the_page
 from tests.test_browser_meeting_screen import DEADLINE_MS, EDITOR_COLUMNS, NEW, click_cell, grid_cell, idle
 
 pytestmark = pytest.mark.browser
@@ -26,13 +25,8 @@ REASON, CRITERION = EDITOR_COLUMNS.index("reason"), EDITOR_COLUMNS.index("criter
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     """One Chromium for the module (the shared ``browser`` fixture is per test; a server per case is slow)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
