@@ -151,3 +151,32 @@ def test_a_second_click_before_typing_puts_the_value_in_the_second_cell(review):
     page.keyboard.press("Enter")
     shows(page, NEW, 9, "3,5")
     assert cell(page, NEW, 8) == before
+
+
+
+def test_shift_tab_after_a_replayed_tab_goes_back_a_column(review):
+    page = fresh(review)
+    click_cell(page, 10, NEW)
+    page.keyboard.type("5", delay=30)
+    page.keyboard.press("Tab")  # to the reason
+    page.keyboard.type("x", delay=30)
+    page.keyboard.press("Shift+Tab")  # back to the new score: was replayed as a Tab, to the evidence
+    page.keyboard.type("6", delay=30)
+    page.keyboard.press("Enter")
+    shows(page, REASON, 10, "x")
+    shows(page, NEW, 10, "6")
+
+
+def test_an_arrow_after_a_replayed_enter_moves_from_the_row_the_enter_went_to(review):
+    page = fresh(review)
+    before = cell(page, NEW, 12)
+    click_cell(page, 11, NEW)
+    page.keyboard.type("5", delay=30)
+    page.keyboard.press("Enter")  # to row 12
+    page.keyboard.press("ArrowDown")  # to row 13: went to the open editor, and the 6 landed in row 12
+    page.keyboard.type("6", delay=30)
+    page.keyboard.press("Enter")
+    shows(page, NEW, 11, "5")
+    shows(page, NEW, 13, "6")
+    assert cell(page, NEW, 12) == before
+

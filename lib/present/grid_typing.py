@@ -25,7 +25,10 @@ The script (run in the page, capture phase, trusted keys only: its own replays p
 5. Keys typed after a replayed Enter or Tab wait until that editor has closed and the grid holds the
    focus on the next cell, then start the next hold (point 3): they were dropped, or landed in the
    old cell ("5", Tab, "ly do" recorded "5d" and "o"; "5", Enter, "6", Enter lost the 6). A click
-   drops them; so does the give-up time, noted in the trail.
+   drops them; so does the give-up time, noted in the trail. An arrow (Home, End, Page Up/Down) typed after the
+   Enter or Tab waits its turn too and moves from the cell the Enter or Tab went to (it went to the open editor,
+   and the next value landed in the row below the old one); a Shift+Tab or Shift+Enter is replayed with its
+   Shift (it was replayed as a Tab, and the next value went two columns on).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ GRID_TYPING = """
   var armed = 0;      // when the mouse was last pressed in the grid (its focus comes a moment later)
   var tail = null;    // {el, until}: keys after the box was set are appended by the script, not typed
   var after = null;   // {el, at, keys}: keys typed after a replayed Enter/Tab, until that editor has closed
+  var MOVES = /^(Arrow(Up|Down|Left|Right)|Home|End|PageUp|PageDown)$/;
   var SETTLE = 150, FOCUS_AFTER = 400, GIVE_UP = 3000, TAIL = 400, TICK = 16;
   var trail = window.__thiduaTypingTrail = [];  // the last steps, for a report when a value did not record
   function note(what) { trail.push(Date.now() % 100000 + ' ' + what); if (trail.length > 40) trail.shift(); }
@@ -55,8 +59,10 @@ GRID_TYPING = """
     el.dispatchEvent(new Event('input', {bubbles: true}));
     el.setSelectionRange(el.value.length, el.value.length);
   }
-  function press(el, key) {
-    el.dispatchEvent(new KeyboardEvent('keydown', {key: key, code: key, bubbles: true, cancelable: true}));
+  function press(el, key) {  // 'Shift+Tab' and 'Shift+Enter' go back: the Shift is part of the key held
+    var shift = key.indexOf('Shift+') === 0, name = shift ? key.slice(6) : key;
+    el.dispatchEvent(new KeyboardEvent('keydown', {key: name, code: name, shiftKey: shift, bubbles: true,
+                                                   cancelable: true}));
   }
   function commit(el, key, keys) {  // after the framework has taken the text; keys typed after it wait their turn
     after = {el: el, at: Date.now(), keys: keys || []};
@@ -82,12 +88,14 @@ GRID_TYPING = """
     if (h.commit) { h.rest.push(key); }
     else if (key.length === 1) { h.keys += key; }
     else if (key === '\\b') { h.keys += '\\b'; }
-    else { h.commit = key; }
+    else if (!MOVES.test(key)) { h.commit = key; }
   }
-  function keyName(e) {  // the keys a hold takes, by name (Backspace as '\\b'); null for the others
+  function keyName(e, moves) {  // the keys a hold takes, by name (Backspace as '\\b'); null for the others
     if (e.key.length === 1) return e.key;
     if (e.key === 'Backspace') return '\\b';
-    return e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape' ? e.key : null;
+    if (e.key === 'Enter' || e.key === 'Tab') return (e.shiftKey ? 'Shift+' : '') + e.key;
+    if (e.key === 'Escape') return e.key;
+    return moves && MOVES.test(e.key) ? e.key : null;  // an arrow after a commit moves from the cell it went to
   }
   function flush() {
     if (!held) return;
@@ -124,7 +132,7 @@ GRID_TYPING = """
     if (printable || e.key === 'Backspace') {
       setText(tail.el, printable ? tail.el.value + e.key : tail.el.value.slice(0, -1)); tail.until = Date.now() + TAIL;
     } else if (e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape') {
-      commit(tail.el, e.key, []); tail = null;
+      commit(tail.el, keyName(e), []); tail = null;
     } else { tail = null; return false; }
     e.preventDefault(); e.stopImmediatePropagation();
     return true;
@@ -138,7 +146,7 @@ GRID_TYPING = """
   }, true);
   document.addEventListener('keydown', function (e) {
     if (!e.isTrusted || e.ctrlKey || e.metaKey || e.altKey) return;
-    var printable = e.key.length === 1, name = keyName(e);
+    var printable = e.key.length === 1, name = keyName(e, (held && held.commit) || after);
     if ((held && Date.now() - held.at < GIVE_UP) || after) {  // every key until the box settles, in order
       if (name === null) return;
       if (held) { take(held, name); } else { after.keys.push(name); }
