@@ -180,3 +180,39 @@ def test_an_arrow_after_a_replayed_enter_moves_from_the_row_the_enter_went_to(re
     shows(page, NEW, 13, "6")
     assert cell(page, NEW, 12) == before
 
+
+def test_keys_typed_into_the_correction_form_right_after_an_enter_stay_there(review):
+    page = fresh(review)
+    click_cell(page, 15, NEW)
+    page.keyboard.type("5", delay=30)
+    page.keyboard.press("Enter")
+    field = page.get_by_label("Giá trị mới (như ô bảng tính, ví dụ 7,5)")
+    field.click()  # while the grid still held the 5 and its Enter: the keys below were taken, then lost
+    page.keyboard.type("12,5", delay=30)
+    shows(page, NEW, 15, "5")
+    settled(page)
+    assert field.input_value() == "12,5"
+
+
+def test_keys_typed_into_the_province_selector_right_after_an_enter_stay_there(review):
+    page = fresh(review)
+    click_cell(page, 17, NEW)
+    page.keyboard.type("5", delay=30)
+    page.keyboard.press("Enter")
+    selector = page.get_by_role("combobox", name="Tỉnh đang xem xét")
+    selector.click()
+    page.keyboard.type("Phú", delay=30)
+    page.wait_for_function("() => document.activeElement && document.activeElement.value === 'Phú'",
+                           timeout=DEADLINE_MS)
+    page.keyboard.press("Escape")
+
+
+def test_keys_typed_then_a_click_on_another_cell_stay_in_the_first(review):
+    page = fresh(review)
+    click_cell(page, 19, NEW)
+    page.keyboard.type("4,5", delay=30)
+    click_cell(page, 21, NEW)  # "4,5" and then "7" were recorded together in row 21: "4,57"
+    page.keyboard.type("7", delay=30)
+    page.keyboard.press("Enter")
+    shows(page, NEW, 21, "7")
+    shows(page, NEW, 19, "4,5")

@@ -29,6 +29,10 @@ The script (run in the page, capture phase, trusted keys only: its own replays p
    Enter or Tab waits its turn too and moves from the cell the Enter or Tab went to (it went to the open editor,
    and the next value landed in the row below the old one); a Shift+Tab or Shift+Enter is replayed with its
    Shift (it was replayed as a Tab, and the next value went two columns on).
+6. She has gone elsewhere: a click away from the open editor ends the hold, the box first set to everything
+   typed so that the grid saves it in its own cell ("4,5" then a click on another cell and "7" recorded "4,57"
+   there); a key typed into another text field (the correction form, the province selector) is never taken,
+   and drops whatever was held or waiting (right after an Enter in the grid they were taken and lost).
 """
 
 from __future__ import annotations
@@ -63,6 +67,10 @@ GRID_TYPING = """
     var shift = key.indexOf('Shift+') === 0, name = shift ? key.slice(6) : key;
     el.dispatchEvent(new KeyboardEvent('keydown', {key: name, code: name, shiftKey: shift, bubbles: true,
                                                    cancelable: true}));
+  }
+  function foreign(el) {  // another text field (the correction form, the province selector): its keys are its own
+    return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) && !inGrid(el)
+      && !(el.closest && el.closest('#portal'));
   }
   function commit(el, key, keys) {  // after the framework has taken the text; keys typed after it wait their turn
     after = {el: el, at: Date.now(), keys: keys || []};
@@ -139,7 +147,14 @@ GRID_TYPING = """
   }
   document.addEventListener('pointerdown', function (e) {  // a new click is a new intent: what was held goes
     if (!e.isTrusted) return;
-    if (held && !held.el) { note('dropped by a click: ' + JSON.stringify(held.first + held.keys)); held = null; }
+    if (held && !(e.target.closest && e.target.closest('#portal'))) {  // a click away from the open editor
+      var open = box(), text = typed(held.first + held.keys);
+      if (held.el && open === held.el) {  // the grid saves its box on a click elsewhere: it holds all that was typed
+        if (open.value !== text) setText(open, text);
+        note('a click: the box keeps ' + JSON.stringify(text));
+      } else { note('dropped by a click: ' + JSON.stringify(text)); }
+      held = null;
+    }
     if (after && after.keys.length) { note('dropped by a click: ' + JSON.stringify(after.keys.join(''))); }
     after = null;
     armed = inGrid(e.target) ? Date.now() : 0;
@@ -148,6 +163,10 @@ GRID_TYPING = """
     if (!e.isTrusted || e.ctrlKey || e.metaKey || e.altKey) return;
     var printable = e.key.length === 1, name = keyName(e, (held && held.commit) || after);
     if ((held && Date.now() - held.at < GIVE_UP) || after) {  // every key until the box settles, in order
+      if (foreign(e.target)) {  // she has gone on to another field: what was held is not hers to type there
+        note('typed elsewhere: dropped ' + JSON.stringify(held ? held.first + held.keys : after.keys.join('')));
+        held = null; after = null; return;
+      }
       if (name === null) return;
       if (held) { take(held, name); } else { after.keys.push(name); }
       e.preventDefault(); e.stopImmediatePropagation();
@@ -165,7 +184,7 @@ GRID_TYPING = """
   }, true);
   // text that comes without a key press (an input method's Vietnamese letters) waits its turn too
   document.addEventListener('beforeinput', function (e) {
-    if (e.inputType !== 'insertText' || !e.data) return;
+    if (e.inputType !== 'insertText' || !e.data || foreign(e.target)) return;
     if (held && !held.commit && Date.now() - held.at < GIVE_UP) {
       held.keys += e.data;
     } else if (held && held.commit) {
