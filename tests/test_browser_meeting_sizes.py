@@ -170,3 +170,44 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
             context.close()
     print("\n" + "\n".join(report))
     (ART / "meeting-sizes.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+
+
+ODD_SIZES = [(1024, 768), (800, 600), (1280, 1024), (2560, 1080)]  # 4:3 and SVGA projectors, a 5:4 monitor, ultrawide
+LONG_PROVINCE = "Thành phố Hồ Chí Minh mở rộng gồm Bình Dương và Bà Rịa – Vũng Tàu"
+NO_SPACE = "Tỷ_lệ_hộ_nghèo_theo_chuẩn_nghèo_đa_chiều_giai_đoạn_2016–2020_giảm_so_với_cuối_năm_trước"
+BUSY = Meeting("52", tuple(Adjustment(c, "52", None, D("0"), "x") for c in ("1.1", "1.2", "1.4", "2.1"))
+               + tuple(Adjustment("1.3", p, None, D("0"), "x") for p in ("49", "54", "56", "58")))
+
+
+def test_the_hall_screen_fits_4_3_5_4_svga_and_ultrawide_screens_with_long_names(tmp_path, browser):
+    """An old 800×600 or 1024×768 projector, a 5:4 monitor, an ultrawide; a criterion's name with no space in it
+    (it widened the table past the screen, and the rows measured at that width were cut on the other pages),
+    a long province name and a what-if of many lines."""
+    import openpyxl
+
+    ART.mkdir(parents=True, exist_ok=True)
+    config, workbook = live_config(tmp_path, 15)
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "Bình Định"', f'name = "{LONG_PROVINCE}"'),
+                      encoding="utf-8")
+    book = openpyxl.load_workbook(workbook)
+    for row in book["TieuChi"].iter_rows(min_row=2):
+        if row[0].value == "1.4":
+            row[2].value = NO_SPACE
+    book.save(workbook)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    share(cache / DB_NAME, config.stem, BUSY, "Thư ký Cụm", Role.SECRETARY)
+    with dashboard(config, log=tmp_path / "streamlit.log", env={"THIDUA_CACHE_DIR": str(cache)}) as url:
+        for size in ODD_SIZES:
+            context, page = open_hall(browser, url, size, LONG_PROVINCE)
+            first = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+            page.screenshot(path=str(ART / f"meeting-odd-{size[0]}x{size[1]}.png"))
+            fits(first, f"{size}")
+            seen = [first["shown"]]
+            for _ in range(first["pages"] - 1):
+                page.evaluate("() => window.__thiduaHall.next()")
+                m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, False])
+                fits(m, f"{size} page {m['page']}")
+                seen.append(m["shown"])
+            assert sorted(sum(seen, []), key=CRITERIA.index) == CRITERIA, (size, seen)  # every one, once
+            context.close()

@@ -1,4 +1,4 @@
-"""How the preliminary meeting's hall screen fills any 16:9 screen: its sizes, its style, its pager (pure text).
+"""How the preliminary meeting's hall screen fills any landscape screen: its sizes, its style, its pager (pure text).
 
 The whole screen is sized in screen units (vh), like the projector, so it reads the same at
 1280×720 and at 3840×2160 and nothing scrolls. The criteria under discussion are the rows the
@@ -8,7 +8,8 @@ agreed criteria are folded into one dense block below, in ``SUMMARY_VH`` type, b
 what-if and the last saved change, so they never push the open ones off the screen. When the
 open rows still do not fit in what is left, the page's script (``PAGER``) splits them into pages
 by their measured heights and shows one at a time ("trang 1/2"), each for ``ROTATE_SECONDS``,
-the page holding the secretary's pending change first. The server builds one fragment for every
+the page holding the secretary's pending change first. The table's columns are measured with every open
+row and kept on every page, so a page's rows are as tall as they were measured. The server builds one fragment for every
 screen; only the browser knows its height, so the paging is the browser's.
 """
 
@@ -47,6 +48,7 @@ HALL_STYLE = """
 .meet-table td { padding: 0.12em 0.35em; border-bottom: 1px solid #23324a; vertical-align: top; }
 .meet-table .meet-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .meet-code { white-space: nowrap; font-weight: 700; border-left: 0.3rem solid #ffd400; }
+.meet-name { overflow-wrap: anywhere; }  /* a name with no space breaks, never widens the table past the screen */
 .meet-open td { background: #1a2740; }
 .meet-changed td { background: #33301a; }
 .meet-working { font-size: 0.9em; color: #c9d6ea !important; }
@@ -76,9 +78,9 @@ HALL_STYLE = """
 .meet-moves { margin: 0 !important; padding: 0 !important; list-style: none; }
 .meet-moves li { margin: 0 !important; padding: 0 !important; }
 .meet-quiet { opacity: 0.8; }
-/* The hall (any 16:9 screen from 1280×720 up): one fixed column in screen units, nothing scrolls; the
-   open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
-@media (min-width: 900px) {
+/* The hall (any landscape screen from an old 800×600 projector up): one fixed column in screen units, nothing
+   scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
+@media (min-width: 900px), (min-width: 640px) and (min-height: 480px) and (orientation: landscape) {
   .meet-cluster { position: fixed; top: 1vh; left: 2vw; right: 2vw; z-index: 3; font-size: {summary}vh;
                   line-height: 1.2; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   #meet-live { position: fixed; inset: 0; z-index: 2; box-sizing: border-box; background: #0b1320;
@@ -133,6 +135,8 @@ PAGER = """
     var head = area && area.querySelector('thead');
     var room = area ? area.clientHeight - (head ? head.getBoundingClientRect().height : 0) : 0;
     var table = area && area.querySelector('table');
+    var ths = table ? Array.prototype.slice.call(table.querySelectorAll('thead th')) : [];
+    if (table) { table.style.tableLayout = ''; ths.forEach(function (th) { th.style.width = ''; }); }
     function total() { return table.getBoundingClientRect().height - (head ? head.getBoundingClientRect().height : 0); }
     if (table) {  // few rows: they grow into the room left, up to %(grow).3f times, as long as no line breaks anew
       table.style.setProperty('--meet-grow', '1');
@@ -149,6 +153,12 @@ PAGER = """
         }
         table.style.setProperty('--meet-grow', String(small));
       }
+      // the columns as every open row together makes them, kept on every page: a page without the widest
+      // rows would otherwise be laid out anew, its rows taller than measured and cut at the bottom
+      var wide = table.getBoundingClientRect().width;
+      var shares = ths.map(function (th) { return th.getBoundingClientRect().width / wide * 100; });
+      ths.forEach(function (th, i) { th.style.width = shares[i] + '%%'; });
+      table.style.tableLayout = 'fixed';
     }
     var heights = rows.map(function (r) { return r.getBoundingClientRect().height; });
     var pages = split(rows, heights, room);
