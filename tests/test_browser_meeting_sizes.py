@@ -38,7 +38,7 @@ PAGED = Meeting("54", (Adjustment("6.2", "54", None, D("1"), "Đăng cai hội n
 # can fall between the layout and the reading.
 MEASURE = """([minVh, leastVh, relayout]) => {
   if (relayout) window.__thiduaHall.layout(false);
-  const W = innerWidth, H = innerHeight, out = [], small = [], tiny = [];
+  const W = innerWidth, H = innerHeight, U = Math.min(H, 0.75 * W), out = [], small = [], tiny = [];
   const seen = e => e.checkVisibility ? e.checkVisibility() : e.getClientRects().length > 0;
   const name = e => (e.getAttribute('data-testid') || e.className || e.tagName) + ': '
                     + (e.textContent || '').trim().slice(0, 50);
@@ -48,7 +48,7 @@ MEASURE = """([minVh, leastVh, relayout]) => {
     const r = e.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     const px = parseFloat(getComputedStyle(e).fontSize);
-    if ([...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && px < leastVh / 100 * H - 0.05)
+    if ([...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && px < leastVh / 100 * U - 0.05)
       tiny.push([name(e), px]);
     if (r.left < -0.5 || r.top < -0.5 || r.right > W + 0.5 || r.bottom > H + 0.5)
       out.push([name(e), Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)]);
@@ -58,7 +58,7 @@ MEASURE = """([minVh, leastVh, relayout]) => {
     for (const e of [row, ...row.querySelectorAll('*')]) {
       const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
       const px = parseFloat(getComputedStyle(e).fontSize);
-      if (own && px < minVh / 100 * H - 0.05) small.push([name(e), px]);
+      if (own && px < minVh / 100 * U - 0.05) small.push([name(e), px]);
     }
   }
   const cut = [...live.querySelectorAll('.meet-foot, .meet-settled, .meet-side')]
@@ -172,7 +172,8 @@ def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_pat
     (ART / "meeting-sizes.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
 
 
-ODD_SIZES = [(1024, 768), (800, 600), (1280, 1024), (2560, 1080)]  # 4:3 and SVGA projectors, a 5:4 monitor, ultrawide
+ODD_SIZES = [(1024, 768), (800, 600), (1280, 1024), (2560, 1080),  # 4:3 and SVGA projectors, a 5:4 monitor, ultrawide
+             (1080, 1920)]  # a standing (portrait) screen
 LONG_PROVINCE = "Thành phố Hồ Chí Minh mở rộng gồm Bình Dương và Bà Rịa – Vũng Tàu"
 NO_SPACE = "Tỷ_lệ_hộ_nghèo_theo_chuẩn_nghèo_đa_chiều_giai_đoạn_2016–2020_giảm_so_với_cuối_năm_trước"
 BUSY = Meeting("52", tuple(Adjustment(c, "52", None, D("0"), "x") for c in ("1.1", "1.2", "1.4", "2.1"))
@@ -180,9 +181,9 @@ BUSY = Meeting("52", tuple(Adjustment(c, "52", None, D("0"), "x") for c in ("1.1
 
 
 def test_the_hall_screen_fits_4_3_5_4_svga_and_ultrawide_screens_with_long_names(tmp_path, browser):
-    """An old 800×600 or 1024×768 projector, a 5:4 monitor, an ultrawide; a criterion's name with no space in it
-    (it widened the table past the screen, and the rows measured at that width were cut on the other pages),
-    a long province name and a what-if of many lines."""
+    """An old 800×600 or 1024×768 projector, a 5:4 monitor, an ultrawide, a standing screen; a criterion's name with
+    no space in it (it widened the table past the screen, and the rows measured at that width were cut on the other
+    pages), a long province name and a what-if of many lines."""
     import openpyxl
 
     ART.mkdir(parents=True, exist_ok=True)

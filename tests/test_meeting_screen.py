@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from lib.core.meeting import Meeting, decode_pending, encode_pending, under_discussion
 from lib.core.model import VN_TIME, Adjustment, LogEntry
-from lib.core.review import Move, what_if
+from lib.core.review import Move, by_code, what_if
 from lib.core.scoring import Rules
 from lib.present.meeting_layout import ROTATE_SECONDS
 from lib.present.meeting_screen import MOVES_SHOWN, last_saved, meeting_container, meeting_rows, meeting_screen
@@ -167,6 +167,19 @@ def test_the_what_if_shows_the_open_province_first_and_counts_what_it_leaves_out
     lines = re.findall(r"<li[^>]*>(.*?)</li>", html)
     assert len(lines) == MOVES_SHOWN + 1 and lines[0].startswith("▼ Quảng Nam")
     assert lines[-1] == f"… và {len(moves) - MOVES_SHOWN} thay đổi khác"
+
+
+def test_the_open_province_leads_the_what_if_also_when_the_changes_do_not_move_it() -> None:
+    """Her pending change is on another province's criterion (the meeting went back to it): the open
+    province's line comes first, said unchanged, so the hall never takes another's line for its own."""
+    pending = (Adjustment("1.2", "51", D("8"), D("7"), "x"),)
+    after, moves = what_if(SHEET, Rules(), pending)
+    assert [m.province.code for m in moves] == ["51"]
+    html = meeting_screen(SHEET, Meeting("49", pending), moves, "vi", fetched_at=AT, stale=False,
+                          open_after=by_code(after)["49"])
+    lines = re.findall(r"<li[^>]*>(.*?)</li>", html)
+    assert lines[0] == "• Quảng Nam: 21,50, hạng 2 — không đổi"
+    assert lines[1] == "• Quảng Ngãi: 24,00 → 23,00, hạng 1 → 1" and len(lines) == 2
 
 
 def test_the_container_carries_the_pager_with_its_words_and_the_follow_script() -> None:

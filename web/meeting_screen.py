@@ -17,7 +17,7 @@ from lib.core.config import config_path
 from lib.core.errors import SourceError
 from lib.core.evaluation import Evaluation
 from lib.core.meeting import Meeting
-from lib.core.review import what_if
+from lib.core.review import by_code, what_if
 from lib.core.scoring import Rules
 from lib.edge import meeting as shared
 from lib.edge.reader import Snapshot
@@ -56,8 +56,11 @@ def share(meeting: Meeting, user: str, role: object) -> None:
 def _build(snap: Snapshot[Evaluation], meeting: Meeting, lang: str) -> str:
     sheet = snap.value.sheet
     pending = tuple(a for a in meeting.pending if any(p.code == a.province for p in sheet.provinces))
-    moves = what_if(sheet, Rules.from_config(cluster_config()), pending)[1] if pending else None
-    return meeting_screen(sheet, meeting, moves, lang, fetched_at=snap.fetched_at, stale=snap.stale)
+    if not pending:
+        return meeting_screen(sheet, meeting, None, lang, fetched_at=snap.fetched_at, stale=snap.stale)
+    after, moves = what_if(sheet, Rules.from_config(cluster_config()), pending)
+    return meeting_screen(sheet, meeting, moves, lang, fetched_at=snap.fetched_at, stale=snap.stale,
+                          open_after=by_code(after).get(meeting.province))
 
 
 _screens: ScreenCache[Meeting] = ScreenCache(_build)

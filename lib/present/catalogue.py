@@ -208,6 +208,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "meeting.none_open": {"vi": "Không còn tiêu chí nào đang thảo luận", "en": "Nothing left under discussion"},
     "meeting.page": {"vi": "· trang {page}/{pages}", "en": "· page {page}/{pages}"},
     "meeting.more_moves": {"vi": "… và {count} thay đổi khác", "en": "… and {count} more"},
+    "meeting.move_same": {"vi": "{name}: {total}, hạng {rank} — không đổi",
+                          "en": "{name}: {total}, rank {rank} — unchanged"},
     "review.province": {"vi": "Tỉnh đang xem xét", "en": "Province under review"},
     "review.prev": {"vi": "◀ Tỉnh trước", "en": "◀ Previous"},
     "review.next": {"vi": "Tỉnh sau ▶", "en": "Next ▶"},

@@ -1,16 +1,19 @@
-"""How the preliminary meeting's hall screen fills any landscape screen: its sizes, its style, its pager (pure text).
+"""How the preliminary meeting's hall screen fills any hall screen: its sizes, its style, its pager (pure text).
 
-The whole screen is sized in screen units (vh), like the projector, so it reads the same at
-1280×720 and at 3840×2160 and nothing scrolls. The criteria under discussion are the rows the
-boards read from the back of the hall: their text is never under ``ROW_MIN_VH`` (the projector's
-minimum, ``lib.present.projector_html``), names and scores a little larger (``ROW_VH``). The
-agreed criteria are folded into one dense block below, in ``SUMMARY_VH`` type, beside the
-what-if and the last saved change, so they never push the open ones off the screen. When the
-open rows still do not fit in what is left, the page's script (``PAGER``) splits them into pages
-by their measured heights and shows one at a time ("trang 1/2"), each for ``ROTATE_SECONDS``,
-the page holding the secretary's pending change first. The table's columns are measured with every open
-row and kept on every page, so a page's rows are as tall as they were measured. The server builds one fragment for every
-screen; only the browser knows its height, so the paging is the browser's.
+The whole screen is sized in screen units, like the projector, so it reads the same at 1280×720 and
+at 3840×2160 and nothing scrolls. The unit is 1 % of the height (vh), but never more than 0,75 % of
+the width: a 5:4 monitor or a standing (portrait) screen sets its type by its width, so a row's name
+and scores still fit across it; the sizes below are in that unit. The criteria under discussion are
+the rows the boards read from the back of the hall: their text is never under ``ROW_MIN_VH`` (the
+projector's minimum, ``lib.present.projector_html``), names and scores a little larger
+(``ROW_VH``). The agreed criteria are folded into one dense block below, in ``SUMMARY_VH`` type,
+beside the what-if and the last saved change, so they never push the open ones off the screen. When
+the open rows still do not fit in what is left, the page's script (``PAGER``) splits them into pages
+by their measured heights and shows one at a time ("trang 1/2"), each for ``ROTATE_SECONDS``, the
+page holding the secretary's pending change first. The table's columns are measured with every
+open row and kept on every page, so a page's rows are as tall as they were measured. The server
+builds one fragment for every screen; only the browser knows its height, so the paging is the
+browser's.
 """
 
 from __future__ import annotations
@@ -81,23 +84,33 @@ HALL_STYLE = """
 /* The hall (any landscape screen from an old 800×600 projector up): one fixed column in screen units, nothing
    scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
 @media (min-width: 900px), (min-width: 640px) and (min-height: 480px) and (orientation: landscape) {
-  .meet-cluster { position: fixed; top: 1vh; left: 2vw; right: 2vw; z-index: 3; font-size: {summary}vh;
-                  line-height: 1.2; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  /* the screen unit: 1 % of the height, but never more than a 4:3 screen of this width would give, so a
+     portrait or 5:4 screen sets its type by its width and a row's name and scores still fit across */
+  .stApp { --meet-u: min(1vh, 0.75vw); }
+  .meet-cluster { position: fixed; top: 1vh; left: 2vw; right: 2vw; z-index: 3;
+                  font-size: calc({summary} * var(--meet-u)); line-height: 1.2; white-space: nowrap;
+                  overflow: hidden; text-overflow: ellipsis; }
   #meet-live { position: fixed; inset: 0; z-index: 2; box-sizing: border-box; background: #0b1320;
-               padding: 4.6vh 2vw 1.4vh 2vw; display: flex; flex-direction: column; gap: 0.8vh; overflow: hidden; }
+               padding: calc(1vh + 3.6 * var(--meet-u)) 2vw 1.4vh 2vw; display: flex; flex-direction: column;
+               gap: 0.8vh; overflow: hidden; }
   #meet-live > * { flex: none; margin: 0; }
-  .meet-title { font-size: 5vh; }
-  .meet-badge { font-size: {summary}vh; }
-  .meet-section { font-size: 3vh; }
+  .meet-title { font-size: calc(5 * var(--meet-u)); }
+  .meet-badge { font-size: calc({summary} * var(--meet-u)); }
+  .meet-section { font-size: calc(3 * var(--meet-u)); }
   #meet-live > .meet-rows { flex: 1 1 0; min-height: 0; overflow: hidden; }
-  .meet-table { font-size: calc({row}vh * var(--meet-grow, 1)); }
-  .meet-table th { font-size: {summary}vh; }
-  .meet-working, .meet-warn, .meet-agreed .meet-unsaved { font-size: calc({detail}vh * var(--meet-grow, 1)); }
-  .meet-code { border-left-width: 0.5vh; }
+  .meet-table { font-size: calc({row} * var(--meet-u) * var(--meet-grow, 1)); }
+  .meet-table th { font-size: calc({summary} * var(--meet-u)); }
+  .meet-working, .meet-warn, .meet-agreed .meet-unsaved {
+    font-size: calc({detail} * var(--meet-u) * var(--meet-grow, 1)); }
+  .meet-code { border-left-width: calc(0.5 * var(--meet-u)); }
   #meet-live > .meet-foot { max-height: 36vh; overflow: hidden; gap: 1.5vw; }
-  .meet-settled { font-size: {summary}vh; }
-  .meet-box { font-size: {box}vh; }
+  .meet-settled { font-size: calc({summary} * var(--meet-u)); }
+  .meet-box { font-size: calc({box} * var(--meet-u)); }
   .meet-side { gap: 0.8vh; }
+}
+@media (min-width: 900px) and (orientation: portrait) {  /* a standing screen: the what-if under the agreed band */
+  #meet-live > .meet-foot { flex-direction: column; }
+  .meet-side { flex: none; width: 100%; margin-left: 0; }
 }
 """.replace("{row}", str(ROW_VH)).replace("{detail}", str(DETAIL_VH)).replace(
     "{summary}", str(SUMMARY_VH)).replace("{box}", str(BOX_VH))

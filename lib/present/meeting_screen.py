@@ -20,7 +20,7 @@ from decimal import Decimal
 from html import escape
 
 from lib.core.meeting import Meeting, under_discussion
-from lib.core.model import LogEntry, Province, Scoresheet
+from lib.core.model import LogEntry, Province, Scoresheet, Standing
 from lib.core.review import Move, ReviewRow, review_rows
 from lib.core.text import fold
 from lib.present.catalogue import t, word
@@ -99,29 +99,37 @@ def _settled_html(rows: Sequence[MeetingRow], lang: str) -> str:
             f'<div class="meet-items">{items}</div></div>')
 
 
-def _moves_html(moves: Sequence[Move], province: str, lang: str) -> str:
+def _moves_html(moves: Sequence[Move], province: str, open_after: Standing | None, lang: str) -> str:
     if not moves:
         return f'<p class="meet-quiet">{escape(t("meeting.no_moves", lang))}</p>'
     ordered = sorted(moves, key=lambda m: m.province.code != province)  # the open province's line first
     lines = []
-    for move in ordered[:MOVES_SHOWN]:
+    if open_after is not None and ordered[0].province.code != province:
+        # her changes move others but not the open province (nothing scored there yet, say): its line
+        # first all the same, so the hall never takes the others' lines for the open province's
+        same = t("meeting.move_same", lang, name=open_after.province.name, rank=open_after.rank,
+                 total=number(open_after.agreed_total, lang))
+        lines.append(f"<li>• {escape(same)}</li>")
+    shown = ordered[:MOVES_SHOWN - len(lines)]
+    for move in shown:
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
         line = t("review.move", lang, name=move.province.name, old_total=number(move.old_total, lang),
                  new_total=number(move.new_total, lang), old_rank=move.old_rank, new_rank=move.new_rank)
         if move.passes:
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
         lines.append(f"<li>{icon} {escape(line)}</li>")
-    if len(ordered) > MOVES_SHOWN:
-        more = t("meeting.more_moves", lang, count=len(ordered) - MOVES_SHOWN)
+    if len(ordered) > len(shown):
+        more = t("meeting.more_moves", lang, count=len(ordered) - len(shown))
         lines.append(f'<li class="meet-quiet">{escape(more)}</li>')
     return f'<ul class="meet-moves">{"".join(lines)}</ul>'
 
 
 def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | None, lang: str, *,
-                   fetched_at: dt.datetime, stale: bool) -> str:
+                   fetched_at: dt.datetime, stale: bool, open_after: Standing | None = None) -> str:
     """The hall screen's live part for this data and meeting state.
 
-    ``moves``: what the pending changes would do to the ranking, None when nothing is pending.
+    ``moves``: what the pending changes would do to the ranking, None when nothing is pending;
+    ``open_after``: the open province's standing with them (its line when they do not move it).
     The criteria under discussion are one table (the page's script shows as many as fit, a page
     at a time); the agreed ones, the what-if and the last saved change share the band below it.
     """
@@ -150,7 +158,7 @@ def meeting_screen(sheet: Scoresheet, meeting: Meeting, moves: Sequence[Move] | 
         side.append(f'<div class="meet-box meet-whatif" data-testid="meet-whatif">'
                     f'<p class="meet-box-title">{escape(t("review.whatif", lang))} '
                     f'<span class="meet-unsaved">{escape(t("meeting.unsaved", lang))}</span></p>'
-                    f'{_moves_html(moves, province.code, lang)}</div>')
+                    f'{_moves_html(moves, province.code, open_after, lang)}</div>')
     last = last_saved(sheet.log, province)
     if last is not None:
         change = t("meeting.last_line", lang, criterion=last.criterion, old=score_cell(last.old, lang) or "—",
