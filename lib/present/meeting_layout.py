@@ -68,6 +68,7 @@ HALL_STYLE = """
 .meet-items { display: flex; flex-wrap: wrap; gap: 0.1em 1.1em; }
 .meet-item { white-space: nowrap; font-variant-numeric: tabular-nums; color: #d6dde8 !important; }
 .meet-side { flex: 0 0 42%; min-width: 0; margin-left: auto; display: flex; flex-direction: column; gap: 0.6rem; }
+.meet-side:only-child { flex: 1 1 auto; margin-left: 0; }  /* nothing agreed yet: the whole width, fewer lines */
 .meet-box { border: 1px solid #34496b; border-radius: 0.5rem; padding: 0.3em 0.6em; line-height: 1.25;
             font-size: clamp(15px, {box}vh, 60px); }
 .meet-whatif { border: 3px dashed #ffd400; }
