@@ -182,6 +182,19 @@ def test_the_open_province_leads_the_what_if_also_when_the_changes_do_not_move_i
     assert lines[1] == "• Quảng Ngãi: 24,00 → 23,00, hạng 1 → 1" and len(lines) == 2
 
 
+def test_the_province_whose_score_changes_is_never_left_out_for_ones_that_only_shift_rank() -> None:
+    """Her change lowers another province's score (open: Quảng Nam, change on Quảng Ngãi's 1.2): the changed
+    province is the line the hall needs; provinces that only move up a place because it fell come after it,
+    and it is never counted away in "… và N thay đổi khác" behind them (it was, being last in rank order)."""
+    passive = [Move(p, i + 3, i + 2, D(80), D(80), (), ()) for i, p in enumerate(PROVINCES[2:7])]
+    touched = Move(QNG, 2, 9, D(90), D(60), (), ())
+    html = meeting_screen(SHEET, Meeting("49"), [*passive, touched], "vi", fetched_at=AT, stale=False)
+    lines = re.findall(r"<li[^>]*>(.*?)</li>", html)
+    assert lines[0].startswith("▼ Quảng Ngãi: 90,00 → 60,00"), lines
+    assert [line.split(":")[0][2:] for line in lines[1:MOVES_SHOWN]] == [p.name for p in PROVINCES[2:5]]
+    assert lines[-1] == f"… và {len(passive) + 1 - MOVES_SHOWN} thay đổi khác"
+
+
 def test_the_container_carries_the_pager_with_its_words_and_the_follow_script() -> None:
     page = meeting_container("<p>x</p>", "en", '"v1"', "lost")
     assert 'data-page-words="· page {page}/{pages}"' in page and "__thiduaHall" in page

@@ -102,7 +102,9 @@ def _settled_html(rows: Sequence[MeetingRow], lang: str) -> str:
 def _moves_html(moves: Sequence[Move], province: str, open_after: Standing | None, lang: str) -> str:
     if not moves:
         return f'<p class="meet-quiet">{escape(t("meeting.no_moves", lang))}</p>'
-    ordered = sorted(moves, key=lambda m: m.province.code != province)  # the open province's line first
+    # the open province's line first, then the provinces whose totals her changes move, then the ones that
+    # only shift a place because of them (each in ranking order): a changed province is never counted away
+    ordered = sorted(moves, key=lambda m: (m.province.code != province, m.new_total == m.old_total))
     lines = []
     if open_after is not None and ordered[0].province.code != province:
         # her changes move others but not the open province (nothing scored there yet, say): its line
