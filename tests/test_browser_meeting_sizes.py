@@ -212,3 +212,87 @@ def test_the_hall_screen_fits_4_3_5_4_svga_and_ultrawide_screens_with_long_names
                 seen.append(m["shown"])
             assert sorted(sum(seen, []), key=CRITERIA.index) == CRITERIA, (size, seen)  # every one, once
             context.close()
+
+
+NO_SPACE_PROVINCE = "Tỉnh_Bình_Định_mở_rộng_không_có_dấu_cách_nào_trong_tên_gọi_này"
+
+
+def _hall_server(tmp_path, meeting: Meeting, renamed: dict[str, str] | None = None):  # noqa: ANN202
+    """The dashboard with ``meeting`` shared, provinces renamed (their old names kept as aliases, so the
+    workbook's rows still match them)."""
+    config, _ = live_config(tmp_path, 15)
+    text = config.read_text(encoding="utf-8")
+    for old, new in (renamed or {}).items():
+        text = text.replace(f'name = "{old}"', f'name = "{new}"\naliases = ["{old}"]')
+    config.write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    share(cache / DB_NAME, config.stem, meeting, "Thư ký Cụm", Role.SECRETARY)
+    return dashboard(config, log=tmp_path / "streamlit.log", env={"THIDUA_CACHE_DIR": str(cache)})
+
+
+def test_a_province_name_with_no_space_breaks_in_the_title_and_the_what_if(tmp_path, browser):
+    """A province's name with no space in it ran the title past the right edge and pushed the "as of" clock
+    off the screen, at every size; in the what-if the open province's line showed its arrow alone and the
+    name cut, never its scores, and the others' "vượt …" ran past the box's edge."""
+    ART.mkdir(parents=True, exist_ok=True)
+    meeting = Meeting("52", (Adjustment("1.1", "52", None, D("5"), "x"),))
+    with _hall_server(tmp_path, meeting, {"Bình Định": NO_SPACE_PROVINCE}) as url:
+        for size in [(1280, 720), (1024, 768), (1080, 1920)]:
+            context, page = open_hall(browser, url, size, NO_SPACE_PROVINCE[:20])
+            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
+            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+            page.screenshot(path=str(ART / f"meeting-nospace-title-{size[0]}x{size[1]}.png"))
+            head = [o for o in m["out"] if o[0].startswith(("meet-province", "meet-asof", "meet-head"))]
+            assert head == [] and m["scrollW"] <= m["W"], (size, m["out"])
+            lines = page.evaluate("""() => [...document.querySelectorAll('#meet-live .meet-moves li')].map(li => {
+              const b = li.getBoundingClientRect(), box = li.closest('.meet-box').getBoundingClientRect();
+              return [li.textContent, li.scrollWidth <= li.clientWidth + 1 && b.right <= box.right + 0.5,
+                      li.scrollHeight <= li.clientHeight + 1]; })""")
+            assert all(wide for _, wide, _ in lines), (size, lines)
+            assert lines[0][0].startswith(f"▼\u00a0{NO_SPACE_PROVINCE}: ") and lines[0][2], (size, lines[0])  # whole
+            context.close()
+
+
+ALL_AGREED = Meeting("51", (Adjustment("1.2", "49", None, D("0"), "x"),))  # Quảng Ngãi: all 29 agreed; a change on 49
+
+
+def test_with_nothing_left_open_the_band_takes_the_screen_and_nothing_in_it_is_cut(tmp_path, browser):
+    """All of the open province's criteria agreed and a change pending elsewhere: the band of agreed criteria,
+    the what-if and the last saved change were held to 36 % of the height and cut at its bottom (the last
+    saved change half shown), with the rest of the screen empty above."""
+    ART.mkdir(parents=True, exist_ok=True)
+    with _hall_server(tmp_path, ALL_AGREED) as url:
+        for size in [(1280, 720), (1024, 768), (1280, 1024)]:
+            context, page = open_hall(browser, url, size, "Quảng Ngãi")
+            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
+            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+            page.screenshot(path=str(ART / f"meeting-all-agreed-{size[0]}x{size[1]}.png"))
+            fits(m, f"{size}")
+            assert m["shown"] == [] and page.get_by_test_id("meet-last").is_visible(), m
+            context.close()
+
+
+def test_a_standing_tablet_is_a_hall_screen_too_and_breaks_no_word(tmp_path, browser):
+    """A standing 768×1024 tablet (or a 720×1280 screen) fell back to a phone's page sized by its height: a
+    criterion's name got a column a few letters wide and broke inside its words ("trưở / ng", "GRD / P"), a
+    row ran a whole screen tall, the page scrolled."""
+    ART.mkdir(parents=True, exist_ok=True)
+    with _hall_server(tmp_path, DEMO) as url:
+        for size in [(768, 1024), (720, 1280), (640, 960)]:
+            context, page = open_hall(browser, url, size, "Quảng Ngãi")
+            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
+            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+            page.screenshot(path=str(ART / f"meeting-standing-{size[0]}x{size[1]}.png"))
+            fits(m, f"{size}")
+            assert m["shown"] == ["1.1", "1.2"] and m["pendingOnScreen"], m
+            # every word of a criterion's name on one line: the name cell is at least as wide as its longest word
+            broken = page.evaluate("""() => [...document.querySelectorAll('#meet-live tr.meet-open .meet-name')]
+              .filter(td => { const r = document.createRange(), t = td.firstChild, words = [];
+                let at = 0;
+                for (const w of t.textContent.split(' ')) { words.push([at, at + w.length]); at += w.length + 1; }
+                return words.some(([a, b]) => { r.setStart(t, a); r.setEnd(t, b);
+                                                return r.getClientRects().length > 1; }); })
+              .map(td => td.firstChild.textContent)""")
+            assert broken == [], (size, broken)
+            context.close()

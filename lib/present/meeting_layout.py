@@ -35,7 +35,8 @@ HALL_STYLE = """
 .stApp, .stApp p, .stApp span, .stApp div, .stApp td, .stApp th, .stApp li { color: #ffffff; }
 .meet-cluster { font-size: clamp(14px, {summary}vh, 56px); opacity: 0.8; margin: 0; }
 .meet-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; }
-.meet-title { font-size: clamp(26px, 5vh, 108px); font-weight: 800; margin: 0; line-height: 1.1; }
+.meet-title { font-size: clamp(26px, 5vh, 108px); font-weight: 800; margin: 0; line-height: 1.1;
+              min-width: 0; overflow-wrap: anywhere; }  /* a name with no space breaks, the clock stays on screen */
 .meet-code-big { opacity: 0.7; font-weight: 600; }
 .meet-badge { font-size: clamp(14px, {summary}vh, 56px); padding: 0.15em 0.6em; border-radius: 0.4rem;
               background: #1e3a5f; white-space: nowrap; }
@@ -79,8 +80,9 @@ HALL_STYLE = """
 .meet-clamp, .meet-moves li { display: -webkit-box; -webkit-box-orient: vertical; overflow: hidden; }
 .meet-clamp { -webkit-line-clamp: 3; }
 .meet-moves li { -webkit-line-clamp: 2; }
+.meet-moves li:first-child { -webkit-line-clamp: 3; }  /* the open province's line: a long name leaves it its scores */
 .meet-moves { margin: 0 !important; padding: 0 !important; list-style: none; }
-.meet-moves li { margin: 0 !important; padding: 0 !important; }
+.meet-moves li { margin: 0 !important; padding: 0 !important; overflow-wrap: anywhere; }  /* a name with no space */
 .meet-quiet { opacity: 0.8; }
 /* The hall (any landscape screen from an old 800×600 projector up): one fixed column in screen units, nothing
    scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */

@@ -111,7 +111,7 @@ def _moves_html(moves: Sequence[Move], province: str, open_after: Standing | Non
         # first all the same, so the hall never takes the others' lines for the open province's
         same = t("meeting.move_same", lang, name=open_after.province.name, rank=open_after.rank,
                  total=number(open_after.agreed_total, lang))
-        lines.append(f"<li>• {escape(same)}</li>")
+        lines.append(f"<li>•\u00a0{escape(same)}</li>")  # the mark never alone on a line
     shown = ordered[:MOVES_SHOWN - len(lines)]
     for move in shown:
         icon = "▲" if move.new_rank < move.old_rank else "▼" if move.new_rank > move.old_rank else "•"
@@ -119,7 +119,7 @@ def _moves_html(moves: Sequence[Move], province: str, open_after: Standing | Non
                  new_total=number(move.new_total, lang), old_rank=move.old_rank, new_rank=move.new_rank)
         if move.passes:
             line += " — " + t("review.passes", lang, names=", ".join(move.passes))
-        lines.append(f"<li>{icon} {escape(line)}</li>")
+        lines.append(f"<li>{icon}\u00a0{escape(line)}</li>")
     if len(ordered) > len(shown):
         more = t("meeting.more_moves", lang, count=len(ordered) - len(shown))
         lines.append(f'<li class="meet-quiet">{escape(more)}</li>')
