@@ -107,6 +107,8 @@ HALL_STYLE = """
     font-size: calc({detail} * var(--meet-u) * var(--meet-grow, 1)); }
   .meet-code { border-left-width: calc(0.5 * var(--meet-u)); }
   #meet-live > .meet-foot { max-height: 36vh; overflow: hidden; gap: 1.5vw; }
+  /* nothing left open: no rows to keep room for, the band may take the screen */
+  #meet-live > .meet-section + .meet-foot { max-height: none; flex: 0 1 auto; min-height: 0; }
   .meet-settled { font-size: calc({summary} * var(--meet-u)); }
   .meet-box { font-size: calc({box} * var(--meet-u)); }
   .meet-side { gap: 0.8vh; }
