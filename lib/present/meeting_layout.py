@@ -84,9 +84,9 @@ HALL_STYLE = """
 .meet-moves { margin: 0 !important; padding: 0 !important; list-style: none; }
 .meet-moves li { margin: 0 !important; padding: 0 !important; overflow-wrap: anywhere; }  /* a name with no space */
 .meet-quiet { opacity: 0.8; }
-/* The hall (any landscape screen from an old 800×600 projector up): one fixed column in screen units, nothing
-   scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
-@media (min-width: 900px), (min-width: 640px) and (min-height: 480px) and (orientation: landscape) {
+/* The hall (any screen from 640×480 up, an old projector or a standing tablet): one fixed column in screen units,
+   nothing scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
+@media (min-width: 900px), (min-width: 640px) and (min-height: 480px) {
   /* the screen unit: 1 % of the height, but never more than a 4:3 screen of this width would give, so a
      portrait or 5:4 screen sets its type by its width and a row's name and scores still fit across */
   .stApp { --meet-u: min(1vh, 0.75vw); }
@@ -113,7 +113,7 @@ HALL_STYLE = """
   .meet-box { font-size: calc({box} * var(--meet-u)); }
   .meet-side { gap: 0.8vh; }
 }
-@media (min-width: 900px) and (orientation: portrait) {  /* a standing screen: the what-if under the agreed band */
+@media (min-width: 640px) and (orientation: portrait) {  /* a standing screen: the what-if under the agreed band */
   #meet-live > .meet-foot { flex-direction: column; }
   .meet-side { flex: none; width: 100%; margin-left: 0; }
 }
