@@ -296,3 +296,34 @@ def test_a_standing_tablet_is_a_hall_screen_too_and_breaks_no_word(tmp_path, bro
               .map(td => td.firstChild.textContent)""")
             assert broken == [], (size, broken)
             context.close()
+
+
+def test_a_band_fuller_than_its_room_gives_up_the_last_saved_change_not_the_what_if(tmp_path, browser):
+    """The what-if and the last saved change beside the agreed criteria ran past the band's 36 % of the height:
+    in English on a 1024×768 projector the last saved change lost its bottom line and border, with a what-if of
+    long lines at 1280×720 it showed as a bare top border under the what-if, whose own bottom was cut. The last
+    saved change now gives way, a line at a time and then whole; the what-if is always whole."""
+    ART.mkdir(parents=True, exist_ok=True)
+    with _hall_server(tmp_path, DEMO) as url:
+        for size, lang in [((1024, 768), "en"), ((800, 600), "en"), ((1024, 768), "vi")]:
+            context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1)
+            page = context.new_page()
+            page.goto(f"{url}/?view=meeting" + ("&lang=en" if lang == "en" else ""))
+            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
+            page.wait_for_function("() => !!window.__thiduaHall", timeout=PATIENCE_MS)
+            page.evaluate("() => document.fonts.ready.then(() => true)")
+            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+            page.screenshot(path=str(ART / f"meeting-full-band-{lang}-{size[0]}x{size[1]}.png"))
+            fits(m, f"{size} {lang}")
+            context.close()
+    meeting = Meeting("52", (Adjustment("1.1", "52", None, D("5"), "x"),))
+    (tmp_path / "b").mkdir()
+    with _hall_server(tmp_path / "b", meeting, {"Bình Định": NO_SPACE_PROVINCE}) as url:
+        for size in [(1280, 720), (1024, 768)]:
+            context, page = open_hall(browser, url, size, NO_SPACE_PROVINCE[:20])
+            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
+            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+            page.screenshot(path=str(ART / f"meeting-full-band-long-{size[0]}x{size[1]}.png"))
+            fits(m, f"{size} long names")
+            assert page.get_by_test_id("meet-whatif").is_visible()
+            context.close()

@@ -84,8 +84,9 @@ HALL_STYLE = """
 .meet-moves { margin: 0 !important; padding: 0 !important; list-style: none; }
 .meet-moves li { margin: 0 !important; padding: 0 !important; overflow-wrap: anywhere; }  /* a name with no space */
 .meet-quiet { opacity: 0.8; }
-/* The hall (any screen from 640×480 up, an old projector or a standing tablet): one fixed column in screen units,
-   nothing scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a time (PAGER). */
+/* The hall (any screen from 640×480 up, an old projector or a standing tablet): one fixed column in screen
+   units, nothing scrolls; the open rows take what the header and the band of agreed criteria leave, a page at a
+   time (PAGER). */
 @media (min-width: 900px), (min-width: 640px) and (min-height: 480px) {
   /* the screen unit: 1 % of the height, but never more than a 4:3 screen of this width would give, so a
      portrait or 5:4 screen sets its type by its width and a row's name and scores still fit across */
@@ -146,8 +147,22 @@ PAGER = """
     });
     return pages;
   }
+  function fitBand(el) {  // a band fuller than its room: the last saved change gives way, a line at a time, then
+    // whole, then the other provinces' what-if lines keep one line each; the open province's line is always whole
+    var foot = el && el.querySelector('.meet-foot');
+    if (!foot) return;
+    var last = foot.querySelector('.meet-last'), clamp = last && last.querySelector('.meet-clamp');
+    var others = Array.prototype.slice.call(foot.querySelectorAll('.meet-moves li:not(:first-child)'));
+    function over() { return foot.scrollHeight > foot.clientHeight + 1; }
+    if (last) { last.hidden = false; clamp.style.webkitLineClamp = ''; }
+    others.forEach(function (li) { li.style.webkitLineClamp = ''; });
+    for (var n = 2; clamp && n > 0 && over(); n--) clamp.style.webkitLineClamp = String(n);
+    if (last && over()) last.hidden = true;
+    if (over()) others.forEach(function (li) { li.style.webkitLineClamp = '1'; });
+  }
   function layout(keep) {
-    var el = box(); var area = el && el.querySelector('.meet-rows');
+    var el = box(); fitBand(el);
+    var area = el && el.querySelector('.meet-rows');
     var rows = area ? Array.prototype.slice.call(area.querySelectorAll('tr.meet-open')) : [];
     rows.forEach(function (r) { r.hidden = false; });
     var head = area && area.querySelector('thead');
