@@ -153,7 +153,6 @@ def test_a_second_click_before_typing_puts_the_value_in_the_second_cell(review):
     assert cell(page, NEW, 8) == before
 
 
-
 def test_shift_tab_after_a_replayed_tab_goes_back_a_column(review):
     page = fresh(review)
     click_cell(page, 10, NEW)

@@ -99,6 +99,15 @@ def open_hall(browser, url: str, size: tuple[int, int], province: str):  # noqa:
     return context, page
 
 
+def hall_with_whatif(browser, url: str, size: tuple[int, int], province: str, shot: str):  # noqa: ANN001, ANN201
+    """The hall screen at ``size`` showing ``province`` and its what-if, measured and photographed as ``shot``."""
+    context, page = open_hall(browser, url, size, province)
+    page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
+    m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
+    page.screenshot(path=str(ART / f"{shot}-{size[0]}x{size[1]}.png"))
+    return context, page, m
+
+
 def test_the_hall_screen_fits_every_hall_size_in_type_read_from_the_back(tmp_path, browser):
     ART.mkdir(parents=True, exist_ok=True)
     config, _ = live_config(tmp_path, 15)
@@ -239,10 +248,7 @@ def test_a_province_name_with_no_space_breaks_in_the_title_and_the_what_if(tmp_p
     meeting = Meeting("52", (Adjustment("1.1", "52", None, D("5"), "x"),))
     with _hall_server(tmp_path, meeting, {"Bình Định": NO_SPACE_PROVINCE}) as url:
         for size in [(1280, 720), (1024, 768), (1080, 1920)]:
-            context, page = open_hall(browser, url, size, NO_SPACE_PROVINCE[:20])
-            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
-            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
-            page.screenshot(path=str(ART / f"meeting-nospace-title-{size[0]}x{size[1]}.png"))
+            context, page, m = hall_with_whatif(browser, url, size, NO_SPACE_PROVINCE[:20], "meeting-nospace-title")
             head = [o for o in m["out"] if o[0].startswith(("meet-province", "meet-asof", "meet-head"))]
             assert head == [] and m["scrollW"] <= m["W"], (size, m["out"])
             lines = page.evaluate("""() => [...document.querySelectorAll('#meet-live .meet-moves li')].map(li => {
@@ -264,10 +270,7 @@ def test_with_nothing_left_open_the_band_takes_the_screen_and_nothing_in_it_is_c
     ART.mkdir(parents=True, exist_ok=True)
     with _hall_server(tmp_path, ALL_AGREED) as url:
         for size in [(1280, 720), (1024, 768), (1280, 1024)]:
-            context, page = open_hall(browser, url, size, "Quảng Ngãi")
-            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
-            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
-            page.screenshot(path=str(ART / f"meeting-all-agreed-{size[0]}x{size[1]}.png"))
+            context, page, m = hall_with_whatif(browser, url, size, "Quảng Ngãi", "meeting-all-agreed")
             fits(m, f"{size}")
             assert m["shown"] == [] and page.get_by_test_id("meet-last").is_visible(), m
             context.close()
@@ -280,10 +283,7 @@ def test_a_standing_tablet_is_a_hall_screen_too_and_breaks_no_word(tmp_path, bro
     ART.mkdir(parents=True, exist_ok=True)
     with _hall_server(tmp_path, DEMO) as url:
         for size in [(768, 1024), (720, 1280), (640, 960)]:
-            context, page = open_hall(browser, url, size, "Quảng Ngãi")
-            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
-            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
-            page.screenshot(path=str(ART / f"meeting-standing-{size[0]}x{size[1]}.png"))
+            context, page, m = hall_with_whatif(browser, url, size, "Quảng Ngãi", "meeting-standing")
             fits(m, f"{size}")
             assert m["shown"] == ["1.1", "1.2"] and m["pendingOnScreen"], m
             # every word of a criterion's name on one line: the name cell is at least as wide as its longest word
@@ -320,10 +320,7 @@ def test_a_band_fuller_than_its_room_gives_up_the_last_saved_change_not_the_what
     (tmp_path / "b").mkdir()
     with _hall_server(tmp_path / "b", meeting, {"Bình Định": NO_SPACE_PROVINCE}) as url:
         for size in [(1280, 720), (1024, 768)]:
-            context, page = open_hall(browser, url, size, NO_SPACE_PROVINCE[:20])
-            page.get_by_test_id("meet-whatif").wait_for(timeout=PATIENCE_MS)
-            m = page.evaluate(MEASURE, [DETAIL_VH, SUMMARY_VH, True])
-            page.screenshot(path=str(ART / f"meeting-full-band-long-{size[0]}x{size[1]}.png"))
+            context, page, m = hall_with_whatif(browser, url, size, NO_SPACE_PROVINCE[:20], "meeting-full-band-long")
             fits(m, f"{size} long names")
             assert page.get_by_test_id("meet-whatif").is_visible()
             context.close()
