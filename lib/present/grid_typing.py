@@ -51,6 +51,7 @@ GRID_TYPING = """
   function note(what) { trail.push(Date.now() % 100000 + ' ' + what); if (trail.length > 40) trail.shift(); }
   function box() { return document.querySelector('#portal textarea, #portal input'); }
   function inGrid(el) { return el && el.closest && el.closest('[data-testid="stDataFrame"]'); }
+  function inEditor(el) { return el && el.closest && el.closest('#portal'); }  // the grid's open cell editor
   function later() { setTimeout(flush, TICK); }  // not requestAnimationFrame: it stops in a tab not drawn
   function typed(keys) {  // the text the keys make: a Backspace ('\\b' here) takes the letter before it
     var out = '';
@@ -70,7 +71,7 @@ GRID_TYPING = """
   }
   function foreign(el) {  // another text field (the correction form, the province selector): its keys are its own
     return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) && !inGrid(el)
-      && !(el.closest && el.closest('#portal'));
+      && !inEditor(el);
   }
   function commit(el, key, keys) {  // after the framework has taken the text; keys typed after it wait their turn
     after = {el: el, at: Date.now(), keys: keys || []};
@@ -147,7 +148,7 @@ GRID_TYPING = """
   }
   document.addEventListener('pointerdown', function (e) {  // a new click is a new intent: what was held goes
     if (!e.isTrusted) return;
-    if (held && !(e.target.closest && e.target.closest('#portal'))) {  // a click away from the open editor
+    if (held && !inEditor(e.target)) {  // a click away from the open editor
       var open = box(), text = typed(held.first + held.keys);
       if (held.el && open === held.el) {  // the grid saves its box on a click elsewhere: it holds all that was typed
         if (open.value !== text) setText(open, text);
